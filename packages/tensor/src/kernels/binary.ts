@@ -1,0 +1,83 @@
+import type { TypedArray } from '../dtype.js';
+import { shapeSize } from '../shape.js';
+import type { StridedView } from './types.js';
+
+/** An elementwise function of two numbers. */
+export type BinaryFn = (x: number, y: number) => number;
+
+/** True when `stride` walks `shape` row-major without gaps. */
+export function isRowMajor(shape: readonly number[], stride: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    if (d !== 1 && stride[i] !== expected) return false;
+    expected *= d;
+  }
+  return true;
+}
+
+/**
+ * out[i] = f(a[i], b[i]) over `shape`, with `a` and `b` already given broadcast strides for
+ * `shape` (stride 0 on broadcast axes); `out` is row-major from 0.
+ * Fast paths: both operands row-major, or one of them a single broadcast value.
+ */
+export function binaryKernel(
+  f: BinaryFn,
+  out: TypedArray,
+  shape: readonly number[],
+  a: StridedView,
+  b: StridedView,
+): void {
+  const n = shapeSize(shape);
+  if (n === 0) return;
+  const ad = a.data;
+  const bd = b.data;
+  const aFlat = isRowMajor(shape, a.stride);
+  const bFlat = isRowMajor(shape, b.stride);
+  const aConst = a.stride.every((s) => s === 0);
+  const bConst = b.stride.every((s) => s === 0);
+  if ((aFlat || aConst) && (bFlat || bConst)) {
+    const ao = a.offset;
+    const bo = b.offset;
+    if (aFlat && bFlat) for (let i = 0; i < n; i++) out[i] = f(ad[ao + i]!, bd[bo + i]!);
+    else if (aFlat) {
+      const y = bd[bo]!;
+      for (let i = 0; i < n; i++) out[i] = f(ad[ao + i]!, y);
+    } else if (bFlat) {
+      const x = ad[ao]!;
+      for (let i = 0; i < n; i++) out[i] = f(x, bd[bo + i]!);
+    } else out.fill(f(ad[ao]!, bd[bo]!));
+    return;
+  }
+  const nd = shape.length;
+  const last = nd - 1;
+  const inner = shape[last]!;
+  const sa = a.stride[last]!;
+  const sb = b.stride[last]!;
+  const idx = new Array<number>(nd).fill(0);
+  let ia = a.offset;
+  let ib = b.offset;
+  let o = 0;
+  const outer = n / inner;
+  for (let k = 0; k < outer; k++) {
+    let pa = ia;
+    let pb = ib;
+    for (let j = 0; j < inner; j++) {
+      out[o++] = f(ad[pa]!, bd[pb]!);
+      pa += sa;
+      pb += sb;
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      const next = idx[d]! + 1;
+      ia += a.stride[d]!;
+      ib += b.stride[d]!;
+      if (next < shape[d]!) {
+        idx[d] = next;
+        break;
+      }
+      ia -= a.stride[d]! * shape[d]!;
+      ib -= b.stride[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The one dispatch point between ops and kernels. Ops never import a kernel file directly; they
+ * call `kernels.<name>(…)`, so a faster implementation (WebAssembly SIMD, a worker pool) can be
+ * swapped in with {@link registerKernel} without touching any op. Kernels take storage, offsets
+ * and strides plus an explicit output, validate nothing and record nothing.
+ */
+import { binaryKernel } from './binary.js';
+import { copyStrided } from './copy.js';
+import { reduceKernel } from './reduce.js';
+
+const defaults = {
+  copyStrided,
+  binary: binaryKernel,
+  reduce: reduceKernel,
+};
+
+/** The kernel table's type: one entry per kernel name. */
+export type KernelTable = typeof defaults;
+
+/** The active kernels. Read through this object at call time so replacements take effect. */
+export const kernels: KernelTable = { ...defaults };
+
+/**
+ * Replaces one kernel (for example a WebAssembly build of `matmul`). The replacement must have the
+ * same signature and produce the same results within float32 tolerance.
+ */
+export function registerKernel<K extends keyof KernelTable>(name: K, impl: KernelTable[K]): void {
+  kernels[name] = impl;
+}
+
+/** Restores one kernel (or all of them) to the portable JavaScript implementation. */
+export function resetKernels(name?: keyof KernelTable): void {
+  if (name === undefined) Object.assign(kernels, defaults);
+  else (kernels as Record<string, unknown>)[name] = defaults[name];
+}
