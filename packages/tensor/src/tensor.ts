@@ -4,6 +4,34 @@ import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
+import { add } from './ops/add.js';
+import { type ArgReduceOptions, argmax } from './ops/argmax.js';
+import { broadcastTo } from './ops/broadcast-to.js';
+import { cast } from './ops/cast.js';
+import { div } from './ops/div.js';
+import { exp } from './ops/exp.js';
+import { flatten } from './ops/flatten.js';
+import { log } from './ops/log.js';
+import { logSoftmax } from './ops/log-softmax.js';
+import { matmul } from './ops/matmul.js';
+import { max } from './ops/max.js';
+import { mean } from './ops/mean.js';
+import { min } from './ops/min.js';
+import { mul } from './ops/mul.js';
+import { neg } from './ops/neg.js';
+import { permute } from './ops/permute.js';
+import { pow } from './ops/pow.js';
+import { relu } from './ops/relu.js';
+import { reshape } from './ops/reshape.js';
+import { sigmoid } from './ops/sigmoid.js';
+import { softmax } from './ops/softmax.js';
+import { sqrt } from './ops/sqrt.js';
+import { squeeze } from './ops/squeeze.js';
+import { sub } from './ops/sub.js';
+import { type ReduceOptions, sum } from './ops/sum.js';
+import { tanh } from './ops/tanh.js';
+import { transpose } from './ops/transpose.js';
+import { unsqueeze } from './ops/unsqueeze.js';
 import { shapeSize } from './shape.js';
 
 /** Nested JS arrays as produced by {@link Tensor.toArray} (PyTorch `tolist()`). */
@@ -149,6 +177,120 @@ export class Tensor {
   /** The same data cut off from the autograd graph (shares storage; PyTorch `detach()`). */
   detach(): Tensor {
     return new Tensor(this.nd, this.dtype, false);
+  }
+
+  // Method forms (PyTorch style): each delegates to the op of the same name, documented there.
+  /** {@link add}(this, other). */
+  add(other: Tensor | number): Tensor {
+    return add(this, other);
+  }
+  /** {@link sub}(this, other). */
+  sub(other: Tensor | number): Tensor {
+    return sub(this, other);
+  }
+  /** {@link mul}(this, other). */
+  mul(other: Tensor | number): Tensor {
+    return mul(this, other);
+  }
+  /** {@link div}(this, other). */
+  div(other: Tensor | number): Tensor {
+    return div(this, other);
+  }
+  /** {@link pow}(this, exponent). */
+  pow(exponent: Tensor | number): Tensor {
+    return pow(this, exponent);
+  }
+  /** {@link neg}(this). */
+  neg(): Tensor {
+    return neg(this);
+  }
+  /** {@link exp}(this). */
+  exp(): Tensor {
+    return exp(this);
+  }
+  /** {@link log}(this). */
+  log(): Tensor {
+    return log(this);
+  }
+  /** {@link sqrt}(this). */
+  sqrt(): Tensor {
+    return sqrt(this);
+  }
+  /** {@link tanh}(this). */
+  tanh(): Tensor {
+    return tanh(this);
+  }
+  /** {@link sigmoid}(this). */
+  sigmoid(): Tensor {
+    return sigmoid(this);
+  }
+  /** {@link relu}(this). */
+  relu(): Tensor {
+    return relu(this);
+  }
+  /** {@link matmul}(this, other). */
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+  /** {@link sum}(this, options). */
+  sum(options?: ReduceOptions): Tensor {
+    return sum(this, options);
+  }
+  /** {@link mean}(this, options). */
+  mean(options?: ReduceOptions): Tensor {
+    return mean(this, options);
+  }
+  /** {@link max}(this, options). */
+  max(options?: ReduceOptions): Tensor {
+    return max(this, options);
+  }
+  /** {@link min}(this, options). */
+  min(options?: ReduceOptions): Tensor {
+    return min(this, options);
+  }
+  /** {@link argmax}(this, options). */
+  argmax(options?: ArgReduceOptions): Tensor {
+    return argmax(this, options);
+  }
+  /** {@link softmax}(this, axis). */
+  softmax(axis = -1): Tensor {
+    return softmax(this, axis);
+  }
+  /** {@link logSoftmax}(this, axis). */
+  logSoftmax(axis = -1): Tensor {
+    return logSoftmax(this, axis);
+  }
+  /** {@link reshape}(this, shape). */
+  reshape(...shape: number[]): Tensor {
+    return reshape(this, shape);
+  }
+  /** {@link permute}(this, axes). */
+  permute(...axes: number[]): Tensor {
+    return permute(this, axes);
+  }
+  /** {@link transpose}(this, axis0, axis1). */
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return transpose(this, axis0, axis1);
+  }
+  /** {@link unsqueeze}(this, axis). */
+  unsqueeze(axis: number): Tensor {
+    return unsqueeze(this, axis);
+  }
+  /** {@link squeeze}(this, axis). */
+  squeeze(axis?: number): Tensor {
+    return squeeze(this, axis);
+  }
+  /** {@link broadcastTo}(this, shape) — PyTorch `expand`. */
+  expand(...shape: number[]): Tensor {
+    return broadcastTo(this, shape);
+  }
+  /** {@link flatten}(this, startAxis, endAxis). */
+  flatten(startAxis = 0, endAxis = -1): Tensor {
+    return flatten(this, startAxis, endAxis);
+  }
+  /** {@link cast}(this, dtype) — PyTorch `to(dtype)`. */
+  cast(dtype: DType): Tensor {
+    return cast(this, dtype);
   }
 
   /** A short description: `Tensor(float32, (2, 3))` followed by the values when small. */

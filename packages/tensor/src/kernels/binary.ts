@@ -37,15 +37,21 @@ export function binaryKernel(
   const aConst = a.stride.every((s) => s === 0);
   const bConst = b.stride.every((s) => s === 0);
   if ((aFlat || aConst) && (bFlat || bConst)) {
+    // Subarrays so the loops index by i alone (no per-element offset arithmetic).
     const ao = a.offset;
     const bo = b.offset;
-    if (aFlat && bFlat) for (let i = 0; i < n; i++) out[i] = f(ad[ao + i]!, bd[bo + i]!);
-    else if (aFlat) {
+    if (aFlat && bFlat) {
+      const x = ad.subarray(ao, ao + n);
+      const y = bd.subarray(bo, bo + n);
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!, y[i]!);
+    } else if (aFlat) {
+      const x = ad.subarray(ao, ao + n);
       const y = bd[bo]!;
-      for (let i = 0; i < n; i++) out[i] = f(ad[ao + i]!, y);
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!, y);
     } else if (bFlat) {
       const x = ad[ao]!;
-      for (let i = 0; i < n; i++) out[i] = f(x, bd[bo + i]!);
+      const y = bd.subarray(bo, bo + n);
+      for (let i = 0; i < n; i++) out[i] = f(x, y[i]!);
     } else out.fill(f(ad[ao]!, bd[bo]!));
     return;
   }

@@ -4,14 +4,35 @@
  * swapped in with {@link registerKernel} without touching any op. Kernels take storage, offsets
  * and strides plus an explicit output, validate nothing and record nothing.
  */
+import { argReduceKernel } from './arg-reduce.js';
 import { binaryKernel } from './binary.js';
 import { copyStrided } from './copy.js';
+import { gatherKernel, scatterAddKernel } from './gather.js';
+import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
+import {
+  logSoftmaxBackwardKernel,
+  logSoftmaxKernel,
+  softmaxBackwardKernel,
+  softmaxKernel,
+} from './softmax.js';
+import { unaryKernel } from './unary.js';
+import { whereKernel } from './where.js';
 
 const defaults = {
   copyStrided,
+  gather: gatherKernel,
+  scatterAdd: scatterAddKernel,
   binary: binaryKernel,
+  unary: unaryKernel,
+  where: whereKernel,
+  matmul: matmulKernel,
   reduce: reduceKernel,
+  argReduce: argReduceKernel,
+  softmax: softmaxKernel,
+  logSoftmax: logSoftmaxKernel,
+  softmaxBackward: softmaxBackwardKernel,
+  logSoftmaxBackward: logSoftmaxBackwardKernel,
 };
 
 /** The kernel table's type: one entry per kernel name. */

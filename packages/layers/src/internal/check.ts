@@ -1,0 +1,12 @@
+import { InvalidArgumentError } from '@attnkit/tensor';
+
+/**
+ * Checks a layer size: an integer ≥ `min` (0 by default).
+ * @throws {@link InvalidArgumentError} naming `op` and `argument` otherwise.
+ */
+export function checkCount(op: string, argument: string, value: number, min = 0): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${op}: ${argument} must be an integer ≥ ${min}; got ${value}.`);
+  }
+  return value;
+}

@@ -1,0 +1,120 @@
+import {
+  broadcastShapes,
+  eq,
+  formatShape,
+  InvalidArgumentError,
+  logicalNot,
+  maskedFill,
+  reshape,
+  ShapeError,
+  softmax,
+  sum,
+  Tensor,
+  unsqueeze,
+} from '@attnkit/tensor';
+import { asLengthsTensor, checkLengths, positionsBelow, type ValidLens } from './internal/valid-lens.js';
+import { checkBoolMask, type MaskLike } from './mask-types.js';
+
+/** The mask form of {@link maskedSoftmax}. */
+export interface MaskedSoftmaxOptions {
+  /**
+   * A {@link KeepMask} or plain bool tensor, `true` = may attend, broadcastable to the scores'
+   * shape (e.g. `(queries, keys)`, `(batch, 1, keys)`, `(batch, queries, keys)`).
+   */
+  mask: MaskLike;
+}
+
+/** Logit given to masked scores on the validLens path (D2L's value; not -Infinity). */
+const MASKED_LOGIT = -1e6;
+
+/**
+ * Softmax over the last axis that gives zero weight to masked keys: keys at or beyond each valid
+ * length (D2L `masked_softmax`), or keys whose mask entry is `false` (`true` = may attend, as PyTorch
+ * `scaled_dot_product_attention`).
+ *
+ * Shapes: x (batch, queries, keys), validLens (batch) | (batch, queries) -> (batch, queries, keys);
+ * x (..., keys), mask broadcastable to x -> x's shape
+ *
+ * @param x - Attention scores (logits), `(batch, queries, keys)` with `validLens`; any rank >= 1
+ *   with a mask or with nothing.
+ * @param validLens - Valid keys per batch `(batch)` or per query `(batch, queries)`: an int32 or
+ *   float tensor of integers, or a `number[]` / `number[][]`. Or `{ mask }`: a {@link KeepMask} or
+ *   plain bool tensor (`true` = may attend) broadcastable to `x`. Omit for a plain softmax.
+ * @returns Attention weights with `x`'s shape; masked weights are exactly 0 and every row with at
+ *   least one visible key sums to 1. Differentiable in `x`.
+ * @throws {@link ShapeError} if `validLens` is given and `x` is not 3-D, or `validLens` is neither
+ *   `(batch)` nor `(batch, queries)` (the message names both shapes), or the mask does not
+ *   broadcast to `x`'s shape, or a mask is given and `x` is 0-D.
+ * @throws {@link InvalidArgumentError} if a length is negative, fractional or greater than
+ *   keys, `validLens` is a bool tensor, or the mask is not a tensor of dtype bool.
+ * @remarks Fully masked rows follow one policy per form. validLens path (D2L exactly): masked
+ *   scores become -1e6, not -Infinity, so a row with validLen 0 is uniform (1/keys). Mask path:
+ *   masked scores become -Infinity and a row with no visible key yields zero weights and zero
+ *   gradients, never NaN (its scores are replaced by 0 before the softmax, then zeroed).
+ * @see D2L §11.3 "Attention Scoring Functions" (`masked_softmax`); PyTorch
+ *   `scaled_dot_product_attention` (boolean `attn_mask`).
+ * @example
+ * ```ts
+ * const scores = rand([2, 2, 4]);
+ * maskedSoftmax(scores, tensor([2, 3], { dtype: 'int32' })); // keys 2.. and 3.. get weight 0
+ * maskedSoftmax(scores, [[1, 3], [2, 4]]); // one length per query
+ * maskedSoftmax(scores, { mask: causalMask(2, 4) });
+ * ```
+ */
+export function maskedSoftmax(x: Tensor, validLens?: ValidLens): Tensor;
+export function maskedSoftmax(x: Tensor, options: MaskedSoftmaxOptions): Tensor;
+export function maskedSoftmax(x: Tensor, validLensOrOptions?: ValidLens | MaskedSoftmaxOptions): Tensor {
+  if (validLensOrOptions === undefined) return softmax(x, -1);
+  if (validLensOrOptions instanceof Tensor || Array.isArray(validLensOrOptions)) {
+    return softmaxWithValidLens(x, validLensOrOptions as ValidLens);
+  }
+  return softmaxWithMask(x, (validLensOrOptions as MaskedSoftmaxOptions).mask);
+}
+
+/** D2L: scores at positions >= validLen become -1e6, then a plain softmax. */
+function softmaxWithValidLens(x: Tensor, validLens: ValidLens): Tensor {
+  if (x.ndim !== 3) {
+    throw new ShapeError(
+      `maskedSoftmax: x must have shape (batch, queries, keys) when validLens is given; got ${formatShape(x.shape)}.`,
+    );
+  }
+  const [batch, queries, keys] = x.shape as [number, number, number];
+  const raw = asLengthsTensor('maskedSoftmax', validLens);
+  const ok =
+    (raw.ndim === 1 && raw.shape[0] === batch) ||
+    (raw.ndim === 2 && raw.shape[0] === batch && raw.shape[1] === queries);
+  if (!ok) {
+    throw new ShapeError(
+      `maskedSoftmax: validLens must have shape (batch) = (${batch}) or (batch, queries) = (${batch}, ${queries}) to match x ${formatShape(x.shape)}; got ${formatShape(raw.shape)}.`,
+    );
+  }
+  const lens = checkLengths('maskedSoftmax', raw, keys, 'keys');
+  // keep: (batch, 1, keys) or (batch, queries, keys); broadcasts against x.
+  const keep = positionsBelow(lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys);
+  return softmax(maskedFill(x, logicalNot(keep), MASKED_LOGIT), -1);
+}
+
+/** Mask form: -Infinity for masked scores, zero weights (and gradients) for fully masked rows. */
+function softmaxWithMask(x: Tensor, mask: MaskLike): Tensor {
+  if (!(mask instanceof Tensor)) {
+    throw new InvalidArgumentError(`maskedSoftmax: mask must be a bool Tensor; got ${typeof mask}.`);
+  }
+  checkBoolMask('maskedSoftmax', mask);
+  if (x.ndim < 1) {
+    throw new ShapeError(`maskedSoftmax: x must have at least one axis (keys); got ${formatShape(x.shape)}.`);
+  }
+  const target = broadcastShapes('maskedSoftmax', x.shape, mask.shape, ['x', 'mask']);
+  if (target.length !== x.ndim || target.some((d, i) => d !== x.shape[i])) {
+    throw new ShapeError(
+      `maskedSoftmax: mask must broadcast to x's shape ${formatShape(x.shape)}; got ${formatShape(mask.shape)}.`,
+    );
+  }
+  const keep = mask.ndim === 0 ? reshape(mask, [1]) : mask;
+  const blocked = logicalNot(keep);
+  // A row with no visible key has a keep count of 0 along the keys axis (an extent-1 keys axis
+  // broadcasts, so counting it is still right). Its scores become 0 (finite) so the softmax stays
+  // NaN-free in forward and backward; the final maskedFill zeroes its weights and gradients.
+  const emptyRow = eq(sum(keep, { axis: -1, keepDim: true }), 0);
+  const logits = maskedFill(maskedFill(x, blocked, Number.NEGATIVE_INFINITY), emptyRow, 0);
+  return maskedFill(softmax(logits, -1), blocked, 0);
+}

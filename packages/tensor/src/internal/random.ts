@@ -1,0 +1,38 @@
+import type { DType, TypedArray } from '../dtype.js';
+import { isFloating } from '../dtype.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Generator } from '../random/generator.js';
+import { fromData, type Tensor } from '../tensor.js';
+
+/** 2^24: float32 uniforms are multiples of 2^-24, exactly representable, so rounding never reaches 1. */
+const FLOAT32_GRID = 16777216;
+
+/** A uniform in [0, 1) with the resolution `dtype` can hold exactly (53 bits, or 24 for float32). */
+export function uniformFor(rng: Generator, dtype: DType): number {
+  const u = rng.random();
+  return dtype === 'float32' ? Math.floor(u * FLOAT32_GRID) / FLOAT32_GRID : u;
+}
+
+/**
+ * `dtype`, defaulting to float32, after checking that it is floating.
+ * @throws {@link InvalidArgumentError} naming `op` otherwise.
+ */
+export function floatingDType(op: string, dtype: DType | undefined): DType {
+  const d = dtype ?? 'float32';
+  if (!isFloating(d)) {
+    throw new InvalidArgumentError(`${op}: dtype must be float32 or float64; got ${d}.`);
+  }
+  return d;
+}
+
+/** Wraps sampled storage as a tensor that requires gradients only when asked. */
+export function wrapSamples(
+  data: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+  requiresGrad: boolean | undefined,
+): Tensor {
+  const out = fromData(data, shape, dtype);
+  if (requiresGrad) out.requiresGrad = true;
+  return out;
+}

@@ -1,0 +1,202 @@
+import { record } from '../autograd/record.js';
+import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
+import { formatShape, ShapeError, shapeError } from '../errors.js';
+import { sumToShape } from '../internal/broadcast.js';
+import { kernels } from '../kernels/registry.js';
+import type { NdArray } from '../ndarray.js';
+import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
+import { fromData, type Tensor } from '../tensor.js';
+import { reshape } from './reshape.js';
+
+/**
+ * Matrix product with PyTorch `torch.matmul` semantics: dot product, matrix-vector, matrix-matrix,
+ * and batched products whose leading (batch) axes broadcast.
+ *
+ * Shapes: a (k), b (k) -> (); a (..., m, k), b (k) -> (..., m); a (k), b (..., k, n) -> (..., n);
+ * a (...a, m, k), b (...b, k, n) -> (broadcast(...a, ...b), m, n)
+ *
+ * @param a - Left operand, rank ≥ 1; a 1-D `a` is a row vector (a 1 is prepended, then removed).
+ * @param b - Right operand, rank ≥ 1; a 1-D `b` is a column vector (a 1 is appended, then removed).
+ * @returns A new contiguous tensor of the promoted dtype (`bool` × `bool` gives int32).
+ * @throws {@link ShapeError} if `a` or `b` is 0-d.
+ * @throws {@link ShapeError} naming both shapes if the inner dimensions differ (k of `a` vs k of `b`).
+ * @throws {@link ShapeError} naming both shapes if the batch axes do not broadcast.
+ * @remarks Float products accumulate in float64 over the whole inner dimension and round once to
+ * the output dtype; int32 products are exact with 32-bit wrap-around, like PyTorch's int32. Strided,
+ * transposed and broadcast operands are read in place (the kernel packs them), never copied. When `b`
+ * is shared across the batch (e.g. `(batch, queries, d) @ (d, h)`) the batch is folded into the rows
+ * and computed as one large product. The backward is dA = g·Bᵀ and dB = Aᵀ·g, each summed over the
+ * batch axes its operand was broadcast along.
+ * @see D2L §2.3 "Linear Algebra", §11.3 (batched products `torch.bmm`); PyTorch `torch.matmul`.
+ * @example
+ * ```ts
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])); // [[19, 22], [43, 50]]
+ * matmul(queries, transpose(keys)); // (batch, queries, d) @ (batch, d, keys) -> (batch, queries, keys)
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0) throw shapeError('matmul', 'a', '(..., k) with at least 1 axis', a.shape);
+  if (b.ndim === 0) throw shapeError('matmul', 'b', '(..., k, n) or (k) with at least 1 axis', b.shape);
+  const sa = stackOf(a.nd, a.ndim > 1, true);
+  const sb = stackOf(b.nd, true, b.ndim > 1);
+  if (sa.cols !== sb.rows) {
+    throw new ShapeError(
+      `matmul: a ${formatShape(a.shape)} and b ${formatShape(b.shape)} have mismatched inner dimensions (${sa.cols} vs ${sb.rows}).`,
+    );
+  }
+  const batch = broadcastShapes('matmul', sa.batchShape, sb.batchShape, [
+    `a ${formatShape(a.shape)} with batch axes`,
+    `b ${formatShape(b.shape)} with batch axes`,
+  ]);
+  const m = sa.rows;
+  const n = sb.cols;
+  const dtype = a.dtype === 'bool' && b.dtype === 'bool' ? 'int32' : promoteTypes(a.dtype, b.dtype);
+  const data = product(sa, sb, batch, dtype);
+  const shape = [...batch, ...(a.ndim > 1 ? [m] : []), ...(b.ndim > 1 ? [n] : [])];
+  const out = fromData(data, shape, dtype);
+  return record('matmul', out, [a, b], (g) => {
+    const sg = stackOf(g.nd, a.ndim > 1, b.ndim > 1);
+    // dL/dA = g·Bᵀ, then summed over the batch axes A was broadcast along.
+    const gradA = a.requiresGrad ? collapse(product(sg, transposed(sb), batch, a.dtype), batch, a, sa) : null;
+    // dL/dB = Aᵀ·g; when B is shared by the whole batch, contract over (batch, m) in one product.
+    let gradB: Tensor | null = null;
+    if (b.requiresGrad) {
+      const shared = sb.batchShape.every((d) => d === 1) && batch.length > 0;
+      const at = shared ? foldRows(sa, batch) : null;
+      const gf = at === null ? null : foldRows(sg, batch);
+      if (at !== null && gf !== null) {
+        gradB = reshape(fromData(product(transposed(at), gf, [], b.dtype), [sb.rows, n], b.dtype), b.shape);
+      } else {
+        gradB = collapse(product(transposed(sa), sg, batch, b.dtype), batch, b, sb);
+      }
+    }
+    return [gradA, gradB];
+  });
+}
+
+/** A stack of matrices read through strides: batch axes, then rows and columns. */
+interface MatrixStack {
+  readonly data: TypedArray;
+  readonly offset: number;
+  readonly batchShape: readonly number[];
+  readonly batchStride: readonly number[];
+  readonly rows: number;
+  readonly cols: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/**
+ * Reads a view as a stack of matrices over its last two axes. A side without an axis has extent 1:
+ * a 1-D left operand (k) has no row axis (PyTorch prepends a 1), a 1-D right operand (k) no column
+ * axis (PyTorch appends a 1), and the output gradient lacks whichever axes the product removed.
+ */
+function stackOf(nd: NdArray, hasRows: boolean, hasCols: boolean): MatrixStack {
+  const { shape, stride } = nd;
+  let axis = shape.length;
+  const colAxis = hasCols ? --axis : -1;
+  const rowAxis = hasRows ? --axis : -1;
+  return {
+    data: nd.data,
+    offset: nd.offset,
+    batchShape: shape.slice(0, axis),
+    batchStride: stride.slice(0, axis),
+    rows: hasRows ? shape[rowAxis]! : 1,
+    cols: hasCols ? shape[colAxis]! : 1,
+    rowStride: hasRows ? stride[rowAxis]! : 0,
+    colStride: hasCols ? stride[colAxis]! : 0,
+  };
+}
+
+/** The stack of transposed matrices: a stride swap, no copy. */
+function transposed(s: MatrixStack): MatrixStack {
+  return { ...s, rows: s.cols, cols: s.rows, rowStride: s.colStride, colStride: s.rowStride };
+}
+
+/**
+ * `s` broadcast to `batch` with the batch axes merged into the rows — a single (count·rows)×cols
+ * matrix — when its strides allow it (each batch axis steps over whole blocks of rows), else null.
+ */
+function foldRows(s: MatrixStack, batch: readonly number[]): MatrixStack | null {
+  const strides = broadcastStrides(s.batchShape, s.batchStride, batch);
+  let expected = s.rows * s.rowStride;
+  for (let d = batch.length - 1; d >= 0; d--) {
+    if (batch[d] !== 1 && strides[d] !== expected) return null;
+    expected *= batch[d]!;
+  }
+  return { ...s, batchShape: [], batchStride: [], rows: shapeSize(batch) * s.rows };
+}
+
+/**
+ * Row-major storage of `a·b` for every batch index: shape (...batch, a.rows, b.cols) in `dtype`.
+ * One kernel call per matrix (batch strides walked as an odometer), or one call in all when `b` is
+ * shared by the batch and `a`'s batch axes fold into its rows.
+ */
+function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype: DType): TypedArray {
+  const m = a.rows;
+  const k = a.cols;
+  const n = b.cols;
+  const count = shapeSize(batch);
+  const out = allocate(dtype, count * m * n);
+  if (out.length === 0) return out;
+  const aStep = broadcastStrides(a.batchShape, a.batchStride, batch);
+  const bStep = broadcastStrides(b.batchShape, b.batchStride, batch);
+  const folded = bStep.every((s) => s === 0) ? foldRows(a, batch) : null;
+  if (folded !== null) {
+    run(out, 0, a, a.offset, b, b.offset, folded.rows, n, k);
+    return out;
+  }
+  const idx = new Array<number>(batch.length).fill(0);
+  let ao = a.offset;
+  let bo = b.offset;
+  for (let t = 0; t < count; t++) {
+    run(out, t * m * n, a, ao, b, bo, m, n, k);
+    for (let d = batch.length - 1; d >= 0; d--) {
+      ao += aStep[d]!;
+      bo += bStep[d]!;
+      if (++idx[d]! < batch[d]!) break;
+      ao -= aStep[d]! * batch[d]!;
+      bo -= bStep[d]! * batch[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** One kernel call: out[oo …] = (m×k matrix of `a` at `ao`)·(k×n matrix of `b` at `bo`). */
+function run(
+  out: TypedArray,
+  oo: number,
+  a: MatrixStack,
+  ao: number,
+  b: MatrixStack,
+  bo: number,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  kernels.matmul(
+    out,
+    oo,
+    a.data,
+    ao,
+    a.rowStride,
+    a.colStride,
+    b.data,
+    bo,
+    b.rowStride,
+    b.colStride,
+    m,
+    n,
+    k,
+  );
+}
+
+/**
+ * A gradient computed over the full batch, (…batch, rows, cols), summed back over the axes that
+ * `input` (read as the stack `s`) was broadcast along, in `input`'s shape.
+ */
+function collapse(data: TypedArray, batch: readonly number[], input: Tensor, s: MatrixStack): Tensor {
+  const full = fromData(data, [...batch, s.rows, s.cols], input.dtype);
+  return reshape(sumToShape(full, [...s.batchShape, s.rows, s.cols]), input.shape);
+}
