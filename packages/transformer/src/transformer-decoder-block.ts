@@ -1,0 +1,178 @@
+import { Module } from '@attnkit/layers';
+import type { ValidLens } from '@attnkit/masking';
+import { MultiHeadAttention } from '@attnkit/multihead';
+import { concat, formatShape, type Generator, ShapeError, type Tensor, tensor } from '@attnkit/tensor';
+import { AddNorm } from './add-norm.js';
+import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
+import { PositionWiseFFN } from './position-wise-ffn.js';
+
+/**
+ * What a Transformer decoder carries between calls (D2L's `state` list
+ * `[enc_outputs, enc_valid_lens, [None] * num_blks]`).
+ */
+export interface TransformerDecoderState {
+  /** Encoder outputs `(batch, sourcePositions, numHiddens)`, the keys and values of encoder–decoder attention. */
+  encOutputs: Tensor;
+  /** Valid source positions `(batch)` or `(batch, sourcePositions)`; `null` for no mask. */
+  encValidLens: ValidLens | null;
+  /**
+   * Per block, every input that block has seen so far, `(batch, positionsSoFar, numHiddens)`, or
+   * `null` before the first call (D2L `state[2][i]`); the keys and values of its self-attention.
+   */
+  keyValues: (Tensor | null)[];
+}
+
+/** Options of {@link TransformerDecoderBlock}. */
+export interface TransformerDecoderBlockOptions {
+  /** Width of every position's representation; a multiple of `numHeads`. */
+  numHiddens: number;
+  /** Hidden width of the position-wise FFN. */
+  ffnNumHiddens: number;
+  /** Number of attention heads. */
+  numHeads: number;
+  /** Dropout probability of the attention weights and the residual branches (default 0). */
+  dropout?: number;
+  /** Index of this block in the decoder: its slot in `state.keyValues` (default 0). */
+  i?: number;
+  /** Parameter dtype (default `float32`). */
+  dtype?: FloatDType;
+  /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
+  rng?: Generator;
+}
+
+/**
+ * One Transformer decoder block: causal self-attention over the target so far, attention to the
+ * encoder outputs, and a position-wise FFN, each followed by {@link AddNorm}.
+ *
+ * Shapes: X (batch, positions, numHiddens), state.encOutputs (batch, sourcePositions, numHiddens)
+ *   -> (batch, positions, numHiddens); state.keyValues[i] grows to (batch, seen + positions, numHiddens)
+ *
+ * @param options - `numHiddens`, `ffnNumHiddens`, `numHeads`, `dropout = 0`, `i = 0`,
+ *   `dtype = 'float32'`, `rng`.
+ * @throws {@link InvalidArgumentError} if a size is not an integer ≥ 1, `numHiddens` is not
+ *   divisible by `numHeads`, `dropout` is not in [0, 1], or `i` is not an integer ≥ 0.
+ * @remarks State keys as D2L's PyTorch module: `attention1.*`, `addnorm1.ln.*`, `attention2.*`,
+ *   `addnorm2.ln.*`, `ffn.dense{1,2}.*`, `addnorm3.ln.*`.
+ *
+ *   Caching follows D2L: `state.keyValues[i]` holds the block's earlier *inputs* (not projected
+ *   keys), the new X is appended, and self-attention runs over all of them. D2L masks with
+ *   `dec_valid_lens = [1, …, positions]` in training and not at all in eval mode. Here query t
+ *   always sees keys 0..seen + t, i.e. valid lengths `seen + 1, …, seen + positions` with `seen`
+ *   the number of cached positions: identical to D2L in training (seen = 0) and when decoding one
+ *   token at a time in eval mode (the only query sees every key), and also correct for a
+ *   multi-token call in eval mode or a call after cached positions, where D2L would let a query
+ *   see its future. Hence step-by-step decoding in eval mode reproduces the training-mode
+ *   forward exactly (without dropout).
+ * @see D2L §11.7.5 "Decoder"; Vaswani et al. 2017, §3.1–3.2.3.
+ * @example
+ * ```ts
+ * const block = new TransformerDecoderBlock({ numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, i: 0 });
+ * const state = { encOutputs, encValidLens: [3, 2], keyValues: [null] };
+ * const [Y] = block.forward(ones([2, 100, 24]), state); // (2, 100, 24)
+ * ```
+ */
+export class TransformerDecoderBlock extends Module {
+  /** Index of this block: its slot in `state.keyValues`. */
+  readonly i: number;
+  /** Causal self-attention (child `attention1`). */
+  readonly attention1: MultiHeadAttention;
+  /** Residual + norm after self-attention (child `addnorm1`). */
+  readonly addnorm1: AddNorm;
+  /** Encoder–decoder attention (child `attention2`). */
+  readonly attention2: MultiHeadAttention;
+  /** Residual + norm after encoder–decoder attention (child `addnorm2`). */
+  readonly addnorm2: AddNorm;
+  /** Position-wise FFN (child `ffn`). */
+  readonly ffn: PositionWiseFFN;
+  /** Residual + norm after the FFN (child `addnorm3`). */
+  readonly addnorm3: AddNorm;
+  readonly #numHiddens: number;
+
+  constructor(options: TransformerDecoderBlockOptions) {
+    super();
+    const op = 'TransformerDecoderBlock';
+    const { numHiddens, numHeads } = options;
+    checkHeads(op, numHiddens, numHeads);
+    const ffnNumHiddens = checkCount(op, 'ffnNumHiddens', options.ffnNumHiddens, 1);
+    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
+    this.i = checkCount(op, 'i', options.i ?? 0);
+    this.#numHiddens = numHiddens;
+    const dtype = options.dtype ?? 'float32';
+    const rng = options.rng === undefined ? {} : { rng: options.rng };
+    const attention = (): MultiHeadAttention =>
+      new MultiHeadAttention({
+        numHiddens,
+        numHeads,
+        dropout,
+        querySize: numHiddens,
+        keySize: numHiddens,
+        valueSize: numHiddens,
+        dtype,
+        ...rng,
+      });
+    const addNorm = (): AddNorm => new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng });
+    this.attention1 = this.registerModule('attention1', attention());
+    this.addnorm1 = this.registerModule('addnorm1', addNorm());
+    this.attention2 = this.registerModule('attention2', attention());
+    this.addnorm2 = this.registerModule('addnorm2', addNorm());
+    this.ffn = this.registerModule(
+      'ffn',
+      new PositionWiseFFN({
+        ffnNumHiddens,
+        ffnNumOutputs: numHiddens,
+        ffnNumInputs: numHiddens,
+        dtype,
+        ...rng,
+      }),
+    );
+    this.addnorm3 = this.registerModule('addnorm3', addNorm());
+  }
+
+  /**
+   * Appends X to `state.keyValues[i]`, then self-attention (causal), encoder–decoder attention
+   * and the FFN, each with AddNorm.
+   *
+   * Shapes: X (batch, positions, numHiddens) -> [(batch, positions, numHiddens), state]
+   *
+   * @param X - The target representations of the new positions.
+   * @param state - Encoder outputs, their valid lengths and the per-block inputs seen so far;
+   *   `state.keyValues[i]` is replaced by its concatenation with X (the object is updated in place).
+   * @returns `[output, state]`, as D2L.
+   * @throws {@link ShapeError} if X is not `(batch, positions, numHiddens)`, or
+   *   `state.keyValues[i]` does not match X in batch and width.
+   * @throws {@link ShapeError} if `state.encOutputs` or `state.encValidLens` does not fit X
+   *   (raised by `MultiHeadAttention`).
+   */
+  forward(X: Tensor, state: TransformerDecoderState): [Tensor, TransformerDecoderState] {
+    const op = 'TransformerDecoderBlock.forward';
+    if (X.ndim !== 3 || X.shape[2] !== this.#numHiddens) {
+      throw new ShapeError(
+        `${op}: X must have shape (batch, positions, ${this.#numHiddens}); got ${formatShape(X.shape)}.`,
+      );
+    }
+    const [batch, steps] = X.shape as [number, number, number];
+    const previous = state.keyValues[this.i] ?? null;
+    if (
+      previous !== null &&
+      (previous.ndim !== 3 || previous.shape[0] !== batch || previous.shape[2] !== this.#numHiddens)
+    ) {
+      throw new ShapeError(
+        `${op}: state.keyValues[${this.i}] must have shape (${batch}, seen, ${this.#numHiddens}) to match X ${formatShape(X.shape)}; got ${formatShape(previous.shape)}.`,
+      );
+    }
+    const keyValues = previous === null ? X : concat([previous, X], 1);
+    state.keyValues[this.i] = keyValues;
+    const seen = previous === null ? 0 : previous.shape[1]!;
+    // D2L dec_valid_lens = arange(1, steps + 1) per batch row, shifted by the cached positions.
+    const lens = new Array<number>(batch * steps);
+    for (let b = 0; b < batch; b++) for (let t = 0; t < steps; t++) lens[b * steps + t] = seen + t + 1;
+    const decValidLens = tensor(lens, { shape: [batch, steps], dtype: 'int32' });
+
+    const X2 = this.attention1.forward(X, keyValues, keyValues, decValidLens);
+    const Y = this.addnorm1.forward(X, X2);
+    const encValidLens = state.encValidLens ?? undefined;
+    const Y2 = this.attention2.forward(Y, state.encOutputs, state.encOutputs, encValidLens);
+    const Z = this.addnorm2.forward(Y, Y2);
+    return [this.addnorm3.forward(Z, this.ffn.forward(Z)), state];
+  }
+}

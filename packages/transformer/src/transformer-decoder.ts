@@ -1,0 +1,188 @@
+import { Embedding, Linear, Module } from '@attnkit/layers';
+import type { ValidLens } from '@attnkit/masking';
+import { PositionalEncoding } from '@attnkit/positional';
+import {
+  formatShape,
+  type Generator,
+  InvalidArgumentError,
+  mul,
+  ShapeError,
+  type Tensor,
+} from '@attnkit/tensor';
+import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
+import { ModuleList } from './internal/module-list.js';
+import { checkTokens } from './internal/tokens.js';
+import { TransformerDecoderBlock, type TransformerDecoderState } from './transformer-decoder-block.js';
+
+/** Options of {@link TransformerDecoder}. */
+export interface TransformerDecoderOptions {
+  /** Number of target tokens (rows of the embedding, outputs of `dense`). */
+  vocabSize: number;
+  /** Width of every position's representation; a multiple of `numHeads`. */
+  numHiddens: number;
+  /** Hidden width of each block's position-wise FFN. */
+  ffnNumHiddens: number;
+  /** Number of attention heads per block. */
+  numHeads: number;
+  /** Number of stacked decoder blocks. */
+  numBlks: number;
+  /** Dropout probability (positional encoding, attention weights, residual branches); default 0. */
+  dropout?: number;
+  /** Rows of the sinusoidal table: the longest target sequence (default 1000, as D2L). */
+  maxLen?: number;
+  /** Parameter dtype (default `float32`). */
+  dtype?: FloatDType;
+  /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
+  rng?: Generator;
+}
+
+/**
+ * The Transformer decoder: token embedding scaled by √numHiddens, sinusoidal positional encoding
+ * at the right absolute positions, `numBlks` {@link TransformerDecoderBlock}s and a dense layer to
+ * vocabulary logits.
+ *
+ * Shapes: tokens (batch, positions) int32, state.encOutputs (batch, sourcePositions, numHiddens)
+ *   -> [logits (batch, positions, vocabSize), state]
+ *
+ * @param options - `vocabSize`, `numHiddens`, `ffnNumHiddens`, `numHeads`, `numBlks`,
+ *   `dropout = 0`, `maxLen = 1000`, `dtype = 'float32'`, `rng`.
+ * @throws {@link InvalidArgumentError} if a size (`numBlks` included) is not an integer ≥ 1,
+ *   `numHiddens` is not divisible by `numHeads`, or `dropout` is not in [0, 1].
+ * @remarks State keys as D2L's PyTorch module: `embedding.weight`, `blks.block0.attention1.…`, …,
+ *   `dense.weight`, `dense.bias`.
+ *
+ *   Fixes D2L's positional-encoding bug at prediction: D2L's `predict_step` feeds one token per
+ *   call and `pos_encoding` always adds position 0's encoding to it. Here the tokens of a call are
+ *   encoded at positions `seen, seen + 1, …`, where `seen` is the number of target positions
+ *   already in `state.keyValues[0]` (0 for a fresh {@link TransformerDecoder.initState}), so
+ *   decoding token by token in eval mode gives the logits of one training-mode forward over the
+ *   whole target (without dropout).
+ * @see D2L §11.7.5 "Decoder", §11.7.6 (prediction); Vaswani et al. 2017, §3.
+ * @example
+ * ```ts
+ * const decoder = new TransformerDecoder({ vocabSize: 200, numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, numBlks: 2 });
+ * const state = decoder.initState(encoder.forward(source, validLens), validLens);
+ * const [logits] = decoder.forward(target, state); // (batch, positions, 200)
+ * ```
+ */
+export class TransformerDecoder extends Module {
+  /** Width of every position's representation. */
+  readonly numHiddens: number;
+  /** Number of target tokens. */
+  readonly vocabSize: number;
+  /** Token embedding (child `embedding`). */
+  readonly embedding: Embedding;
+  /** Sinusoidal positional encoding with dropout (child `pos_encoding`; no state). */
+  readonly posEncoding: PositionalEncoding;
+  /** The blocks (children `blks.block0`, `blks.block1`, …). */
+  readonly blks: readonly TransformerDecoderBlock[];
+  /** Output layer to vocabulary logits (child `dense`). */
+  readonly dense: Linear;
+
+  constructor(options: TransformerDecoderOptions) {
+    super();
+    const op = 'TransformerDecoder';
+    this.vocabSize = checkCount(op, 'vocabSize', options.vocabSize, 1);
+    checkHeads(op, options.numHiddens, options.numHeads);
+    this.numHiddens = options.numHiddens;
+    const numBlks = checkCount(op, 'numBlks', options.numBlks, 1);
+    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
+    const dtype = options.dtype ?? 'float32';
+    const rng = options.rng === undefined ? {} : { rng: options.rng };
+    this.embedding = this.registerModule(
+      'embedding',
+      new Embedding({ numEmbeddings: this.vocabSize, embeddingDim: this.numHiddens, dtype, ...rng }),
+    );
+    this.posEncoding = this.registerModule(
+      'pos_encoding',
+      new PositionalEncoding({
+        numHiddens: this.numHiddens,
+        dropout,
+        ...(options.maxLen === undefined ? {} : { maxLen: options.maxLen }),
+        ...rng,
+      }),
+    );
+    const blks = this.registerModule('blks', new ModuleList<TransformerDecoderBlock>());
+    for (let i = 0; i < numBlks; i++) {
+      blks.push(
+        `block${i}`,
+        new TransformerDecoderBlock({
+          numHiddens: this.numHiddens,
+          ffnNumHiddens: options.ffnNumHiddens,
+          numHeads: options.numHeads,
+          dropout,
+          i,
+          dtype,
+          ...rng,
+        }),
+      );
+    }
+    this.blks = blks.items;
+    this.dense = this.registerModule(
+      'dense',
+      new Linear({ inFeatures: this.numHiddens, outFeatures: this.vocabSize, dtype, ...rng }),
+    );
+  }
+
+  /**
+   * A fresh decoding state (D2L `init_state`): nothing decoded yet.
+   *
+   * Shapes: encOutputs (batch, sourcePositions, numHiddens), encValidLens (batch) | (batch, sourcePositions)
+   *
+   * @param encOutputs - The encoder's outputs.
+   * @param encValidLens - Valid source positions; omit or `null` for no mask.
+   * @returns `{ encOutputs, encValidLens, keyValues: [null, …] }` with one slot per block.
+   * @throws {@link ShapeError} if `encOutputs` is not `(batch, sourcePositions, numHiddens)`.
+   */
+  initState(encOutputs: Tensor, encValidLens: ValidLens | null = null): TransformerDecoderState {
+    if (encOutputs.ndim !== 3 || encOutputs.shape[2] !== this.numHiddens) {
+      throw new ShapeError(
+        `TransformerDecoder.initState: encOutputs must have shape (batch, sourcePositions, ${this.numHiddens}); got ${formatShape(encOutputs.shape)}.`,
+      );
+    }
+    return { encOutputs, encValidLens, keyValues: this.blks.map(() => null) };
+  }
+
+  /**
+   * Per block, the self-attention weights (`[0][i]`) and the encoder–decoder attention weights
+   * (`[1][i]`) of the last forward, as D2L's `attention_weights`; each `(batch·heads, positions,
+   * keys)`, `null` before a forward.
+   */
+  get attentionWeights(): [(Tensor | null)[], (Tensor | null)[]] {
+    return [
+      this.blks.map((blk) => blk.attention1.attentionWeights),
+      this.blks.map((blk) => blk.attention2.attentionWeights),
+    ];
+  }
+
+  /**
+   * Decodes the new target tokens given everything decoded before (in `state`).
+   *
+   * Shapes: tokens (batch, positions) int32 -> [logits (batch, positions, vocabSize), state]
+   *
+   * @param tokens - Target token ids in [0, vocabSize): the whole target in training, the last
+   *   token (or a chunk) when decoding step by step.
+   * @param state - From {@link TransformerDecoder.initState}; updated in place.
+   * @returns `[logits, state]`, as D2L.
+   * @throws {@link ShapeError} if `tokens` is not 2-D, or the state does not fit it.
+   * @throws {@link InvalidArgumentError} if `tokens` is not int32, an id lies outside
+   *   [0, vocabSize), `state.keyValues` does not have one slot per block, or the positions decoded
+   *   so far exceed maxLen.
+   */
+  forward(tokens: Tensor, state: TransformerDecoderState): [Tensor, TransformerDecoderState] {
+    const op = 'TransformerDecoder.forward';
+    checkTokens(op, tokens, this.vocabSize);
+    if (state.keyValues.length !== this.blks.length) {
+      throw new InvalidArgumentError(
+        `${op}: state.keyValues must have one slot per block (${this.blks.length}); got ${state.keyValues.length}. Use initState.`,
+      );
+    }
+    // The fix of D2L's prediction bug: encode these tokens at their absolute positions.
+    const offset = state.keyValues[0]?.shape[1] ?? 0;
+    let X = this.posEncoding.forward(mul(this.embedding.forward(tokens), Math.sqrt(this.numHiddens)), {
+      offset,
+    });
+    for (const blk of this.blks) [X] = blk.forward(X, state);
+    return [this.dense.forward(X), state];
+  }
+}

@@ -1,0 +1,116 @@
+import { Module } from '@attnkit/layers';
+import type { ValidLens } from '@attnkit/masking';
+import { MultiHeadAttention } from '@attnkit/multihead';
+import type { Generator, Tensor } from '@attnkit/tensor';
+import { AddNorm } from './add-norm.js';
+import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
+import { PositionWiseFFN } from './position-wise-ffn.js';
+
+/** Options of {@link TransformerEncoderBlock}. */
+export interface TransformerEncoderBlockOptions {
+  /** Width of every position's representation; a multiple of `numHeads`. */
+  numHiddens: number;
+  /** Hidden width of the position-wise FFN. */
+  ffnNumHiddens: number;
+  /** Number of attention heads. */
+  numHeads: number;
+  /** Dropout probability of the attention weights and both residual branches (default 0). */
+  dropout?: number;
+  /** Give the attention projections biases (default false, as D2L). */
+  useBias?: boolean;
+  /** Parameter dtype (default `float32`). */
+  dtype?: FloatDType;
+  /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
+  rng?: Generator;
+}
+
+/**
+ * One Transformer encoder block (post-norm): multi-head self-attention and a position-wise FFN,
+ * each followed by {@link AddNorm}.
+ *
+ * Shapes: X (batch, positions, numHiddens), validLens (batch) | (batch, positions) -> (batch, positions, numHiddens)
+ *
+ * @param options - `numHiddens`, `ffnNumHiddens`, `numHeads`, `dropout = 0`, `useBias = false`,
+ *   `dtype = 'float32'`, `rng`.
+ * @throws {@link InvalidArgumentError} if a size is not an integer ≥ 1, `numHiddens` is not
+ *   divisible by `numHeads`, or `dropout` is not in [0, 1].
+ * @remarks State keys as D2L's PyTorch module: `attention.W_{q,k,v,o}.weight`,
+ *   `addnorm1.ln.{weight,bias}`, `ffn.dense{1,2}.{weight,bias}`, `addnorm2.ln.{weight,bias}`.
+ *   The block never changes the shape of its input, so blocks stack.
+ * @see D2L §11.7.4 "Encoder"; Vaswani et al. 2017, §3.1.
+ * @example
+ * ```ts
+ * const block = new TransformerEncoderBlock({ numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, dropout: 0.5 });
+ * block.eval().forward(ones([2, 100, 24]), [3, 2]).shape; // [2, 100, 24]
+ * ```
+ */
+export class TransformerEncoderBlock extends Module {
+  /** Self-attention (child `attention`). */
+  readonly attention: MultiHeadAttention;
+  /** Residual + norm after the attention (child `addnorm1`). */
+  readonly addnorm1: AddNorm;
+  /** Position-wise FFN (child `ffn`). */
+  readonly ffn: PositionWiseFFN;
+  /** Residual + norm after the FFN (child `addnorm2`). */
+  readonly addnorm2: AddNorm;
+
+  constructor(options: TransformerEncoderBlockOptions) {
+    super();
+    const op = 'TransformerEncoderBlock';
+    const { numHiddens, numHeads } = options;
+    checkHeads(op, numHiddens, numHeads);
+    const ffnNumHiddens = checkCount(op, 'ffnNumHiddens', options.ffnNumHiddens, 1);
+    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
+    const dtype = options.dtype ?? 'float32';
+    const rng = options.rng === undefined ? {} : { rng: options.rng };
+    this.attention = this.registerModule(
+      'attention',
+      new MultiHeadAttention({
+        numHiddens,
+        numHeads,
+        dropout,
+        bias: options.useBias ?? false,
+        querySize: numHiddens,
+        keySize: numHiddens,
+        valueSize: numHiddens,
+        dtype,
+        ...rng,
+      }),
+    );
+    this.addnorm1 = this.registerModule(
+      'addnorm1',
+      new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng }),
+    );
+    this.ffn = this.registerModule(
+      'ffn',
+      new PositionWiseFFN({
+        ffnNumHiddens,
+        ffnNumOutputs: numHiddens,
+        ffnNumInputs: numHiddens,
+        dtype,
+        ...rng,
+      }),
+    );
+    this.addnorm2 = this.registerModule(
+      'addnorm2',
+      new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng }),
+    );
+  }
+
+  /**
+   * Y = addnorm1(X, attention(X, X, X, validLens)); returns addnorm2(Y, ffn(Y)).
+   *
+   * Shapes: X (batch, positions, numHiddens), validLens (batch) | (batch, positions) -> (batch, positions, numHiddens)
+   *
+   * @param X - Input representations.
+   * @param validLens - Valid (non-padding) positions per sequence `(batch)` or per query
+   *   `(batch, positions)`; omit for no mask.
+   * @throws {@link ShapeError} if X is not `(batch, positions, numHiddens)` or `validLens` has
+   *   another shape (raised by `MultiHeadAttention`).
+   * @throws {@link InvalidArgumentError} if a valid length is negative, fractional or > positions.
+   */
+  forward(X: Tensor, validLens?: ValidLens): Tensor {
+    const Y = this.addnorm1.forward(X, this.attention.forward(X, X, X, validLens));
+    return this.addnorm2.forward(Y, this.ffn.forward(Y));
+  }
+}

@@ -1,0 +1,134 @@
+import { Embedding, Module } from '@attnkit/layers';
+import type { ValidLens } from '@attnkit/masking';
+import { PositionalEncoding } from '@attnkit/positional';
+import { type Generator, mul, type Tensor } from '@attnkit/tensor';
+import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
+import { ModuleList } from './internal/module-list.js';
+import { checkTokens } from './internal/tokens.js';
+import { TransformerEncoderBlock } from './transformer-encoder-block.js';
+
+/** Options of {@link TransformerEncoder}. */
+export interface TransformerEncoderOptions {
+  /** Number of source tokens (rows of the embedding). */
+  vocabSize: number;
+  /** Width of every position's representation; a multiple of `numHeads`. */
+  numHiddens: number;
+  /** Hidden width of each block's position-wise FFN. */
+  ffnNumHiddens: number;
+  /** Number of attention heads per block. */
+  numHeads: number;
+  /** Number of stacked encoder blocks. */
+  numBlks: number;
+  /** Dropout probability (positional encoding, attention weights, residual branches); default 0. */
+  dropout?: number;
+  /** Give the attention projections biases (default false, as D2L). */
+  useBias?: boolean;
+  /** Rows of the sinusoidal table: the longest source sequence (default 1000, as D2L). */
+  maxLen?: number;
+  /** Parameter dtype (default `float32`). */
+  dtype?: FloatDType;
+  /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
+  rng?: Generator;
+}
+
+/**
+ * The Transformer encoder: token embedding scaled by √numHiddens, sinusoidal positional encoding,
+ * then `numBlks` {@link TransformerEncoderBlock}s.
+ *
+ * Shapes: tokens (batch, positions) int32, validLens (batch) | (batch, positions) -> (batch, positions, numHiddens)
+ *
+ * @param options - `vocabSize`, `numHiddens`, `ffnNumHiddens`, `numHeads`, `numBlks`,
+ *   `dropout = 0`, `useBias = false`, `maxLen = 1000`, `dtype = 'float32'`, `rng`.
+ * @throws {@link InvalidArgumentError} if a size is not an integer ≥ 1 (`numBlks` ≥ 0),
+ *   `numHiddens` is not divisible by `numHeads`, or `dropout` is not in [0, 1].
+ * @remarks State keys as D2L's PyTorch module: `embedding.weight`, then
+ *   `blks.block0.attention.W_q.weight`, … (D2L fills an `nn.Sequential` with
+ *   `add_module("block" + str(i), …)`, hence `block0`, not `0`). The positional table is not state.
+ *   Embeddings are multiplied by √numHiddens because the encoding values lie in [−1, 1].
+ * @see D2L §11.7.4 "Encoder"; Vaswani et al. 2017, §3.4 (embedding scale).
+ * @example
+ * ```ts
+ * const encoder = new TransformerEncoder({ vocabSize: 200, numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, numBlks: 2, dropout: 0.5 });
+ * encoder.eval().forward(tensor([[1, 2, 3, 0]], { dtype: 'int32' }), [3]).shape; // [1, 4, 24]
+ * ```
+ */
+export class TransformerEncoder extends Module {
+  /** Width of every position's representation. */
+  readonly numHiddens: number;
+  /** Number of source tokens. */
+  readonly vocabSize: number;
+  /** Token embedding (child `embedding`). */
+  readonly embedding: Embedding;
+  /** Sinusoidal positional encoding with dropout (child `pos_encoding`; no state). */
+  readonly posEncoding: PositionalEncoding;
+  /** The blocks (children `blks.block0`, `blks.block1`, …). */
+  readonly blks: readonly TransformerEncoderBlock[];
+
+  constructor(options: TransformerEncoderOptions) {
+    super();
+    const op = 'TransformerEncoder';
+    this.vocabSize = checkCount(op, 'vocabSize', options.vocabSize, 1);
+    checkHeads(op, options.numHiddens, options.numHeads);
+    this.numHiddens = options.numHiddens;
+    const numBlks = checkCount(op, 'numBlks', options.numBlks);
+    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
+    const dtype = options.dtype ?? 'float32';
+    const rng = options.rng === undefined ? {} : { rng: options.rng };
+    this.embedding = this.registerModule(
+      'embedding',
+      new Embedding({ numEmbeddings: this.vocabSize, embeddingDim: this.numHiddens, dtype, ...rng }),
+    );
+    this.posEncoding = this.registerModule(
+      'pos_encoding',
+      new PositionalEncoding({
+        numHiddens: this.numHiddens,
+        dropout,
+        ...(options.maxLen === undefined ? {} : { maxLen: options.maxLen }),
+        ...rng,
+      }),
+    );
+    const blks = this.registerModule('blks', new ModuleList<TransformerEncoderBlock>());
+    for (let i = 0; i < numBlks; i++) {
+      blks.push(
+        `block${i}`,
+        new TransformerEncoderBlock({
+          numHiddens: this.numHiddens,
+          ffnNumHiddens: options.ffnNumHiddens,
+          numHeads: options.numHeads,
+          dropout,
+          useBias: options.useBias ?? false,
+          dtype,
+          ...rng,
+        }),
+      );
+    }
+    this.blks = blks.items;
+  }
+
+  /**
+   * Self-attention weights of every block from the last forward, each `(batch·heads, positions,
+   * positions)` in D2L's layout (row b·numHeads + h is batch b, head h); `null` before a forward.
+   */
+  get attentionWeights(): (Tensor | null)[] {
+    return this.blks.map((blk) => blk.attention.attentionWeights);
+  }
+
+  /**
+   * Embeds the tokens, adds positions and runs every block.
+   *
+   * Shapes: tokens (batch, positions) int32, validLens (batch) | (batch, positions) -> (batch, positions, numHiddens)
+   *
+   * @param tokens - Source token ids in [0, vocabSize).
+   * @param validLens - Valid (non-padding) positions per sequence; omit for no mask.
+   * @throws {@link ShapeError} if `tokens` is not 2-D or `validLens` does not fit it.
+   * @throws {@link InvalidArgumentError} if `tokens` is not int32, an id lies outside
+   *   [0, vocabSize), positions > maxLen, or a valid length is out of range.
+   */
+  forward(tokens: Tensor, validLens?: ValidLens): Tensor {
+    checkTokens('TransformerEncoder.forward', tokens, this.vocabSize);
+    // D2L: pos_encoding(embedding(X) * sqrt(num_hiddens)); the encoding lies in [−1, 1].
+    let X = this.posEncoding.forward(mul(this.embedding.forward(tokens), Math.sqrt(this.numHiddens)));
+    for (const blk of this.blks) X = blk.forward(X, validLens);
+    return X;
+  }
+}
