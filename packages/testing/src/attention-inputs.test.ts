@@ -49,7 +49,9 @@ describe('attentionInputs', () => {
   });
 
   it('shrinks drawn sizes to 1 and elements to 0, keeping given sizes', () => {
-    const ce = fc.check(fc.property(attentionInputs({ d: 2 }), () => false)).counterexample;
+    const ce = fc.check(
+      fc.property(attentionInputs({ d: 2 }), (_inputs: AttentionInputs) => false),
+    ).counterexample;
     expect(view(ce![0])).toEqual([
       { dtype: 'float32', shape: [1, 1, 2], values: [[[0, 0]]] },
       { dtype: 'float32', shape: [1, 1, 2], values: [[[0, 0]]] },

@@ -33,12 +33,15 @@ describe('validLens', () => {
 
   it('gives int32 lengths in [minLen, numKeys] of shape (batch) or (batch, queries)', () => {
     const constraints = fc
-      .record({
-        batch: fc.nat(6),
-        numKeys: fc.nat(6),
-        perQuery: fc.option(fc.nat(6), { nil: undefined }),
-        minFraction: fc.double({ min: 0, max: 1, noNaN: true }),
-      })
+      .record(
+        {
+          batch: fc.nat(6),
+          numKeys: fc.nat(6),
+          perQuery: fc.nat(6),
+          minFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+        },
+        { requiredKeys: ['batch', 'numKeys', 'minFraction'] },
+      )
       .map(({ minFraction, ...c }) => ({ ...c, minLen: Math.floor(minFraction * c.numKeys) }));
     fc.assert(
       fc.property(constraints, fc.gen(), (c, g) => {

@@ -1,0 +1,30 @@
+/// <reference types="node" />
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { ParsedSafetensors } from '../internal/read-safetensors.js';
+import { readSafetensors } from '../internal/read-safetensors.js';
+
+/**
+ * Reads a `.safetensors` file (Node only): its tensors and `__metadata__` strings, validated
+ * as {@link parseSafetensors} validates them.
+ *
+ * Shapes: each tensor has the shape its header entry gives
+ *
+ * @param path - File path or `file:` URL.
+ * @returns `{ tensors, metadata }`.
+ * @throws {@link InvalidArgumentError} (rejected) naming the file and what is wrong if it is not a
+ *   valid safetensors file (see {@link parseSafetensors}); never a partial result. A missing file
+ *   rejects with Node's ENOENT error.
+ * @see huggingface/safetensors `load_file`.
+ * @example
+ * ```ts
+ * import { loadSafetensors } from '@attnkit/training/node';
+ * const { tensors } = await loadSafetensors('model.safetensors');
+ * model.loadStateDict(tensors);
+ * ```
+ */
+export async function loadSafetensors(path: string | URL): Promise<ParsedSafetensors> {
+  const target = typeof path === 'string' ? path : fileURLToPath(path);
+  const bytes = await readFile(target);
+  return readSafetensors(`loadSafetensors: ${target}`, bytes);
+}

@@ -1,0 +1,243 @@
+import { Parameter } from '@attnkit/layers';
+import {
+  createView,
+  formatShape,
+  fromNdarray,
+  InvalidArgumentError,
+  ShapeError,
+  Tensor,
+  type TypedArray,
+} from '@attnkit/tensor';
+import { checkNonNegative, describe, isRecord } from './internal/check.js';
+
+/** Storage of a parameter and of its optimizer state (the parameter's own dtype). */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Hyperparameter values as {@link Optimizer.stateDict} reports them. */
+export type Hyperparameter = number | boolean | readonly number[];
+
+/** The state one parameter has once it received a gradient: a step count and named buffers. */
+export interface OptimizerParamState {
+  /** Number of updates applied to this parameter (PyTorch `state['step']`). */
+  readonly step: number;
+  /** Buffers of the parameter's shape, e.g. `expAvg` (PyTorch `exp_avg`), `momentumBuffer`. */
+  readonly buffers: Readonly<Record<string, Tensor>>;
+}
+
+/** An optimizer's resumable state (PyTorch `optimizer.state_dict()`, one param group). */
+export interface OptimizerStateDict {
+  /** State by position in `optimizer.params` (`'0'`, `'1'`, …); parameters never updated have none. */
+  readonly state: Readonly<Record<string, OptimizerParamState>>;
+  /** `lr` and the other hyperparameters (PyTorch `param_groups[0]` without `params`). */
+  readonly hyperparameters: Readonly<Record<string, Hyperparameter>>;
+}
+
+/** Mutable per-parameter state the subclasses update. */
+export interface ParamState {
+  step: number;
+  readonly buffers: Map<string, FloatArray>;
+}
+
+/**
+ * Base class of the optimizers: holds the parameters, the learning rate and per-parameter state,
+ * and applies a subclass's update rule to every parameter that has a gradient.
+ *
+ * Optimizers mutate parameters, like PyTorch: {@link Optimizer.step} writes the new values into
+ * each {@link Parameter}'s own storage with plain loops over its typed array (no autograd
+ * recording), so modules holding the parameters see the update and no tensor is allocated.
+ *
+ * @see PyTorch `torch.optim.Optimizer`; D2L §12 "Optimization Algorithms".
+ */
+export abstract class Optimizer {
+  /** The parameters this optimizer updates, in the order given (state-dict indices refer to it). */
+  readonly params: readonly Parameter[];
+  #lr: number;
+  readonly #op: string;
+  readonly #state = new Map<Parameter, ParamState>();
+
+  /**
+   * @throws {@link InvalidArgumentError} if `params` is empty, holds something that is not a
+   *   {@link Parameter} or holds a parameter twice, or `lr` is negative or not finite.
+   */
+  protected constructor(op: string, params: Iterable<Parameter>, lr: number) {
+    this.#op = op;
+    this.params = collectParams(op, params);
+    this.#lr = checkNonNegative(op, 'lr', lr);
+  }
+
+  /** The learning rate used by the next {@link Optimizer.step}; schedulers set it. */
+  get lr(): number {
+    return this.#lr;
+  }
+
+  /** @throws {@link InvalidArgumentError} if the new rate is negative or not finite. */
+  set lr(value: number) {
+    this.#lr = checkNonNegative(this.#op, 'lr', value);
+  }
+
+  /** Sets every parameter's `grad` to `null` (PyTorch `zero_grad(set_to_none=True)`). */
+  zeroGrad(): void {
+    for (const p of this.params) p.grad = null;
+  }
+
+  /**
+   * Updates every parameter that has a gradient, in place; parameters whose `grad` is `null` are
+   * skipped (their state does not advance), as in PyTorch.
+   *
+   * @throws {@link ShapeError} if a gradient does not have its parameter's shape.
+   */
+  step(): void {
+    this.params.forEach((p, i) => {
+      const grad = p.grad;
+      if (grad === null) return;
+      if (!sameShape(grad.shape, p.shape)) {
+        throw new ShapeError(
+          `${this.#op}.step: params[${i}].grad must have shape ${formatShape(p.shape)}; got ${formatShape(grad.shape)}.`,
+        );
+      }
+      let state = this.#state.get(p);
+      if (state === undefined) {
+        state = { step: 0, buffers: new Map() };
+        this.#state.set(p, state);
+      }
+      const { data, offset } = p.nd;
+      // A Parameter's storage is row-major from its offset, so this subarray is the parameter.
+      const values = (data as FloatArray).subarray(offset, offset + p.size);
+      this.update(values, grad.toTypedArray(), state);
+    });
+  }
+
+  /**
+   * A snapshot of the optimizer: per-parameter step counts and buffers (copies) and the
+   * hyperparameters, for {@link Optimizer.loadStateDict} (e.g. through safetensors and JSON).
+   */
+  stateDict(): OptimizerStateDict {
+    const state: Record<string, OptimizerParamState> = {};
+    this.params.forEach((p, i) => {
+      const s = this.#state.get(p);
+      if (s === undefined) return;
+      const buffers: Record<string, Tensor> = {};
+      for (const [name, data] of s.buffers) buffers[name] = fromNdarray(createView(data.slice(), p.shape));
+      state[String(i)] = { step: s.step, buffers };
+    });
+    return { state, hyperparameters: { lr: this.#lr, ...this.hyperparameters() } };
+  }
+
+  /**
+   * Restores a {@link Optimizer.stateDict} (the same parameters, in the same order). Validates
+   * everything first and only then replaces the state and hyperparameters: a failed call changes
+   * nothing.
+   *
+   * @param stateDict - What `stateDict()` returned, possibly from another optimizer instance.
+   * @throws {@link InvalidArgumentError} if the structure is wrong: an index outside the
+   *   parameters, an unknown buffer name, a step that is not an integer ≥ 0, a buffer that is not
+   *   a float tensor, or an invalid hyperparameter.
+   * @throws {@link ShapeError} if a buffer does not have its parameter's shape.
+   */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const op = `${this.#op}.loadStateDict`;
+    if (!isRecord(stateDict) || !isRecord(stateDict.state) || !isRecord(stateDict.hyperparameters)) {
+      throw new InvalidArgumentError(
+        `${op}: stateDict must be an object with 'state' and 'hyperparameters' objects; got ${describe(stateDict)}.`,
+      );
+    }
+    const { lr, ...rest } = stateDict.hyperparameters;
+    const newLr = checkNonNegative(op, 'hyperparameters.lr', lr as number);
+    const commitHyper = this.loadHyperparameters(op, rest);
+    const allowed = this.bufferNames();
+    const next = new Map<Parameter, ParamState>();
+    for (const [key, value] of Object.entries(stateDict.state)) {
+      const index = Number(key);
+      const p = this.params[index];
+      if (!/^\d+$/.test(key) || p === undefined) {
+        throw new InvalidArgumentError(
+          `${op}: state key '${key}' must be a parameter index in [0, ${this.params.length}).`,
+        );
+      }
+      if (
+        !isRecord(value) ||
+        !Number.isSafeInteger(value.step) ||
+        value.step < 0 ||
+        !isRecord(value.buffers)
+      ) {
+        throw new InvalidArgumentError(
+          `${op}: state['${key}'] must be { step: integer ≥ 0, buffers: object }; got ${describe(value)}.`,
+        );
+      }
+      const buffers = new Map<string, FloatArray>();
+      for (const [name, t] of Object.entries(value.buffers)) {
+        if (!allowed.includes(name)) {
+          throw new InvalidArgumentError(
+            `${op}: state['${key}'] has unknown buffer '${name}'; expected one of ${allowed.join(', ')}.`,
+          );
+        }
+        if (!(t instanceof Tensor) || (t.dtype !== 'float32' && t.dtype !== 'float64')) {
+          throw new InvalidArgumentError(
+            `${op}: state['${key}'].buffers.${name} must be a float32 or float64 Tensor; got ${describe(t)}.`,
+          );
+        }
+        if (!sameShape(t.shape, p.shape)) {
+          throw new ShapeError(
+            `${op}: state['${key}'].buffers.${name} must have shape ${formatShape(p.shape)}; got ${formatShape(t.shape)}.`,
+          );
+        }
+        const data =
+          p.dtype === 'float32' ? Float32Array.from(t.toTypedArray()) : Float64Array.from(t.toTypedArray());
+        buffers.set(name, data);
+      }
+      next.set(p, { step: value.step, buffers });
+    }
+    // Everything is valid: commit.
+    this.#lr = newLr;
+    commitHyper();
+    this.#state.clear();
+    for (const [p, s] of next) this.#state.set(p, s);
+  }
+
+  /**
+   * Applies the update rule to one parameter, in place.
+   * @param param - The parameter's values (its storage), updated in place.
+   * @param grad - Its gradient, row-major, same length.
+   * @param state - Its state; `step` and the buffers are for the subclass to advance.
+   */
+  protected abstract update(param: FloatArray, grad: TypedArray, state: ParamState): void;
+
+  /** Hyperparameters other than `lr`, for {@link Optimizer.stateDict}. */
+  protected abstract hyperparameters(): Record<string, Hyperparameter>;
+
+  /** Validates hyperparameters other than `lr` and returns a function that applies them. */
+  protected abstract loadHyperparameters(op: string, values: Readonly<Record<string, unknown>>): () => void;
+
+  /** Names of the per-parameter buffers this optimizer keeps. */
+  protected abstract bufferNames(): readonly string[];
+}
+
+function collectParams(op: string, params: Iterable<Parameter>): Parameter[] {
+  if (params === null || typeof params !== 'object' || !(Symbol.iterator in params)) {
+    throw new InvalidArgumentError(
+      `${op}: params must be an iterable of Parameters; got ${describe(params)}.`,
+    );
+  }
+  const out: Parameter[] = [];
+  const seen = new Set<Parameter>();
+  for (const p of params) {
+    if (!(p instanceof Parameter)) {
+      throw new InvalidArgumentError(
+        `${op}: params[${out.length}] must be a Parameter (from @attnkit/layers); got ${describe(p)}.`,
+      );
+    }
+    if (seen.has(p)) {
+      throw new InvalidArgumentError(
+        `${op}: params[${out.length}] appears twice; each parameter must be given once.`,
+      );
+    }
+    seen.add(p);
+    out.push(p);
+  }
+  if (out.length === 0) throw new InvalidArgumentError(`${op}: params must not be empty.`);
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
