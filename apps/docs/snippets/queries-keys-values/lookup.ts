@@ -1,0 +1,18 @@
+import { eye, matmul, mul, softmax, square, sub, tensor } from '@attnkit/tensor';
+import { heatmap, show } from '../show.js';
+
+export function main() {
+  // D2L §11.1: weights that match each query to exactly one key — a database lookup.
+  show(heatmap(eye(10), { title: 'Attention weights eye(10)' }));
+
+  // A soft lookup: a query between two keys gets a mix of their values.
+  const keys = tensor([1, 2, 3, 4]);
+  const values = tensor([10, 20, 30, 40]);
+  const query = 2.5;
+  const weights = softmax(mul(square(sub(keys, query)), -1)); // α(q, kᵢ) ∝ exp(−(q − kᵢ)²)
+  console.log('weights', weights);
+  console.log('pooled value', matmul(weights, values).item());
+}
+// expect: Tensor (4) float32
+// expect: pooled value 25
+// expect-figures: 1
