@@ -1,25 +1,25 @@
 import { InvalidArgumentError, tensor } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
 import { GELU } from './gelu.js';
 
-function expectClose(actual: unknown, expected: number[], tol = 1e-5): void {
-  const flat = [actual].flat(Number.POSITIVE_INFINITY) as number[];
-  expect(flat).toHaveLength(expected.length);
-  flat.forEach((v, i) => {
-    expect(Math.abs(v - expected[i]!)).toBeLessThan(tol);
-  });
-}
+/** PyTorch float32 outputs to 5 decimals: |actual − expected| ≤ 1e-5. */
+const float32Close = { atol: 1e-5, rtol: 0 };
 
 describe('GELU', () => {
   it('computes x·Φ(x) exactly by default (PyTorch approximate="none")', () => {
     const out = new GELU().forward(tensor([-1, 0, 1, 2]));
-    expectClose(out.toArray(), [-0.1586553, 0, 0.8413447, 1.9544997]);
+    expectClose(out.toTypedArray(), [-0.1586553, 0, 0.8413447, 1.9544997], float32Close);
   });
 
   it('uses the tanh approximation when asked', () => {
     const layer = new GELU({ approximate: 'tanh' });
     expect(layer.approximate).toBe('tanh');
-    expectClose(layer.forward(tensor([-1, 0, 1, 2])).toArray(), [-0.158808, 0, 0.841192, 1.9545977]);
+    expectClose(
+      layer.forward(tensor([-1, 0, 1, 2])).toTypedArray(),
+      [-0.158808, 0, 0.841192, 1.9545977],
+      float32Close,
+    );
   });
 
   it('has no parameters and no state', () => {

@@ -1,16 +1,11 @@
 import { InvalidArgumentError, mul, ShapeError, sum, type Tensor, tensor } from '@attnkit/tensor';
+import { checkParameterGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxGradientError } from '../test/helpers/finite-differences.js';
 import { LayerNorm } from './layer-norm.js';
 
-function expectClose(actual: unknown, expected: number[], tol = 1e-5): void {
-  const flat = [actual].flat(Number.POSITIVE_INFINITY) as number[];
-  expect(flat).toHaveLength(expected.length);
-  flat.forEach((v, i) => {
-    expect(Math.abs(v - expected[i]!)).toBeLessThan(tol);
-  });
-}
+/** PyTorch float32 outputs to 5 decimals: |actual − expected| ≤ 1e-5. */
+const float32Close = { atol: 1e-5, rtol: 0 };
 
 describe('LayerNorm', () => {
   it('normalises each row of [[1, 2, 3], [4, 5, 7]] as PyTorch does', () => {
@@ -22,7 +17,11 @@ describe('LayerNorm', () => {
     );
     expect(out.shape).toEqual([2, 3]);
     // (x − mean) / √(var + 1e-5) with the biased variance: row 1 var 2/3, row 2 var 14/9.
-    expectClose(out.toArray(), [-1.2247357, 0, 1.2247357, -1.0690415, -0.2672604, 1.3363019]);
+    expectClose(
+      out.toTypedArray(),
+      [-1.2247357, 0, 1.2247357, -1.0690415, -0.2672604, 1.3363019],
+      float32Close,
+    );
   });
 
   it('normalises over the last two axes for a two-extent normalizedShape', () => {
@@ -35,12 +34,16 @@ describe('LayerNorm', () => {
       ]),
     );
     // mean 11/3, biased variance 35/9 over all six values.
-    expectClose(out.toArray(), [-1.3522451, -0.8451532, -0.3380613, 0.1690306, 0.6761225, 1.6903063]);
+    expectClose(
+      out.toTypedArray(),
+      [-1.3522451, -0.8451532, -0.3380613, 0.1690306, 0.6761225, 1.6903063],
+      float32Close,
+    );
   });
 
   it('uses eps inside the square root', () => {
     const out = new LayerNorm({ normalizedShape: 3, eps: 0.5 }).forward(tensor([1, 2, 3]));
-    expectClose(out.toArray(), [-0.9258201, 0, 0.9258201]); // (x − 2) / √(2/3 + 0.5)
+    expectClose(out.toTypedArray(), [-0.9258201, 0, 0.9258201], float32Close); // (x − 2) / √(2/3 + 0.5)
   });
 
   it('starts with weight ones and bias zeros under the PyTorch keys', () => {
@@ -60,7 +63,7 @@ describe('LayerNorm', () => {
   it('scales and shifts by weight and bias', () => {
     const ln = new LayerNorm({ normalizedShape: 3 });
     ln.loadStateDict({ weight: [2, 0.5, -1], bias: [0.1, 0.2, 0.3] });
-    expectClose(ln.forward(tensor([1, 2, 3])).toArray(), [-2.3494714, 0.2, -0.9247357]);
+    expectClose(ln.forward(tensor([1, 2, 3])).toTypedArray(), [-2.3494714, 0.2, -0.9247357], float32Close);
   });
 
   it('has no parameters without elementwiseAffine', () => {
@@ -68,7 +71,7 @@ describe('LayerNorm', () => {
     expect(ln.weight).toBeNull();
     expect(ln.parameters()).toEqual([]);
     expect(ln.stateDict()).toEqual({});
-    expectClose(ln.forward(tensor([1, 2, 3])).toArray(), [-1.2247357, 0, 1.2247357]);
+    expectClose(ln.forward(tensor([1, 2, 3])).toTypedArray(), [-1.2247357, 0, 1.2247357], float32Close);
   });
 
   it('keeps float64 when asked', () => {
@@ -119,7 +122,7 @@ describe('LayerNorm', () => {
       { dtype: 'float64' },
     );
     const loss = (): Tensor => sum(mul(ln.forward(x), w));
-    expect(maxGradientError(loss, [x, ln.weight!, ln.bias!])).toBeLessThan(1e-6);
+    checkParameterGradients({ parameters: () => [x, ln.weight!, ln.bias!] }, loss, { atol: 1e-6, rtol: 0 });
   });
 
   it('throws ShapeError when the trailing extents of x are not normalizedShape', () => {

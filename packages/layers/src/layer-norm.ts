@@ -1,14 +1,9 @@
 import {
-  add,
   formatShape,
   InvalidArgumentError,
-  mean,
-  mul,
+  layerNorm,
   ones,
-  rsqrt,
   ShapeError,
-  square,
-  sub,
   type Tensor,
   zeros,
 } from '@attnkit/tensor';
@@ -35,9 +30,10 @@ export interface LayerNormOptions {
  *
  * @param options - `normalizedShape`, `eps = 1e-5`, `elementwiseAffine = true`, `dtype = 'float32'`.
  * @throws {@link InvalidArgumentError} if `normalizedShape` is empty or has an extent that is not a positive integer, or `eps` is negative or not finite.
- * @remarks The variance is the biased one (divide by n), as PyTorch. Built from differentiable
- *   primitives (mean, sub, square, rsqrt, mul, add), so no fused backward is needed; state keys
- *   `weight` and `bias` as PyTorch.
+ * @remarks The variance is the biased one (divide by n), as PyTorch. Runs the fused `layerNorm`
+ *   op of `@attnkit/tensor` (one pass forward and backward, statistics in float64) rather than
+ *   composing mean, sub, square, rsqrt, mul and add, for training speed; state keys `weight` and
+ *   `bias` as PyTorch.
  * @see D2L §11.7 "The Transformer Architecture" (AddNorm); Ba, Kiros and Hinton 2016.
  * @example
  * ```ts
@@ -90,12 +86,7 @@ export class LayerNorm extends Module {
         `LayerNorm: x must have shape (..., ${this.normalizedShape.join(', ')}); got ${formatShape(x.shape)}.`,
       );
     }
-    const axis = Array.from({ length: k }, (_, i) => i - k);
-    const mu = mean(x, { axis, keepDim: true });
-    const centered = sub(x, mu);
-    const variance = mean(square(centered), { axis, keepDim: true }); // biased: divides by n
-    const normalized = mul(centered, rsqrt(add(variance, this.eps)));
-    if (this.weight === null || this.bias === null) return normalized;
-    return add(mul(normalized, this.weight), this.bias);
+    // Biased variance (divides by n); weight and bias are null without elementwiseAffine.
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 }

@@ -8,9 +8,9 @@ import {
   tensor,
   zeros,
 } from '@attnkit/tensor';
+import { checkParameterGradients } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maxGradientError } from '../test/helpers/finite-differences.js';
 import { Linear } from './linear.js';
 
 const W = [
@@ -157,7 +157,10 @@ describe('Linear', () => {
     const x = tensor([[[0.5, -1, 2]], [[1.5, 0.25, -0.75]]], { dtype: 'float64', requiresGrad: true });
     const c = tensor([[[1, -2]], [[0.5, 3]]], { dtype: 'float64' });
     const loss = (): Tensor => sum(mul(layer.forward(x), c));
-    expect(maxGradientError(loss, [x, layer.weight, layer.bias!])).toBeLessThan(1e-6);
+    checkParameterGradients({ parameters: () => [x, layer.weight, layer.bias!] }, loss, {
+      atol: 1e-6,
+      rtol: 0,
+    });
   });
 
   it('throws ShapeError naming x and both shapes when the last axis is not inFeatures', () => {

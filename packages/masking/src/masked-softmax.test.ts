@@ -1,4 +1,5 @@
-import { InvalidArgumentError, ShapeError, tensor } from '@attnkit/tensor';
+import { InvalidArgumentError, mul, ShapeError, sum, tensor } from '@attnkit/tensor';
+import { checkGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,8 +7,6 @@ import {
   broadcastableTo,
   broadcastRead,
   flat,
-  gradients,
-  maxAbsDiff,
   referenceMaskedSoftmax,
   scoreValues,
   sizes,
@@ -72,7 +71,7 @@ describe('maskedSoftmax', () => {
     const w = maskedSoftmax(tensor(SCORES), tensor([2, 3], { dtype: 'int32' }));
     expect(w.shape).toEqual([2, 2, 4]);
     const expected = [1 / 3, 2 / 3, 0, 0, 3 / 4, 1 / 4, 0, 0, 1 / 6, 2 / 6, 3 / 6, 0, 2 / 5, 2 / 5, 1 / 5, 0];
-    expect(maxAbsDiff(flat(w), expected)).toBeLessThan(1e-6);
+    expectClose(flat(w), expected, { atol: 1e-6, rtol: 0 });
   });
 
   it('takes one valid length per query (D2L validLens [[1, 3], [2, 4]])', () => {
@@ -106,23 +105,23 @@ describe('maskedSoftmax', () => {
       1 / s3,
       E / s3,
     ];
-    expect(maxAbsDiff(flat(w), expected)).toBeLessThan(1e-6);
+    expectClose(flat(w), expected, { atol: 1e-6, rtol: 0 });
   });
 
   it('accepts float32 validLens holding integers and plain arrays, as D2L passes them', () => {
     const expected = [1 / 3, 2 / 3, 0, 0, 3 / 4, 1 / 4, 0, 0, 1 / 6, 2 / 6, 3 / 6, 0, 2 / 5, 2 / 5, 1 / 5, 0];
-    expect(maxAbsDiff(flat(maskedSoftmax(tensor(SCORES), tensor([2, 3]))), expected)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(maskedSoftmax(tensor(SCORES), [2, 3])), expected)).toBeLessThan(1e-6);
+    expectClose(flat(maskedSoftmax(tensor(SCORES), tensor([2, 3]))), expected, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(maskedSoftmax(tensor(SCORES), [2, 3])), expected, { atol: 1e-6, rtol: 0 });
   });
 
   it('is a plain softmax over the last axis without validLens', () => {
     const w = maskedSoftmax(tensor([[[0, L2, L3]]]));
-    expect(maxAbsDiff(flat(w), [1 / 6, 2 / 6, 3 / 6])).toBeLessThan(1e-6);
+    expectClose(flat(w), [1 / 6, 2 / 6, 3 / 6], { atol: 1e-6, rtol: 0 });
   });
 
   it('makes a row with validLen 0 uniform, as D2L does', () => {
     const w = maskedSoftmax(tensor(SCORES), [0, 4]);
-    expect(maxAbsDiff(flat(w).slice(0, 8), new Array(8).fill(1 / 4))).toBeLessThan(1e-6);
+    expectClose(flat(w).slice(0, 8), new Array(8).fill(1 / 4), { atol: 1e-6, rtol: 0 });
   });
 
   it('gives zero weight where the mask is false and a zero row where every key is masked', () => {
@@ -141,7 +140,7 @@ describe('maskedSoftmax', () => {
     const w = maskedSoftmax(tensor(SCORES), { mask });
     const s3 = 5 + E;
     const expected = [1 / 3, 2 / 3, 0, 0, 0, 0, 0, 0, 1 / 6, 2 / 6, 3 / 6, 0, 2 / s3, 2 / s3, 1 / s3, E / s3];
-    expect(maxAbsDiff(flat(w), expected)).toBeLessThan(1e-6);
+    expectClose(flat(w), expected, { atol: 1e-6, rtol: 0 });
   });
 
   it('broadcasts a (queries, keys) causal mask over the batch', () => {
@@ -162,7 +161,7 @@ describe('maskedSoftmax', () => {
       ...[1 / s2, 2 / s2, 3 / s2, 0],
       ...[2 / s3, 2 / s3, 1 / s3, E / s3],
     ];
-    expect(maxAbsDiff(flat(w), expected)).toBeLessThan(1e-6);
+    expectClose(flat(w), expected, { atol: 1e-6, rtol: 0 });
   });
 
   // --- properties ---------------------------------------------------------------------------
@@ -172,7 +171,7 @@ describe('maskedSoftmax', () => {
         const w = flat(maskedSoftmax(tensor(scores, { shape: [batch, queries, keys] }), lens));
         const perRow = rowLens(lens, queries);
         const ref = referenceMaskedSoftmax(scores.map(Math.fround), keys, (r, j) => j < perRow[r]!, 'd2l');
-        expect(maxAbsDiff(w, ref)).toBeLessThan(1e-5);
+        expectClose(w, ref, { atol: 1e-5, rtol: 0 });
         perRow.forEach((len, r) => {
           const row = w.slice(r * keys, (r + 1) * keys);
           expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
@@ -194,7 +193,7 @@ describe('maskedSoftmax', () => {
           }),
         );
         const ref = referenceMaskedSoftmax(scores.map(Math.fround), keys, keep, 'zero');
-        expect(maxAbsDiff(w, ref)).toBeLessThan(1e-5);
+        expectClose(w, ref, { atol: 1e-5, rtol: 0 });
         for (let r = 0; r * keys < w.length; r++) {
           let visible = 0;
           let total = 0;
@@ -222,7 +221,7 @@ describe('maskedSoftmax', () => {
         const shape = [batch, queries, keys];
         const a = flat(maskedSoftmax(tensor(scores, { shape }), lens));
         const b = flat(maskedSoftmax(tensor(changed, { shape }), lens));
-        expect(maxAbsDiff(a, b)).toBe(0);
+        expectClose(a, b, { atol: 0, rtol: 0 });
       }),
     );
     fc.assert(
@@ -232,7 +231,7 @@ describe('maskedSoftmax', () => {
         const m = tensor(mask, { shape: maskShape, dtype: 'bool' });
         const a = flat(maskedSoftmax(tensor(scores, { shape }), { mask: m }));
         const b = flat(maskedSoftmax(tensor(changed, { shape }), { mask: m }));
-        expect(maxAbsDiff(a, b)).toBe(0);
+        expectClose(a, b, { atol: 0, rtol: 0 });
       }),
     );
   });
@@ -249,7 +248,7 @@ describe('maskedSoftmax', () => {
         const x = tensor(scores, { shape: [batch, queries, keys] });
         const a = flat(maskedSoftmax(x, lens));
         const b = flat(maskedSoftmax(x, { mask: paddingMask(lens, keys) }));
-        expect(maxAbsDiff(a, b)).toBeLessThan(1e-7);
+        expectClose(a, b, { atol: 1e-7, rtol: 0 });
       }),
     );
   });
@@ -273,15 +272,8 @@ describe('maskedSoftmax', () => {
     fc.assert(
       fc.property(lensArbitrary, (p) => {
         const { batch, queries, keys, scores, lens } = p;
-        const n = batch * queries * keys;
-        const weights = Array.from({ length: n }, (_, i) => Math.sin(i + 1));
-        const { analytic, numeric } = gradients(
-          (x) => maskedSoftmax(x, lens),
-          scores,
-          [batch, queries, keys],
-          weights,
-        );
-        expect(maxAbsDiff(analytic, numeric)).toBeLessThan(1e-6);
+        const x = tensor(scores, { shape: [batch, queries, keys], dtype: 'float64', requiresGrad: true });
+        checkGradients((x) => maskedSoftmax(x, lens), [x], { atol: 1e-6, rtol: 0 });
       }),
       { numRuns: 25 },
     );
@@ -291,15 +283,14 @@ describe('maskedSoftmax', () => {
     fc.assert(
       fc.property(maskArbitrary, ({ shape, scores, maskShape, mask }) => {
         const m = tensor(mask, { shape: maskShape, dtype: 'bool' });
-        const weights = scores.map((_, i) => Math.cos(i + 1));
-        const { analytic, numeric } = gradients((x) => maskedSoftmax(x, { mask: m }), scores, shape, weights);
-        expect(maxAbsDiff(analytic, numeric)).toBeLessThan(1e-6);
+        const x = tensor(scores, { shape, dtype: 'float64', requiresGrad: true });
+        checkGradients((x) => maskedSoftmax(x, { mask: m }), [x], { atol: 1e-6, rtol: 0 });
       }),
       { numRuns: 25 },
     );
   });
 
-  it('gives zero weights and zero gradients, never NaN, for fully masked rows', () => {
+  it('gives zero weights and zero never NaN, for fully masked rows', () => {
     const scores = flat(tensor(SCORES));
     const mask = keepMask(
       tensor([
@@ -311,14 +302,18 @@ describe('maskedSoftmax', () => {
     const w = maskedSoftmax(x, { mask });
     const values = flat(w);
     expect(values.some(Number.isNaN)).toBe(false);
-    expect(maxAbsDiff(values.slice(0, 4), [0, 0, 0, 0])).toBe(0);
-    expect(maxAbsDiff(values.slice(8), new Array(8).fill(0))).toBe(0);
-    const weights = scores.map((_, i) => i + 1);
-    const { analytic, numeric } = gradients((t) => maskedSoftmax(t, { mask }), scores, [2, 2, 4], weights);
+    expectClose(values.slice(0, 4), [0, 0, 0, 0], { atol: 0, rtol: 0 });
+    expectClose(values.slice(8), new Array(8).fill(0), { atol: 0, rtol: 0 });
+    const weights = tensor(
+      scores.map((_, i) => i + 1),
+      { shape: [2, 2, 4], dtype: 'float64' },
+    );
+    sum(mul(w, weights)).backward();
+    const analytic = flat(x.grad!);
     expect(analytic.some(Number.isNaN)).toBe(false);
-    expect(maxAbsDiff(analytic.slice(0, 4), [0, 0, 0, 0])).toBe(0);
-    expect(maxAbsDiff(analytic.slice(8), new Array(8).fill(0))).toBe(0);
-    expect(maxAbsDiff(analytic, numeric)).toBeLessThan(1e-6);
+    expectClose(analytic.slice(0, 4), [0, 0, 0, 0], { atol: 0, rtol: 0 });
+    expectClose(analytic.slice(8), new Array(8).fill(0), { atol: 0, rtol: 0 });
+    checkGradients((t) => maskedSoftmax(t, { mask }), [x], { atol: 1e-6, rtol: 0 });
   });
 
   // --- errors -------------------------------------------------------------------------------

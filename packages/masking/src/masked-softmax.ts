@@ -115,6 +115,9 @@ function softmaxWithMask(x: Tensor, mask: MaskLike): Tensor {
   // broadcasts, so counting it is still right). Its scores become 0 (finite) so the softmax stays
   // NaN-free in forward and backward; the final maskedFill zeroes its weights and gradients.
   const emptyRow = eq(sum(keep, { axis: -1, keepDim: true }), 0);
-  const logits = maskedFill(maskedFill(x, blocked, Number.NEGATIVE_INFINITY), emptyRow, 0);
+  const blockedLogits = maskedFill(x, blocked, Number.NEGATIVE_INFINITY);
+  // Filling with an all-false mask is the identity (values and gradient), so the common case
+  // (every row sees a key, e.g. a causal mask) skips a full pass over the scores each way.
+  const logits = emptyRow.toTypedArray().includes(1) ? maskedFill(blockedLogits, emptyRow, 0) : blockedLogits;
   return maskedFill(softmax(logits, -1), blocked, 0);
 }

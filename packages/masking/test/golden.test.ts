@@ -2,6 +2,7 @@
 // sequence_mask, outputs and gradients, compared with atol 1e-5 / rtol 1e-4.
 import { readFileSync } from 'node:fs';
 import { type DType, InvalidArgumentError, type Tensor, tensor } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
 import { maskedSoftmax, sequenceMask } from '../src/index.js';
 
@@ -35,26 +36,20 @@ const fixture = JSON.parse(
 const load = (f: Fixed, requiresGrad = false): Tensor =>
   tensor(f.data, { shape: f.shape, dtype: f.dtype, requiresGrad });
 
-/** Every |actual - expected| <= atol + rtol * |expected|, and the shapes agree. */
-function expectAllClose(actual: Tensor, expected: Fixed, atol = 1e-5, rtol = 1e-4): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.toTypedArray();
-  expected.data.forEach((e, i) => {
-    const diff = Math.abs(a[i]! - e);
-    if (!(diff <= atol + rtol * Math.abs(e))) {
-      throw new Error(`index ${i}: got ${a[i]}, PyTorch ${e} (diff ${diff}).`);
-    }
-  });
-}
+/** A fixture's PyTorch values as float64, so the comparison sees them unrounded. */
+const expected = (f: Fixed): Tensor => tensor(f.data, { shape: f.shape, dtype: 'float64' });
+
+/** Float32 tolerances against PyTorch: |actual − expected| ≤ 1e-5 + 1e-4·|expected|. */
+const pytorch = { atol: 1e-5, rtol: 1e-4 };
 
 /** maskedSoftmax forward and backward (output.backward(R)) against one fixture case. */
 function checkSoftmaxCase(c: SoftmaxCase, validLens: Tensor | undefined): void {
   const x = load(c.X, true);
   const out = validLens === undefined ? maskedSoftmax(x) : maskedSoftmax(x, validLens);
-  expectAllClose(out, c.output);
+  expectClose(out, expected(c.output), pytorch);
   out.backward(load(c.R));
   expect(x.grad).not.toBeNull();
-  expectAllClose(x.grad as Tensor, c.gradX);
+  expectClose(x.grad as Tensor, expected(c.gradX), pytorch);
 }
 
 describe('maskedSoftmax (PyTorch golden)', () => {
@@ -88,7 +83,7 @@ describe('sequenceMask (PyTorch golden)', () => {
     const before = Array.from(x.toTypedArray());
     const out = sequenceMask(x, load(c.validLen), c.value);
     expect(out.dtype).toBe(c.X.dtype);
-    expectAllClose(out, c.output, 0, 0);
+    expectClose(out, expected(c.output), { atol: 0, rtol: 0 });
     expect(Array.from(x.toTypedArray())).toEqual(before);
   });
 });

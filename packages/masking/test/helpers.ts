@@ -1,23 +1,11 @@
-// Test helpers for @attnkit/masking: explicit-loop references, a float64 central-difference
-// gradient check and small fast-check arbitraries. Not part of the package (outside src/).
-import { mul, sum, type Tensor, tensor } from '@attnkit/tensor';
+// Test helpers for @attnkit/masking: explicit-loop references and small fast-check arbitraries.
+// Not part of the package (outside src/).
+import type { Tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 
 /** The elements of `t` as a plain number array (row-major; bool gives 0/1). */
 export function flat(t: Tensor): number[] {
   return Array.from(t.toTypedArray(), Number);
-}
-
-/** Largest |a[i] - b[i]|; Infinity when the lengths differ or a NaN appears. */
-export function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (Number.isNaN(d)) return Number.POSITIVE_INFINITY;
-    if (d > m) m = d;
-  }
-  return m;
 }
 
 /**
@@ -46,38 +34,6 @@ export function referenceMaskedSoftmax(
     for (let j = 0; j < keys; j++) out[r * keys + j] = e[j]! / s;
   }
   return out;
-}
-
-/**
- * Analytic gradient (autograd) and float64 central-difference gradient of
- * `loss(x) = sum(f(x) * weights)` at `values` (shape `shape`), with fixed `weights` so that the
- * gradient of a softmax is not trivially 0.
- */
-export function gradients(
-  f: (x: Tensor) => Tensor,
-  values: readonly number[],
-  shape: readonly number[],
-  weights: readonly number[],
-  eps = 1e-6,
-): { analytic: number[]; numeric: number[] } {
-  const w = (outShape: readonly number[]) => tensor(weights.slice(), { shape: outShape, dtype: 'float64' });
-  const loss = (v: readonly number[], grad: boolean): { value: number; x: Tensor } => {
-    const x = tensor(v.slice(), { shape, dtype: 'float64', requiresGrad: grad });
-    const y = f(x);
-    const l = sum(mul(y, w(y.shape)));
-    if (grad) l.backward();
-    return { value: l.item(), x };
-  };
-  const { x } = loss(values, true);
-  const analytic = x.grad === null ? new Array<number>(values.length).fill(0) : flat(x.grad);
-  const numeric = values.map((_, i) => {
-    const plus = values.slice();
-    const minus = values.slice();
-    plus[i] = values[i]! + eps;
-    minus[i] = values[i]! - eps;
-    return (loss(plus, false).value - loss(minus, false).value) / (2 * eps);
-  });
-  return { analytic, numeric };
 }
 
 /** Attention problem sizes with sides 1..6 (batch, queries, keys). */

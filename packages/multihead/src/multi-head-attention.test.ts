@@ -12,15 +12,17 @@ import {
   tensor,
   zeros,
 } from '@attnkit/tensor';
-import { causalNoLeak, checkGradients, kvCacheEquivalence, tensors } from '@attnkit/testing';
+import {
+  causalNoLeak,
+  checkGradients,
+  checkParameterGradients,
+  expectClose,
+  kvCacheEquivalence,
+  tensors,
+} from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  maxAbsDiff,
-  parameterGradientError,
-  type ReferenceOptions,
-  referenceAttention,
-} from '../test/helpers.js';
+import { type ReferenceOptions, referenceAttention } from '../test/helpers.js';
 import { KVCache, type KVCacheLayer } from './kv-cache.js';
 import { MultiHeadAttention, type MultiHeadAttentionOptions } from './multi-head-attention.js';
 
@@ -53,8 +55,8 @@ function expectReference(
     ...options,
   });
   expect(out.shape).toEqual([q!.shape[0], q!.shape[1], module.numHiddens]);
-  expect(maxAbsDiff(out.toTypedArray(), ref.output)).toBeLessThan(1e-10);
-  expect(maxAbsDiff(module.headWeights().toTypedArray(), ref.weights)).toBeLessThan(1e-10);
+  expectClose(out.toTypedArray(), ref.output, { atol: 1e-10, rtol: 0 });
+  expectClose(module.headWeights().toTypedArray(), ref.weights, { atol: 1e-10, rtol: 0 });
 }
 
 /** The output of `module` on x with the sequence positions reordered by `order`. */
@@ -184,7 +186,7 @@ describe('MultiHeadAttention', () => {
     grouped.loadStateDict(plain.stateDict());
     const x = randn([2, 3, 8], { dtype: 'float64', rng: new Generator(10) });
     const a = plain.forward(x, x, x, [3, 1]).toTypedArray();
-    expect(maxAbsDiff(grouped.forward(x, x, x, [3, 1]).toTypedArray(), a)).toBeLessThan(1e-12);
+    expectClose(grouped.forward(x, x, x, [3, 1]).toTypedArray(), a, { atol: 1e-12, rtol: 0 });
   });
 
   it('equals multi-head attention whose W_k and W_v repeat each key/value head for its group', () => {
@@ -200,9 +202,10 @@ describe('MultiHeadAttention', () => {
     });
     const x = randn([2, 4, 8], { dtype: 'float64', rng: new Generator(13) });
     const a = plain.forward(x, x, x, undefined, { isCausal: true }).toTypedArray();
-    expect(
-      maxAbsDiff(grouped.forward(x, x, x, undefined, { isCausal: true }).toTypedArray(), a),
-    ).toBeLessThan(1e-12);
+    expectClose(grouped.forward(x, x, x, undefined, { isCausal: true }).toTypedArray(), a, {
+      atol: 1e-12,
+      rtol: 0,
+    });
   });
 
   it('rotates queries and keys of every head with positional rotary', () => {
@@ -238,7 +241,7 @@ describe('MultiHeadAttention', () => {
     const pruned = wo.map((w, i) => ([2, 3, 6, 7].includes(i % 8) ? 0 : w));
     const copy = make({ bias: true }, 99);
     copy.loadStateDict({ ...state, 'W_o.weight': tensor(pruned, { shape: [8, 8], dtype: 'float64' }) });
-    expect(maxAbsDiff(masked, copy.forward(x, x, x, [3, 2]).toTypedArray())).toBeLessThan(1e-12);
+    expectClose(masked, copy.forward(x, x, x, [3, 2]).toTypedArray(), { atol: 1e-12, rtol: 0 });
     const soft = attention.forward(x, x, x, undefined, {
       headMask: tensor([0.5, 1, 0, 2], { dtype: 'float64' }),
     });
@@ -256,7 +259,7 @@ describe('MultiHeadAttention', () => {
     // Row b·heads + h of D2L's layout is [b, h] of the per-head one.
     expect(Array.from(d2l.toTypedArray())).toEqual(Array.from(perHead.toTypedArray()));
     const ref = referenceAttention(attention, x, x, x, { numHeads: 4, validLens: [2, 3] });
-    expect(maxAbsDiff(perHead.toTypedArray(), ref.weights)).toBeLessThan(1e-12);
+    expectClose(perHead.toTypedArray(), ref.weights, { atol: 1e-12, rtol: 0 });
   });
 
   it('keeps no weights with needWeights: false', () => {
@@ -276,7 +279,7 @@ describe('MultiHeadAttention', () => {
     expect(Array.from(run().toTypedArray())).toEqual(Array.from(a));
     const attention = make({ dropout: 0.5 }, 21);
     const evaluated = attention.forward(x, x, x).toTypedArray();
-    expect(maxAbsDiff(a, evaluated)).toBeGreaterThan(1e-3);
+    expect(() => expectClose(a, evaluated, { atol: 1e-3, rtol: 0 })).toThrow(/elements differ/);
     expectReference(attention, attention.eval().forward(x, x, x), [x, x, x], {});
   });
 
@@ -293,7 +296,7 @@ describe('MultiHeadAttention', () => {
     expect(cache.layer(0).keys?.shape).toEqual([2, 2, 5, 2]); // (batch, kvHeads, length, headDim)
     expect(cache.layer(0).values?.shape).toEqual([2, 2, 5, 2]);
     const full = selfCausal(attention, x).toTypedArray();
-    expect(maxAbsDiff(concat(steps, 1).toTypedArray(), full)).toBeLessThan(1e-12);
+    expectClose(concat(steps, 1).toTypedArray(), full, { atol: 1e-12, rtol: 0 });
   });
 
   it('uses the slot of its layerIndex in a shared KVCache', () => {
@@ -322,9 +325,10 @@ describe('MultiHeadAttention', () => {
       fc.property(cases, ({ x, order }) => {
         const permuted = reorder(x, order);
         const a = reorder(attention.forward(x, x, x), order).toTypedArray();
-        expect(maxAbsDiff(attention.forward(permuted, permuted, permuted).toTypedArray(), a)).toBeLessThan(
-          1e-9,
-        );
+        expectClose(attention.forward(permuted, permuted, permuted).toTypedArray(), a, {
+          atol: 1e-9,
+          rtol: 0,
+        });
       }),
     );
   });
@@ -347,9 +351,12 @@ describe('MultiHeadAttention', () => {
         const x = randn([1, n, 8], { dtype: 'float64', rng: new Generator(seed) });
         const permuted = reorder(x, order);
         const a = reorder(attention.forward(x, x, x), order).toTypedArray();
-        expect(maxAbsDiff(attention.forward(permuted, permuted, permuted).toTypedArray(), a)).toBeGreaterThan(
-          1e-6,
-        );
+        expect(() =>
+          expectClose(attention.forward(permuted, permuted, permuted).toTypedArray(), a, {
+            atol: 1e-6,
+            rtol: 0,
+          }),
+        ).toThrow(/elements differ/);
       }),
     );
   });
@@ -461,7 +468,7 @@ describe('MultiHeadAttention', () => {
     const attention = make({ ...opts, querySize: 3, keySize: 3, valueSize: 3 }, 31);
     const [q, k, v] = inputs(new Generator(32), [2, 3, 3], [2, 3, 3], [2, 3, 3]) as [Tensor, Tensor, Tensor];
     const f = () => attention.forward(q, k, v, [3, 2], fwd);
-    expect(parameterGradientError(attention, f, new Generator(33))).toBeLessThan(1e-6);
+    checkParameterGradients(attention, f, { atol: 1e-6, rtol: 0 });
   });
 
   it('passes gradients through the cached keys and values of earlier steps', () => {

@@ -1,6 +1,6 @@
 // Test helpers for @attnkit/multihead: a float64 explicit-loop multi-head attention to compare
-// against, and a central-difference check of parameter gradients. Not part of the package.
-import { type Generator, noGrad, randn, type Tensor } from '@attnkit/tensor';
+// against. Not part of the package.
+import type { Tensor } from '@attnkit/tensor';
 import type { MultiHeadAttention } from '../src/index.js';
 
 /** What {@link referenceAttention} does beyond D2L's multi-head attention. */
@@ -139,51 +139,4 @@ export function referenceAttention(
   }
   // weights were pushed in (batch, heads, queries, keys) order.
   return { output, weights };
-}
-
-/** Largest |a[i] − b[i]|; Infinity when the lengths differ or a NaN appears. */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const diff = Math.abs(a[i]! - b[i]!);
-    if (Number.isNaN(diff)) return Number.POSITIVE_INFINITY;
-    m = Math.max(m, diff);
-  }
-  return m;
-}
-
-/**
- * Checks the gradient of sum(f() · R) w.r.t. every parameter of `module` against central
- * differences, perturbing each parameter's storage in place (float64 parameters); returns the
- * largest |analytic − numeric|.
- */
-export function parameterGradientError(module: MultiHeadAttention, f: () => Tensor, rng: Generator): number {
-  module.zeroGrad();
-  const y = f();
-  const R = randn(y.shape, { dtype: 'float64', rng });
-  const r = R.toTypedArray();
-  y.backward(R);
-  const loss = (): number => {
-    const v = noGrad(f).toTypedArray();
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += v[i]! * r[i]!;
-    return s;
-  };
-  const eps = 1e-6;
-  let worst = 0;
-  for (const p of module.parameters()) {
-    const data = p.toTypedArray(); // the parameter's own storage
-    const analytic = p.grad?.toTypedArray() ?? new Float64Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      const x = data[i]!;
-      data[i] = x + eps;
-      const plus = loss();
-      data[i] = x - eps;
-      const minus = loss();
-      data[i] = x;
-      worst = Math.max(worst, Math.abs(analytic[i]! - (plus - minus) / (2 * eps)));
-    }
-  }
-  return worst;
 }

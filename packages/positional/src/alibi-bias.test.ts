@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { alibiBias } from './alibi-bias.js';
 import { alibiSlopes } from './alibi-slopes.js';
 
@@ -12,24 +13,26 @@ describe('alibiBias', () => {
     expect(bias.shape).toEqual([2, 3, 3]);
     const m = 1 / 16;
     const head0 = [0, m, 2 * m, -m, 0, m, -2 * m, -m, 0];
-    expect(maxAbsDiff(flat(bias).slice(0, 9), head0)).toBe(0);
-    expect(
-      maxAbsDiff(
-        flat(bias).slice(9),
-        head0.map((v) => v / 16),
-      ),
-    ).toBe(0);
+    expectClose(flat(bias).slice(0, 9), head0, { atol: 0, rtol: 0 });
+    expectClose(
+      flat(bias).slice(9),
+      head0.map((v) => v / 16),
+      { atol: 0, rtol: 0 },
+    );
   });
 
   it('aligns the last query with the last key by default (cached decoding)', () => {
     // One query at absolute position 3 against 4 keys: −m·[3, 2, 1, 0].
     const m = 2 ** -8;
-    expect(maxAbsDiff(flat(alibiBias(1, 1, 4)), [-3 * m, -2 * m, -m, 0])).toBe(0);
+    expectClose(flat(alibiBias(1, 1, 4)), [-3 * m, -2 * m, -m, 0], { atol: 0, rtol: 0 });
   });
 
   it("gives future keys a positive bias with alignment 'top-left' (mask them causally)", () => {
     const m = 2 ** -8;
-    expect(maxAbsDiff(flat(alibiBias(1, 1, 4, { alignment: 'top-left' })), [0, m, 2 * m, 3 * m])).toBe(0);
+    expectClose(flat(alibiBias(1, 1, 4, { alignment: 'top-left' })), [0, m, 2 * m, 3 * m], {
+      atol: 0,
+      rtol: 0,
+    });
   });
 
   it('returns float64 on request', () => {
@@ -53,7 +56,7 @@ describe('alibiBias', () => {
           }
           const bias = alibiBias(h, q, n, { alignment, dtype: 'float64' });
           expect(bias.shape).toEqual([h, q, n]);
-          expect(maxAbsDiff(flat(bias), expected)).toBeLessThan(1e-15);
+          expectClose(flat(bias), expected, { atol: 1e-15, rtol: 0 });
         },
       ),
     );

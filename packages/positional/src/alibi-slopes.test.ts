@@ -1,23 +1,24 @@
 import { InvalidArgumentError } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { alibiSlopes } from './alibi-slopes.js';
 
 describe('alibiSlopes', () => {
   it('gives 1/2, 1/4, …, 1/256 for 8 heads (the paper)', () => {
     const expected = [0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125, 0.00390625];
-    expect(maxAbsDiff(flat(alibiSlopes(8)), expected)).toBe(0);
+    expectClose(flat(alibiSlopes(8)), expected, { atol: 0, rtol: 0 });
   });
 
   it('gives 2^−0.5, 2^−1, …, 2^−8 for 16 heads', () => {
     const expected = Array.from({ length: 16 }, (_, h) => 2 ** (-(h + 1) / 2));
-    expect(maxAbsDiff(flat(alibiSlopes(16, { dtype: 'float64' })), expected)).toBeLessThan(1e-16);
+    expectClose(flat(alibiSlopes(16, { dtype: 'float64' })), expected, { atol: 1e-16, rtol: 0 });
   });
 
   it('interpolates 6 heads as the 4-head slopes plus every other 8-head slope', () => {
     const expected = [0.25, 0.0625, 0.015625, 0.00390625, 0.5, 0.125];
-    expect(maxAbsDiff(flat(alibiSlopes(6)), expected)).toBe(0);
+    expectClose(flat(alibiSlopes(6)), expected, { atol: 0, rtol: 0 });
   });
 
   it('interpolates 12 heads as the 8-head slopes plus 2^−0.5, 2^−1.5, 2^−2.5, 2^−3.5', () => {
@@ -28,11 +29,11 @@ describe('alibiSlopes', () => {
       2 ** -2.5,
       2 ** -3.5,
     ];
-    expect(maxAbsDiff(flat(alibiSlopes(12, { dtype: 'float64' })), expected)).toBeLessThan(1e-16);
+    expectClose(flat(alibiSlopes(12, { dtype: 'float64' })), expected, { atol: 1e-16, rtol: 0 });
   });
 
   it('gives 2^−8 for one head', () => {
-    expect(maxAbsDiff(flat(alibiSlopes(1)), [0.00390625])).toBe(0);
+    expectClose(flat(alibiSlopes(1)), [0.00390625], { atol: 0, rtol: 0 });
   });
 
   it('gives distinct slopes in (0, 1) that start with those of the largest power of 2 below', () => {
@@ -43,7 +44,7 @@ describe('alibiSlopes', () => {
         expect(new Set(slopes).size).toBe(n);
         for (const m of slopes) expect(m > 0 && m < 1).toBe(true);
         const p = 2 ** Math.floor(Math.log2(n));
-        expect(maxAbsDiff(slopes.slice(0, p), flat(alibiSlopes(p, { dtype: 'float64' })))).toBe(0);
+        expectClose(slopes.slice(0, p), flat(alibiSlopes(p, { dtype: 'float64' })), { atol: 0, rtol: 0 });
         // A power of 2 is a geometric sequence with ratio 2^(−8/n) that ends at 2^−8.
         if (p === n) expect(slopes[n - 1]).toBeCloseTo(2 ** -8, 15);
       }),

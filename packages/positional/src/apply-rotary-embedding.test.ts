@@ -1,8 +1,8 @@
 import { InvalidArgumentError, mul, ShapeError, sum, type Tensor, tensor, zeros } from '@attnkit/tensor';
-import { checkGradients, ropeRelativity, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, ropeRelativity, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, loopRope, maxAbsDiff } from '../test/helpers.js';
+import { flat, loopRope } from '../test/helpers.js';
 import { applyRotaryEmbedding } from './apply-rotary-embedding.js';
 import { rotaryTables } from './rotary-tables.js';
 
@@ -33,54 +33,51 @@ describe('applyRotaryEmbedding', () => {
     // Position 1, θ = [1, 0.01]: (x0, x2) rotated by 1 rad, (x1, x3) by 0.01 rad.
     const out = applyRotaryEmbedding(f64([1, 2, 3, 4], [1, 4]), { positions: int32([1]) });
     const expected = [-1.9841106485555495, 1.959900667496664, 2.4623779024123156, 4.019799668334994];
-    expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-15);
+    expectClose(flat(out), expected, { atol: 1e-15, rtol: 0 });
   });
 
   it('rotates pairs (x_2j, x_2j+1) with interleaved: true (hand-computed)', () => {
     const out = applyRotaryEmbedding(f64([1, 2, 3, 4], [1, 4]), { positions: int32([1]), interleaved: true });
     const expected = [-1.1426396637476532, 1.922075596544176, 2.9598506679133294, 4.029799501669161];
-    expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-15);
+    expectClose(flat(out), expected, { atol: 1e-15, rtol: 0 });
   });
 
   it('is the identity at position 0', () => {
     const x = tensor([[0.5, -1, 2, 3]]);
-    expect(maxAbsDiff(flat(applyRotaryEmbedding(x)), flat(x))).toBe(0);
-    expect(maxAbsDiff(flat(applyRotaryEmbedding(x, { interleaved: true })), flat(x))).toBe(0);
+    expectClose(flat(applyRotaryEmbedding(x)), flat(x), { atol: 0, rtol: 0 });
+    expectClose(flat(applyRotaryEmbedding(x, { interleaved: true })), flat(x), { atol: 0, rtol: 0 });
   });
 
   it('uses positions offset … offset + n − 1 by default', () => {
     const x = f64([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]);
     const byOffset = flat(applyRotaryEmbedding(x, { offset: 5 }));
-    expect(maxAbsDiff(byOffset, flat(applyRotaryEmbedding(x, { positions: int32([5, 6]) })))).toBe(0);
-    expect(
-      maxAbsDiff(
-        byOffset,
-        loopRope(flat(x), 4, (row) => 5 + row),
-      ),
-    ).toBeLessThan(1e-15);
+    expectClose(byOffset, flat(applyRotaryEmbedding(x, { positions: int32([5, 6]) })), { atol: 0, rtol: 0 });
+    expectClose(
+      byOffset,
+      loopRope(flat(x), 4, (row) => 5 + row),
+      { atol: 1e-15, rtol: 0 },
+    );
   });
 
   it('leaves the features past rotaryDim unchanged (partial rotary)', () => {
     const x = f64([1, 2, 3, 4, 5, 6], [1, 6]);
     const out = flat(applyRotaryEmbedding(x, { positions: int32([3]), rotaryDim: 4 }));
-    expect(maxAbsDiff(out.slice(4), [5, 6])).toBe(0);
-    expect(
-      maxAbsDiff(
-        out,
-        loopRope(flat(x), 6, () => 3, { rotaryDim: 4 }),
-      ),
-    ).toBeLessThan(1e-15);
+    expectClose(out.slice(4), [5, 6], { atol: 0, rtol: 0 });
+    expectClose(
+      out,
+      loopRope(flat(x), 6, () => 3, { rotaryDim: 4 }),
+      { atol: 1e-15, rtol: 0 },
+    );
   });
 
   it('uses the given base', () => {
     const x = f64([1, 2, 3, 4], [1, 4]);
     const out = flat(applyRotaryEmbedding(x, { positions: int32([7]), base: 100 }));
-    expect(
-      maxAbsDiff(
-        out,
-        loopRope(flat(x), 4, () => 7, { base: 100 }),
-      ),
-    ).toBeLessThan(1e-15);
+    expectClose(
+      out,
+      loopRope(flat(x), 4, () => 7, { base: 100 }),
+      { atol: 1e-15, rtol: 0 },
+    );
   });
 
   it('takes per-batch positions (batch, positions) and broadcasts them over heads', () => {
@@ -93,14 +90,14 @@ describe('applyRotaryEmbedding', () => {
     ];
     const out = flat(applyRotaryEmbedding(x, { positions: int32(positions) }));
     const expected = loopRope(values, 4, (row) => positions[Math.floor(row / 6)]![row % 2]!);
-    expect(maxAbsDiff(out, expected)).toBeLessThan(1e-15);
+    expectClose(out, expected, { atol: 1e-15, rtol: 0 });
     // Rank 3 (batch, positions, headDim) takes them directly.
     const x3 = f64(values.slice(0, 16), [2, 2, 4]);
     const out3 = flat(applyRotaryEmbedding(x3, { positions: int32(positions), interleaved: true }));
     const expected3 = loopRope(values.slice(0, 16), 4, (row) => positions[row >> 1]![row % 2]!, {
       interleaved: true,
     });
-    expect(maxAbsDiff(out3, expected3)).toBeLessThan(1e-15);
+    expectClose(out3, expected3, { atol: 1e-15, rtol: 0 });
   });
 
   it('gives the same result from precomputed tables, whose width sets rotaryDim', () => {
@@ -111,13 +108,12 @@ describe('applyRotaryEmbedding', () => {
     const { cos, sin } = rotaryTables(16, 4);
     const fromTables = flat(applyRotaryEmbedding(x, { cos, sin, offset: 9 }));
     const computed = flat(applyRotaryEmbedding(x, { offset: 9, rotaryDim: 4 }));
-    expect(maxAbsDiff(fromTables, computed)).toBeLessThan(1e-7);
-    expect(
-      maxAbsDiff(
-        fromTables,
-        loopRope(flat(x), 6, (row) => 9 + (row % 2), { rotaryDim: 4 }),
-      ),
-    ).toBeLessThan(1e-6);
+    expectClose(fromTables, computed, { atol: 1e-7, rtol: 0 });
+    expectClose(
+      fromTables,
+      loopRope(flat(x), 6, (row) => 9 + (row % 2), { rotaryDim: 4 }),
+      { atol: 1e-6, rtol: 0 },
+    );
   });
 
   it('keeps float32 inputs float32 and promotes to float64 with float64 tables', () => {
@@ -135,7 +131,7 @@ describe('applyRotaryEmbedding', () => {
         const out = applyRotaryEmbedding(x, { offset, rotaryDim, interleaved });
         expect(out.shape).toEqual(x.shape);
         const expected = loopRope(flat(x), headDim, (row) => offset + (row % n), { rotaryDim, interleaved });
-        expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-12);
+        expectClose(flat(out), expected, { atol: 1e-12, rtol: 0 });
       }),
     );
   });
@@ -185,7 +181,7 @@ describe('applyRotaryEmbedding', () => {
     const grad = flat(x.grad as Tensor);
     // Rᵀ·g: rotating it forward again gives g back.
     const reRotated = loopRope(grad, 4, (row) => 11 + row);
-    expect(maxAbsDiff(reRotated, flat(g))).toBeLessThan(1e-12);
+    expectClose(reRotated, flat(g), { atol: 1e-12, rtol: 0 });
   });
 
   it('throws InvalidArgumentError when x is not floating', () => {

@@ -1,8 +1,8 @@
 import { Generator, InvalidArgumentError, mul, ShapeError, sum, tensor, zeros } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, checkParameterGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, maxGradientError } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { LearnedPositionalEncoding } from './learned-positional-encoding.js';
 
 describe('LearnedPositionalEncoding', () => {
@@ -28,8 +28,8 @@ describe('LearnedPositionalEncoding', () => {
   it('draws the same weight from the same seed', () => {
     const make = (seed: number) =>
       flat(new LearnedPositionalEncoding({ maxLen: 4, numHiddens: 3, rng: new Generator(seed) }).weight);
-    expect(maxAbsDiff(make(5), make(5))).toBe(0);
-    expect(maxAbsDiff(make(5), make(6))).toBeGreaterThan(0);
+    expectClose(make(5), make(5), { atol: 0, rtol: 0 });
+    expect(() => expectClose(make(5), make(6), { atol: 0, rtol: 0 })).toThrow(/elements differ/);
   });
 
   it('adds rows offset … offset + n − 1 of a loaded weight', () => {
@@ -51,8 +51,8 @@ describe('LearnedPositionalEncoding', () => {
       ],
       { dtype: 'float64' },
     );
-    expect(maxAbsDiff(flat(pe.forward(X)), [1, 2, 12, 13])).toBe(0);
-    expect(maxAbsDiff(flat(pe.forward(X, { offset: 2 })), [21, 22, 32, 33])).toBe(0);
+    expectClose(flat(pe.forward(X)), [1, 2, 12, 13], { atol: 0, rtol: 0 });
+    expectClose(flat(pe.forward(X, { offset: 2 })), [21, 22, 32, 33], { atol: 0, rtol: 0 });
   });
 
   it('zeroes some entries with dropout in training mode only', () => {
@@ -88,7 +88,7 @@ describe('LearnedPositionalEncoding', () => {
         });
         const w = flat(pe.weight);
         const expected = flat(X).map((v, k) => v + w[(offset + (Math.floor(k / d) % n)) * d + (k % d)]!);
-        expect(maxAbsDiff(flat(pe.forward(X, { offset })), expected)).toBeLessThan(1e-12);
+        expectClose(flat(pe.forward(X, { offset })), expected, { atol: 1e-12, rtol: 0 });
       }),
     );
   });
@@ -118,10 +118,11 @@ describe('LearnedPositionalEncoding', () => {
       { shape: [2, 2, 3], dtype: 'float64' },
     );
     const loss = () => sum(mul(pe.forward(X, { offset: 1 }), R));
-    expect(maxGradientError(loss, [pe.weight])).toBeLessThan(1e-6);
+    checkParameterGradients(pe, loss, { atol: 1e-6, rtol: 0 });
+    loss().backward();
     const g = flat(pe.weight.grad!);
-    expect(maxAbsDiff(g.slice(3, 6), [1 + 7, 2 + 8, 3 + 9])).toBeLessThan(1e-12); // row 1 = R[0,0] + R[1,0]
-    expect(maxAbsDiff([...g.slice(0, 3), ...g.slice(9)], new Array<number>(12).fill(0))).toBe(0);
+    expectClose(g.slice(3, 6), [1 + 7, 2 + 8, 3 + 9], { atol: 1e-12, rtol: 0 }); // row 1 = R[0,0] + R[1,0]
+    expectClose([...g.slice(0, 3), ...g.slice(9)], new Array<number>(12).fill(0), { atol: 0, rtol: 0 });
   });
 
   it('throws ShapeError when X is not (batch, positions, numHiddens)', () => {

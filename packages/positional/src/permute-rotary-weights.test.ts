@@ -9,10 +9,10 @@ import {
   transpose,
   zeros,
 } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { applyRotaryEmbedding } from './apply-rotary-embedding.js';
 import { permuteRotaryWeights, type RotaryLayout } from './permute-rotary-weights.js';
 
@@ -43,25 +43,25 @@ function scores(
 describe('permuteRotaryWeights', () => {
   it('moves interleaved row 2j + k to half-split row k·d/2 + j', () => {
     const out = permuteRotaryWeights(rowIds(6), { numHeads: 1, headDim: 6, from: 'interleaved', to: 'half' });
-    expect(maxAbsDiff(flat(out), [0, 2, 4, 1, 3, 5])).toBe(0);
+    expectClose(flat(out), [0, 2, 4, 1, 3, 5], { atol: 0, rtol: 0 });
   });
 
   it('applies the inverse from half to interleaved, head by head', () => {
     const out = permuteRotaryWeights(rowIds(8), { numHeads: 2, headDim: 4, from: 'half', to: 'interleaved' });
-    expect(maxAbsDiff(flat(out), [0, 2, 1, 3, 4, 6, 5, 7])).toBe(0);
+    expectClose(flat(out), [0, 2, 1, 3, 4, 6, 5, 7], { atol: 0, rtol: 0 });
   });
 
   it('permutes a 1-D bias the same way and keeps the columns of a weight together', () => {
     const bias = tensor([10, 11, 12, 13]);
     const options = { numHeads: 1, headDim: 4, from: 'interleaved', to: 'half' } as const;
-    expect(maxAbsDiff(flat(permuteRotaryWeights(bias, options)), [10, 12, 11, 13])).toBe(0);
+    expectClose(flat(permuteRotaryWeights(bias, options)), [10, 12, 11, 13], { atol: 0, rtol: 0 });
     const W = tensor([
       [0, 1],
       [2, 3],
       [4, 5],
       [6, 7],
     ]);
-    expect(maxAbsDiff(flat(permuteRotaryWeights(W, options)), [0, 1, 4, 5, 2, 3, 6, 7])).toBe(0);
+    expectClose(flat(permuteRotaryWeights(W, options)), [0, 1, 4, 5, 2, 3, 6, 7], { atol: 0, rtol: 0 });
   });
 
   it('returns the weight itself when from equals to', () => {
@@ -96,7 +96,7 @@ describe('permuteRotaryWeights', () => {
         const trained = scores(X, Wq, Wk, c.numHeads, c.from, c.offset);
         const Pq = permuteRotaryWeights(Wq, options);
         const Pk = permuteRotaryWeights(Wk, options);
-        expect(maxAbsDiff(scores(X, Pq, Pk, c.numHeads, to, c.offset), trained)).toBeLessThan(1e-12);
+        expectClose(scores(X, Pq, Pk, c.numHeads, to, c.offset), trained, { atol: 1e-12, rtol: 0 });
       }),
     );
   });
@@ -129,7 +129,9 @@ describe('permuteRotaryWeights', () => {
       { dtype: 'float64' },
     );
     const trained = scores(X, Wq, Wk, 1, 'interleaved', 3);
-    expect(maxAbsDiff(scores(X, Wq, Wk, 1, 'half', 3), trained)).toBeGreaterThan(1e-2);
+    expect(() => expectClose(scores(X, Wq, Wk, 1, 'half', 3), trained, { atol: 1e-2, rtol: 0 })).toThrow(
+      /elements differ/,
+    );
   });
 
   it('round-trips: interleaved → half → interleaved is the identity', () => {
@@ -139,7 +141,7 @@ describe('permuteRotaryWeights', () => {
     );
     const there = permuteRotaryWeights(W, { numHeads: 3, headDim: 4, from: 'interleaved', to: 'half' });
     const back = permuteRotaryWeights(there, { numHeads: 3, headDim: 4, from: 'half', to: 'interleaved' });
-    expect(maxAbsDiff(flat(back), flat(W))).toBe(0);
+    expectClose(flat(back), flat(W), { atol: 0, rtol: 0 });
   });
 
   it('matches central differences (the gradient is permuted back)', () => {

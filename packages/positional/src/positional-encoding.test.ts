@@ -1,8 +1,8 @@
 import { concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor, zeros } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, sinusoidRow } from '../test/helpers.js';
+import { flat, sinusoidRow } from '../test/helpers.js';
 import { PositionalEncoding } from './positional-encoding.js';
 
 describe('PositionalEncoding', () => {
@@ -17,7 +17,7 @@ describe('PositionalEncoding', () => {
     const X = flat(pe.forward(zeros([1, 60, 32])));
     expect(X.length).toBe(60 * 32);
     for (const i of [0, 1, 30, 59]) {
-      expect(maxAbsDiff(X.slice(i * 32, (i + 1) * 32), sinusoidRow(i, 32))).toBeLessThan(1e-7);
+      expectClose(X.slice(i * 32, (i + 1) * 32), sinusoidRow(i, 32), { atol: 1e-7, rtol: 0 });
     }
   });
 
@@ -31,8 +31,8 @@ describe('PositionalEncoding', () => {
   it('adds P[offset] with { offset }, not position 0 (the D2L decoding bug)', () => {
     const pe = new PositionalEncoding({ numHiddens: 6, maxLen: 20 });
     const step = flat(pe.forward(zeros([1, 1, 6]), { offset: 7 }));
-    expect(maxAbsDiff(step, sinusoidRow(7, 6))).toBeLessThan(1e-7);
-    expect(maxAbsDiff(step, sinusoidRow(0, 6))).toBeGreaterThan(0.1);
+    expectClose(step, sinusoidRow(7, 6), { atol: 1e-7, rtol: 0 });
+    expect(() => expectClose(step, sinusoidRow(0, 6), { atol: 0.1, rtol: 0 })).toThrow(/elements differ/);
   });
 
   it('gives the same result step by step with offsets as on the whole sequence', () => {
@@ -43,7 +43,7 @@ describe('PositionalEncoding', () => {
     );
     const whole = flat(pe.forward(X));
     const steps = [0, 1, 2, 3, 4].map((t) => pe.forward(narrow(X, 1, t, 1), { offset: t }));
-    expect(maxAbsDiff(flat(concat(steps, 1)), whole)).toBe(0);
+    expectClose(flat(concat(steps, 1)), whole, { atol: 0, rtol: 0 });
   });
 
   it('applies dropout in training mode and not in eval mode', () => {
@@ -54,7 +54,7 @@ describe('PositionalEncoding', () => {
     // Half of the non-zero entries of X + P are dropped; the kept ones are doubled.
     expect(zerosCount / trained.length).toBeGreaterThan(0.4);
     const evaluated = flat(pe.eval().forward(X));
-    expect(maxAbsDiff(evaluated.slice(8, 16), sinusoidRow(1, 8))).toBeLessThan(1e-7);
+    expectClose(evaluated.slice(8, 16), sinusoidRow(1, 8), { atol: 1e-7, rtol: 0 });
   });
 
   it('computes X + P[offset + t] for every batch, step and offset', () => {
@@ -71,7 +71,7 @@ describe('PositionalEncoding', () => {
         const x = flat(X);
         const expected = x.map((v, k) => v + sinusoidRow(offset + (Math.floor(k / d) % n), d)[k % d]!);
         expect(out.length).toBe(b * n * d);
-        expect(maxAbsDiff(out, expected)).toBeLessThan(1e-6);
+        expectClose(out, expected, { atol: 1e-6, rtol: 0 });
       }),
     );
   });

@@ -1,8 +1,8 @@
 import { ShapeError, tensor, zeros } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { relativeAttentionOutput } from './relative-attention-output.js';
 
 const f64 = { dtype: 'float64' } as const;
@@ -27,7 +27,7 @@ describe('relativeAttentionOutput', () => {
       f64,
     );
     // α·V = [2.5, 3.5]; Σ α a = [2.5, 75].
-    expect(maxAbsDiff(flat(relativeAttentionOutput(weights, values, relValues)), [5, 78.5])).toBe(0);
+    expectClose(flat(relativeAttentionOutput(weights, values, relValues)), [5, 78.5], { atol: 0, rtol: 0 });
   });
 
   it('is α·V without relValues', () => {
@@ -41,7 +41,7 @@ describe('relativeAttentionOutput', () => {
         f64,
       ),
     );
-    expect(maxAbsDiff(flat(out), [1, 2])).toBe(0);
+    expectClose(flat(out), [1, 2], { atol: 0, rtol: 0 });
   });
 
   it('matches Σ_j α_ij (v_j + a_ij) for any batch axes', () => {
@@ -78,7 +78,7 @@ describe('relativeAttentionOutput', () => {
         }
         const out = relativeAttentionOutput(W, V, A);
         expect(out.shape).toEqual([...W.shape.slice(0, -1), v]);
-        expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-10);
+        expectClose(flat(out), expected, { atol: 1e-10, rtol: 0 });
       }),
     );
   });

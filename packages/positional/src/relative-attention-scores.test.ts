@@ -1,8 +1,8 @@
 import { ShapeError, tensor, zeros } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { relativeAttentionScores } from './relative-attention-scores.js';
 
 const f64 = { dtype: 'float64' } as const;
@@ -27,13 +27,13 @@ describe('relativeAttentionScores', () => {
       f64,
     );
     // q·k = [1, 2]; q·a = [0.5, −2].
-    expect(maxAbsDiff(flat(relativeAttentionScores(q, k, relKeys)), [1.5, 0])).toBe(0);
+    expectClose(flat(relativeAttentionScores(q, k, relKeys)), [1.5, 0], { atol: 0, rtol: 0 });
   });
 
   it('does not divide by √d (the caller scales, as Shaw eq. 4 puts √d outside)', () => {
     const q = tensor([[2, 2, 2, 2]], f64);
     const k = tensor([[1, 1, 1, 1]], f64);
-    expect(maxAbsDiff(flat(relativeAttentionScores(q, k, zeros([1, 1, 4], f64))), [8])).toBe(0);
+    expectClose(flat(relativeAttentionScores(q, k, zeros([1, 1, 4], f64))), [8], { atol: 0, rtol: 0 });
   });
 
   it('matches Σ_d q_id (k_jd + a_ijd) for any batch axes', () => {
@@ -70,7 +70,7 @@ describe('relativeAttentionScores', () => {
         }
         const out = relativeAttentionScores(Q, K, A);
         expect(out.shape).toEqual([...Q.shape.slice(0, -1), n]);
-        expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-10);
+        expectClose(flat(out), expected, { atol: 1e-10, rtol: 0 });
       }),
     );
   });
@@ -78,7 +78,7 @@ describe('relativeAttentionScores', () => {
   it('broadcasts keys over the queries batch axes', () => {
     const q = tensor([[[1, 0]], [[0, 1]]], f64); // (2, 1, 2)
     const k = tensor([[3, 4]], f64); // (1, 2)
-    expect(maxAbsDiff(flat(relativeAttentionScores(q, k, zeros([1, 1, 2]))), [3, 4])).toBe(0);
+    expectClose(flat(relativeAttentionScores(q, k, zeros([1, 1, 2]))), [3, 4], { atol: 0, rtol: 0 });
   });
 
   it('matches central differences for queries, keys and relKeys', () => {

@@ -1,7 +1,8 @@
 import { Generator, InvalidArgumentError, mul, sum, tensor } from '@attnkit/tensor';
+import { checkParameterGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, maxGradientError } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { RelativePositionEmbedding } from './relative-position-embedding.js';
 
 /** A module whose weight row r is [r − k, 10·(r − k)], so each output shows its clipped offset. */
@@ -37,21 +38,22 @@ describe('RelativePositionEmbedding', () => {
 
   it('embeds clip(j − i, −k, k) for query i and key j (Shaw et al. eq. 5)', () => {
     // k = 2, 4 × 4: offsets j − i clipped to [−2, 2].
-    expect(
-      maxAbsDiff(offsets(labelled(2).forward(4, 4)), [0, 1, 2, 2, -1, 0, 1, 2, -2, -1, 0, 1, -2, -2, -1, 0]),
-    ).toBe(0);
+    expectClose(offsets(labelled(2).forward(4, 4)), [0, 1, 2, 2, -1, 0, 1, 2, -2, -1, 0, 1, -2, -2, -1, 0], {
+      atol: 0,
+      rtol: 0,
+    });
   });
 
   it('aligns the last query with the last key by default (cached decoding)', () => {
     // One query at position 4 against 5 keys: offsets j − 4.
-    expect(maxAbsDiff(offsets(labelled(3).forward(1, 5)), [-3, -3, -2, -1, 0])).toBe(0);
-    expect(maxAbsDiff(offsets(labelled(3).forward(1, 5, { offset: 0 })), [0, 1, 2, 3, 3])).toBe(0);
+    expectClose(offsets(labelled(3).forward(1, 5)), [-3, -3, -2, -1, 0], { atol: 0, rtol: 0 });
+    expectClose(offsets(labelled(3).forward(1, 5, { offset: 0 })), [0, 1, 2, 3, 3], { atol: 0, rtol: 0 });
   });
 
   it('returns the weight rows themselves (both features)', () => {
     const out = labelled(1).forward(2, 2);
     expect(out.shape).toEqual([2, 2, 2]);
-    expect(maxAbsDiff(flat(out), [0, 0, 1, 10, -1, -10, 0, 0])).toBe(0);
+    expectClose(flat(out), [0, 0, 1, 10, -1, -10, 0, 0], { atol: 0, rtol: 0 });
   });
 
   it('looks up row clip(j − offset − i, −k, k) + k for any sizes and offset', () => {
@@ -67,7 +69,7 @@ describe('RelativePositionEmbedding', () => {
           for (let i = 0; i < q; i++) {
             for (let j = 0; j < n; j++) expected.push(Math.min(Math.max(j - offset - i, -k), k));
           }
-          expect(maxAbsDiff(got, expected)).toBe(0);
+          expectClose(got, expected, { atol: 0, rtol: 0 });
         },
       ),
     );
@@ -85,7 +87,7 @@ describe('RelativePositionEmbedding', () => {
         for (let i = 0; i + 1 < n; i++) {
           for (let j = 0; j + 1 < n; j++) {
             const at = (r: number, c: number) => a.slice((r * n + c) * 3, (r * n + c + 1) * 3);
-            expect(maxAbsDiff(at(i + 1, j + 1), at(i, j))).toBe(0);
+            expectClose(at(i + 1, j + 1), at(i, j), { atol: 0, rtol: 0 });
           }
         }
       }),
@@ -98,9 +100,10 @@ describe('RelativePositionEmbedding', () => {
       Array.from({ length: 3 * 4 * 2 }, (_, i) => Math.cos(i)),
       { shape: [3, 4, 2], dtype: 'float64' },
     );
-    expect(maxGradientError(() => sum(mul(rel.forward(3, 4, { offset: 0 }), R)), [rel.weight])).toBeLessThan(
-      1e-6,
-    );
+    checkParameterGradients(rel, () => sum(mul(rel.forward(3, 4, { offset: 0 }), R)), {
+      atol: 1e-6,
+      rtol: 0,
+    });
   });
 
   it('throws InvalidArgumentError for invalid maxRelativePosition, headDim or dtype', () => {

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, matmul, narrow } from '@attnkit/tensor';
-import { relativePositionByRotation } from '@attnkit/testing';
+import { expectClose, relativePositionByRotation } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, sinusoidRow } from '../test/helpers.js';
+import { flat, sinusoidRow } from '../test/helpers.js';
 import { relativeRotation } from './relative-rotation.js';
 import { sinusoidalEncoding } from './sinusoidal-encoding.js';
 
@@ -15,37 +15,38 @@ describe('relativeRotation', () => {
   it('is the 2×2 rotation [[cos δ, −sin δ], [sin δ, cos δ]] for d = 2', () => {
     const c = Math.cos(3);
     const s = Math.sin(3);
-    expect(maxAbsDiff(flat(relativeRotation(3, 2, { dtype: 'float64' })), [c, -s, s, c])).toBeLessThan(1e-16);
+    expectClose(flat(relativeRotation(3, 2, { dtype: 'float64' })), [c, -s, s, c], { atol: 1e-16, rtol: 0 });
   });
 
   it('is block diagonal with frequency ω_j = 1/10000^(2j/d) in block j', () => {
     const M = flat(relativeRotation(5, 4, { dtype: 'float64' }));
     const c = Math.cos(0.05); // ω_1 = 0.01
     const s = Math.sin(0.05);
-    expect(maxAbsDiff([M[10]!, M[11]!, M[14]!, M[15]!], [c, -s, s, c])).toBeLessThan(1e-16);
-    expect(maxAbsDiff([M[2]!, M[3]!, M[8]!, M[9]!, M[12]!, M[13]!], [0, 0, 0, 0, 0, 0])).toBe(0);
+    expectClose([M[10]!, M[11]!, M[14]!, M[15]!], [c, -s, s, c], { atol: 1e-16, rtol: 0 });
+    expectClose([M[2]!, M[3]!, M[8]!, M[9]!, M[12]!, M[13]!], [0, 0, 0, 0, 0, 0], { atol: 0, rtol: 0 });
   });
 
   it('is the identity for δ = 0', () => {
-    expect(maxAbsDiff(flat(relativeRotation(0, 4)), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])).toBe(
-      0,
-    );
+    expectClose(flat(relativeRotation(0, 4)), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], {
+      atol: 0,
+      rtol: 0,
+    });
   });
 
   it('maps row P[i] to P[i + δ] as a row vector (P[i]·M), not as a column (M·P[i]ᵀ, D2L notation)', () => {
     const d = 8;
     const M = flat(relativeRotation(7, d, { dtype: 'float64' }));
     const row = sinusoidRow(20, d);
-    expect(maxAbsDiff(rowTimes(row, M, d), sinusoidRow(27, d))).toBeLessThan(1e-12);
+    expectClose(rowTimes(row, M, d), sinusoidRow(27, d), { atol: 1e-12, rtol: 0 });
     // M·P[i]ᵀ (D2L's column form applied to our matrix) goes the other way: P[i − δ].
     const column = Array.from({ length: d }, (_, r) => row.reduce((s, v, k) => s + M[r * d + k]! * v, 0));
-    expect(maxAbsDiff(column, sinusoidRow(13, d))).toBeLessThan(1e-12);
+    expectClose(column, sinusoidRow(13, d), { atol: 1e-12, rtol: 0 });
   });
 
   it('shifts the whole float32 table with one matmul', () => {
     const P = sinusoidalEncoding(40, 16);
     const shifted = flat(matmul(narrow(P, 0, 0, 30), relativeRotation(10, 16)));
-    expect(maxAbsDiff(shifted, flat(narrow(P, 0, 10, 30)))).toBeLessThan(2e-6);
+    expectClose(shifted, flat(narrow(P, 0, 10, 30)), { atol: 2e-6, rtol: 0 });
   });
 
   it('satisfies P[i + δ] = P[i]·M(δ) for every i and δ (relativePositionByRotation)', () => {
@@ -67,7 +68,7 @@ describe('relativeRotation', () => {
         const M = flat(relativeRotation(delta, d, { dtype: 'float64' }));
         const inverse = flat(relativeRotation(-delta, d, { dtype: 'float64' }));
         const transposed = M.map((_, k) => M[(k % d) * d + Math.floor(k / d)]!);
-        expect(maxAbsDiff(transposed, inverse)).toBeLessThan(1e-15);
+        expectClose(transposed, inverse, { atol: 1e-15, rtol: 0 });
       }),
     );
   });

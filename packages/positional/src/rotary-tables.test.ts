@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { rotaryTables } from './rotary-tables.js';
 
 describe('rotaryTables', () => {
@@ -12,8 +13,8 @@ describe('rotaryTables', () => {
     expect(sin.shape).toEqual([3, 2]);
     const c = [1, 1, Math.cos(1), Math.cos(0.01), Math.cos(2), Math.cos(0.02)];
     const s = [0, 0, Math.sin(1), Math.sin(0.01), Math.sin(2), Math.sin(0.02)];
-    expect(maxAbsDiff(flat(cos), c)).toBeLessThan(1e-16);
-    expect(maxAbsDiff(flat(sin), s)).toBeLessThan(1e-16);
+    expectClose(flat(cos), c, { atol: 1e-16, rtol: 0 });
+    expectClose(flat(sin), s, { atol: 1e-16, rtol: 0 });
   });
 
   it('uses the given base', () => {
@@ -26,8 +27,8 @@ describe('rotaryTables', () => {
     const f32 = rotaryTables(4096, 8);
     const f64 = rotaryTables(4096, 8, { dtype: 'float64' });
     expect(f32.cos.dtype).toBe('float32');
-    expect(maxAbsDiff(flat(f32.cos), flat(f64.cos))).toBeLessThan(6e-8);
-    expect(maxAbsDiff(flat(f32.sin), flat(f64.sin))).toBeLessThan(6e-8);
+    expectClose(flat(f32.cos), flat(f64.cos), { atol: 6e-8, rtol: 0 });
+    expectClose(flat(f32.sin), flat(f64.sin), { atol: 6e-8, rtol: 0 });
   });
 
   it('gives points on the unit circle at the exact angles', () => {

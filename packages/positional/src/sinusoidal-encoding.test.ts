@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, sinusoidRow } from '../test/helpers.js';
+import { flat, sinusoidRow } from '../test/helpers.js';
 import { sinusoidalEncoding } from './sinusoidal-encoding.js';
 
 describe('sinusoidalEncoding', () => {
@@ -12,14 +13,14 @@ describe('sinusoidalEncoding', () => {
   });
 
   it('starts with P[0] = [0, 1, 0, 1, …]', () => {
-    expect(maxAbsDiff(flat(sinusoidalEncoding(3, 6)).slice(0, 6), [0, 1, 0, 1, 0, 1])).toBe(0);
+    expectClose(flat(sinusoidalEncoding(3, 6)).slice(0, 6), [0, 1, 0, 1, 0, 1], { atol: 0, rtol: 0 });
   });
 
   it('gives sin(i/10000^(2j/d)) at 2j and cos at 2j + 1 (hand-computed, d = 4)', () => {
     // d = 4: ω_0 = 1, ω_1 = 1/10000^(2/4) = 0.01.
     const row2 = flat(sinusoidalEncoding(3, 4, { dtype: 'float64' })).slice(8, 12);
     const expected = [0.9092974268256817, -0.4161468365471424, 0.01999866669333308, 0.9998000066665778];
-    expect(maxAbsDiff(row2, expected)).toBeLessThan(1e-15);
+    expectClose(row2, expected, { atol: 1e-15, rtol: 0 });
   });
 
   it('ends an odd numHiddens with a sin column', () => {
@@ -38,7 +39,7 @@ describe('sinusoidalEncoding', () => {
     // D2L's float32 angles are off by up to ~1e-5 here; float64 angles leave only float32 rounding.
     const P = flat(sinusoidalEncoding(5000, 32));
     for (const i of [999, 2500, 4999]) {
-      expect(maxAbsDiff(P.slice(i * 32, (i + 1) * 32), sinusoidRow(i, 32))).toBeLessThan(1e-7);
+      expectClose(P.slice(i * 32, (i + 1) * 32), sinusoidRow(i, 32), { atol: 1e-7, rtol: 0 });
     }
   });
 
@@ -49,7 +50,7 @@ describe('sinusoidalEncoding', () => {
         expect(P.length).toBe(maxLen * d);
         for (const v of P) expect(Math.abs(v)).toBeLessThanOrEqual(1);
         for (let i = 0; i < maxLen; i++) {
-          expect(maxAbsDiff(P.slice(i * d, (i + 1) * d), sinusoidRow(i, d))).toBeLessThan(1e-15);
+          expectClose(P.slice(i * d, (i + 1) * d), sinusoidRow(i, d), { atol: 1e-15, rtol: 0 });
         }
       }),
     );

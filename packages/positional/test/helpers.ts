@@ -1,22 +1,10 @@
-// Test helpers for @attnkit/positional: explicit-loop references and a float64 central-difference
-// gradient check for module parameters. Not part of the package (outside src/).
-import { noGrad, type Tensor } from '@attnkit/tensor';
+// Test helpers for @attnkit/positional: explicit-loop references in float64. Not part of the
+// package (outside src/).
+import type { Tensor } from '@attnkit/tensor';
 
 /** The elements of `t` as a plain number array (row-major). */
 export function flat(t: Tensor): number[] {
   return Array.from(t.toTypedArray(), Number);
-}
-
-/** Largest |a[i] − b[i]|; Infinity when the lengths differ or a NaN appears. */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (Number.isNaN(d)) return Number.POSITIVE_INFINITY;
-    if (d > m) m = d;
-  }
-  return m;
 }
 
 /** ω_j = 1 / base^(2j/d), float64. */
@@ -56,31 +44,4 @@ export function loopRope(
     }
   }
   return out;
-}
-
-/**
- * Largest |analytic − numeric| over every element of `params` (contiguous float64 leaves, e.g. a
- * module's parameters), where the analytic gradient comes from `loss().backward()` and the numeric
- * one from central differences (f(x + h) − f(x − h)) / 2h, perturbing storage in place.
- */
-export function maxGradientError(loss: () => Tensor, params: readonly Tensor[], h = 1e-6): number {
-  for (const p of params) p.grad = null;
-  loss().backward();
-  let worst = 0;
-  for (const p of params) {
-    if (p.dtype !== 'float64') throw new Error('maxGradientError: params must be float64.');
-    const analytic = p.grad?.toTypedArray();
-    if (analytic === undefined) throw new Error('maxGradientError: a parameter received no gradient.');
-    const { data, offset } = p.nd;
-    for (let i = 0; i < p.size; i++) {
-      const original = data[offset + i]!;
-      data[offset + i] = original + h;
-      const plus = noGrad(() => loss().item());
-      data[offset + i] = original - h;
-      const minus = noGrad(() => loss().item());
-      data[offset + i] = original;
-      worst = Math.max(worst, Math.abs(analytic[i]! - (plus - minus) / (2 * h)));
-    }
-  }
-  return worst;
 }

@@ -3,12 +3,13 @@ import {
   attentionInputs,
   causalNoLeak,
   checkGradients,
+  expectClose,
   permutationInvariance,
   validLens,
 } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, referenceAttention } from '../test/helpers.js';
+import { flat, referenceAttention } from '../test/helpers.js';
 import { DotProductAttention } from './dot-product-attention.js';
 
 /** D2L's decoder lengths: query i of every sequence sees keys 0..i, shape (batch, queries). */
@@ -49,10 +50,11 @@ describe('DotProductAttention', () => {
     const e = Math.exp(1 / Math.SQRT2);
     const f = Math.exp(Math.SQRT2); // batch 1 scores [0, √2, √2]
     const weights = [e / (e + 1), 1 / (e + 1), 0, 1 / (1 + 2 * f), f / (1 + 2 * f), f / (1 + 2 * f)];
-    expect(maxAbsDiff(flat(attention.attentionWeights as Tensor), weights)).toBeLessThan(1e-6);
-    expect(
-      maxAbsDiff(flat(out), [weights[0]! + 3 * weights[1]!, weights[3]! + 2 * weights[4]! + 4 * weights[5]!]),
-    ).toBeLessThan(1e-6);
+    expectClose(flat(attention.attentionWeights as Tensor), weights, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(out), [weights[0]! + 3 * weights[1]!, weights[3]! + 2 * weights[4]! + 4 * weights[5]!], {
+      atol: 1e-6,
+      rtol: 0,
+    });
   });
 
   it('takes validLens per query and makes a row with validLen 0 uniform, as D2L', () => {
@@ -72,11 +74,12 @@ describe('DotProductAttention', () => {
     const attention = new DotProductAttention();
     const out = attention.forward(q, k, v, lens);
     const ref = referenceAttention(q, k, v, { keep: keepBelow(lens), policy: 'd2l' });
-    expect(maxAbsDiff(flat(attention.attentionWeights as Tensor), ref.weights)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(out), ref.output)).toBeLessThan(1e-6);
-    expect(
-      maxAbsDiff(flat(attention.attentionWeights as Tensor).slice(0, 5), [0.2, 0.2, 0.2, 0.2, 0.2]),
-    ).toBeLessThan(1e-7);
+    expectClose(flat(attention.attentionWeights as Tensor), ref.weights, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(out), ref.output, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(attention.attentionWeights as Tensor).slice(0, 5), [0.2, 0.2, 0.2, 0.2, 0.2], {
+      atol: 1e-7,
+      rtol: 0,
+    });
   });
 
   it('has no parameters and applies dropout to the weights only in training mode', () => {
@@ -92,7 +95,7 @@ describe('DotProductAttention', () => {
     const weights = flat(attention.attentionWeights as Tensor);
     expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(2, 6); // kept before dropout
     const ref = referenceAttention(q, k, v);
-    expect(maxAbsDiff(flat(attention.eval().forward(q, k, v)), ref.output)).toBeLessThan(1e-6);
+    expectClose(flat(attention.eval().forward(q, k, v)), ref.output, { atol: 1e-6, rtol: 0 });
   });
 
   // --- properties ---------------------------------------------------------------------------
@@ -109,9 +112,10 @@ describe('DotProductAttention', () => {
     fc.assert(
       fc.property(cases, ({ inputs: { queries, keys, values }, lens }) => {
         const ref = referenceAttention(queries, keys, values, { keep: keepBelow(lens), policy: 'd2l' });
-        expect(maxAbsDiff(flat(attention.forward(queries, keys, values, lens)), ref.output)).toBeLessThan(
-          1e-5,
-        );
+        expectClose(flat(attention.forward(queries, keys, values, lens)), ref.output, {
+          atol: 1e-5,
+          rtol: 0,
+        });
       }),
     );
   });

@@ -12,10 +12,10 @@ import {
   type Tensor,
   tensor,
 } from '@attnkit/tensor';
-import { checkGradients } from '@attnkit/testing';
+import { checkGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { type NadarayaWatsonKernel, nadarayaWatson } from './nadaraya-watson.js';
 
 /** Kernel functions of plain numbers, for the explicit-loop reference (D2L's definitions). */
@@ -64,8 +64,8 @@ describe('nadarayaWatson', () => {
     const row1 = [e(1), e(0), e(2)];
     const weights = [row0, row1].flatMap((r) => r.map((x) => x / (r[0]! + r[1]! + r[2]!)));
     expect(attentionWeights.shape).toEqual([2, 3]);
-    expect(maxAbsDiff(flat(attentionWeights), weights)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(output), pool(weights, [1, 2, 4], 3, 1))).toBeLessThan(1e-6);
+    expectClose(flat(attentionWeights), weights, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(output), pool(weights, [1, 2, 4], 3, 1), { atol: 1e-6, rtol: 0 });
   });
 
   it('averages the keys within distance 1 with the boxcar kernel', () => {
@@ -85,12 +85,12 @@ describe('nadarayaWatson', () => {
     const epa = nadarayaWatson(tensor([0]), tensor([0, 0.5, 2]), tensor([3, 6, 9]), {
       kernel: 'epanechikov',
     });
-    expect(maxAbsDiff(flat(epa.attentionWeights), [2 / 3, 1 / 3, 0])).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(epa.output), [4])).toBeLessThan(1e-6);
+    expectClose(flat(epa.attentionWeights), [2 / 3, 1 / 3, 0], { atol: 1e-6, rtol: 0 });
+    expectClose(flat(epa.output), [4], { atol: 1e-6, rtol: 0 });
     const avg = nadarayaWatson(tensor([0, 7]), tensor([0, 0.5, 2]), tensor([3, 6, 9]), {
       kernel: 'constant',
     });
-    expect(maxAbsDiff(flat(avg.output), [6, 6])).toBeLessThan(1e-6);
+    expectClose(flat(avg.output), [6, 6], { atol: 1e-6, rtol: 0 });
   });
 
   it('gives zero weights and a zero output to a query with no key in the kernel support, not NaN', () => {
@@ -126,12 +126,11 @@ describe('nadarayaWatson', () => {
     const q = [0, 1.2];
     const k = [0, 1, 3];
     const { attentionWeights } = nadarayaWatson(tensor(q), tensor(k), tensor([1, 2, 4]), { kernel: laplace });
-    expect(
-      maxAbsDiff(
-        flat(attentionWeights),
-        referenceWeights(q, k, (d) => Math.exp(-Math.abs(d))),
-      ),
-    ).toBeLessThan(1e-6);
+    expectClose(
+      flat(attentionWeights),
+      referenceWeights(q, k, (d) => Math.exp(-Math.abs(d))),
+      { atol: 1e-6, rtol: 0 },
+    );
     // An asymmetric kernel sees q_i − k_j: only keys left of the query count.
     const left = nadarayaWatson(tensor([2]), tensor([1, 3]), tensor([5, 7]), { kernel: relu });
     expect(flat(left.attentionWeights)).toEqual([1, 0]);
@@ -154,8 +153,8 @@ describe('nadarayaWatson', () => {
           { kernel },
         );
         const w = flat(attentionWeights);
-        expect(maxAbsDiff(w, referenceWeights(q, k, REFERENCE[kernel]!))).toBeLessThan(1e-9);
-        expect(maxAbsDiff(flat(output), pool(w, values, k.length, 1))).toBeLessThan(1e-9);
+        expectClose(w, referenceWeights(q, k, REFERENCE[kernel]!), { atol: 1e-9, rtol: 0 });
+        expectClose(flat(output), pool(w, values, k.length, 1), { atol: 1e-9, rtol: 0 });
         for (let i = 0; i < q.length; i++) {
           const total = w.slice(i * k.length, (i + 1) * k.length).reduce((a, b) => a + b, 0);
           expect(Math.abs(total - 1) < 1e-9 || total === 0).toBe(true);
@@ -189,7 +188,7 @@ describe('nadarayaWatson', () => {
           indexSelect(keys, 0, index),
           indexSelect(values, 0, index),
         ).output;
-        expect(maxAbsDiff(flat(after), flat(before))).toBeLessThan(1e-12);
+        expectClose(flat(after), flat(before), { atol: 1e-12, rtol: 0 });
       }),
     );
   });

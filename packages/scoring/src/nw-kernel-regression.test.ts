@@ -8,10 +8,10 @@ import {
   type Tensor,
   tensor,
 } from '@attnkit/tensor';
-import { checkGradients } from '@attnkit/testing';
+import { checkGradients, checkParameterGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkParameterGradients, flat, maxAbsDiff } from '../test/helpers.js';
+import { flat } from '../test/helpers.js';
 import { NWKernelRegression } from './nw-kernel-regression.js';
 
 /** D2L's weights softmax_j(−((q_i − k_ij)·w)²/2) by loops; keys per query, flat (queries, keys). */
@@ -49,10 +49,10 @@ describe('NWKernelRegression', () => {
     const v = [1, 2, 3, 4, 5, 6];
     const out = net.forward(f64(q), f64([k.slice(0, 3), k.slice(3)]), f64([v.slice(0, 3), v.slice(3)]));
     const w = referenceWeights(q, k, 1.5);
-    expect(maxAbsDiff(flat(net.attentionWeights as Tensor), w)).toBeLessThan(1e-12);
+    expectClose(flat(net.attentionWeights as Tensor), w, { atol: 1e-12, rtol: 0 });
     const expected = [0, 1].map((i) => [0, 1, 2].reduce((s, j) => s + w[i * 3 + j]! * v[i * 3 + j]!, 0));
     expect(out.shape).toEqual([2]);
-    expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-12);
+    expectClose(flat(out), expected, { atol: 1e-12, rtol: 0 });
   });
 
   it('takes keys (keys) shared by every query, like repeating them per query', () => {
@@ -63,9 +63,9 @@ describe('NWKernelRegression', () => {
     const shared = net.forward(q, k, v);
     const repeated = net.forward(q, broadcastTo(k, [3, 4]), broadcastTo(v, [3, 4]));
     expect(shared.shape).toEqual([3]);
-    expect(maxAbsDiff(flat(shared), flat(repeated))).toBeLessThan(1e-6);
+    expectClose(flat(shared), flat(repeated), { atol: 1e-6, rtol: 0 });
     const w = referenceWeights([0.2, 1.7, 3], [0, 1, 2, 4, 0, 1, 2, 4, 0, 1, 2, 4], 0.8);
-    expect(maxAbsDiff(flat(net.attentionWeights as Tensor), w)).toBeLessThan(1e-6);
+    expectClose(flat(net.attentionWeights as Tensor), w, { atol: 1e-6, rtol: 0 });
   });
 
   it('pools vector values (keys, v) and (queries, keys, v) into (queries, v)', () => {
@@ -80,14 +80,11 @@ describe('NWKernelRegression', () => {
     );
     const w = referenceWeights([0, 1], [0, 1, 0, 1], 1);
     expect(out.shape).toEqual([2, 2]);
-    expect(
-      maxAbsDiff(flat(out), [
-        w[0]! + 2 * w[1]!,
-        10 * w[0]! + 20 * w[1]!,
-        w[2]! + 2 * w[3]!,
-        10 * w[2]! + 20 * w[3]!,
-      ]),
-    ).toBeLessThan(1e-12);
+    expectClose(
+      flat(out),
+      [w[0]! + 2 * w[1]!, 10 * w[0]! + 20 * w[1]!, w[2]! + 2 * w[3]!, 10 * w[2]! + 20 * w[3]!],
+      { atol: 1e-12, rtol: 0 },
+    );
     const perQuery = net.forward(
       f64([0, 1]),
       f64([
@@ -105,7 +102,7 @@ describe('NWKernelRegression', () => {
         ],
       ]),
     );
-    expect(maxAbsDiff(flat(perQuery), flat(out))).toBeLessThan(1e-12);
+    expectClose(flat(perQuery), flat(out), { atol: 1e-12, rtol: 0 });
   });
 
   // --- properties ---------------------------------------------------------------------------
@@ -181,7 +178,7 @@ describe('NWKernelRegression', () => {
       ],
     );
     const r = f64([0.7, -1.2, 0.4]);
-    checkParameterGradients(net, () => sum(mul(net.forward(q, k, v), r)));
+    checkParameterGradients(net, () => sum(mul(net.forward(q, k, v), r)), { atol: 1e-6, rtol: 1e-4 });
   });
 
   // --- errors -------------------------------------------------------------------------------

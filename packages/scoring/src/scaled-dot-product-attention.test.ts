@@ -16,6 +16,7 @@ import {
   booleanMasks,
   causalNoLeak,
   checkGradients,
+  expectClose,
   maskCorrectness,
   permutationInvariance,
   tensors,
@@ -23,7 +24,7 @@ import {
 } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, referenceAttention } from '../test/helpers.js';
+import { flat, referenceAttention } from '../test/helpers.js';
 import {
   type ScaledDotProductAttentionOptions,
   scaledDotProductAttention,
@@ -119,8 +120,8 @@ describe('scaledDotProductAttention', () => {
     const { output, attentionWeights } = scaledDotProductAttention(q, k, v);
     const e = Math.exp(1 / Math.SQRT2); // scores [1/√2, 0]
     const w = [e / (e + 1), 1 / (e + 1)];
-    expect(maxAbsDiff(flat(attentionWeights), w)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(output), [w[0]! + 3 * w[1]!, 2 * w[0]! + 4 * w[1]!])).toBeLessThan(1e-6);
+    expectClose(flat(attentionWeights), w, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(output), [w[0]! + 3 * w[1]!, 2 * w[0]! + 4 * w[1]!], { atol: 1e-6, rtol: 0 });
     expect(output.shape).toEqual([1, 1, 2]);
   });
 
@@ -132,7 +133,7 @@ describe('scaledDotProductAttention', () => {
       ],
     ]);
     const { attentionWeights } = scaledDotProductAttention(tensor([[[1, 0]]]), k, k, { scale: 1 });
-    expect(maxAbsDiff(flat(attentionWeights), [Math.E / (Math.E + 1), 1 / (Math.E + 1)])).toBeLessThan(1e-6);
+    expectClose(flat(attentionWeights), [Math.E / (Math.E + 1), 1 / (Math.E + 1)], { atol: 1e-6, rtol: 0 });
   });
 
   it('gives masked keys zero weight and a query with no visible key zero weights and a zero output', () => {
@@ -154,8 +155,8 @@ describe('scaledDotProductAttention', () => {
     );
     const { output, attentionWeights } = scaledDotProductAttention(q, k, v, { mask: keep });
     const ref = referenceAttention(q, k, v, { keep: (_, i, j) => flat(keep)[i * 5 + j] === 1 });
-    expect(maxAbsDiff(flat(attentionWeights), ref.weights)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(output), ref.output)).toBeLessThan(1e-6);
+    expectClose(flat(attentionWeights), ref.weights, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(output), ref.output, { atol: 1e-6, rtol: 0 });
     expect(flat(output).slice(2, 4)).toEqual([0, 0]); // batch 0, query 1
   });
 
@@ -169,8 +170,8 @@ describe('scaledDotProductAttention', () => {
     const bias = randn([3, 5], { rng: g });
     const { output, attentionWeights } = scaledDotProductAttention(q, k, v, { mask: bias });
     const ref = referenceAttention(q, k, v, { bias: (_, i, j) => flat(bias)[i * 5 + j]! });
-    expect(maxAbsDiff(flat(attentionWeights), ref.weights)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(output), ref.output)).toBeLessThan(1e-6);
+    expectClose(flat(attentionWeights), ref.weights, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(output), ref.output, { atol: 1e-6, rtol: 0 });
   });
 
   it('hides future keys with isCausal: bottom-right by default, top-left on request', () => {
@@ -182,11 +183,11 @@ describe('scaledDotProductAttention', () => {
     ];
     const bottomRight = scaledDotProductAttention(q, k, v, { isCausal: true });
     const refBR = referenceAttention(q, k, v, { keep: (_, i, j) => j <= i + 2 });
-    expect(maxAbsDiff(flat(bottomRight.attentionWeights), refBR.weights)).toBeLessThan(1e-6);
+    expectClose(flat(bottomRight.attentionWeights), refBR.weights, { atol: 1e-6, rtol: 0 });
     const topLeft = scaledDotProductAttention(q, k, v, { isCausal: true, alignment: 'top-left' });
     const refTL = referenceAttention(q, k, v, { keep: (_, i, j) => j <= i });
-    expect(maxAbsDiff(flat(topLeft.attentionWeights), refTL.weights)).toBeLessThan(1e-6);
-    expect(maxAbsDiff(flat(topLeft.output), refTL.output)).toBeLessThan(1e-6);
+    expectClose(flat(topLeft.attentionWeights), refTL.weights, { atol: 1e-6, rtol: 0 });
+    expectClose(flat(topLeft.output), refTL.output, { atol: 1e-6, rtol: 0 });
   });
 
   it('keeps D2L semantics with validLens alone (length 0 is uniform) and zeroes empty rows once combined', () => {
@@ -199,13 +200,13 @@ describe('scaledDotProductAttention', () => {
     const lens = tensor([0, 3], { dtype: 'int32' });
     const d2l = scaledDotProductAttention(q, k, v, { validLens: lens });
     const ref = referenceAttention(q, k, v, { keep: keepBelow(lens), policy: 'd2l' });
-    expect(maxAbsDiff(flat(d2l.attentionWeights), ref.weights)).toBeLessThan(1e-6);
+    expectClose(flat(d2l.attentionWeights), ref.weights, { atol: 1e-6, rtol: 0 });
     expect(flat(d2l.attentionWeights).slice(0, 4)).toEqual([0.25, 0.25, 0.25, 0.25]);
     const combined = scaledDotProductAttention(q, k, v, { validLens: lens, isCausal: true });
     const refCombined = referenceAttention(q, k, v, {
       keep: (b, i, j) => keepBelow(lens)(b, i, j) && j <= i + 2,
     });
-    expect(maxAbsDiff(flat(combined.attentionWeights), refCombined.weights)).toBeLessThan(1e-6);
+    expectClose(flat(combined.attentionWeights), refCombined.weights, { atol: 1e-6, rtol: 0 });
     expect(flat(combined.output).slice(0, 4)).toEqual([0, 0, 0, 0]);
   });
 
@@ -229,8 +230,8 @@ describe('scaledDotProductAttention', () => {
       const { output, attentionWeights } = scaledDotProductAttention(q, k, v, { validLens: lens });
       const ref = referenceAttention(q, k, v, { keep: keepBelow(lens, 6), policy: 'd2l' });
       expect(attentionWeights.shape).toEqual([2, 2, 3, 2, 5]);
-      expect(maxAbsDiff(flat(attentionWeights), ref.weights)).toBeLessThan(1e-6);
-      expect(maxAbsDiff(flat(output), ref.output)).toBeLessThan(1e-6);
+      expectClose(flat(attentionWeights), ref.weights, { atol: 1e-6, rtol: 0 });
+      expectClose(flat(output), ref.output, { atol: 1e-6, rtol: 0 });
     }
   });
 
@@ -256,7 +257,7 @@ describe('scaledDotProductAttention', () => {
         { dtype: 'int32' },
       ),
     });
-    expect(maxAbsDiff(flat(fromArray), flat(fromTensor.output))).toBe(0);
+    expectClose(flat(fromArray), flat(fromTensor.output), { atol: 0, rtol: 0 });
   });
 
   it('broadcasts leading axes: keys and values shared by every sequence', () => {
@@ -269,7 +270,7 @@ describe('scaledDotProductAttention', () => {
       broadcastTo(v, [3, 5, 2]).contiguous(),
     );
     expect(shared.shape).toEqual([3, 2, 2]);
-    expect(maxAbsDiff(flat(shared), ref.output)).toBeLessThan(1e-6);
+    expectClose(flat(shared), ref.output, { atol: 1e-6, rtol: 0 });
   });
 
   it('drops weights only in training: p = 1 gives zeros, training false gives the plain result', () => {
@@ -315,12 +316,13 @@ describe('scaledDotProductAttention', () => {
     fc.assert(
       fc.property(withLens(0), ({ inputs: { queries, keys, values }, lens }) => {
         const ref = referenceAttention(queries, keys, values, { keep: keepBelow(lens), policy: 'd2l' });
-        expect(maxAbsDiff(flat(sdpa(queries, keys, values, { validLens: lens })), ref.output)).toBeLessThan(
-          1e-5,
-        );
+        expectClose(flat(sdpa(queries, keys, values, { validLens: lens })), ref.output, {
+          atol: 1e-5,
+          rtol: 0,
+        });
         const mask = paddingMask(lens, keys.shape[1]!);
         const refMask = referenceAttention(queries, keys, values, { keep: keepBelow(lens) });
-        expect(maxAbsDiff(flat(sdpa(queries, keys, values, { mask })), refMask.output)).toBeLessThan(1e-5);
+        expectClose(flat(sdpa(queries, keys, values, { mask })), refMask.output, { atol: 1e-5, rtol: 0 });
       }),
     );
   });
@@ -343,7 +345,7 @@ describe('scaledDotProductAttention', () => {
         if (flat(lens).every((l) => l > 0)) {
           // D2L's −1e6 path: a visible key exists in every row, so the masked ones weigh exactly 0.
           const before = flat(sdpa(queries, keys, values, { validLens: lens }));
-          expect(maxAbsDiff(flat(sdpa(queries, k2, v2, { validLens: lens })), before)).toBe(0);
+          expectClose(flat(sdpa(queries, k2, v2, { validLens: lens })), before, { atol: 0, rtol: 0 });
         }
       }),
     );
@@ -371,8 +373,8 @@ describe('scaledDotProductAttention', () => {
         const b = scaledDotProductAttention(queries, keys, values, {
           mask: paddingMask(lens, keys.shape[1]!),
         });
-        expect(maxAbsDiff(flat(a.attentionWeights), flat(b.attentionWeights))).toBeLessThan(1e-6);
-        expect(maxAbsDiff(flat(a.output), flat(b.output))).toBeLessThan(1e-6);
+        expectClose(flat(a.attentionWeights), flat(b.attentionWeights), { atol: 1e-6, rtol: 0 });
+        expectClose(flat(a.output), flat(b.output), { atol: 1e-6, rtol: 0 });
       }),
     );
   });
@@ -388,8 +390,8 @@ describe('scaledDotProductAttention', () => {
       fc.property(cases, ({ inputs: { queries, keys, values }, keep }) => {
         const a = scaledDotProductAttention(queries, keys, values, { mask: keepMask(keep) });
         const b = scaledDotProductAttention(queries, keys, values, { mask: toAdditiveMask(keepMask(keep)) });
-        expect(maxAbsDiff(flat(a.attentionWeights), flat(b.attentionWeights))).toBeLessThan(1e-6);
-        expect(maxAbsDiff(flat(a.output), flat(b.output))).toBeLessThan(1e-6);
+        expectClose(flat(a.attentionWeights), flat(b.attentionWeights), { atol: 1e-6, rtol: 0 });
+        expectClose(flat(a.output), flat(b.output), { atol: 1e-6, rtol: 0 });
       }),
     );
   });
@@ -400,13 +402,13 @@ describe('scaledDotProductAttention', () => {
         const heads = q.shape[1]!;
         const { output, attentionWeights } = scaledDotProductAttention(q, k, v, { validLens: lens });
         const ref = referenceAttention(q, k, v, { keep: keepBelow(lens, heads), policy: 'd2l' });
-        expect(maxAbsDiff(flat(attentionWeights), ref.weights)).toBeLessThan(1e-5);
-        expect(maxAbsDiff(flat(output), ref.output)).toBeLessThan(1e-5);
+        expectClose(flat(attentionWeights), ref.weights, { atol: 1e-5, rtol: 0 });
+        expectClose(flat(output), ref.output, { atol: 1e-5, rtol: 0 });
         const masked = sdpa(q, k, v, { validLens: lens, isCausal: true });
         const refCausal = referenceAttention(q, k, v, {
           keep: (b, i, j) => keepBelow(lens, heads)(b, i, j) && j <= i + k.shape[2]! - q.shape[2]!,
         });
-        expect(maxAbsDiff(flat(masked), refCausal.output)).toBeLessThan(1e-5);
+        expectClose(flat(masked), refCausal.output, { atol: 1e-5, rtol: 0 });
       }),
     );
   });

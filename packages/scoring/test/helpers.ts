@@ -1,23 +1,10 @@
-// Test helpers for @attnkit/scoring: explicit-loop references in float64 and a central-difference
-// check for module parameters. Not part of the package (outside src/).
-import type { Module } from '@attnkit/layers';
-import { GradientError, noGrad, type Tensor } from '@attnkit/tensor';
+// Test helpers for @attnkit/scoring: explicit-loop references in float64. Not part of the package
+// (outside src/).
+import type { Tensor } from '@attnkit/tensor';
 
 /** The elements of `t` as a plain number array (row-major; bool gives 0/1). */
 export function flat(t: Tensor): number[] {
   return Array.from(t.toTypedArray(), Number);
-}
-
-/** Largest |a[i] - b[i]|; Infinity when the lengths differ or a NaN appears. */
-export function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (Number.isNaN(d)) return Number.POSITIVE_INFINITY;
-    if (d > m) m = d;
-  }
-  return m;
 }
 
 /** Options of {@link referenceAttention}. */
@@ -81,35 +68,4 @@ export function referenceAttention(
     }
   }
   return { weights, output };
-}
-
-/**
- * Checks every parameter gradient of `module` against float64 central differences of `loss`
- * (which must build a scalar from a fresh forward). Parameters must be float64.
- * @throws {@link GradientError} naming the parameter and element on a mismatch.
- */
-export function checkParameterGradients(
-  module: Module,
-  loss: () => Tensor,
-  { eps = 1e-6, atol = 1e-6, rtol = 1e-4 } = {},
-): void {
-  module.zeroGrad();
-  loss().backward();
-  for (const [name, p] of module.namedParameters()) {
-    const analytic = p.grad === null ? null : flat(p.grad);
-    const data = p.toTypedArray(); // a Parameter's own row-major storage
-    for (let i = 0; i < data.length; i++) {
-      const xi = data[i]!;
-      data[i] = xi + eps;
-      const plus = noGrad(loss).item();
-      data[i] = xi - eps;
-      const minus = noGrad(loss).item();
-      data[i] = xi;
-      const numeric = (plus - minus) / (2 * eps);
-      const a = analytic?.[i] ?? 0;
-      if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric))) {
-        throw new GradientError(`${name}[${i}]: analytic ${a}, numeric ${numeric}.`);
-      }
-    }
-  }
 }

@@ -1,6 +1,5 @@
 import {
   createView,
-  formatShape,
   fromNdarray,
   GradientError,
   InvalidArgumentError,
@@ -8,8 +7,13 @@ import {
   noGrad,
   type Tensor,
 } from '@attnkit/tensor';
-import { formatNumber } from './internal/format-number.js';
-import { unravel } from './internal/unravel.js';
+import {
+  compareWithFiniteDifferences,
+  dot,
+  floatingOutput,
+  formatTolerances,
+  randomSigns,
+} from './internal/finite-differences.js';
 
 /** Options of {@link checkGradients}. */
 export interface CheckGradientsOptions {
@@ -78,95 +82,31 @@ export function checkGradients(
     return fromNdarray(createView(data, x.shape), { requiresGrad: x.requiresGrad });
   });
 
-  const out = checkOutput(op, fn(...leaves));
+  const out = floatingOutput(op, fn(...leaves));
   const projection = randomSigns(out.size, seed);
   if (out.requiresGrad) out.backward(fromNdarray(createView(projection, out.shape)));
   const loss = (): number =>
     dot(
-      checkOutput(
+      floatingOutput(
         op,
         noGrad(() => fn(...leaves)),
-      ),
+      ).toTypedArray(),
       projection,
     );
 
+  const tolerances = { eps, atol, rtol };
   const failures: string[] = [];
   inputs.forEach((input, k) => {
     const data = storage[k];
     if (!input.requiresGrad || !data) return;
     const analytic = leaves[k]!.grad?.toTypedArray() ?? new Float64Array(data.length);
-    let mismatches = 0;
-    let worst = -1;
-    let worstExcess = Number.NEGATIVE_INFINITY;
-    let worstNumeric = 0;
-    for (let i = 0; i < data.length; i++) {
-      const xi = data[i]!;
-      data[i] = xi + eps;
-      const plus = loss();
-      data[i] = xi - eps;
-      const minus = loss();
-      data[i] = xi;
-      const numeric = (plus - minus) / (2 * eps); // central difference, error O(eps²)
-      const excess = Math.abs(analytic[i]! - numeric) - (atol + rtol * Math.abs(numeric));
-      if (excess <= 0) continue;
-      mismatches++;
-      const rank = Number.isNaN(excess) ? Number.POSITIVE_INFINITY : excess;
-      if (rank > worstExcess) {
-        worstExcess = rank;
-        worst = i;
-        worstNumeric = numeric;
-      }
-    }
-    if (mismatches > 0) {
-      const a = analytic[worst]!;
-      failures.push(
-        `input ${k} ${formatShape(input.shape)}: ${mismatches} of ${data.length} elements differ; ` +
-          `worst at element ${worst} (index ${formatShape(unravel(worst, input.shape))}): ` +
-          `analytic ${a}, numeric ${worstNumeric} (abs diff ${Math.abs(a - worstNumeric)}).`,
-      );
-    }
+    const failure = compareWithFiniteDifferences(`input ${k}`, input.shape, data, analytic, loss, tolerances);
+    if (failure !== null) failures.push(failure);
   });
   if (failures.length > 0) {
     throw new GradientError(
-      `${op}: analytic gradients differ from central finite differences (eps ${formatNumber(eps)}, ` +
-        `atol ${formatNumber(atol)}, rtol ${formatNumber(rtol)}) of sum(fn(...inputs)·R) for a random projection R:\n  ${failures.join('\n  ')}`,
+      `${op}: analytic gradients differ from central finite differences ${formatTolerances(tolerances)} ` +
+        `of sum(fn(...inputs)·R) for a random projection R:\n  ${failures.join('\n  ')}`,
     );
   }
-}
-
-/** Passes `out` through if it is a floating tensor. */
-function checkOutput(op: string, out: Tensor): Tensor {
-  if (!isFloating(out.dtype)) {
-    throw new InvalidArgumentError(`${op}: fn must return a float32 or float64 tensor; got ${out.dtype}.`);
-  }
-  return out;
-}
-
-/** Σ out·r in float64 over the row-major elements. */
-function dot(out: Tensor, r: Float64Array): number {
-  const values = out.toTypedArray();
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i]! * r[i]!;
-  return s;
-}
-
-/**
- * `n` weights ±[0.5, 1.5) from mulberry32 (a 32-bit PRNG), so the check is reproducible and no
- * element's gradient is weighted near zero.
- */
-function randomSigns(n: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const magnitude = 0.5 + next();
-    r[i] = next() < 0.5 ? -magnitude : magnitude;
-  }
-  return r;
 }

@@ -7,6 +7,8 @@ export type { BroadcastableShapesConstraints } from './broadcastable-shapes.js';
 export { broadcastableShapes } from './broadcastable-shapes.js';
 export type { CheckGradientsOptions } from './check-gradients.js';
 export { checkGradients } from './check-gradients.js';
+export type { CheckParameterGradientsOptions, ParameterOwner } from './check-parameter-gradients.js';
+export { checkParameterGradients } from './check-parameter-gradients.js';
 export type { CloseValue, ExpectCloseOptions } from './expect-close.js';
 export { expectClose } from './expect-close.js';
 export type {

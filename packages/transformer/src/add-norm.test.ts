@@ -1,8 +1,8 @@
 import { Generator, InvalidArgumentError, ShapeError, tensor } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, layerNormRef, maxAbsDiff, wave } from '../test/helpers.js';
+import { flat, layerNormRef, wave } from '../test/helpers.js';
 import { AddNorm } from './add-norm.js';
 
 describe('AddNorm', () => {
@@ -21,7 +21,7 @@ describe('AddNorm', () => {
       bias,
     );
     expect(out.shape).toEqual([2, 3, 4]);
-    expect(maxAbsDiff(flat(out), expected)).toBeLessThan(1e-6);
+    expectClose(flat(out), expected, { atol: 1e-6, rtol: 0 });
   });
 
   it('has the D2L state keys ln.weight and ln.bias', () => {
@@ -44,7 +44,7 @@ describe('AddNorm', () => {
         [7, 9],
       ]),
     );
-    expect(maxAbsDiff(flat(out), [-1, 1, -1, 1])).toBeLessThan(1e-4);
+    expectClose(flat(out), [-1, 1, -1, 1], { atol: 1e-4, rtol: 0 });
   });
 
   it('gives rows with mean bias and variance weight² for any X and Y', () => {

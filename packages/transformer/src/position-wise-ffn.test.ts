@@ -1,8 +1,8 @@
 import { Generator, InvalidArgumentError, ShapeError, tensor } from '@attnkit/tensor';
-import { checkGradients, tensors } from '@attnkit/testing';
+import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, linearRef, maxAbsDiff, wave } from '../test/helpers.js';
+import { flat, linearRef, wave } from '../test/helpers.js';
 import { PositionWiseFFN } from './position-wise-ffn.js';
 
 const W1 = wave(12, 1); // (3, 4)
@@ -38,14 +38,14 @@ describe('PositionWiseFFN', () => {
     const out = loaded().forward(tensor(x, { shape: [2, 3, 4] }));
     expect(out.shape).toEqual([2, 3, 2]);
     const hidden = linearRef(x, 4, W1, 3, B1).map((v) => Math.max(v, 0));
-    expect(maxAbsDiff(flat(out), linearRef(hidden, 3, W2, 2, B2))).toBeLessThan(1e-6);
+    expectClose(flat(out), linearRef(hidden, 3, W2, 2, B2), { atol: 1e-6, rtol: 0 });
   });
 
   it('uses the exact GELU with activation gelu', () => {
     const x = wave(4 * 4, 6);
     const out = loaded('gelu').forward(tensor(x, { shape: [4, 4] }));
     const hidden = linearRef(x, 4, W1, 3, B1).map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)));
-    expect(maxAbsDiff(flat(out), linearRef(hidden, 3, W2, 2, B2))).toBeLessThan(1e-6);
+    expectClose(flat(out), linearRef(hidden, 3, W2, 2, B2), { atol: 1e-6, rtol: 0 });
   });
 
   it('stores dense1 and dense2 under the D2L PyTorch keys', () => {
@@ -74,7 +74,7 @@ describe('PositionWiseFFN', () => {
     fc.assert(
       fc.property(cases, (X) => {
         const hidden = linearRef(flat(X), 4, W1, 3, B1).map((v) => Math.max(v, 0));
-        expect(maxAbsDiff(flat(ffn.forward(X)), linearRef(hidden, 3, W2, 2, B2))).toBeLessThan(1e-5);
+        expectClose(flat(ffn.forward(X)), linearRef(hidden, 3, W2, 2, B2), { atol: 1e-5, rtol: 0 });
       }),
       { numRuns: 30 },
     );

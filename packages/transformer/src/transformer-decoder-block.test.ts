@@ -1,8 +1,8 @@
 import { concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
-import { causalNoLeak, checkGradients, tensors } from '@attnkit/testing';
+import { causalNoLeak, checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, wave } from '../test/helpers.js';
+import { flat, wave } from '../test/helpers.js';
 import { TransformerDecoderBlock, type TransformerDecoderState } from './transformer-decoder-block.js';
 
 const H = 8;
@@ -54,7 +54,7 @@ describe('TransformerDecoderBlock', () => {
         blk.eval();
         const state = fresh(batch);
         const steps = Array.from({ length: n }, (_, t) => blk.forward(narrow(X, 1, t, 1), state)[0]);
-        expect(maxAbsDiff(flat(concat(steps, 1)), flat(whole))).toBeLessThan(1e-10);
+        expectClose(flat(concat(steps, 1)), flat(whole), { atol: 1e-10, rtol: 0 });
       }),
       { numRuns: 25 },
     );
@@ -65,7 +65,7 @@ describe('TransformerDecoderBlock', () => {
     const X = tensor(wave(1 * 4 * H, 3), { shape: [1, 4, H], dtype: 'float64' });
     const [all] = blk.forward(X, fresh(1));
     const [first] = blk.forward(narrow(X, 1, 0, 1), fresh(1));
-    expect(maxAbsDiff(flat(narrow(all, 1, 0, 1)), flat(first))).toBeLessThan(1e-12);
+    expectClose(flat(narrow(all, 1, 0, 1)), flat(first), { atol: 1e-12, rtol: 0 });
   });
 
   it('does not let position t see inputs after t (causal self-attention)', () => {

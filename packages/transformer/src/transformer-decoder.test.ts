@@ -1,6 +1,7 @@
 import { concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
-import { embedAndEncode, flat, maxAbsDiff, wave } from '../test/helpers.js';
+import { embedAndEncode, flat, wave } from '../test/helpers.js';
 import { TransformerDecoder } from './transformer-decoder.js';
 import { TransformerEncoder } from './transformer-encoder.js';
 
@@ -46,7 +47,7 @@ describe('TransformerDecoder', () => {
     });
     const reference = decoder.initState(encOutputs(), [2, 4]);
     for (const blk of decoder.blks) [X] = blk.forward(X, reference);
-    expect(maxAbsDiff(flat(logits), flat(decoder.dense.forward(X)))).toBeLessThan(1e-6); // P is float32
+    expectClose(flat(logits), flat(decoder.dense.forward(X)), { atol: 1e-6, rtol: 0 }); // P is float32
   });
 
   it('encodes each decoded token at its absolute position (fixes D2L predict_step, which uses position 0)', () => {
@@ -56,7 +57,7 @@ describe('TransformerDecoder', () => {
     decoder.eval();
     const state = decoder.initState(encOutputs(), [3, 4]);
     const steps = [0, 1, 2, 3, 4].map((t) => decoder.forward(narrow(tokens, 1, t, 1), state)[0]);
-    expect(maxAbsDiff(flat(concat(steps, 1)), flat(whole))).toBeLessThan(1e-10);
+    expectClose(flat(concat(steps, 1)), flat(whole), { atol: 1e-10, rtol: 0 });
     expect(state.keyValues.map((kv) => kv?.shape)).toEqual([
       [2, 5, 8],
       [2, 5, 8],

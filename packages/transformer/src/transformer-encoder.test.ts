@@ -1,6 +1,7 @@
 import { Generator, InvalidArgumentError, ShapeError, tensor } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
-import { embedAndEncode, flat, maxAbsDiff } from '../test/helpers.js';
+import { embedAndEncode, flat } from '../test/helpers.js';
 import { TransformerEncoder } from './transformer-encoder.js';
 
 const ids = (values: number[], shape: number[]) => tensor(values, { shape, dtype: 'int32' });
@@ -40,7 +41,7 @@ describe('TransformerEncoder', () => {
     const X0 = embedAndEncode(tokens, 4, flat(encoder.embedding.weight), 8);
     let X = tensor(X0, { shape: [2, 4, 8], dtype: 'float64' });
     for (const blk of encoder.blks) X = blk.forward(X, [3, 4]);
-    expect(maxAbsDiff(flat(out), flat(X))).toBeLessThan(1e-6);
+    expectClose(flat(out), flat(X), { atol: 1e-6, rtol: 0 });
   });
 
   it('has exactly the state-dict keys of D2L TransformerEncoder in PyTorch (blks.block0, …)', () => {

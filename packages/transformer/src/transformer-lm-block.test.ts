@@ -1,8 +1,8 @@
 import { add, concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
-import { causalNoLeak, checkGradients, tensors } from '@attnkit/testing';
+import { causalNoLeak, checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, layerNormRef, maxAbsDiff, wave } from '../test/helpers.js';
+import { flat, layerNormRef, wave } from '../test/helpers.js';
 import { TransformerEncoderBlock } from './transformer-encoder-block.js';
 import { TransformerLMBlock, type TransformerLMBlockOptions } from './transformer-lm-block.js';
 
@@ -36,7 +36,7 @@ describe('TransformerLMBlock', () => {
     });
     d2l.loadStateDict(block.stateDict());
     const x = X(2, 5, 1);
-    expect(maxAbsDiff(flat(block.forward(x)), flat(d2l.forward(x, causalLens(2, 5))))).toBeLessThan(1e-12);
+    expectClose(flat(block.forward(x)), flat(d2l.forward(x, causalLens(2, 5))), { atol: 1e-12, rtol: 0 });
   });
 
   it('computes, with pre-norm, X + attention(ln1(X)) then + ffn(ln2(·))', () => {
@@ -49,7 +49,7 @@ describe('TransformerLMBlock', () => {
     const y = add(x, block.attention.forward(h1, h1, h1, causalLens(2, 4)));
     const h2 = tensor(ln(flat(y), 'ln2'), { shape: [2, 4, H], dtype: 'float64' });
     const expected = add(y, block.ffn.forward(h2));
-    expect(maxAbsDiff(flat(make({ norm: 'pre' }, 2).forward(x)), flat(expected))).toBeLessThan(1e-12);
+    expectClose(flat(make({ norm: 'pre' }, 2).forward(x)), flat(expected), { atol: 1e-12, rtol: 0 });
   });
 
   it('registers ln1, attention, ln2, ffn for pre-norm and attention, addnorm1, ffn, addnorm2 for post-norm', () => {
@@ -106,7 +106,7 @@ describe('TransformerLMBlock', () => {
         const first = block.forward(narrow(x, 1, 0, cut), { cache });
         const rest = [];
         for (let t = cut; t < 6; t++) rest.push(block.forward(narrow(x, 1, t, 1), { cache }));
-        expect(maxAbsDiff(flat(concat([first, ...rest], 1)), flat(whole))).toBeLessThan(1e-10);
+        expectClose(flat(concat([first, ...rest], 1)), flat(whole), { atol: 1e-10, rtol: 0 });
       }),
       { numRuns: 30 },
     );

@@ -12,9 +12,10 @@ import {
   type Tensor,
   tensor,
 } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, maxAbsDiff, sgdStep } from '../test/helpers.js';
+import { flat, sgdStep } from '../test/helpers.js';
 import { type LMPositional, TransformerLM, type TransformerLMOptions } from './transformer-lm.js';
 
 const SCHEMES: readonly LMPositional[] = ['sinusoidal', 'learned', 'rotary', 'alibi'];
@@ -131,11 +132,14 @@ describe('TransformerLM', () => {
     });
     const copy = TransformerLM.fromConfig(JSON.parse(json), { rng: new Generator(99) });
     const tokens = ids([1, 2, 3, 4, 0, 6], [2, 3]);
-    expect(maxAbsDiff(flat(copy.eval().forward(tokens)), flat(lm.eval().forward(tokens)))).toBeGreaterThan(
-      1e-3,
-    );
+    expect(() =>
+      expectClose(flat(copy.eval().forward(tokens)), flat(lm.eval().forward(tokens)), {
+        atol: 1e-3,
+        rtol: 0,
+      }),
+    ).toThrow(/elements differ/);
     copy.loadStateDict(lm.stateDict());
-    expect(maxAbsDiff(flat(copy.forward(tokens)), flat(lm.forward(tokens)))).toBe(0);
+    expectClose(flat(copy.forward(tokens)), flat(lm.forward(tokens)), { atol: 0, rtol: 0 });
   });
 
   it('decodes greedily: each new token is the argmax of the full forward over the sequence so far', () => {
@@ -194,7 +198,7 @@ describe('TransformerLM', () => {
         const changed = a.map((v, i) => (i > p ? b[i]! : v));
         const before = narrow(lm.forward(ids(a, [1, c.n])), 1, 0, p + 1);
         const after = narrow(lm.forward(ids(changed, [1, c.n])), 1, 0, p + 1);
-        expect(maxAbsDiff(flat(before), flat(after))).toBeLessThan(1e-10);
+        expectClose(flat(before), flat(after), { atol: 1e-10, rtol: 0 });
       }),
       { numRuns: 40 },
     );
@@ -243,7 +247,7 @@ describe('TransformerLM', () => {
           }
           for (const row of perRow) pieces.push(...row);
           expect(cache.length).toBe(n);
-          expect(maxAbsDiff(pieces, whole)).toBeLessThan(1e-10);
+          expectClose(pieces, whole, { atol: 1e-10, rtol: 0 });
         },
       ),
       { numRuns: 40 },

@@ -3,7 +3,8 @@
 // outputs and gradients, compared with atol 1e-5 / rtol 1e-4.
 import { readFileSync } from 'node:fs';
 import { LayerNorm } from '@attnkit/layers';
-import { ones, type Tensor } from '@attnkit/tensor';
+import { ones, type Tensor, tensor } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AddNorm,
@@ -75,19 +76,11 @@ const fixture = JSON.parse(
 const tensors = (dict: StateDict): Record<string, Tensor> =>
   Object.fromEntries(Object.entries(dict).map(([k, v]) => [k, load(v)]));
 
-/** Every |actual − expected| ≤ atol + rtol·|expected|, and the shapes agree. */
-function expectAllClose(actual: Tensor | null, expected: Fixed, atol = 1e-5, rtol = 1e-4): void {
-  expect(actual).not.toBeNull();
-  const t = actual as Tensor;
-  expect(t.shape).toEqual(expected.shape);
-  const a = t.toTypedArray();
-  expected.data.forEach((e, i) => {
-    const diff = Math.abs(a[i]! - e);
-    if (!(diff <= atol + rtol * Math.abs(e))) {
-      throw new Error(`index ${i}: got ${a[i]}, PyTorch ${e} (diff ${diff}).`);
-    }
-  });
-}
+/** A fixture's PyTorch values as float64, so the comparison sees them unrounded. */
+const expected = (f: Fixed): Tensor => tensor(f.data, { shape: f.shape, dtype: 'float64' });
+
+/** Float32 tolerances against PyTorch: |actual − expected| ≤ 1e-5 + 1e-4·|expected|. */
+const pytorch = { atol: 1e-5, rtol: 1e-4 };
 
 function decoderBlock(): TransformerDecoderBlock {
   const c = fixture.decoderBlock;
@@ -109,8 +102,8 @@ describe('PositionWiseFFN (PyTorch golden)', () => {
   ffn.eval();
 
   it('matches D2L PositionWiseFFN(4, 8) on random X and on D2L ones((2, 3, 4))', () => {
-    expectAllClose(ffn.forward(load(c.X)), c.output);
-    expectAllClose(ffn.forward(ones([2, 3, 4])), c.onesOutput);
+    expectClose(ffn.forward(load(c.X)), expected(c.output), pytorch);
+    expectClose(ffn.forward(ones([2, 3, 4])), expected(c.onesOutput), pytorch);
   });
 
   it('has exactly the PyTorch state-dict keys and shapes', () => {
@@ -123,7 +116,7 @@ describe('LayerNorm (PyTorch golden, D2L §11.7.2)', () => {
   it('normalises D2L [[1, 2], [2, 3]] to ±0.99998', () => {
     const c = fixture.layerNorm;
     const ln = new LayerNorm({ normalizedShape: c.normalizedShape, eps: c.eps });
-    expectAllClose(ln.forward(load(c.X)), c.output);
+    expectClose(ln.forward(load(c.X)), expected(c.output), pytorch);
   });
 });
 
@@ -137,12 +130,12 @@ describe('AddNorm (PyTorch golden)', () => {
     const X = load(c.X, true);
     const Y = load(c.Y, true);
     const out = addNorm.forward(X, Y);
-    expectAllClose(out, c.output);
+    expectClose(out, expected(c.output), pytorch);
     out.backward(load(c.R));
-    expectAllClose(X.grad, c.grads.X);
-    expectAllClose(Y.grad, c.grads.Y);
-    expectAllClose(addNorm.ln.weight?.grad ?? null, c.grads['ln.weight']);
-    expectAllClose(addNorm.ln.bias?.grad ?? null, c.grads['ln.bias']);
+    expectClose(X.grad!, expected(c.grads.X), pytorch);
+    expectClose(Y.grad!, expected(c.grads.Y), pytorch);
+    expectClose(addNorm.ln.weight!.grad!, expected(c.grads['ln.weight']), pytorch);
+    expectClose(addNorm.ln.bias!.grad!, expected(c.grads['ln.bias']), pytorch);
   });
 });
 
@@ -165,9 +158,9 @@ describe('TransformerEncoderBlock (PyTorch golden)', () => {
     block.eval();
     const X = load(c.X, true);
     const out = block.forward(X, load(c.validLens));
-    expectAllClose(out, c.output);
+    expectClose(out, expected(c.output), pytorch);
     out.backward(load(c.R));
-    expectAllClose(X.grad, c.grads.X);
+    expectClose(X.grad!, expected(c.grads.X), pytorch);
   });
 });
 
@@ -188,12 +181,12 @@ describe('TransformerDecoderBlock (PyTorch golden)', () => {
       keyValues: [null],
     };
     const [out, newState] = block.forward(X, state);
-    expectAllClose(out, c.output);
+    expectClose(out, expected(c.output), pytorch);
     expect(newState).toBe(state);
-    expectAllClose(state.keyValues[0] ?? null, c.newKeyValues);
+    expectClose(state.keyValues[0]!, expected(c.newKeyValues), pytorch);
     out.backward(load(c.R!));
-    expectAllClose(X.grad, c.grads!.X);
-    expectAllClose(encOutputs.grad, c.grads!.encOutputs);
+    expectClose(X.grad!, expected(c.grads!.X), pytorch);
+    expectClose(encOutputs.grad!, expected(c.grads!.encOutputs), pytorch);
   });
 
   it('matches D2L for one prediction step in eval mode with cached inputs', () => {
@@ -205,7 +198,7 @@ describe('TransformerDecoderBlock (PyTorch golden)', () => {
       keyValues: c.state.keyValues.map((kv) => (kv === null ? null : load(kv))),
     };
     const [out] = block.forward(load(c.X), state);
-    expectAllClose(out, c.output);
-    expectAllClose(state.keyValues[0] ?? null, c.newKeyValues);
+    expectClose(out, expected(c.output), pytorch);
+    expectClose(state.keyValues[0]!, expected(c.newKeyValues), pytorch);
   });
 });

@@ -19,18 +19,6 @@ export function flat(t: Tensor): number[] {
   return Array.from(t.toTypedArray(), Number);
 }
 
-/** Largest |a[i] − b[i]|; Infinity when the lengths differ or a NaN appears. */
-export function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (Number.isNaN(d)) return Number.POSITIVE_INFINITY;
-    if (d > m) m = d;
-  }
-  return m;
-}
-
 /** `n` deterministic values in (−1, 1) that are not a simple pattern (a sine of a scrambled index). */
 export function wave(n: number, phase = 0): number[] {
   return Array.from({ length: n }, (_, i) => Math.sin(1.7 * i + 0.3 * phase + 0.1 * i * i));

@@ -1,8 +1,9 @@
 // The README example, run as a test so it cannot go stale.
 import { concat, Generator, narrow, tensor } from '@attnkit/tensor';
+import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
 import { TransformerDecoder, TransformerEncoder, TransformerLM } from '../src/index.js';
-import { flat, maxAbsDiff } from './helpers.js';
+import { flat } from './helpers.js';
 
 describe('README example', () => {
   it('runs as documented', () => {
@@ -20,7 +21,7 @@ describe('README example', () => {
     const state = decoder.initState(encOutputs, [3]);
     const steps = [0, 1, 2].map((t) => decoder.forward(narrow(target, 1, t, 1), state)[0]);
     expect(state.keyValues[0]?.shape).toEqual([1, 3, 24]);
-    expect(maxAbsDiff(flat(concat(steps, 1)), flat(logits))).toBeLessThan(1e-4); // "the same logits"
+    expectClose(flat(concat(steps, 1)), flat(logits), { atol: 1e-4, rtol: 0 }); // "the same logits"
 
     const lm = new TransformerLM({
       vocabSize: 65,
@@ -49,6 +50,6 @@ describe('README example', () => {
 
     const copy = TransformerLM.fromConfig(JSON.parse(JSON.stringify(lm.config)));
     copy.loadStateDict(lm.stateDict());
-    expect(maxAbsDiff(flat(copy.forward(tokens)), flat(lm.forward(tokens)))).toBe(0);
+    expectClose(flat(copy.forward(tokens)), flat(lm.forward(tokens)), { atol: 0, rtol: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { broadcastableOperands, broadcastReference, stridedTensor } from '../../test/elementwise-helpers.js';
+import { broadcastableOperands, broadcastReference, stridedTensor } from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { eq, ge, gt, le, lt, ne } from './compare.js';

@@ -1,7 +1,8 @@
+import { checkGradients } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { leaf, linearGradientTolerance } from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { arange } from './arange.js';
 import { concat } from './concat.js';
 import { scalar, tensor } from './creation.js';
@@ -104,8 +105,12 @@ describe('concat', () => {
       [6, 5, 4],
     ]);
     const values = Array.from({ length: 4 }, (_, i) => Math.sin(i));
-    expect(gradError((x) => concat([x, other], 1), values, [2, 2])).toBeLessThan(1e-7);
-    expect(gradError((x) => concat([other, x, x], 1), values, [2, 2])).toBeLessThan(1e-7);
+    checkGradients((x) => concat([x, other], 1), [leaf({ shape: [2, 2], values })], linearGradientTolerance);
+    checkGradients(
+      (x) => concat([other, x, x], 1),
+      [leaf({ shape: [2, 2], values })],
+      linearGradientTolerance,
+    );
   });
 
   it('casts the gradient back to each input dtype after promotion', () => {
@@ -135,29 +140,3 @@ describe('concat', () => {
     expect(() => concat([tensor([1])], 1)).toThrow(InvalidArgumentError);
   });
 });
-
-/**
- * Largest |autograd − central difference| over x's elements of L = Σ f(x)·R for a fixed ±R,
- * in float64 (a local gradient check; R catches a backward that permutes its gradient).
- */
-function gradError(f: (x: Tensor) => Tensor, values: readonly number[], shape: readonly number[]): number {
-  const x = tensor(values.slice(), { shape, dtype: 'float64', requiresGrad: true });
-  const y = f(x);
-  const r = Array.from({ length: y.size }, (_, i) => (i % 2 ? -1 : 1) * (0.5 + ((i * 7) % 11) / 11));
-  y.backward(tensor(r, { shape: y.shape, dtype: 'float64' }));
-  const analytic = x.grad!.toTypedArray();
-  const loss = (v: number[]): number => {
-    const out = f(tensor(v, { shape, dtype: 'float64' })).toTypedArray();
-    return out.reduce((s, o, i) => s + o * r[i]!, 0);
-  };
-  const eps = 1e-6;
-  let worst = 0;
-  for (let i = 0; i < values.length; i++) {
-    const plus = values.slice();
-    const minus = values.slice();
-    plus[i]! += eps;
-    minus[i]! -= eps;
-    worst = Math.max(worst, Math.abs((loss(plus) - loss(minus)) / (2 * eps) - analytic[i]!));
-  }
-  return worst;
-}

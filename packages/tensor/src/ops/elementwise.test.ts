@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { broadcastablePair, finite, stridedTensor } from '../../test/elementwise-helpers.js';
+import { broadcastablePair, finite, stridedTensor } from '../../test/helpers.js';
 import { shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { abs } from './abs.js';

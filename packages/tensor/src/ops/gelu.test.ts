@@ -1,13 +1,15 @@
+import { checkGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  checkGradients,
-  expectClose,
   finite,
+  gradientTolerance,
+  leaf,
   smallShape,
   stridedTensor,
+  tolerance,
   withValues,
-} from '../../test/elementwise-helpers.js';
+} from '../../test/helpers.js';
 import { InvalidArgumentError } from '../errors.js';
 import { erf } from '../internal/erf.js';
 import type { Tensor } from '../tensor.js';
@@ -31,7 +33,7 @@ describe('gelu', () => {
         -0.00404969409489028, -0.15865525393145707, -0.15426876936299344, 0, 0.8413447460685429,
         1.9544997361036416,
       ],
-      1e-7,
+      tolerance(1e-7),
     );
   });
 
@@ -44,7 +46,7 @@ describe('gelu', () => {
         -0.0036373920817729943, -0.15880800939172324, -0.15428599017485606, 0, 0.8411919906082768,
         1.954597694087775,
       ],
-      1e-7,
+      tolerance(1e-7),
     );
   });
 
@@ -58,15 +60,19 @@ describe('gelu', () => {
   it('gives float32 for int32 input', () => {
     const out = gelu(tensor([1, 2], { dtype: 'int32' }));
     expect(out.dtype).toBe('float32');
-    expectClose(out.toTypedArray(), [0.8413447460685429, 1.9544997361036416], 1e-7);
+    expectClose(out.toTypedArray(), [0.8413447460685429, 1.9544997361036416], tolerance(1e-7));
   });
 
   it('matches an explicit loop on strided inputs, in both forms', () => {
     fc.assert(
       fc.property(withValues(smallShape(), finite(-8, 8)), ({ shape, values }) => {
         const x = stridedTensor(values, shape, 'float64');
-        expectClose(gelu(x).toTypedArray(), values.map(exactReference), 1e-14);
-        expectClose(gelu(x, { approximate: 'tanh' }).toTypedArray(), values.map(tanhReference), 1e-14);
+        expectClose(gelu(x).toTypedArray(), values.map(exactReference), tolerance(1e-14));
+        expectClose(
+          gelu(x, { approximate: 'tanh' }).toTypedArray(),
+          values.map(tanhReference),
+          tolerance(1e-14),
+        );
       }),
     );
   });
@@ -75,7 +81,7 @@ describe('gelu', () => {
     fc.assert(
       fc.property(withValues(smallShape(), finite(-10, 10)), ({ shape, values }) => {
         const x = tensor(values, { shape, dtype: 'float64' });
-        expectClose(gelu(x).toTypedArray(), gelu(x, { approximate: 'tanh' }).toTypedArray(), 1e-3);
+        expectClose(gelu(x).toTypedArray(), gelu(x, { approximate: 'tanh' }).toTypedArray(), tolerance(1e-3));
       }),
     );
   });
@@ -84,14 +90,14 @@ describe('gelu', () => {
     // x = [-1., 0., 1.]; gelu(x).sum().backward() -> x.grad = [-0.0833, 0.5000, 1.0833]
     const x = tensor([-1, 0, 1], { dtype: 'float64', requiresGrad: true });
     sum(gelu(x)).backward();
-    expectClose(x.grad!.toTypedArray(), [-0.08331547058768629, 0.5, 1.0833154705876864], 1e-14);
+    expectClose(x.grad!.toTypedArray(), [-0.08331547058768629, 0.5, 1.0833154705876864], tolerance(1e-14));
   });
 
   it('matches central finite differences in both forms', () => {
     fc.assert(
       fc.property(withValues(smallShape(), finite(-5, 5)), (input) => {
-        checkGradients((x) => gelu(x), [input]);
-        checkGradients((x) => gelu(x, { approximate: 'tanh' }), [input]);
+        checkGradients((x) => gelu(x), [leaf(input)], gradientTolerance);
+        checkGradients((x) => gelu(x, { approximate: 'tanh' }), [leaf(input)], gradientTolerance);
       }),
     );
   });

@@ -6,7 +6,7 @@ import {
   smallShape,
   stridedTensor,
   withValues,
-} from '../../test/elementwise-helpers.js';
+} from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from './creation.js';

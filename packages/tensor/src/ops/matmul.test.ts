@@ -336,6 +336,8 @@ describe('matmul', () => {
       [9, 517, 9, 'reversed', 'transposed'],
       [5, 6, 1200, 'strided', 'reversed'],
       [33, 35, 40, 'expanded', 'expanded'],
+      // More than 2^20 outputs: accumulated in row chunks of float64 scratch.
+      [1100, 1000, 2, 'contiguous', 'transposed'],
     ];
     for (const [m, n, k, la, lb] of cases) {
       const a = build([2, m, k], hashValues(2 * m * k, m), la, 'float32');
@@ -373,6 +375,31 @@ describe('matmul', () => {
           const out = matmul(a.t, b.t);
           expect(out.shape).toEqual(ref.shape);
           expectClose(out.toTypedArray(), ref.values, 1e-12);
+        },
+      ),
+    );
+  });
+
+  it('matches a naive triple loop exactly for int32 in any layout', () => {
+    fc.assert(
+      fc.property(
+        batchPair,
+        side,
+        side,
+        side,
+        layout,
+        layout,
+        fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 648, maxLength: 648 }),
+        (batch, m, n, k, la, lb, source) => {
+          const aShape = [...batch.a, m, k];
+          const bShape = [...batch.b, k, n];
+          const a = build(aShape, source, la, 'int32');
+          const b = build(bShape, source.slice(shapeSize(aShape)), lb, 'int32');
+          const out = matmul(a.t, b.t);
+          expect(out.dtype).toBe('int32');
+          expect(Array.from(out.toTypedArray())).toEqual(
+            naiveMatmul(aShape, a.values, bShape, b.values).values,
+          );
         },
       ),
     );
@@ -454,6 +481,8 @@ describe('matmul', () => {
     const cases: [number[], number[], Layout, Layout][] = [
       [[3], [3], 'contiguous', 'reversed'],
       [[2, 3], [3], 'transposed', 'strided'],
+      [[2, 2, 3], [3], 'reversed', 'contiguous'],
+      [[3], [3, 2], 'contiguous', 'transposed'],
       [[3], [2, 3, 2], 'strided', 'transposed'],
       [[2, 3], [3, 4], 'contiguous', 'contiguous'],
       [[2, 3, 4], [4, 2], 'strided', 'transposed'],

@@ -1,7 +1,8 @@
+import { checkGradients } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { leaf, linearGradientTolerance } from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { arange } from './arange.js';
 import { scalar, tensor } from './creation.js';
 import { reshape } from './reshape.js';
@@ -89,9 +90,13 @@ describe('slice', () => {
     sum(slice(x, 0, 1, 6, 2)).backward();
     expect(x.grad?.toArray()).toEqual([0, 1, 0, 1, 0, 1]);
     const values = Array.from({ length: 24 }, (_, i) => Math.sin(i));
-    expect(gradError((v) => slice(v, 1, 1, 6, 2), values, [2, 6, 2])).toBeLessThan(1e-7);
-    expect(gradError((v) => slice(v, -1, -1), values, [2, 6, 2])).toBeLessThan(1e-7);
-    expect(gradError((v) => slice(v, 0, 1), values, [2, 6, 2])).toBeLessThan(1e-7);
+    checkGradients(
+      (v) => slice(v, 1, 1, 6, 2),
+      [leaf({ shape: [2, 6, 2], values })],
+      linearGradientTolerance,
+    );
+    checkGradients((v) => slice(v, -1, -1), [leaf({ shape: [2, 6, 2], values })], linearGradientTolerance);
+    checkGradients((v) => slice(v, 0, 1), [leaf({ shape: [2, 6, 2], values })], linearGradientTolerance);
   });
 
   it('throws InvalidArgumentError for a non-positive or fractional step', () => {
@@ -110,29 +115,3 @@ describe('slice', () => {
     expect(() => slice(scalar(1), 0, 0)).toThrow(ShapeError);
   });
 });
-
-/**
- * Largest |autograd − central difference| over x's elements of L = Σ f(x)·R for a fixed ±R,
- * in float64 (a local gradient check; R catches a backward that permutes its gradient).
- */
-function gradError(f: (x: Tensor) => Tensor, values: readonly number[], shape: readonly number[]): number {
-  const x = tensor(values.slice(), { shape, dtype: 'float64', requiresGrad: true });
-  const y = f(x);
-  const r = Array.from({ length: y.size }, (_, i) => (i % 2 ? -1 : 1) * (0.5 + ((i * 7) % 11) / 11));
-  y.backward(tensor(r, { shape: y.shape, dtype: 'float64' }));
-  const analytic = x.grad!.toTypedArray();
-  const loss = (v: number[]): number => {
-    const out = f(tensor(v, { shape, dtype: 'float64' })).toTypedArray();
-    return out.reduce((s, o, i) => s + o * r[i]!, 0);
-  };
-  const eps = 1e-6;
-  let worst = 0;
-  for (let i = 0; i < values.length; i++) {
-    const plus = values.slice();
-    const minus = values.slice();
-    plus[i]! += eps;
-    minus[i]! -= eps;
-    worst = Math.max(worst, Math.abs((loss(plus) - loss(minus)) / (2 * eps) - analytic[i]!));
-  }
-  return worst;
-}

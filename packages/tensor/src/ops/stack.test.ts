@@ -1,7 +1,8 @@
+import { checkGradients } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { leaf, linearGradientTolerance } from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { arange } from './arange.js';
 import { tensor } from './creation.js';
 import { reshape } from './reshape.js';
@@ -50,8 +51,8 @@ describe('stack', () => {
   it('sends each input its slice of the gradient', () => {
     const other = tensor([5, 6, 7]);
     const values = [0.1, -0.2, 0.3];
-    expect(gradError((x) => stack([x, other], 1), values, [3])).toBeLessThan(1e-7);
-    expect(gradError((x) => stack([other, x, x]), values, [3])).toBeLessThan(1e-7);
+    checkGradients((x) => stack([x, other], 1), [leaf({ shape: [3], values })], linearGradientTolerance);
+    checkGradients((x) => stack([other, x, x]), [leaf({ shape: [3], values })], linearGradientTolerance);
   });
 
   it('throws ShapeError naming the argument index and both shapes', () => {
@@ -66,29 +67,3 @@ describe('stack', () => {
     expect(() => stack([tensor([1])], 2)).toThrow(InvalidArgumentError);
   });
 });
-
-/**
- * Largest |autograd − central difference| over x's elements of L = Σ f(x)·R for a fixed ±R,
- * in float64 (a local gradient check; R catches a backward that permutes its gradient).
- */
-function gradError(f: (x: Tensor) => Tensor, values: readonly number[], shape: readonly number[]): number {
-  const x = tensor(values.slice(), { shape, dtype: 'float64', requiresGrad: true });
-  const y = f(x);
-  const r = Array.from({ length: y.size }, (_, i) => (i % 2 ? -1 : 1) * (0.5 + ((i * 7) % 11) / 11));
-  y.backward(tensor(r, { shape: y.shape, dtype: 'float64' }));
-  const analytic = x.grad!.toTypedArray();
-  const loss = (v: number[]): number => {
-    const out = f(tensor(v, { shape, dtype: 'float64' })).toTypedArray();
-    return out.reduce((s, o, i) => s + o * r[i]!, 0);
-  };
-  const eps = 1e-6;
-  let worst = 0;
-  for (let i = 0; i < values.length; i++) {
-    const plus = values.slice();
-    const minus = values.slice();
-    plus[i]! += eps;
-    minus[i]! -= eps;
-    worst = Math.max(worst, Math.abs((loss(plus) - loss(minus)) / (2 * eps) - analytic[i]!));
-  }
-  return worst;
-}

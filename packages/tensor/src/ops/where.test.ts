@@ -1,13 +1,15 @@
+import { checkGradients, expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   broadcastableShapes,
   broadcastReferenceAll,
-  checkGradients,
-  expectClose,
   finite,
+  gradientTolerance,
+  leaf,
   stridedTensor,
-} from '../../test/elementwise-helpers.js';
+  tolerance,
+} from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { shapeSize } from '../shape.js';
 import { tensor } from './creation.js';
@@ -42,14 +44,14 @@ describe('where', () => {
       tensor([10, 20]),
     );
     expect(out.shape).toEqual([2, 2]);
-    expectClose(out.toTypedArray(), [1, 20, 10, 4]);
+    expectClose(out.toTypedArray(), [1, 20, 10, 4], tolerance(1e-6));
   });
 
   it('takes numbers and promotes a and b like PyTorch', () => {
     // torch.where(torch.tensor([True, False]), torch.tensor([1, 2], dtype=torch.int32), 0.5) -> float [1.0, 0.5]
     const out = where(tensor([true, false]), tensor([1, 2], { dtype: 'int32' }), 0.5);
     expect(out.dtype).toBe('float32');
-    expectClose(out.toTypedArray(), [1, 0.5]);
+    expectClose(out.toTypedArray(), [1, 0.5], tolerance(1e-6));
     expect(where(tensor([true, false]), 7, tensor([1, 2], { dtype: 'int32' })).toArray()).toEqual([7, 2]);
   });
 
@@ -68,7 +70,7 @@ describe('where', () => {
           ([ci, ai, bi]) => (ci ? ai! : bi!),
         );
         expect(out.shape).toEqual(ref.shape);
-        expectClose(out.toTypedArray(), ref.values, 0);
+        expectClose(out.toTypedArray(), ref.values, tolerance(0));
       }),
     );
   });
@@ -91,10 +93,8 @@ describe('where', () => {
         const cond = tensor(c, { shape: sc, dtype: 'bool' });
         checkGradients(
           (ta, tb) => where(cond, ta!, tb!),
-          [
-            { shape: sa, values: a },
-            { shape: sb, values: b },
-          ],
+          [leaf({ shape: sa, values: a }), leaf({ shape: sb, values: b })],
+          gradientTolerance,
         );
       }),
     );
