@@ -8,8 +8,6 @@ const NR = 4;
 const KC = 256;
 const MC = 128;
 const NC = 512;
-/** Below this many multiply-adds, packing costs more than it saves. */
-const SMALL = 32 * 32 * 32;
 
 // Packing scratch (1.25 MB, reused by every call; the OS maps the pages only once touched). They
 // are fixed-size module constants on purpose: V8 then folds their base and length into the
@@ -17,8 +15,9 @@ const SMALL = 32 * 32 * 32;
 const packA = new Float64Array(MC * KC);
 const packB = new Float64Array(KC * NC);
 const edge = new Float64Array(MR * NR);
-/** Float64 accumulator for non-float64 outputs; grows to the largest m×n seen, then is reused. */
+/** Float64 accumulator for float32 outputs, reused; it grows to at most C_CAP elements (8 MB). */
 let cBuf = new Float64Array(0);
+const C_CAP = 1 << 20;
 
 /**
  * out = A·B for one (m×k)·(k×n) product. `out` is written row-major (row stride n) from
@@ -28,8 +27,9 @@ let cBuf = new Float64Array(0);
  *
  * Float inputs are accumulated in float64 (JS numbers) over the whole k and rounded once into
  * `out`; an Int32Array `out` takes the exact integer product with 32-bit wrap-around (`Math.imul`),
- * as PyTorch's int32 matmul does. Large products are cache-blocked with operands packed into
- * reused contiguous scratch and a 4×4 register-tiled micro-kernel; small ones use a direct loop.
+ * as PyTorch's int32 matmul does. Float products are cache-blocked with operands packed into
+ * reused contiguous scratch and a 4×4 register-tiled micro-kernel; only products smaller than one
+ * tile use a direct loop.
  */
 export function matmulKernel(
   out: TypedArray,
@@ -65,25 +65,56 @@ export function matmulKernel(
     );
     return;
   }
-  // Accumulate in float64: straight into a float64 output, else in scratch rounded once at the end.
-  const direct = out instanceof Float64Array;
-  let c: Float64Array;
-  let co: number;
-  if (direct) {
-    c = out;
-    co = outOffset;
-  } else {
-    if (cBuf.length < m * n) cBuf = new Float64Array(m * n);
-    c = cBuf;
-    co = 0;
+  if (out instanceof Float64Array) {
+    floatMatmul(
+      out,
+      outOffset,
+      a,
+      aOffset,
+      aRowStride,
+      aColStride,
+      b,
+      bOffset,
+      bRowStride,
+      bColStride,
+      m,
+      n,
+      k,
+    );
+    return;
   }
+  // Float32 output: accumulate blocks of rows in float64 scratch, then round each sum once.
+  const rowsPerChunk = Math.max(MC, Math.floor(C_CAP / n / MC) * MC);
+  for (let i0 = 0; i0 < m; i0 += rowsPerChunk) {
+    const rows = Math.min(rowsPerChunk, m - i0);
+    if (cBuf.length < rows * n) cBuf = new Float64Array(rows * n);
+    const ai = aOffset + i0 * aRowStride;
+    floatMatmul(cBuf, 0, a, ai, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, rows, n, k);
+    out.set(cBuf.subarray(0, rows * n), outOffset + i0 * n);
+  }
+}
+
+/** c = A·B into a float64 array (row stride n from `co`), by the path that suits the size. */
+function floatMatmul(
+  c: Float64Array,
+  co: number,
+  a: TypedArray,
+  ao: number,
+  ars: number,
+  acs: number,
+  b: TypedArray,
+  bo: number,
+  brs: number,
+  bcs: number,
+  m: number,
+  n: number,
+  k: number,
+): void {
   c.fill(0, co, co + m * n);
-  if (m < MR || n < NR || m * n * k < SMALL) {
-    smallMatmul(c, co, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, m, n, k);
-  } else {
-    blockedMatmul(c, co, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, m, n, k);
-  }
-  if (!direct) out.set(c.subarray(0, m * n), outOffset);
+  // Packing pays off even for 4×4×4 and for a single row or column (measured); only a product that
+  // fits inside one partial tile (a dot product, a tiny outer product) is cheaper without it.
+  if (m < MR && n < NR) smallMatmul(c, co, a, ao, ars, acs, b, bo, brs, bcs, m, n, k);
+  else blockedMatmul(c, co, a, ao, ars, acs, b, bo, brs, bcs, m, n, k);
 }
 
 /**
