@@ -1,0 +1,315 @@
+import { join } from 'node:path';
+import { MultiHeadAttention, transposeQKV } from '@attnkit/multihead';
+import { formatShape, Generator, noGrad, ones, randn, type Tensor, tensor } from '@attnkit/tensor';
+import { trainValSplit } from '@attnkit/training';
+import { type Checkpoint, loadCheckpoint } from '../checkpoint.js';
+import { loadCorpus } from '../corpus.js';
+import { CliError } from '../errors.js';
+import { heatmap } from '../figures/heatmap.js';
+import { writeFigure } from '../figures/svg.js';
+import {
+  type EvalBatch,
+  evaluationBatches,
+  evaluationWindows,
+  meanLoss,
+  spreadWindows,
+} from '../internal/evaluate.js';
+import { headMasks, withHeadMask } from '../internal/head-mask.js';
+import { type Io, writeLine } from '../io.js';
+
+/** Options of {@link heads} (the `attnkit heads` flags). */
+export interface HeadsOptions {
+  /** Output directory of the figures. */
+  out: string;
+  /** Seed of the demo layer's weights and random inputs. */
+  seed: number;
+  /** A trained checkpoint to analyse head by head. */
+  checkpoint?: string;
+  /** Text to evaluate on (default: the checkpoint's training data); its held-out split is used. */
+  data?: string;
+  /** Validation windows used to measure the loss. */
+  evalWindows: number;
+  /** Number of least important heads to prune (default a quarter of all heads, at least 1). */
+  prune?: number;
+}
+
+export const HEADS_DEFAULTS = { out: join('runs', 'heads'), seed: 0, evalWindows: 32 } as const;
+
+/** The shapes of D2L §11.5's multi-head attention example. */
+export interface HeadShapes {
+  readonly queries: readonly number[];
+  readonly keys: readonly number[];
+  readonly perHeadQueries: readonly number[];
+  readonly attentionWeights: readonly number[];
+  readonly headWeights: readonly number[];
+  readonly output: readonly number[];
+}
+
+/** Head ablation and pruning of a checkpoint. */
+export interface HeadImportance {
+  /** Validation loss (nats/char) with every head on. */
+  readonly baseLoss: number;
+  /** `[block][head]`: validation loss with only that head masked. */
+  readonly maskedLoss: readonly (readonly number[])[];
+  /** The pruned heads, least important first. */
+  readonly pruned: readonly (readonly [number, number])[];
+  /** Validation loss with all pruned heads masked. */
+  readonly prunedLoss: number;
+  /** Forward-only tokens/s before and after pruning. */
+  readonly tokensPerSecond: { readonly before: number; readonly after: number };
+  readonly predictions: number;
+}
+
+/** What {@link heads} returns. */
+export interface HeadsReport {
+  readonly shapes: HeadShapes;
+  readonly importance: HeadImportance | null;
+  readonly files: readonly string[];
+}
+
+/**
+ * `attnkit heads`: D2L §11.5's multi-head attention example (the shapes through the layer and the
+ * attention weights of every head), and with a checkpoint, head importance by ablation — the
+ * validation loss with each head masked through `headMask` — and the loss and speed after
+ * pruning the least important heads.
+ *
+ * @throws {@link CliError} if the checkpoint cannot be loaded, the data is too short, or `prune`
+ *   is not below the number of heads.
+ */
+export async function heads(options: HeadsOptions, io: Io): Promise<HeadsReport> {
+  const files: string[] = [];
+  // Load and check the checkpoint first, so a bad one fails before anything is written.
+  const loaded = options.checkpoint === undefined ? null : await loadCheckpoint(options.checkpoint);
+  const prune = loaded === null ? 0 : checkPrune(loaded, options.prune);
+  const shapes = await demo(options, io, files);
+  let importance: HeadImportance | null = null;
+  if (loaded !== null) importance = await ablate(options, loaded, prune, io, files);
+  writeLine(io.out, 'figures:');
+  for (const file of files) writeLine(io.out, `  ${file}`);
+  return { shapes, importance, files };
+}
+
+/** D2L §11.5: num_hiddens 100, 5 heads, batch 2, 4 queries, 6 key-value pairs, valid_lens [3, 2]. */
+async function demo(options: HeadsOptions, io: Io, files: string[]): Promise<HeadShapes> {
+  const rng = new Generator(options.seed);
+  const numHiddens = 100;
+  const numHeads = 5;
+  const attention = new MultiHeadAttention({ numHiddens, numHeads, dropout: 0.5, rng }).eval();
+  const validLens = tensor([3, 2], { dtype: 'int32' });
+  const X = ones([2, 4, numHiddens]);
+  const Y = ones([2, 6, numHiddens]);
+  const shapes = noGrad((): HeadShapes => {
+    const output = attention.forward(X, Y, Y, validLens);
+    return {
+      queries: X.shape,
+      keys: Y.shape,
+      perHeadQueries: transposeQKV(attention.W_q.forward(X), numHeads).shape,
+      attentionWeights: (attention.attentionWeights as Tensor).shape,
+      headWeights: attention.headWeights().shape,
+      output: output.shape,
+    };
+  });
+  writeLine(
+    io.out,
+    `multi-head attention (D2L §11.5): numHiddens ${numHiddens}, numHeads ${numHeads}, validLens [3, 2]`,
+  );
+  writeLine(io.out, `  queries X                          ${formatShape(shapes.queries)}`);
+  writeLine(io.out, `  keys = values Y                    ${formatShape(shapes.keys)}`);
+  writeLine(
+    io.out,
+    `  per-head queries transposeQKV(W_q X) ${formatShape(shapes.perHeadQueries)}  (batch·heads, queries, hiddens/heads)`,
+  );
+  writeLine(
+    io.out,
+    `  attentionWeights                   ${formatShape(shapes.attentionWeights)}  (batch·heads, queries, keys)`,
+  );
+  writeLine(
+    io.out,
+    `  headWeights()                      ${formatShape(shapes.headWeights)}  (batch, heads, queries, keys)`,
+  );
+  writeLine(
+    io.out,
+    `  output                             ${formatShape(shapes.output)}  (batch, queries, hiddens)`,
+  );
+
+  // With all-ones inputs every head's weights are uniform over the valid keys; random inputs show the heads differ.
+  const weights = noGrad(() => {
+    const Xr = randn([2, 4, numHiddens], { rng });
+    const Yr = randn([2, 6, numHiddens], { rng });
+    attention.forward(Xr, Yr, Yr, validLens);
+    return attention.headWeights().toTypedArray();
+  });
+  const panels = [];
+  for (let b = 0; b < 2; b++) {
+    for (let h = 0; h < numHeads; h++) {
+      const offset = (b * numHeads + h) * 24;
+      panels.push({
+        label: `batch ${b}, head ${h}`,
+        values: weights.subarray(offset, offset + 24),
+        rows: 4,
+        cols: 6,
+      });
+    }
+  }
+  files.push(
+    await writeFigure(
+      options.out,
+      'heads-weights.svg',
+      heatmap({
+        title: 'Attention weights per head (random queries and keys; valid lengths 3 and 2)',
+        xLabel: 'Keys',
+        yLabel: 'Queries',
+        panels,
+        columns: numHeads,
+        scheme: 'reds',
+        domain: [0, 1],
+        legendLabel: 'attention weight',
+        cellSize: 22,
+      }),
+    ),
+  );
+  return shapes;
+}
+
+/** The number of heads to prune: `prune`, or a quarter of all heads (at least 1). */
+function checkPrune({ model }: Checkpoint, prune: number | undefined): number {
+  const total = model.config.numBlks * model.config.numHeads;
+  const count = prune ?? Math.max(1, Math.floor(total / 4));
+  if (!Number.isInteger(count) || count < 1 || count >= total) {
+    throw new CliError(`--prune must be an integer in [1, ${total - 1}] for ${total} heads; got ${count}.`);
+  }
+  return count;
+}
+
+/** Ablation of every head of a checkpoint, then pruning of the `prune` least important ones. */
+async function ablate(
+  options: HeadsOptions,
+  { model, vocab, config }: Checkpoint,
+  prune: number,
+  io: Io,
+  files: string[],
+): Promise<HeadImportance> {
+  const dir = options.checkpoint ?? '';
+  const { numBlks, numHeads, maxLen } = model.config;
+  const corpus = await loadCorpus(options.data ?? config.training.data);
+  const { val } = trainValSplit(vocab.encode(corpus.text), { valFraction: config.training.valFraction });
+  const context = Math.min(config.training.context, maxLen);
+  if (val.length < 2)
+    throw new CliError(
+      `the validation split of ${corpus.source} has ${val.length} characters; it needs at least 2.`,
+    );
+  const batches = evaluationBatches(
+    val,
+    spreadWindows(evaluationWindows(val, context), options.evalWindows),
+    32,
+  );
+  const predictions = batches.reduce((n, b) => n + b.targets.size, 0);
+
+  const lossWith = (masks: number[][]): number => withHeadMask(model, masks, () => meanLoss(model, batches));
+  const baseLoss = meanLoss(model, batches);
+  const maskedLoss = Array.from({ length: numBlks }, (_, b) =>
+    Array.from({ length: numHeads }, (_, h) => lossWith(headMasks(numBlks, numHeads, [[b, h]]))),
+  );
+  writeLine(
+    io.out,
+    `head importance of ${dir} (${numBlks} blocks × ${numHeads} heads) on ${predictions.toLocaleString('en-US')} held-out characters:`,
+  );
+  writeLine(io.out, `  all heads: validation loss ${baseLoss.toFixed(4)} nats/char`);
+  for (let b = 0; b < numBlks; b++) {
+    const row = maskedLoss[b]!.map((l) => `${l - baseLoss >= 0 ? '+' : ''}${(l - baseLoss).toFixed(4)}`).join(
+      '  ',
+    );
+    writeLine(io.out, `  block ${b}, loss change with head 0…${numHeads - 1} masked: ${row}`);
+  }
+
+  const ranked = maskedLoss
+    .flatMap((row, b) => row.map((loss, h) => ({ b, h, delta: loss - baseLoss })))
+    .sort((x, y) => x.delta - y.delta);
+  const pruned = ranked.slice(0, prune).map(({ b, h }) => [b, h] as const);
+  const pruneMasks = headMasks(numBlks, numHeads, pruned);
+  const prunedLoss = lossWith(pruneMasks);
+  const before = forwardSpeed(model, batches, headMasks(numBlks, numHeads));
+  const after = forwardSpeed(model, batches, pruneMasks);
+  writeLine(
+    io.out,
+    `pruning the ${prune} least important heads (${pruned.map(([b, h]) => `block ${b} head ${h}`).join(', ')}):`,
+  );
+  writeLine(io.out, `  validation loss ${baseLoss.toFixed(4)} → ${prunedLoss.toFixed(4)} nats/char`);
+  writeLine(
+    io.out,
+    `  forward speed ${Math.round(before).toLocaleString('en-US')} → ${Math.round(after).toLocaleString('en-US')} tokens/s (headMask zeroes the heads' outputs; the masked heads are still computed, so the speed stays about the same)`,
+  );
+
+  files.push(
+    await writeFigure(
+      options.out,
+      'heads-importance.svg',
+      heatmap({
+        title: 'Head importance: validation loss increase when the head is masked (nats/char)',
+        xLabel: 'head',
+        yLabel: 'block',
+        panels: [
+          {
+            values: maskedLoss.flatMap((row) => row.map((l) => l - baseLoss)),
+            rows: numBlks,
+            cols: numHeads,
+          },
+        ],
+        scheme: 'oranges',
+        legendLabel: 'Δ loss',
+        cellSize: 48,
+      }),
+    ),
+  );
+
+  // Attention patterns of the trained heads on the start of the held-out text.
+  const n = Math.min(context, 24, val.length);
+  const window = val.slice(0, n);
+  noGrad(() => model.forward(tensor(window, { shape: [1, n], dtype: 'int32' })));
+  const panels = model.attentionWeights.flatMap((w, b) => {
+    const values = (w as Tensor).toTypedArray();
+    return Array.from({ length: numHeads }, (_, h) => ({
+      label: `block ${b}, head ${h}`,
+      values: values.subarray(h * n * n, (h + 1) * n * n),
+      rows: n,
+      cols: n,
+    }));
+  });
+  const labels = Array.from(vocab.decode(window)).map((c) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c));
+  files.push(
+    await writeFigure(
+      options.out,
+      'heads-checkpoint-weights.svg',
+      heatmap({
+        title: 'Causal self-attention of the trained heads on held-out text',
+        xLabel: 'Keys',
+        yLabel: 'Queries',
+        panels,
+        columns: numHeads,
+        scheme: 'reds',
+        domain: [0, 1],
+        legendLabel: 'attention weight',
+        colLabels: labels,
+        rowLabels: labels,
+        cellSize: 9,
+      }),
+    ),
+  );
+  return { baseLoss, maskedLoss, pruned, prunedLoss, tokensPerSecond: { before, after }, predictions };
+}
+
+/** Forward-only tokens per second over `batches` with the given head masks (best of 2 runs). */
+function forwardSpeed(
+  model: Parameters<typeof meanLoss>[0],
+  batches: readonly EvalBatch[],
+  masks: number[][],
+): number {
+  const tokens = batches.reduce((n, b) => n + b.inputs.size, 0);
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 2; run++) {
+    const t0 = performance.now();
+    withHeadMask(model, masks, () => meanLoss(model, batches));
+    best = Math.min(best, performance.now() - t0);
+  }
+  return tokens / (best / 1000);
+}
