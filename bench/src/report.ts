@@ -1,0 +1,135 @@
+/**
+ * The Markdown report (bench/results/latest.md): one table per suite, a column per library,
+ * each cell the figure with its speed relative to attnkit in the same run.
+ */
+import type { Figure, Suite } from './figure.js';
+import type { Machine } from './harness.js';
+import type { Libraries, LibraryName } from './libs.js';
+
+export interface Report {
+  date: string;
+  machine: Machine;
+  command: string;
+  libraries: Pick<Libraries, 'versions' | 'dropped' | 'threads'>;
+  figures: Figure[];
+  seconds: number;
+  /** 1-minute load average when the run ended. */
+  loadAverageAtEnd: number;
+}
+
+const fixed = (x: number, digits: number) => x.toFixed(digits);
+const num = (x: number) =>
+  x >= 100 ? fixed(x, 0) : x >= 10 ? fixed(x, 1) : x >= 1 ? fixed(x, 2) : fixed(x, 3);
+const ratio = (f: Figure) => (f.speedVsAttnkit === undefined ? '' : ` (${num(f.speedVsAttnkit)}×)`);
+const mb = (bytes: number) => `${num(Math.max(0, bytes) / 2 ** 20)} MB`;
+
+function unavailable(f: Figure | undefined): string | null {
+  if (f === undefined) return '–';
+  if (f.status === 'skipped') return 'skipped¹';
+  if (f.status === 'failed') return 'failed²';
+  return null;
+}
+
+function mark(f: Figure, cell: string): string {
+  return f.status === 'invalid' ? `~~${cell}~~ invalid³` : cell;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
+}
+
+function suiteTable(
+  figures: Figure[],
+  suite: Suite,
+  libraries: LibraryName[],
+  cell: (f: Figure) => string,
+): string {
+  const mine = figures.filter((f) => f.suite === suite);
+  const cases = [...new Set(mine.map((f) => f.case))];
+  // One column per library and thread count, in the order of `libraries`, single thread first.
+  const columns = [...new Set(mine.map((f) => f.threads))]
+    .sort((a, b) => a - b)
+    .flatMap((threads) =>
+      libraries
+        .filter((l) => mine.some((f) => f.library === l && f.threads === threads))
+        .map((library) => ({ library, threads })),
+    );
+  const rows = cases.map((c) => [
+    c,
+    ...columns.map(({ library, threads }) => {
+      const f = mine.find((g) => g.case === c && g.library === library && g.threads === threads);
+      return unavailable(f) ?? mark(f!, cell(f!));
+    }),
+  ]);
+  const title = ({ library, threads }: { library: string; threads: number }) =>
+    threads === 1 ? library : `${library}, ${threads} threads`;
+  return table(['case', ...columns.map(title)], rows);
+}
+
+export function renderMarkdown(report: Report, libraries: LibraryName[]): string {
+  const { figures, machine } = report;
+  const out: string[] = [];
+  out.push(`# attnkit side-by-side benchmark`);
+  out.push('');
+  out.push(
+    `${report.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · ${machine.os} · node ${machine.node} · \`${report.command}\` · ${report.seconds.toFixed(0)} s · load average ${machine.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end`,
+  );
+  out.push('');
+  out.push(
+    'Single thread for every library. Medians of N timed calls after a warm-up call; (k×) = speed relative to attnkit in the same run (higher = faster than attnkit). Every figure passed a check against a float64 reference unless marked invalid.',
+  );
+  out.push('');
+  out.push('## SGEMM (float32, C = A·B, n×n) — GFLOP/s');
+  out.push('');
+  out.push(suiteTable(figures, 'sgemm', libraries, (f) => `${num(f.gflops!)}${ratio(f)}`));
+  out.push('');
+  out.push('## Attention forward (B=2, H=8, d=64) — ms, GFLOP/s');
+  out.push('');
+  out.push(
+    suiteTable(
+      figures,
+      'attention',
+      libraries,
+      (f) => `${num(f.medianMs!)} ms · ${num(f.gflops!)}${ratio(f)}`,
+    ),
+  );
+  out.push('');
+  out.push('## Attention forward — peak extra memory of one call');
+  out.push('');
+  out.push(
+    suiteTable(figures, 'attention', libraries, (f) =>
+      f.memory === undefined ? '–' : mb(f.memory.peakExtra),
+    ),
+  );
+  out.push('');
+  out.push('## MultiHeadAttention forward + backward (d_model 128, 4 heads, L 128, batch 16) — ms per step');
+  out.push('');
+  out.push(suiteTable(figures, 'mha', libraries, (f) => `${num(f.medianMs!)} ms${ratio(f)}`));
+  out.push('');
+  out.push('## Training the CLI default TransformerLM — tokens/s');
+  out.push('');
+  out.push(
+    suiteTable(
+      figures,
+      'train',
+      libraries,
+      (f) => `${num(f.tokensPerSec!)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
+    ),
+  );
+  out.push('');
+  const notes = figures.filter((f) => f.note !== undefined);
+  if (notes.length > 0) {
+    out.push('¹ skipped, ² failed, ³ failed the float64 check:');
+    out.push('');
+    for (const f of notes) out.push(`- ${f.suite} ${f.case}, ${f.library}: ${f.note}`);
+    out.push('');
+  }
+  out.push('Libraries:');
+  out.push('');
+  for (const [name, v] of Object.entries(report.libraries.versions)) out.push(`- ${name} ${v}`);
+  for (const [name, t] of Object.entries(report.libraries.threads)) out.push(`- ${name} threads: ${t}`);
+  for (const [name, why] of Object.entries(report.libraries.dropped)) out.push(`- dropped ${name}: ${why}`);
+  out.push('');
+  return out.join('\n');
+}
