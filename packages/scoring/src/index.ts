@@ -4,6 +4,7 @@ export { AdditiveAttention } from './additive-attention.js';
 export type { AttentionResult } from './attention-result.js';
 export type { DotProductAttentionOptions } from './dot-product-attention.js';
 export { DotProductAttention } from './dot-product-attention.js';
+export { type FlashAttentionOptions, flashAttention } from './flash-attention.js';
 export type {
   NadarayaWatsonKernel,
   NadarayaWatsonKernelName,

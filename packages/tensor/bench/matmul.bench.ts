@@ -1,8 +1,9 @@
 /**
  * matmul throughput in GFLOP/s (2·m·n·k flops per product) against a plain i-k-j triple loop over
- * the same float32 data, timed in the same run.
+ * the same float32 data, timed in the same run; then the default kernel (WebAssembly SIMD) against
+ * the JavaScript kernel (`setBackend('js')`).
  */
-import { matmul, tensor } from '../src/index.js';
+import { matmul, setBackend, tensor } from '../src/index.js';
 import { compare, fillValues, type MeasureOptions, QUICK, type Row, type Suite, sink } from './harness.js';
 
 /** out = A·B for row-major float32 matrices: the textbook loop with the contiguous inner axis. */
@@ -29,6 +30,27 @@ const SQUARE: [number, MeasureOptions][] = [
   [512, { time: 1500, iterations: 3, warmupIterations: 2, warmupTime: 0 }],
   [1024, { time: 0, iterations: 2, warmupIterations: 1, warmupTime: 0 }],
 ];
+
+/** The default (WebAssembly SIMD, float32) kernel against the float64-accumulating JS kernel. */
+async function wasmVersusJs(n: number, options: MeasureOptions): Promise<Row> {
+  const ta = tensor(fillValues(n * n, 1), { shape: [n, n] });
+  const tb = tensor(fillValues(n * n, 2), { shape: [n, n] });
+  const timed = (backend: 'wasm' | 'js') => () => {
+    setBackend(backend);
+    sink.value += matmul(ta, tb).nd.data[n + 1]!;
+  };
+  const row = await compare(
+    `matmul wasm-simd: m=${n} n=${n} k=${n}`,
+    { m: n, n, k: n },
+    2 * n * n * n,
+    1e9,
+    timed('wasm'),
+    { name: 'js kernel', fn: timed('js') },
+    options,
+  );
+  setBackend('wasm');
+  return row;
+}
 
 async function square(n: number, options: MeasureOptions): Promise<Row> {
   const a = fillValues(n * n, 1);
@@ -93,6 +115,7 @@ async function batched(batch: number, queries: number, d: number, keys: number):
 export async function matmulSuite(): Promise<Suite> {
   const rows: Row[] = [];
   for (const [n, options] of SQUARE) rows.push(await square(n, options));
+  for (const [n, options] of SQUARE) rows.push(await wasmVersusJs(n, options));
   rows.push(await batched(8, 128, 64, 128));
   return { name: 'matmul', unit: 'GFLOP/s', rows };
 }

@@ -6,13 +6,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
+import { attentionSuite } from './attention.bench.js';
 import type { Row, Suite } from './harness.js';
 import { sink } from './harness.js';
 import { matmulSuite } from './matmul.bench.js';
+import { opsSuite } from './ops.bench.js';
 import { softmaxSuite } from './softmax.bench.js';
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   matmul: matmulSuite,
+  ops: opsSuite,
+  attention: attentionSuite,
   softmax: softmaxSuite,
 };
 

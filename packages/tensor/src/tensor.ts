@@ -261,13 +261,19 @@ export class Tensor {
     return logSoftmax(this, axis);
   }
   /** {@link reshape}(this, shape). */
-  reshape(...shape: number[]): Tensor {
-    return reshape(this, shape);
+  reshape(shape: readonly number[]): Tensor;
+  reshape(...shape: number[]): Tensor;
+  reshape(...args: (number | readonly number[])[]): Tensor {
+    return reshape(this, flattenArgs(args));
   }
+
   /** {@link permute}(this, axes). */
-  permute(...axes: number[]): Tensor {
-    return permute(this, axes);
+  permute(axes: readonly number[]): Tensor;
+  permute(...axes: number[]): Tensor;
+  permute(...args: (number | readonly number[])[]): Tensor {
+    return permute(this, flattenArgs(args));
   }
+
   /** {@link transpose}(this, axis0, axis1). */
   transpose(axis0 = -2, axis1 = -1): Tensor {
     return transpose(this, axis0, axis1);
@@ -281,9 +287,12 @@ export class Tensor {
     return squeeze(this, axis);
   }
   /** {@link broadcastTo}(this, shape) — PyTorch `expand`. */
-  expand(...shape: number[]): Tensor {
-    return broadcastTo(this, shape);
+  expand(shape: readonly number[]): Tensor;
+  expand(...shape: number[]): Tensor;
+  expand(...args: (number | readonly number[])[]): Tensor {
+    return broadcastTo(this, flattenArgs(args));
   }
+
   /** {@link flatten}(this, startAxis, endAxis). */
   flatten(startAxis = 0, endAxis = -1): Tensor {
     return flatten(this, startAxis, endAxis);
@@ -298,6 +307,11 @@ export class Tensor {
     const head = `Tensor(${this.dtype}, (${this.shape.join(', ')}))`;
     return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
   }
+}
+
+/** Accepts both `x.reshape(2, 3)` and `x.reshape([2, 3])`, as PyTorch does. */
+function flattenArgs(args: (number | readonly number[])[]): readonly number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly number[]) : (args as number[]);
 }
 
 /** Records `out` as an identity of `input` for autograd (the gradient passes through unchanged). */

@@ -1,5 +1,6 @@
 import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { ArithmeticOp } from '../kernels/arithmetic.js';
 import type { BinaryFn } from '../kernels/binary.js';
 import { kernels } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
@@ -33,13 +34,24 @@ export function binaryOperands(op: string, a: TensorOrScalar, b: TensorOrScalar)
   return [ta, tb, promoteTypes(ta.dtype, tb.dtype)];
 }
 
-/** Runs the binary kernel with broadcasting; the result is contiguous and of `dtype`. */
-export function broadcastBinary(op: string, a: Tensor, b: Tensor, f: BinaryFn, dtype: DType): Tensor {
+/**
+ * Runs the binary kernel with broadcasting; the result is contiguous and of `dtype`. An operator
+ * name (`'add'`, `'sub'`, `'mul'`, `'div'`) instead of a function selects `kernels.arithmetic`,
+ * whose loops are specialised per operator (several times faster than a call per element).
+ */
+export function broadcastBinary(
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  f: BinaryFn | ArithmeticOp,
+  dtype: DType,
+): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = allocate(dtype, shapeSize(shape));
   const av = { data: a.nd.data, offset: a.nd.offset, stride: broadcastStrides(a.shape, a.nd.stride, shape) };
   const bv = { data: b.nd.data, offset: b.nd.offset, stride: broadcastStrides(b.shape, b.nd.stride, shape) };
-  kernels.binary(f, out, shape, av, bv);
+  if (typeof f === 'string') kernels.arithmetic(f, out, shape, av, bv);
+  else kernels.binary(f, out, shape, av, bv);
   return new Tensor(createView(out, shape), dtype);
 }
 

@@ -1,4 +1,5 @@
 import type { DType } from '../dtype.js';
+import type { ArithmeticOp } from '../kernels/arithmetic.js';
 import type { ReduceKind } from '../kernels/reduce.js';
 import { kernels } from '../kernels/registry.js';
 import { scalar } from '../ops/creation.js';
@@ -26,8 +27,8 @@ export function withShape(t: Tensor, shape: readonly number[]): Tensor {
   return fromData(t.nd.data, shape, t.dtype);
 }
 
-/** x · y, for the binary kernel. */
-export const multiply = (x: number, y: number): number => x * y;
+/** x · y in float64, rounded by the store (the arithmetic kernel's `'mul'`, not int32 `Math.imul`). */
+export const multiply: ArithmeticOp = 'mul';
 
-/** x / y, for the binary kernel. */
-export const divide = (x: number, y: number): number => x / y;
+/** x / y, for the arithmetic kernel. */
+export const divide: ArithmeticOp = 'div';

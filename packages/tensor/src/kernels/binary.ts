@@ -1,5 +1,6 @@
 import type { TypedArray } from '../dtype.js';
 import { shapeSize } from '../shape.js';
+import { collapseAxes } from './collapse.js';
 import type { StridedView } from './types.js';
 
 /** An elementwise function of two numbers. */
@@ -55,11 +56,16 @@ export function binaryKernel(
     } else out.fill(f(ad[ao]!, bd[bo]!));
     return;
   }
-  const nd = shape.length;
+  // Broadcast or strided: collapse mergeable axes (e.g. a bias (batch, n, d) + (d) becomes
+  // (batch·n, d)), then the inner axis as a tight loop and the outer axes as an odometer.
+  const layout = collapseAxes(shape, [a.stride, b.stride]);
+  const dims = layout.shape;
+  const [strideA, strideB] = layout.strides as [number[], number[]];
+  const nd = dims.length;
   const last = nd - 1;
-  const inner = shape[last]!;
-  const sa = a.stride[last]!;
-  const sb = b.stride[last]!;
+  const inner = dims[last]!;
+  const sa = strideA[last]!;
+  const sb = strideB[last]!;
   const idx = new Array<number>(nd).fill(0);
   let ia = a.offset;
   let ib = b.offset;
@@ -75,14 +81,14 @@ export function binaryKernel(
     }
     for (let d = last - 1; d >= 0; d--) {
       const next = idx[d]! + 1;
-      ia += a.stride[d]!;
-      ib += b.stride[d]!;
-      if (next < shape[d]!) {
+      ia += strideA[d]!;
+      ib += strideB[d]!;
+      if (next < dims[d]!) {
         idx[d] = next;
         break;
       }
-      ia -= a.stride[d]! * shape[d]!;
-      ib -= b.stride[d]! * shape[d]!;
+      ia -= strideA[d]! * dims[d]!;
+      ib -= strideB[d]! * dims[d]!;
       idx[d] = 0;
     }
   }

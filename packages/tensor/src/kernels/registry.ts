@@ -5,11 +5,14 @@
  * and strides plus an explicit output, validate nothing and record nothing.
  */
 import { argReduceKernel } from './arg-reduce.js';
+import { arithmeticKernel } from './arithmetic.js';
 import { binaryKernel } from './binary.js';
 import { copyStrided } from './copy.js';
+import { flashAttentionBackward, flashAttentionForward } from './flash-attention.js';
 import { gatherKernel, scatterAddKernel } from './gather.js';
-import { matmulKernel } from './matmul.js';
+import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
 import { reduceKernel } from './reduce.js';
+import { reluBackwardKernel, reluKernel } from './relu.js';
 import {
   logSoftmaxBackwardKernel,
   logSoftmaxKernel,
@@ -17,6 +20,7 @@ import {
   softmaxKernel,
 } from './softmax.js';
 import { unaryKernel } from './unary.js';
+import { wasmMatmulKernel } from './wasm-matmul.js';
 import { whereKernel } from './where.js';
 
 const defaults = {
@@ -24,15 +28,23 @@ const defaults = {
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,
   binary: binaryKernel,
+  arithmetic: arithmeticKernel,
   unary: unaryKernel,
   where: whereKernel,
-  matmul: matmulKernel,
+  // Float32 products in WebAssembly SIMD where available; it defers to matmulKernel otherwise.
+  matmul: wasmMatmulKernel,
   reduce: reduceKernel,
   argReduce: argReduceKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
   softmaxBackward: softmaxBackwardKernel,
   logSoftmaxBackward: logSoftmaxBackwardKernel,
+  layerNorm: layerNormKernel,
+  layerNormBackward: layerNormBackwardKernel,
+  flashAttentionForward,
+  flashAttentionBackward,
+  relu: reluKernel,
+  reluBackward: reluBackwardKernel,
 };
 
 /** The kernel table's type: one entry per kernel name. */

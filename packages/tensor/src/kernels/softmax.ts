@@ -37,6 +37,11 @@ function laneMax(data: TypedArray, p: number, s: number, n: number): number {
   return m;
 }
 
+/** True when `axis` is the last axis and every stride list is row-major for `shape`: lanes are rows. */
+function rowsOnly(shape: readonly number[], axis: number, ...strides: (readonly number[])[]): boolean {
+  return axis === shape.length - 1 && strides.every((s) => isRowMajor(shape, s));
+}
+
 /**
  * out = softmax(src) along `axis`: y_j = exp(x_j − m) / Σ_k exp(x_k − m) with m the lane max,
  * so no exp overflows. `out` is row-major of `shape` from 0; exponentials and their sum are kept
@@ -54,6 +59,21 @@ export function softmaxKernel(
   const s = src.stride[axis]!;
   const os = contiguousStrides(shape)[axis]!;
   const e = new Float64Array(n);
+  if (rowsOnly(shape, axis, src.stride)) {
+    // Consecutive rows (attention scores): plain loops, no per-lane closure.
+    const rows = shapeSize(shape) / n;
+    for (let r = 0, p = src.offset, q = 0; r < rows; r++, p += n, q += n) {
+      const m = laneMax(data, p, 1, n);
+      let total = 0;
+      for (let j = 0; j < n; j++) {
+        const v = Math.exp(data[p + j]! - m);
+        e[j] = v;
+        total += v;
+      }
+      for (let j = 0; j < n; j++) out[q + j] = e[j]! / total;
+    }
+    return;
+  }
   eachLane(shape, axis, src, (p, q) => {
     const m = laneMax(data, p, s, n);
     let total = 0;
@@ -109,6 +129,15 @@ export function softmaxBackwardKernel(
   const sy = y.stride[axis]!;
   const sg = g.stride[axis]!;
   const os = contiguousStrides(shape)[axis]!;
+  if (rowsOnly(shape, axis, y.stride, g.stride)) {
+    const rows = shapeSize(shape) / n;
+    for (let r = 0, p = y.offset, t = g.offset, q = 0; r < rows; r++, p += n, t += n, q += n) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += gd[t + j]! * yd[p + j]!;
+      for (let j = 0; j < n; j++) out[q + j] = yd[p + j]! * (gd[t + j]! - dot);
+    }
+    return;
+  }
   const bases = [y.offset, g.offset, 0];
   forEachLane(shape, axis, [y.stride, g.stride, contiguousStrides(shape)], bases, () => {
     let dot = 0;
@@ -137,6 +166,15 @@ export function logSoftmaxBackwardKernel(
   const sy = y.stride[axis]!;
   const sg = g.stride[axis]!;
   const os = contiguousStrides(shape)[axis]!;
+  if (rowsOnly(shape, axis, y.stride, g.stride)) {
+    const rows = shapeSize(shape) / n;
+    for (let r = 0, p = y.offset, t = g.offset, q = 0; r < rows; r++, p += n, t += n, q += n) {
+      let total = 0;
+      for (let j = 0; j < n; j++) total += gd[t + j]!;
+      for (let j = 0; j < n; j++) out[q + j] = gd[t + j]! - Math.exp(yd[p + j]!) * total;
+    }
+    return;
+  }
   const bases = [y.offset, g.offset, 0];
   forEachLane(shape, axis, [y.stride, g.stride, contiguousStrides(shape)], bases, () => {
     let total = 0;

@@ -1,6 +1,7 @@
 import type { TypedArray } from '../dtype.js';
 import { shapeSize } from '../shape.js';
 import { isRowMajor } from './binary.js';
+import { collapseAxes } from './collapse.js';
 import type { StridedView } from './types.js';
 
 function isConstant(stride: readonly number[]): boolean {
@@ -45,45 +46,77 @@ export function whereKernel(
     }
     return;
   }
-  // Strided: inner axis as a tight loop, outer axes as an odometer over the three views.
-  const cd = cond.data;
-  const ad = a.data;
-  const bd = b.data;
-  const nd = shape.length;
+  // Broadcast or strided: collapse mergeable axes (a (queries, keys) mask over (batch, heads,
+  // queries, keys) scores becomes (batch·heads, queries·keys)), then rows with an odometer.
+  const layout = collapseAxes(shape, [cond.stride, a.stride, b.stride]);
+  const dims = layout.shape;
+  const [strideC, strideA, strideB] = layout.strides as [number[], number[], number[]];
+  const nd = dims.length;
   const last = nd - 1;
-  const inner = shape[last]!;
-  const sc = cond.stride[last]!;
-  const sa = a.stride[last]!;
-  const sb = b.stride[last]!;
+  const inner = dims[last]!;
   const idx = new Array<number>(nd).fill(0);
   let ic = cond.offset;
   let ia = a.offset;
   let ib = b.offset;
-  let o = 0;
   const outer = n / inner;
-  for (let k = 0; k < outer; k++) {
-    let pc = ic;
-    let pa = ia;
-    let pb = ib;
-    for (let j = 0; j < inner; j++) {
-      out[o++] = cd[pc] !== 0 ? ad[pa]! : bd[pb]!;
-      pc += sc;
-      pa += sa;
-      pb += sb;
-    }
+  for (let k = 0, o = 0; k < outer; k++, o += inner) {
+    whereRow(
+      out,
+      o,
+      inner,
+      cond.data,
+      ic,
+      strideC[last]!,
+      a.data,
+      ia,
+      strideA[last]!,
+      b.data,
+      ib,
+      strideB[last]!,
+    );
     for (let d = last - 1; d >= 0; d--) {
       const next = idx[d]! + 1;
-      ic += cond.stride[d]!;
-      ia += a.stride[d]!;
-      ib += b.stride[d]!;
-      if (next < shape[d]!) {
+      ic += strideC[d]!;
+      ia += strideA[d]!;
+      ib += strideB[d]!;
+      if (next < dims[d]!) {
         idx[d] = next;
         break;
       }
-      ic -= cond.stride[d]! * shape[d]!;
-      ia -= a.stride[d]! * shape[d]!;
-      ib -= b.stride[d]! * shape[d]!;
+      ic -= strideC[d]! * dims[d]!;
+      ia -= strideA[d]! * dims[d]!;
+      ib -= strideB[d]! * dims[d]!;
       idx[d] = 0;
     }
+  }
+}
+
+/**
+ * One row of n elements: out[o + j] = c[pc + j·sc] !== 0 ? a[pa + j·sa] : b[pb + j·sb]. A stride-0
+ * value (the fill of `maskedFill`) is read once, outside the loop.
+ */
+function whereRow(
+  out: TypedArray,
+  o: number,
+  n: number,
+  cd: TypedArray,
+  pc: number,
+  sc: number,
+  ad: TypedArray,
+  pa: number,
+  sa: number,
+  bd: TypedArray,
+  pb: number,
+  sb: number,
+): void {
+  const end = o + n;
+  if (sa === 0) {
+    const x = ad[pa]!;
+    for (let q = o; q < end; q++, pc += sc, pb += sb) out[q] = cd[pc] !== 0 ? x : bd[pb]!;
+  } else if (sb === 0) {
+    const y = bd[pb]!;
+    for (let q = o; q < end; q++, pc += sc, pa += sa) out[q] = cd[pc] !== 0 ? ad[pa]! : y;
+  } else {
+    for (let q = o; q < end; q++, pc += sc, pa += sa, pb += sb) out[q] = cd[pc] !== 0 ? ad[pa]! : bd[pb]!;
   }
 }

@@ -2,8 +2,6 @@ import { record } from '../autograd/record.js';
 import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
 import type { Tensor } from '../tensor.js';
 
-const plus = (x: number, y: number): number => x + y;
-
 /**
  * Elementwise a + b with NumPy/PyTorch broadcasting.
  *
@@ -20,7 +18,10 @@ const plus = (x: number, y: number): number => x + y;
  */
 export function add(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [ta, tb, dtype] = binaryOperands('add', a, b);
-  const out = broadcastBinary('add', ta, tb, plus, dtype);
+  const out = broadcastBinary('add', ta, tb, 'add', dtype);
   // d(a+b)/da = d(a+b)/db = 1; broadcasting sums the gradient back to each input's shape.
-  return record('add', out, [ta, tb], (g) => [sumToShape(g, ta.shape), sumToShape(g, tb.shape)]);
+  return record('add', out, [ta, tb], (g) => [
+    ta.requiresGrad ? sumToShape(g, ta.shape) : null,
+    tb.requiresGrad ? sumToShape(g, tb.shape) : null,
+  ]);
 }

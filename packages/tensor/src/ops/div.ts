@@ -5,8 +5,6 @@ import type { Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 
-const over = (x: number, y: number): number => x / y;
-
 /**
  * Elementwise true division a / b with NumPy/PyTorch broadcasting.
  *
@@ -24,7 +22,7 @@ const over = (x: number, y: number): number => x / y;
  */
 export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [ta, tb, dtype] = binaryOperands('div', a, b);
-  const out = broadcastBinary('div', ta, tb, over, toFloating(dtype));
+  const out = broadcastBinary('div', ta, tb, 'div', toFloating(dtype));
   // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 (PyTorch's form, from a rather than from the output).
   return record('div', out, [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(div(g, tb), ta.shape) : null,

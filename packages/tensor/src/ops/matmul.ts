@@ -21,8 +21,10 @@ import { reshape } from './reshape.js';
  * @throws {@link ShapeError} if `a` or `b` is 0-d.
  * @throws {@link ShapeError} naming both shapes if the inner dimensions differ (k of `a` vs k of `b`).
  * @throws {@link ShapeError} naming both shapes if the batch axes do not broadcast.
- * @remarks Float products accumulate in float64 over the whole inner dimension and round once to
- * the output dtype; int32 products are exact with 32-bit wrap-around, like PyTorch's int32. Strided,
+ * @remarks Float32 products run on WebAssembly SIMD where the engine supports it (see `setBackend`)
+ * and accumulate in float32, like PyTorch's CPU SGEMM; with `setBackend('js')`, and for float64, they
+ * accumulate in float64 over the whole inner dimension and round once to the output dtype; int32
+ * products are exact with 32-bit wrap-around, like PyTorch's int32. Strided,
  * transposed and broadcast operands are read in place (the kernel packs them), never copied. When `b`
  * is shared across the batch (e.g. `(batch, queries, d) @ (d, h)`) the batch is folded into the rows
  * and computed as one large product. The backward is dA = g·Bᵀ and dB = Aᵀ·g, each summed over the

@@ -2,8 +2,6 @@ import { record } from '../autograd/record.js';
 import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
 import type { Tensor } from '../tensor.js';
 
-const times = (x: number, y: number): number => x * y;
-
 /**
  * Elementwise a * b with NumPy/PyTorch broadcasting.
  *
@@ -22,7 +20,7 @@ const times = (x: number, y: number): number => x * y;
  */
 export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [ta, tb, dtype] = binaryOperands('mul', a, b);
-  const out = broadcastBinary('mul', ta, tb, dtype === 'int32' ? Math.imul : times, dtype);
+  const out = broadcastBinary('mul', ta, tb, dtype === 'int32' ? Math.imul : 'mul', dtype);
   // d(ab)/da = b, d(ab)/db = a.
   return record('mul', out, [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(mul(g, tb), ta.shape) : null,

@@ -8,6 +8,7 @@ import {
   gradientTolerance,
   leaf,
   smallShape,
+  stridedTensor,
   tolerance,
   withValues,
 } from '../../test/helpers.js';
@@ -24,6 +25,29 @@ describe('relu', () => {
     const ints = relu(tensor([-3, 4], { dtype: 'int32' }));
     expect(ints.dtype).toBe('int32');
     expect(ints.toArray()).toEqual([0, 4]);
+  });
+
+  it('keeps +Infinity and huge values and zeroes -Infinity and -0, in float32 and float64', () => {
+    // torch.relu(torch.tensor([-inf, inf, -0., 3.4e38, -3.4e38, 1e-45])) -> [0., inf, 0., 3.4e38, 0., 1e-45]
+    const values = [-Infinity, Infinity, -0, 3.4e38, -3.4e38, 1e-45];
+    const f32 = relu(tensor(values)).toTypedArray();
+    expectClose(f32, [0, Infinity, 0, Math.fround(3.4e38), 0, Math.fround(1e-45)], tolerance(0));
+    expect(Object.is(f32[2], 0)).toBe(true);
+    const f64 = relu(tensor([...values, 1.7e308], { dtype: 'float64' })).toTypedArray();
+    expectClose(f64, [0, Infinity, 0, 3.4e38, 0, 1e-45, 1.7e308], tolerance(0));
+  });
+
+  it('passes the gradient only where the output is positive, even when it is not finite', () => {
+    // y = relu(x) for x = [-1, 0, 2, nan, inf]; g = [inf, inf, nan, inf, 3]: x.grad = [0, 0, nan, 0, 3]
+    const expected = [0, 0, NaN, 0, 3];
+    for (const strided of [false, true]) {
+      const x = tensor([-1, 0, 2, Number.NaN, Infinity], { requiresGrad: true });
+      const gValues = [Infinity, Infinity, Number.NaN, Infinity, 3];
+      // The float32 contiguous gradient takes the bitwise path, the strided one the loop.
+      const g = strided ? stridedTensor(gValues, [5]) : tensor(gValues);
+      relu(x).backward(g);
+      expectClose(x.grad!.toTypedArray(), expected, tolerance(0));
+    }
   });
 
   it('matches an explicit loop on strided inputs', () => {

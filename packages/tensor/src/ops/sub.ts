@@ -4,8 +4,6 @@ import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from
 import type { Tensor } from '../tensor.js';
 import { neg } from './neg.js';
 
-const minus = (x: number, y: number): number => x - y;
-
 /**
  * Elementwise a - b with NumPy/PyTorch broadcasting.
  *
@@ -28,7 +26,7 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
       'sub: subtracting two bool tensors is not supported; use logicalNot or cast.',
     );
   }
-  const out = broadcastBinary('sub', ta, tb, minus, dtype);
+  const out = broadcastBinary('sub', ta, tb, 'sub', dtype);
   // d(a-b)/da = 1, d(a-b)/db = -1; broadcasting sums the gradient back to each input's shape.
   return record('sub', out, [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(g, ta.shape) : null,

@@ -1,0 +1,206 @@
+import type { TypedArray } from '../dtype.js';
+import { kernels } from './registry.js';
+import { expRows } from './wasm-matmul.js';
+
+// Query rows and keys per tile. The tile products go through kernels.matmul (WebAssembly SIMD
+// where available), so tiles are large enough to amortise a call: 64·128·d multiply-adds each.
+const BR = 64;
+const BC = 128;
+
+/** Sizes and masking of one fused attention call over `heads` independent (queries × keys) problems. */
+export interface FlashAttentionShape {
+  /** Independent problems (batch·heads); each has its own queries, keys and values. */
+  heads: number;
+  numQueries: number;
+  numKeys: number;
+  /** Depth of queries and keys. */
+  d: number;
+  /** Depth of values. */
+  dv: number;
+  /** Factor applied to QKᵀ. */
+  scale: number;
+  /**
+   * Visible keys per query row (heads·numQueries entries): row i of problem h sees keys
+   * j < limits[h·numQueries + i]. Null: every key is visible.
+   */
+  limits: Int32Array | null;
+}
+
+/** Scratch for one call, allocated once per call (O(tile), independent of the sequence lengths). */
+function scratch(dv: number, d: number) {
+  return {
+    s: new Float32Array(BR * BC),
+    pv: new Float32Array(BR * Math.max(dv, d)),
+    t: new Float32Array(BC * Math.max(dv, d)),
+  };
+}
+
+/** Number of keys row i of problem h may see. */
+function limitOf(shape: FlashAttentionShape, h: number, i: number): number {
+  return shape.limits === null ? shape.numKeys : shape.limits[h * shape.numQueries + i]!;
+}
+
+/**
+ * Fused scaled dot-product attention forward (FlashAttention, Dao et al. 2022, Algorithm 1):
+ * out = softmax(scale·QKᵀ, masked)·V and lse = log Σⱼ exp(scale·qᵢ·kⱼ) per row, one BR-row tile of
+ * queries at a time against BC-key tiles, with an online softmax (running max m, running sum l,
+ * rescaled accumulator), so no (queries × keys) matrix is ever stored.
+ *
+ * q (heads, numQueries, d), k (heads, numKeys, d), v (heads, numKeys, dv) contiguous from offset 0;
+ * writes out (heads, numQueries, dv) and lse (heads, numQueries). Key tiles past every row's limit
+ * are skipped (causal tiles above the diagonal, padding). A row that sees no key gets out = 0 and
+ * lse = −∞.
+ */
+export function flashAttentionForward(
+  q: TypedArray,
+  k: TypedArray,
+  v: TypedArray,
+  out: Float32Array,
+  lse: Float32Array,
+  shape: FlashAttentionShape,
+): void {
+  const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const { s, pv } = scratch(dv, d);
+  const rowMax = new Float64Array(BR);
+  const rowSum = new Float64Array(BR);
+  const acc = new Float64Array(BR * dv);
+  const limit = new Int32Array(BR);
+  const counts = new Int32Array(BR);
+  const newMax = new Float64Array(BR);
+  const sums = new Float64Array(BR);
+  for (let h = 0; h < heads; h++) {
+    const qh = h * lq * d;
+    const kh = h * lk * d;
+    const vh = h * lk * dv;
+    for (let i0 = 0; i0 < lq; i0 += BR) {
+      const br = Math.min(BR, lq - i0);
+      let tileLimit = 0;
+      for (let i = 0; i < br; i++) {
+        limit[i] = Math.min(lk, Math.max(0, limitOf(shape, h, i0 + i)));
+        tileLimit = Math.max(tileLimit, limit[i]!);
+        rowMax[i] = Number.NEGATIVE_INFINITY;
+        rowSum[i] = 0;
+      }
+      acc.fill(0, 0, br * dv);
+      for (let j0 = 0; j0 < tileLimit; j0 += BC) {
+        const bc = Math.min(BC, tileLimit - j0);
+        // S = Q_i·K_jᵀ (br × bc): K_j read as a (d × bc) matrix through its strides.
+        kernels.matmul(s, 0, q, qh + i0 * d, d, 1, k, kh + j0 * d, 1, d, br, bc, d);
+        // m_new = max(m, max_j scale·s_ij) over the visible keys (Algorithm 1, line 10).
+        for (let i = 0; i < br; i++) {
+          const row = i * bc;
+          const visible = Math.max(0, Math.min(bc, limit[i]! - j0));
+          let m = rowMax[i]!;
+          for (let j = row; j < row + visible; j++) {
+            const x = scale * s[j]!;
+            s[j] = x;
+            if (x > m) m = x;
+          }
+          s.fill(0, row + visible, row + bc);
+          counts[i] = visible;
+          newMax[i] = m;
+        }
+        // p_ij = exp(scale·s_ij − m_new), in place, with the row sums.
+        expRows(s, br, bc, counts, newMax, sums);
+        // l = e^(m_old − m_new)·l + Σp; the accumulator is rescaled by the same factor (line 11).
+        for (let i = 0; i < br; i++) {
+          if (counts[i] === 0) continue;
+          const alpha = Math.exp(rowMax[i]! - newMax[i]!);
+          rowSum[i] = alpha * rowSum[i]! + sums[i]!;
+          rowMax[i] = newMax[i]!;
+          if (alpha !== 1) for (let c = i * dv; c < (i + 1) * dv; c++) acc[c] = acc[c]! * alpha;
+        }
+        // acc += P·V_j (br × dv).
+        kernels.matmul(pv, 0, s, 0, bc, 1, v, vh + j0 * dv, dv, 1, br, dv, bc);
+        for (let c = 0; c < br * dv; c++) acc[c] = acc[c]! + pv[c]!;
+      }
+      // out = acc / l, lse = m + log l (line 12–13); a row that sees nothing stays 0 with lse −∞.
+      for (let i = 0; i < br; i++) {
+        const l = rowSum[i]!;
+        const o = (h * lq + i0 + i) * dv;
+        const inv = l > 0 ? 1 / l : 0;
+        for (let c = 0; c < dv; c++) out[o + c] = acc[i * dv + c]! * inv;
+        lse[h * lq + i0 + i] = l > 0 ? rowMax[i]! + Math.log(l) : Number.NEGATIVE_INFINITY;
+      }
+    }
+  }
+}
+
+/**
+ * Backward of {@link flashAttentionForward} (Dao et al. 2022, Algorithm 2): recomputes each
+ * probability tile P = exp(scale·Q_iK_jᵀ − lse_i) from the saved log-sum-exp instead of storing
+ * it, then accumulates dV_j += Pᵀ·dO_i, dS = P ∘ (dO_i·V_jᵀ − D_i) with D_i = rowsum(dO_i ∘ O_i),
+ * dQ_i += scale·dS·K_j and dK_j += scale·dSᵀ·Q_i. Writes dq, dk, dv (same layouts as q, k, v).
+ */
+export function flashAttentionBackward(
+  q: TypedArray,
+  k: TypedArray,
+  v: TypedArray,
+  out: Float32Array,
+  lse: Float32Array,
+  dOut: TypedArray,
+  dq: Float32Array,
+  dk: Float32Array,
+  dvOut: Float32Array,
+  shape: FlashAttentionShape,
+): void {
+  const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const { s, pv: tq, t } = scratch(dv, d);
+  const dp = new Float32Array(BR * BC);
+  const rowDot = new Float64Array(lq);
+  const limits = new Int32Array(lq);
+  const counts = new Int32Array(BR);
+  const shifts = new Float64Array(BR);
+  const sums = new Float64Array(BR);
+  dq.fill(0);
+  dk.fill(0);
+  dvOut.fill(0);
+  for (let h = 0; h < heads; h++) {
+    const qh = h * lq * d;
+    const kh = h * lk * d;
+    const vh = h * lk * dv;
+    const oh = h * lq * dv;
+    // D_i = Σ_c dO_ic·O_ic (Algorithm 2, line 19's rowsum), and each row's key limit.
+    for (let i = 0; i < lq; i++) {
+      let sum = 0;
+      for (let c = 0; c < dv; c++) sum += dOut[oh + i * dv + c]! * out[oh + i * dv + c]!;
+      rowDot[i] = sum;
+      limits[i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
+    }
+    for (let j0 = 0; j0 < lk; j0 += BC) {
+      const bc = Math.min(BC, lk - j0);
+      for (let i0 = 0; i0 < lq; i0 += BR) {
+        const br = Math.min(BR, lq - i0);
+        let tileLimit = 0;
+        for (let i = 0; i < br; i++) tileLimit = Math.max(tileLimit, limits[i0 + i]!);
+        if (tileLimit <= j0) continue; // every row of this tile is masked for these keys
+        // P = exp(scale·Q_iK_jᵀ − lse_i), zero where masked (line 13).
+        kernels.matmul(s, 0, q, qh + i0 * d, d, 1, k, kh + j0 * d, 1, d, br, bc, d);
+        for (let i = 0; i < br; i++) {
+          const row = i * bc;
+          const visible = Math.max(0, Math.min(bc, limits[i0 + i]! - j0));
+          for (let j = row; j < row + visible; j++) s[j] = scale * s[j]!;
+          s.fill(0, row + visible, row + bc);
+          counts[i] = visible;
+          shifts[i] = lse[h * lq + i0 + i]!;
+        }
+        expRows(s, br, bc, counts, shifts, sums);
+        // dV_j += Pᵀ·dO_i (bc × dv) (line 16).
+        kernels.matmul(t, 0, s, 0, 1, bc, dOut, oh + i0 * dv, dv, 1, bc, dv, br);
+        for (let c = 0; c < bc * dv; c++) dvOut[vh + j0 * dv + c] = dvOut[vh + j0 * dv + c]! + t[c]!;
+        // dP = dO_i·V_jᵀ (br × bc) (line 17); dS = P ∘ (dP − D_i), times scale for dQ and dK (line 19).
+        kernels.matmul(dp, 0, dOut, oh + i0 * dv, dv, 1, v, vh + j0 * dv, 1, dv, br, bc, dv);
+        for (let i = 0; i < br; i++) {
+          const D = rowDot[i0 + i]!;
+          for (let j = i * bc; j < (i + 1) * bc; j++) dp[j] = scale * s[j]! * (dp[j]! - D);
+        }
+        // dQ_i += dS·K_j (br × d) (line 20).
+        kernels.matmul(tq, 0, dp, 0, bc, 1, k, kh + j0 * d, d, 1, br, d, bc);
+        for (let c = 0; c < br * d; c++) dq[qh + i0 * d + c] = dq[qh + i0 * d + c]! + tq[c]!;
+        // dK_j += dSᵀ·Q_i (bc × d) (line 21).
+        kernels.matmul(t, 0, dp, 0, 1, bc, q, qh + i0 * d, d, 1, bc, d, br);
+        for (let c = 0; c < bc * d; c++) dk[kh + j0 * d + c] = dk[kh + j0 * d + c]! + t[c]!;
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { TypedArray } from '../dtype.js';
+import { shapeSize } from '../shape.js';
+import { collapseAxes } from './collapse.js';
+import type { StridedView } from './types.js';
+
+/** The float32 bit pattern of +∞ (exponent all ones, mantissa zero). */
+const POSITIVE_INFINITY_BITS = 0x7f800000;
+
+/**
+ * out[i] = max(x[i], 0) over `shape` (NaN stays NaN, as `Math.max`); `out` is row-major from 0.
+ *
+ * Its own loop rather than `unaryKernel(f, …)`, for speed: ReLU runs on the FFN hidden
+ * activations (the widest of a Transformer block). Activations have random signs, so any
+ * compare-and-branch (`Math.max` included) mispredicts half the time; the loop computes
+ * (x + |x|)/2 without a branch instead, which is exact for finite x (x + x and the halving are
+ * exact in float64), and takes `Math.max` only when that is not finite (±∞, NaN, or x > 2^1023),
+ * a branch that is practically never taken.
+ */
+export function reluKernel(out: TypedArray, shape: readonly number[], src: StridedView): void {
+  const total = shapeSize(shape);
+  if (total === 0) return;
+  const { shape: dims, strides } = collapseAxes(shape, [src.stride]);
+  const stride = strides[0]!;
+  const nd = dims.length;
+  const inner = nd === 0 ? 1 : dims[nd - 1]!;
+  const s = nd === 0 ? 0 : stride[nd - 1]!;
+  const data = src.data;
+  const idx = new Array<number>(nd).fill(0);
+  let base = src.offset;
+  for (let o = 0; o < total; o += inner) {
+    for (let q = o, p = base, end = o + inner; q < end; q++, p += s) {
+      const v = data[p]!;
+      const r = (v + Math.abs(v)) * 0.5;
+      out[q] = r - r === 0 ? r : Math.max(v, 0);
+    }
+    base = advance(dims, stride, idx, base);
+  }
+}
+
+/**
+ * Backward of ReLU from its output: out[i] = y[i] > 0 ? g[i] : 0 over `shape` (so the gradient at
+ * x = 0 is 0, as PyTorch). `g` may have any strides; `y`, the forward output, and `out` are
+ * row-major from 0. For float32 (the training case, `g` one contiguous run) the select is done on
+ * the bit patterns, without a branch that would mispredict on random signs: y > 0 exactly when
+ * its bits b satisfy 0 < b ≤ bits(+∞), so `mask = ~(((b − 1) | (bits(+∞) − b)) >> 31)` is all
+ * ones there and zero elsewhere (±0, negatives, NaN), and out's bits are g's bits & mask.
+ */
+export function reluBackwardKernel(
+  out: TypedArray,
+  shape: readonly number[],
+  g: StridedView,
+  y: TypedArray,
+): void {
+  const total = shapeSize(shape);
+  if (total === 0) return;
+  const { shape: dims, strides } = collapseAxes(shape, [g.stride]);
+  const stride = strides[0]!;
+  const nd = dims.length;
+  const inner = nd === 0 ? 1 : dims[nd - 1]!;
+  const s = nd === 0 ? 0 : stride[nd - 1]!;
+  const gd = g.data;
+  if (
+    nd <= 1 &&
+    s === 1 &&
+    y instanceof Float32Array &&
+    out instanceof Float32Array &&
+    gd instanceof Float32Array
+  ) {
+    const yb = new Int32Array(y.buffer, y.byteOffset, total);
+    const gb = new Int32Array(gd.buffer, gd.byteOffset + g.offset * 4, total);
+    const ob = new Int32Array(out.buffer, out.byteOffset, total);
+    for (let i = 0; i < total; i++) {
+      const b = yb[i]!;
+      ob[i] = gb[i]! & ~(((b - 1) | (POSITIVE_INFINITY_BITS - b)) >> 31);
+    }
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  let base = g.offset;
+  for (let o = 0; o < total; o += inner) {
+    for (let q = o, p = base, end = o + inner; q < end; q++, p += s) out[q] = y[q]! > 0 ? gd[p]! : 0;
+    base = advance(dims, stride, idx, base);
+  }
+}
+
+/**
+ * One odometer step over all axes but the last (row-major): bumps `idx` and returns the view's
+ * index of the next run's first element, given the current one in `base`.
+ */
+function advance(dims: readonly number[], stride: readonly number[], idx: number[], base: number): number {
+  let b = base;
+  for (let d = dims.length - 2; d >= 0; d--) {
+    b += stride[d]!;
+    const next = idx[d]! + 1;
+    if (next < dims[d]!) {
+      idx[d] = next;
+      return b;
+    }
+    // idx[d] wrapped: rewind this axis and carry into the next one out.
+    b -= stride[d]! * dims[d]!;
+    idx[d] = 0;
+  }
+  return b;
+}

@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import wabt from 'wabt';
+import type { TypedArray } from '../dtype.js';
+import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { expRows, wasmMatmulKernel, wasmSimdSupported } from './wasm-matmul.js';
+
+/** Row-major m×k values in [-1, 1) from a seed (integer arithmetic only, reproducible). */
+function values(count: number, seed: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = ((Math.imul(i + 1, 2654435761 + seed) >>> 8) % 65536) / 32768 - 1;
+  return out;
+}
+
+/** A matrix's storage and how to read it: element (r, c) is at off + r·rs + c·cs. */
+interface Strided {
+  data: TypedArray;
+  off: number;
+  rs: number;
+  cs: number;
+}
+
+type Layout = 'contiguous' | 'transposed' | 'reversed' | 'padded' | 'broadcast';
+
+/** Stores the logical rows×cols `v` in `layout` (broadcast: row 0 repeated with row stride 0). */
+function store(v: Float64Array, rows: number, cols: number, layout: Layout, int32 = false): Strided {
+  const size = rows * cols * 2 + 3;
+  const data = int32 ? new Int32Array(size) : new Float32Array(size);
+  const put = (off: number, rs: number, cs: number) => {
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) data[off + r * rs + c * cs] = v[r * cols + c]!;
+    return { data, off, rs, cs };
+  };
+  if (layout === 'contiguous') return put(0, cols, 1);
+  if (layout === 'transposed') return put(0, 1, rows);
+  if (layout === 'reversed') return put(rows * cols - 1, -cols, -1);
+  if (layout === 'padded') return put(3, 2 * cols, 2);
+  // Broadcast: every row reads row 0 of `v`.
+  for (let c = 0; c < cols; c++) data[c] = v[c]!;
+  return { data, off: 0, rs: 0, cs: 1 };
+}
+
+/** The logical values of a stored matrix. */
+function logical(s: Strided, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[r * cols + c] = s.data[s.off + r * s.rs + c * s.cs]!;
+  return out;
+}
+
+/**
+ * Runs the kernel on A (m×k) and B (k×n) in the given layouts and checks every output against a
+ * float64 triple loop: |C − C_ref| ≤ 1e-5·‖a_i‖·‖b_j‖ (float32 accumulation over k terms).
+ */
+function expectProduct(m: number, n: number, k: number, la: Layout, lb: Layout, seed = 1): void {
+  const a = store(values(m * k, seed), m, k, la);
+  const b = store(values(k * n, seed + 1), k, n, lb);
+  const out = new Float32Array(m * n + 2).fill(Number.NaN);
+  wasmMatmulKernel(out, 1, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, m, n, k);
+  expectClose(out, logical(a, m, k), logical(b, k, n), m, n, k);
+}
+
+function expectClose(
+  out: TypedArray,
+  av: Float64Array,
+  bv: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  let worst = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let na = 0;
+      let nb = 0;
+      for (let p = 0; p < k; p++) {
+        s += av[i * k + p]! * bv[p * n + j]!;
+        na += av[i * k + p]! ** 2;
+        nb += bv[p * n + j]! ** 2;
+      }
+      const err = Math.abs(out[1 + i * n + j]! - s) / Math.max(Math.sqrt(na * nb), 1e-30);
+      worst = Math.max(worst, Number.isNaN(err) ? Number.POSITIVE_INFINITY : err);
+    }
+  }
+  expect(worst).toBeLessThanOrEqual(1e-5);
+}
+
+describe('wasmMatmulKernel', () => {
+  it('runs on this engine (Node validates WebAssembly SIMD)', () => {
+    expect(wasmSimdSupported).toBe(true);
+  });
+
+  it('embeds exactly the bytes that wabt compiles from sgemm.wat', async () => {
+    const text = readFileSync(new URL('../wasm/sgemm.wat', import.meta.url), 'utf8');
+    const w = await wabt();
+    const module = w.parseWat('sgemm.wat', text, { simd: true });
+    const { buffer } = module.toBinary({ log: false, write_debug_names: false });
+    module.destroy();
+    expect(Buffer.from(SGEMM_WASM_BASE64, 'base64').equals(Buffer.from(buffer))).toBe(true);
+  });
+
+  it('multiplies across k-blocks, row panels and partial tiles within float32 tolerance', () => {
+    // Crosses KC = 256, MC = 128, NC = 512 and leaves partial 4×8 tiles.
+    expectProduct(130, 75, 300, 'contiguous', 'contiguous');
+    expectProduct(9, 517, 40, 'contiguous', 'transposed');
+    expectProduct(5, 6, 1200, 'padded', 'reversed');
+  });
+
+  it('reads transposed, strided, reversed and broadcast operands in place', () => {
+    const layouts: Layout[] = ['contiguous', 'transposed', 'reversed', 'padded', 'broadcast'];
+    for (const la of layouts) for (const lb of layouts) expectProduct(19, 21, 23, la, lb, 5);
+  });
+
+  it('packs non-float32 storage (int32 operands into a float32 output)', () => {
+    const a = store(
+      values(20 * 30, 3).map((x) => Math.round(8 * x)),
+      20,
+      30,
+      'transposed',
+      true,
+    );
+    const b = store(
+      values(30 * 17, 4).map((x) => Math.round(8 * x)),
+      30,
+      17,
+      'contiguous',
+      true,
+    );
+    const out = new Float32Array(20 * 17 + 1);
+    wasmMatmulKernel(out, 1, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, 20, 17, 30);
+    expectClose(out, logical(a, 20, 30), logical(b, 30, 17), 20, 17, 30);
+  });
+
+  it('processes tall products in row chunks', () => {
+    // (8400 × 500) rows exceed one 16 MB chunk of packed A plus C.
+    expectProduct(8400, 8, 500, 'contiguous', 'contiguous', 9);
+  });
+
+  it('leaves float64 products to the float64-accumulating JavaScript kernel', () => {
+    const a = new Float64Array([1e8, 1, -1e8, 2, 3, 4, 5, 6, 7, 8, 9, 10].concat(new Array(4084).fill(0)));
+    const b = new Float64Array(4096).fill(1);
+    const out = new Float64Array(1);
+    // (1×4096)·(4096×1): float32 accumulation would lose the 1 next to 1e8.
+    wasmMatmulKernel(out, 0, a, 0, 4096, 1, b, 0, 1, 1, 1, 1, 4096);
+    expect(out[0]).toBeCloseTo(55, 10);
+  });
+
+  it('matches a float64 triple loop for any sizes around the tile edges', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom<Layout>('contiguous', 'transposed', 'reversed'),
+        (m, n, k, layout) => expectProduct(m, n, k, layout, 'contiguous', m + n),
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('expRows', () => {
+  it('gives softmax exponentials within 2 float32 ulp of Math.exp, with row sums', () => {
+    // Rows of 7 (a vector of 4 plus a scalar tail of 3), 0 (empty) and 5 entries; x − shift in [−90, 0].
+    const s = new Float32Array(3 * 8);
+    for (let i = 0; i < s.length; i++) s[i] = -((i * 37) % 91) + 0.123 * (i % 5);
+    const input = Float32Array.from(s);
+    const counts = new Int32Array([7, 0, 5]);
+    const shifts = new Float64Array([0.5, 0, -1.25]);
+    const sums = new Float64Array(3).fill(Number.NaN);
+    expRows(s, 3, 8, counts, shifts, sums);
+    for (let i = 0; i < 3; i++) {
+      let total = 0;
+      for (let j = 0; j < 8; j++) {
+        const at = i * 8 + j;
+        if (j >= counts[i]!) {
+          expect(s[at]).toBe(input[at]);
+          continue;
+        }
+        const want = Math.exp(Math.fround(input[at]! - shifts[i]!));
+        total += want;
+        expect(Math.abs(s[at]! - want)).toBeLessThanOrEqual(2 * 2 ** -23 * want + 1e-38);
+      }
+      expect(sums[i]).toBeCloseTo(total, 6);
+    }
+  });
+});

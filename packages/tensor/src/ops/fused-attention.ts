@@ -1,0 +1,180 @@
+import { record } from '../autograd/record.js';
+import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
+import type { FlashAttentionShape } from '../kernels/flash-attention.js';
+import { kernels } from '../kernels/registry.js';
+import { shapeSize } from '../shape.js';
+import { fromData, type Tensor } from '../tensor.js';
+
+/** Options of {@link fusedAttention}. */
+export interface FusedAttentionOptions {
+  /** Factor applied to QKᵀ (default 1/√d). */
+  scale?: number;
+  /** Hide each query's future keys: query i sees keys j ≤ i + (keys − queries) (bottom-right). */
+  isCausal?: boolean;
+  /**
+   * Valid keys per sequence `(batch)` or per query `(batch, queries)`, where batch is the first
+   * leading axis; keys at or beyond the length are hidden from every head.
+   */
+  validLens?: Tensor | readonly number[];
+}
+
+const OP = 'fusedAttention';
+
+/**
+ * Scaled dot-product attention softmax(scale·QKᵀ)·V computed tile by tile with an online softmax
+ * (FlashAttention), never storing the (queries × keys) weights; returns the output only.
+ *
+ * Shapes: queries (..., queries, d), keys (..., keys, d), values (..., keys, v), validLens (batch) |
+ * (batch, queries) -> (..., queries, v)
+ *
+ * @param queries - float32 `(..., queries, d)`, e.g. `(batch, heads, queries, d)`.
+ * @param keys - float32 `(..., keys, d)` with the same leading axes as `queries`.
+ * @param values - float32 `(..., keys, v)` with the same leading axes as `queries`.
+ * @param options - `scale` (default 1/√d), `isCausal`, `validLens`.
+ * @returns The attention output `(..., queries, v)`, float32, differentiable in queries, keys and
+ *   values. No attention weights are returned (they are never formed).
+ * @throws {@link ShapeError} if an input has fewer than 2 axes or the leading axes differ.
+ * @throws {@link ShapeError} naming both shapes if the depths of queries and keys or the key counts
+ *   of keys and values differ.
+ * @throws {@link ShapeError} if `validLens` is neither `(batch)` nor `(batch, queries)`, or is given
+ *   for inputs without a batch axis.
+ * @throws {@link InvalidArgumentError} if an input is not float32.
+ * @throws {@link InvalidArgumentError} if `scale` is not finite.
+ * @throws {@link InvalidArgumentError} if a valid length is not an integer in [0, keys].
+ * @remarks Memory grows with queries·d, not queries·keys: the forward keeps each row's running
+ *   maximum and sum (FlashAttention Algorithm 1) and saves only the output and the row
+ *   log-sum-exp; the backward recomputes the weights tile by tile (Algorithm 2). Tile products run
+ *   through the `matmul` kernel, so in float32 on WebAssembly SIMD. Masked keys get exactly zero
+ *   weight, and a query that sees no key gets a zero output and zero gradients (never NaN) —
+ *   unlike D2L's masked softmax, whose −1e6 fill gives such a row uniform weights. Causal tiles
+ *   above the diagonal and padded key tiles are skipped.
+ * @see Dao et al. 2022, "FlashAttention: Fast and Memory-Efficient Exact Attention with
+ *   IO-Awareness", Algorithms 1–2; D2L §11.3; Vaswani et al. 2017, eq. 1.
+ * @example
+ * ```ts
+ * const q = randn([2, 8, 128, 64]); // (batch, heads, queries, d)
+ * const out = fusedAttention(q, q, q, { isCausal: true, validLens: [128, 100] }); // (2, 8, 128, 64)
+ * ```
+ */
+export function fusedAttention(
+  queries: Tensor,
+  keys: Tensor,
+  values: Tensor,
+  options: FusedAttentionOptions = {},
+): Tensor {
+  const shape = checkInputs(queries, keys, values, options);
+  const { heads, numQueries, dv } = shape;
+  const q = queries.toTypedArray();
+  const k = keys.toTypedArray();
+  const v = values.toTypedArray();
+  const out = new Float32Array(heads * numQueries * dv);
+  const lse = new Float32Array(heads * numQueries);
+  kernels.flashAttentionForward(q, k, v, out, lse, shape);
+  const result = fromData(out, [...queries.shape.slice(0, -1), dv], 'float32');
+  return record(OP, result, [queries, keys, values], (g) => {
+    const dq = new Float32Array(q.length);
+    const dk = new Float32Array(k.length);
+    const dvGrad = new Float32Array(v.length);
+    kernels.flashAttentionBackward(q, k, v, out, lse, g.toTypedArray(), dq, dk, dvGrad, shape);
+    return [
+      queries.requiresGrad ? fromData(dq, queries.shape, 'float32') : null,
+      keys.requiresGrad ? fromData(dk, keys.shape, 'float32') : null,
+      values.requiresGrad ? fromData(dvGrad, values.shape, 'float32') : null,
+    ];
+  });
+}
+
+/** Validates the inputs and turns the options into the kernel's sizes and per-row key limits. */
+function checkInputs(
+  queries: Tensor,
+  keys: Tensor,
+  values: Tensor,
+  options: FusedAttentionOptions,
+): FlashAttentionShape {
+  for (const [name, t] of [
+    ['queries', queries],
+    ['keys', keys],
+    ['values', values],
+  ] as const) {
+    if (t.ndim < 2) throw shapeError(OP, name, '(..., n, d) with at least 2 axes', t.shape);
+    if (t.dtype !== 'float32') {
+      throw new InvalidArgumentError(`${OP}: ${name} must have dtype float32; got ${t.dtype}.`);
+    }
+  }
+  const lead = queries.shape.slice(0, -2);
+  for (const [name, t] of [
+    ['keys', keys],
+    ['values', values],
+  ] as const) {
+    if (formatShape(t.shape.slice(0, -2)) !== formatShape(lead)) {
+      throw shapeError(OP, name, `(${[...lead, 'n', 'd'].join(', ')}) like queries`, t.shape);
+    }
+  }
+  const numQueries = queries.shape.at(-2)!;
+  const d = queries.shape.at(-1)!;
+  const numKeys = keys.shape.at(-2)!;
+  if (keys.shape.at(-1) !== d) {
+    throw new ShapeError(
+      `${OP}: queries ${formatShape(queries.shape)} and keys ${formatShape(keys.shape)} have different depths (${d} vs ${keys.shape.at(-1)}).`,
+    );
+  }
+  if (values.shape.at(-2) !== numKeys) {
+    throw new ShapeError(
+      `${OP}: keys ${formatShape(keys.shape)} and values ${formatShape(values.shape)} have different key counts (${numKeys} vs ${values.shape.at(-2)}).`,
+    );
+  }
+  const scale = options.scale ?? 1 / Math.sqrt(d);
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new InvalidArgumentError(`${OP}: scale must be a finite number; got ${scale}.`);
+  }
+  const heads = shapeSize(lead);
+  const limits = rowLimits(options, lead, heads, numQueries, numKeys);
+  return { heads, numQueries, numKeys, d, dv: values.shape.at(-1)!, scale, limits };
+}
+
+/** Visible keys per (problem, query) row: the valid length, capped by the causal diagonal. */
+function rowLimits(
+  options: FusedAttentionOptions,
+  lead: readonly number[],
+  heads: number,
+  numQueries: number,
+  numKeys: number,
+): Int32Array | null {
+  const { validLens, isCausal = false } = options;
+  if (validLens === undefined && !isCausal) return null;
+  const limits = new Int32Array(heads * numQueries).fill(numKeys);
+  if (validLens !== undefined) {
+    const lens = Array.isArray(validLens)
+      ? (validLens as readonly number[])
+      : Array.from((validLens as Tensor).toTypedArray());
+    const lensShape = Array.isArray(validLens) ? [validLens.length] : (validLens as Tensor).shape;
+    const batch = lead[0];
+    const perQuery = lensShape.length === 2 && lensShape[1] === numQueries;
+    if (batch === undefined || lensShape[0] !== batch || !(lensShape.length === 1 || perQuery)) {
+      const expected =
+        batch === undefined ? 'inputs with a batch axis' : `(${batch}) or (${batch}, ${numQueries})`;
+      throw shapeError(OP, 'validLens', expected, lensShape);
+    }
+    const perBatch = heads / batch;
+    for (let h = 0; h < heads; h++) {
+      const b = Math.floor(h / perBatch);
+      for (let i = 0; i < numQueries; i++) {
+        const len = Number(lens[perQuery ? b * numQueries + i : b]);
+        if (!Number.isInteger(len) || len < 0 || len > numKeys) {
+          throw new InvalidArgumentError(`${OP}: validLens must be integers in [0, ${numKeys}]; got ${len}.`);
+        }
+        limits[h * numQueries + i] = len;
+      }
+    }
+  }
+  if (isCausal) {
+    const offset = numKeys - numQueries;
+    for (let h = 0; h < heads; h++) {
+      for (let i = 0; i < numQueries; i++) {
+        const r = h * numQueries + i;
+        limits[r] = Math.min(limits[r]!, Math.max(0, i + offset + 1));
+      }
+    }
+  }
+  return limits;
+}
