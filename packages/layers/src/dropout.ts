@@ -65,6 +65,7 @@ export interface DropoutLayerOptions {
  * @example
  * ```ts
  * const drop = new Dropout({ p: 0.1 });
+ * const x = ones([2, 3]);
  * drop.eval().forward(x); // x itself
  * ```
  */

@@ -121,9 +121,11 @@ export class KVCacheLayer {
  * @see HF `transformers` `DynamicCache`; D2L §11.7 (the decoder's `state` of previous keys and values).
  * @example
  * ```ts
+ * const attention = new MultiHeadAttention({ numHiddens: 8, numHeads: 2 }).eval();
+ * const tokens = [randn([1, 1, 8]), randn([1, 1, 8]), randn([1, 1, 8])]; // (batch, 1, hiddens) each
  * const cache = attention.createCache();
  * for (const x of tokens) attention.forward(x, x, x, undefined, { cache, isCausal: true });
- * cache.length; // tokens.length
+ * cache.length; // 3 = tokens.length
  * ```
  */
 export class KVCache {

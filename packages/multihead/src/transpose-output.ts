@@ -17,6 +17,7 @@ import { mergeHeads } from './internal/heads.js';
  * @see D2L §11.5 "Multi-Head Attention" (`transpose_output`).
  * @example
  * ```ts
+ * const x = randn([2, 3, 8]); // (batch, n, hiddens)
  * transposeOutput(transposeQKV(x, 2), 2); // x again
  * ```
  */

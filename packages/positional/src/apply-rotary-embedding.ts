@@ -68,8 +68,10 @@ export interface ApplyRotaryEmbeddingOptions {
  * @see Su et al. 2021 (RoFormer), eq. 34; HF `apply_rotary_pos_emb`; ONNX `RotaryEmbedding`.
  * @example
  * ```ts
- * const q = applyRotaryEmbedding(queries); // positions 0 … n−1
- * const qNext = applyRotaryEmbedding(queryStep, { offset: cacheLength });
+ * const queries = randn([1, 2, 4, 8]); // (batch, heads, positions, headDim)
+ * const q = applyRotaryEmbedding(queries); // positions 0 … 3
+ * const queryStep = randn([1, 2, 1, 8]);
+ * const qNext = applyRotaryEmbedding(queryStep, { offset: 4 }); // position 4, after 4 cached
  * ```
  */
 export function applyRotaryEmbedding(x: Tensor, options: ApplyRotaryEmbeddingOptions = {}): Tensor {

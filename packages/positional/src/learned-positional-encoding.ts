@@ -36,7 +36,8 @@ export interface LearnedPositionalEncodingOptions {
  * @example
  * ```ts
  * const pos = new LearnedPositionalEncoding({ maxLen: 512, numHiddens: 64 });
- * pos.forward(tokenEmbeddings).shape; // (batch, positions, 64)
+ * const tokenEmbeddings = randn([2, 10, 64]); // (batch, positions, numHiddens)
+ * pos.forward(tokenEmbeddings).shape; // [2, 10, 64]
  * ```
  */
 export class LearnedPositionalEncoding extends Module {

@@ -46,7 +46,8 @@ export interface PermuteRotaryWeightsOptions {
  * @see HF `transformers/models/llama/convert_llama_weights_to_hf.py` (`permute`); Su et al. 2021, eq. 34.
  * @example
  * ```ts
- * const Wq = permuteRotaryWeights(metaWq, { numHeads: 32, headDim: 128, from: 'interleaved', to: 'half' });
+ * const metaWq = randn([2 * 8, 16]); // (numHeads·headDim, in), pairs interleaved as in Meta's LLaMA
+ * const Wq = permuteRotaryWeights(metaWq, { numHeads: 2, headDim: 8, from: 'interleaved', to: 'half' });
  * ```
  */
 export function permuteRotaryWeights(weight: Tensor, options: PermuteRotaryWeightsOptions): Tensor {

@@ -45,7 +45,8 @@ export interface PositionOffsetOptions {
  * ```ts
  * const posEncoding = new PositionalEncoding({ numHiddens: 32 }).eval();
  * const X = posEncoding.forward(zeros([1, 60, 32])); // = P[:, :60, :]
- * const next = posEncoding.forward(tokenEmbedding, { offset: 7 }); // X (batch, 1, 32) at position 7
+ * const tokenEmbedding = randn([1, 1, 32]); // (batch, 1, numHiddens)
+ * const next = posEncoding.forward(tokenEmbedding, { offset: 7 }); // (1, 1, 32) at position 7
  * ```
  */
 export class PositionalEncoding extends Module {

@@ -18,7 +18,9 @@ import { add, formatShape, matmul, ShapeError, squeeze, type Tensor, unsqueeze }
  * @example
  * ```ts
  * const relV = new RelativePositionEmbedding({ maxRelativePosition: 2, headDim: 8 });
- * const out = relativeAttentionOutput(softmax(scores), v, relV.forward(5, 5));
+ * const scores = randn([2, 5, 5]); // (batch, queries, keys)
+ * const v = randn([2, 5, 8]); // (batch, keys, v)
+ * const out = relativeAttentionOutput(softmax(scores), v, relV.forward(5, 5)); // (2, 5, 8)
  * ```
  */
 export function relativeAttentionOutput(weights: Tensor, values: Tensor, relValues?: Tensor): Tensor {

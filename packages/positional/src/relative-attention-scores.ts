@@ -30,7 +30,9 @@ import {
  * @example
  * ```ts
  * const relK = new RelativePositionEmbedding({ maxRelativePosition: 2, headDim: 8 });
- * const scores = div(relativeAttentionScores(q, k, relK.forward(5, 5)), Math.sqrt(8));
+ * const q = randn([2, 5, 8]); // (batch, queries, d)
+ * const k = randn([2, 5, 8]); // (batch, keys, d)
+ * const scores = div(relativeAttentionScores(q, k, relK.forward(5, 5)), Math.sqrt(8)); // (2, 5, 5)
  * ```
  */
 export function relativeAttentionScores(queries: Tensor, keys: Tensor, relKeys: Tensor): Tensor {

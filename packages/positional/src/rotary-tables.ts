@@ -36,7 +36,8 @@ export interface RotaryTables {
  * @example
  * ```ts
  * const { cos, sin } = rotaryTables(2048, 64);
- * applyRotaryEmbedding(q, { cos, sin, offset: 10 });
+ * const q = randn([1, 4, 3, 64]); // (batch, heads, positions, headDim)
+ * applyRotaryEmbedding(q, { cos, sin, offset: 10 }); // positions 10, 11, 12
  * ```
  */
 export function rotaryTables(

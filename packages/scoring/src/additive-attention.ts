@@ -52,8 +52,11 @@ export interface AdditiveAttentionOptions {
  * @example
  * ```ts
  * const attention = new AdditiveAttention({ numHiddens: 8, dropout: 0.1 }).eval();
+ * const queries = randn([2, 1, 20]); // (batch, queries, querySize)
+ * const keys = ones([2, 10, 2]); // (batch, keys, keySize)
+ * const values = randn([2, 10, 4]); // (batch, keys, v)
  * const out = attention.forward(queries, keys, values, tensor([2, 6], { dtype: 'int32' }));
- * out.shape; // [batch, queries, v]
+ * out.shape; // [2, 1, 4] = (batch, queries, v)
  * ```
  */
 export class AdditiveAttention extends Module {

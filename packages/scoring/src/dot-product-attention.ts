@@ -28,8 +28,11 @@ export interface DotProductAttentionOptions {
  * @example
  * ```ts
  * const attention = new DotProductAttention({ dropout: 0.5 }).eval();
- * const out = attention.forward(queries, keys, values, tensor([2, 6], { dtype: 'int32' }));
- * attention.attentionWeights?.shape; // [batch, queries, keys]
+ * const queries = randn([2, 1, 2]); // (batch, queries, d)
+ * const keys = randn([2, 10, 2]); // (batch, keys, d)
+ * const values = randn([2, 10, 4]); // (batch, keys, v)
+ * const out = attention.forward(queries, keys, values, tensor([2, 6], { dtype: 'int32' })); // (2, 1, 4)
+ * attention.attentionWeights?.shape; // [2, 1, 10] = (batch, queries, keys)
  * ```
  */
 export class DotProductAttention extends Module {

@@ -44,8 +44,11 @@ export interface NWKernelRegressionOptions {
  * @example
  * ```ts
  * const net = new NWKernelRegression({ w: 1 });
+ * const xTrain = tensor([0.5, 1.5, 2.5, 3.5]); // (keys)
+ * const yTrain = tensor([1, 2, 1.5, 3]); // (keys)
+ * const xTest = tensor([0, 1, 2]); // (queries)
  * const yHat = net.forward(xTest, xTrain, yTrain); // keys (keys) shared by every query
- * net.attentionWeights?.shape; // [queries, keys]
+ * net.attentionWeights?.shape; // [3, 4] = (queries, keys)
  * ```
  */
 export class NWKernelRegression extends Module {

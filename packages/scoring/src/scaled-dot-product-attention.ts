@@ -94,7 +94,8 @@ const OP = 'scaledDotProductAttention';
  * const q = randn([2, 4, 3, 8]); // (batch, heads, queries, d)
  * const kv = randn([2, 4, 5, 8]);
  * const { output, attentionWeights } = scaledDotProductAttention(q, kv, kv, { validLens: [5, 2] });
- * scaledDotProductAttention(q, kv, kv, { isCausal: true, mask: paddingMask([5, 4], 5) });
+ * const padding = reshape(paddingMask([5, 4], 5), [2, 1, 1, 5]); // (batch, 1, 1, keys)
+ * scaledDotProductAttention(q, kv, kv, { isCausal: true, mask: padding });
  * ```
  */
 export function scaledDotProductAttention(

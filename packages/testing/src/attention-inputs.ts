@@ -55,7 +55,7 @@ export interface AttentionInputs {
  * ```ts
  * fc.assert(
  *   fc.property(attentionInputs({ d: 4 }), ({ queries, keys, values }) =>
- *     scaledDotProductAttention(queries, keys, values).shape[2] === values.shape[2]),
+ *     scaledDotProductAttention(queries, keys, values).output.shape[2] === values.shape[2]),
  * );
  * ```
  */

@@ -20,6 +20,7 @@ export interface BooleanMasksConstraints {
  *   caller's convention (`maskedFill` masks where true).
  * @example
  * ```ts
+ * const x = zeros([2, 3]);
  * fc.assert(fc.property(booleanMasks({ shape: [2, 3] }), (mask) => maskedFill(x, mask, 0).size === 6));
  * ```
  */

@@ -1,19 +1,12 @@
+import { createView, fromNdarray, InvalidArgumentError, isFloating, type Tensor } from '@attnkit/tensor';
+import { floatingOutput, randomSigns } from './internal/finite-differences.js';
 import {
-  createView,
-  fromNdarray,
-  GradientError,
-  InvalidArgumentError,
-  isFloating,
-  noGrad,
-  type Tensor,
-} from '@attnkit/tensor';
-import {
-  compareWithFiniteDifferences,
-  dot,
-  floatingOutput,
-  formatTolerances,
-  randomSigns,
-} from './internal/finite-differences.js';
+  backwardProjected,
+  compareWithFiniteDifferencesAll,
+  type GradientTarget,
+  projectedLoss,
+  resolveCheckOptions,
+} from './internal/gradient-check.js';
 
 /** Options of {@link checkGradients}. */
 export interface CheckGradientsOptions {
@@ -62,10 +55,7 @@ export function checkGradients(
   options: CheckGradientsOptions = {},
 ): void {
   const op = 'checkGradients';
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = options;
-  if (!(eps > 0 && Number.isFinite(eps))) {
-    throw new InvalidArgumentError(`${op}: eps must be a positive finite number; got ${eps}.`);
-  }
+  const { tolerances, seed } = resolveCheckOptions(op, options);
   if (!inputs.some((x) => x.requiresGrad)) {
     throw new InvalidArgumentError(`${op}: at least one input must have requiresGrad: true.`);
   }
@@ -84,29 +74,19 @@ export function checkGradients(
 
   const out = floatingOutput(op, fn(...leaves));
   const projection = randomSigns(out.size, seed);
-  if (out.requiresGrad) out.backward(fromNdarray(createView(projection, out.shape)));
-  const loss = (): number =>
-    dot(
-      floatingOutput(
-        op,
-        noGrad(() => fn(...leaves)),
-      ).toTypedArray(),
-      projection,
-    );
-
-  const tolerances = { eps, atol, rtol };
-  const failures: string[] = [];
+  backwardProjected(out, projection);
+  const targets: GradientTarget[] = [];
   inputs.forEach((input, k) => {
     const data = storage[k];
     if (!input.requiresGrad || !data) return;
     const analytic = leaves[k]!.grad?.toTypedArray() ?? new Float64Array(data.length);
-    const failure = compareWithFiniteDifferences(`input ${k}`, input.shape, data, analytic, loss, tolerances);
-    if (failure !== null) failures.push(failure);
+    targets.push({ label: `input ${k}`, shape: input.shape, data, analytic });
   });
-  if (failures.length > 0) {
-    throw new GradientError(
-      `${op}: analytic gradients differ from central finite differences ${formatTolerances(tolerances)} ` +
-        `of sum(fn(...inputs)·R) for a random projection R:\n  ${failures.join('\n  ')}`,
-    );
-  }
+  compareWithFiniteDifferencesAll(
+    op,
+    targets,
+    projectedLoss(op, () => fn(...leaves), projection),
+    tolerances,
+    'of sum(fn(...inputs)·R) for a random projection R',
+  );
 }

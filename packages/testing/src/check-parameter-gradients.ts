@@ -1,19 +1,12 @@
-import {
-  createView,
-  fromNdarray,
-  GradientError,
-  InvalidArgumentError,
-  noGrad,
-  type Tensor,
-} from '@attnkit/tensor';
+import { InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import type { CheckGradientsOptions } from './check-gradients.js';
+import { floatingOutput, randomSigns } from './internal/finite-differences.js';
 import {
-  compareWithFiniteDifferences,
-  dot,
-  floatingOutput,
-  formatTolerances,
-  randomSigns,
-} from './internal/finite-differences.js';
+  backwardProjected,
+  compareWithFiniteDifferencesAll,
+  projectedLoss,
+  resolveCheckOptions,
+} from './internal/gradient-check.js';
 
 /**
  * What {@link checkParameterGradients} checks: anything that lists its trainable tensors, such as a
@@ -70,10 +63,7 @@ export function checkParameterGradients(
   options: CheckParameterGradientsOptions = {},
 ): void {
   const op = 'checkParameterGradients';
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = options;
-  if (!(eps > 0 && Number.isFinite(eps))) {
-    throw new InvalidArgumentError(`${op}: eps must be a positive finite number; got ${eps}.`);
-  }
+  const { tolerances, seed } = resolveCheckOptions(op, options);
   const named = owner.namedParameters?.() ?? owner.parameters().map((p, k): [string, Tensor] => [`${k}`, p]);
   const checked = named.filter(([, p]) => p.requiresGrad);
   if (checked.length === 0) {
@@ -96,34 +86,25 @@ export function checkParameterGradients(
     const out = floatingOutput(op, fn());
     // A scalar is the loss itself; any other output is projected, which catches a permuted gradient.
     projection = out.ndim === 0 ? Float64Array.of(1) : randomSigns(out.size, seed);
-    if (out.requiresGrad) out.backward(fromNdarray(createView(projection, out.shape)));
+    backwardProjected(out, projection);
     analytic = checked.map(([, p]) => Float64Array.from(p.grad?.toTypedArray() ?? new Float64Array(p.size)));
   } finally {
     checked.forEach(([, p], k) => {
       p.grad = saved[k] ?? null;
     });
   }
-  const loss = (): number => dot(floatingOutput(op, noGrad(fn)).toTypedArray(), projection);
-
-  const tolerances = { eps, atol, rtol };
-  const failures: string[] = [];
-  checked.forEach(([name, p], k) => {
-    // A contiguous tensor's toTypedArray() is a window on its storage: writes reach the parameter.
-    const data = p.toTypedArray() as Float64Array;
-    const failure = compareWithFiniteDifferences(
-      `parameter ${name}`,
-      p.shape,
-      data,
-      analytic[k]!,
-      loss,
-      tolerances,
-    );
-    if (failure !== null) failures.push(failure);
-  });
-  if (failures.length > 0) {
-    throw new GradientError(
-      `${op}: analytic gradients differ from central finite differences ${formatTolerances(tolerances)} ` +
-        `of fn(), projected as sum(fn()·R) with a random R unless scalar:\n  ${failures.join('\n  ')}`,
-    );
-  }
+  // A contiguous tensor's toTypedArray() is a window on its storage: writes reach the parameter.
+  const targets = checked.map(([name, p], k) => ({
+    label: `parameter ${name}`,
+    shape: p.shape,
+    data: p.toTypedArray() as Float64Array,
+    analytic: analytic[k]!,
+  }));
+  compareWithFiniteDifferencesAll(
+    op,
+    targets,
+    projectedLoss(op, fn, projection),
+    tolerances,
+    'of fn(), projected as sum(fn()·R) with a random R unless scalar',
+  );
 }

@@ -29,6 +29,7 @@ export interface ValidLensConstraints {
  * @see D2L §11.3 "Attention Scoring Functions" (`valid_lens` of `masked_softmax`).
  * @example
  * ```ts
+ * const scores = rand([2, 4, 4]); // (batch, queries, keys)
  * fc.assert(fc.property(validLens({ batch: 2, numKeys: 4 }), (lens) => maskedSoftmax(scores, lens).size === 32));
  * ```
  */

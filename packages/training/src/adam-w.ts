@@ -1,8 +1,6 @@
 import type { Parameter } from '@attnkit/layers';
-import type { TypedArray } from '@attnkit/tensor';
 import type { AdamOptions } from './adam.js';
-import { ADAM_BUFFERS, type AdamHyper, adamUpdate, normalizeAdam } from './internal/adam-update.js';
-import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from './optimizer.js';
+import { AdamBase } from './internal/adam-base.js';
 
 /**
  * AdamW: Adam with decoupled weight decay, with PyTorch's update rule and defaults (λ = 1e-2), so
@@ -25,53 +23,17 @@ import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from
  *   `torch.optim.AdamW` (1.13 `_single_tensor_adamw`).
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
  * const optimizer = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.1 });
  * ```
  */
-export class AdamW extends Optimizer {
-  #h: AdamHyper;
-
+export class AdamW extends AdamBase {
   constructor(params: Iterable<Parameter>, options: AdamOptions = {}) {
-    super('AdamW', params, options.lr ?? 1e-3);
-    this.#h = normalizeAdam('AdamW', options as Readonly<Record<string, unknown>>, 1e-2);
-  }
-
-  /** (β1, β2). */
-  get betas(): readonly [number, number] {
-    return this.#h.betas;
-  }
-
-  /** The denominator's eps. */
-  get eps(): number {
-    return this.#h.eps;
+    super('AdamW', params, options, 1e-2, true);
   }
 
   /** Decoupled weight decay λ. */
-  get weightDecay(): number {
-    return this.#h.weightDecay;
-  }
-
-  /** Whether AMSGrad is on. */
-  get amsgrad(): boolean {
-    return this.#h.amsgrad;
-  }
-
-  protected update(p: FloatArray, g: TypedArray, state: ParamState): void {
-    adamUpdate(p, g, state, this.lr, this.#h, true);
-  }
-
-  protected hyperparameters(): Record<string, Hyperparameter> {
-    return { ...this.#h, betas: [...this.#h.betas] };
-  }
-
-  protected loadHyperparameters(op: string, values: Readonly<Record<string, unknown>>): () => void {
-    const h = normalizeAdam(op, values, 1e-2);
-    return () => {
-      this.#h = h;
-    };
-  }
-
-  protected bufferNames(): readonly string[] {
-    return ADAM_BUFFERS;
+  override get weightDecay(): number {
+    return super.weightDecay;
   }
 }

@@ -1,7 +1,5 @@
 import type { Parameter } from '@attnkit/layers';
-import type { TypedArray } from '@attnkit/tensor';
-import { ADAM_BUFFERS, type AdamHyper, adamUpdate, normalizeAdam } from './internal/adam-update.js';
-import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from './optimizer.js';
+import { AdamBase } from './internal/adam-base.js';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch keywords in camelCase). */
 export interface AdamOptions {
@@ -40,56 +38,21 @@ export interface AdamOptions {
  *   (AMSGrad); PyTorch `torch.optim.Adam` (1.13 `_single_tensor_adam`); D2L §12.10 "Adam".
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
  * const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
  * optimizer.zeroGrad();
+ * const loss = mseLoss(model.forward(tensor([[1, 2], [3, 4]])), tensor([[1], [2]]));
  * loss.backward();
  * optimizer.step();
  * ```
  */
-export class Adam extends Optimizer {
-  #h: AdamHyper;
-
+export class Adam extends AdamBase {
   constructor(params: Iterable<Parameter>, options: AdamOptions = {}) {
-    super('Adam', params, options.lr ?? 1e-3);
-    this.#h = normalizeAdam('Adam', options as Readonly<Record<string, unknown>>, 0);
-  }
-
-  /** (β1, β2). */
-  get betas(): readonly [number, number] {
-    return this.#h.betas;
-  }
-
-  /** The denominator's eps. */
-  get eps(): number {
-    return this.#h.eps;
+    super('Adam', params, options, 0, false);
   }
 
   /** L2 penalty λ. */
-  get weightDecay(): number {
-    return this.#h.weightDecay;
-  }
-
-  /** Whether AMSGrad is on. */
-  get amsgrad(): boolean {
-    return this.#h.amsgrad;
-  }
-
-  protected update(p: FloatArray, g: TypedArray, state: ParamState): void {
-    adamUpdate(p, g, state, this.lr, this.#h, false);
-  }
-
-  protected hyperparameters(): Record<string, Hyperparameter> {
-    return { ...this.#h, betas: [...this.#h.betas] };
-  }
-
-  protected loadHyperparameters(op: string, values: Readonly<Record<string, unknown>>): () => void {
-    const h = normalizeAdam(op, values, 0);
-    return () => {
-      this.#h = h;
-    };
-  }
-
-  protected bufferNames(): readonly string[] {
-    return ADAM_BUFFERS;
+  override get weightDecay(): number {
+    return super.weightDecay;
   }
 }

@@ -31,6 +31,9 @@ export interface ClipGradNormOptions {
  *   training recurrent neural networks"; D2L §9.5.3 "Gradient Clipping".
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+ * const loss = mseLoss(model.forward(tensor([[1, 2], [3, 4]])), tensor([[1], [2]]));
  * loss.backward();
  * const norm = clipGradNorm(model.parameters(), 1.0);
  * optimizer.step();

@@ -32,6 +32,7 @@ export interface CosineWithWarmupOptions {
  *   `transformers.get_cosine_schedule_with_warmup`.
  * @example
  * ```ts
+ * const optimizer = new SGD(new Linear({ inFeatures: 2, outFeatures: 1 }).parameters(), { lr: 0.1 });
  * const scheduler = new CosineWithWarmup(optimizer, { warmupSteps: 100, totalSteps: 1000, minLr: 1e-5 });
  * ```
  */

@@ -102,6 +102,9 @@ const YIELD_EVERY_MS = 16;
  * @see D2L §3.2.4 "Training" (`d2l.Trainer.fit`); PyTorch's canonical training loop.
  * @example
  * ```ts
+ * const X = randn([100, 2]);
+ * const y = matmul(X, tensor([[2], [-3.4]])); // (100, 1)
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
  * const { lossHistory } = await fit({
  *   model, optimizer: new Adam(model.parameters(), { lr: 1e-2 }),
  *   data: loadArray([X, y], 10, { rng: new Generator(0) }), epochs: 3,

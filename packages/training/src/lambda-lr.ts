@@ -16,6 +16,7 @@ import type { Optimizer } from './optimizer.js';
  * @see PyTorch `torch.optim.lr_scheduler.LambdaLR`.
  * @example
  * ```ts
+ * const optimizer = new SGD(new Linear({ inFeatures: 2, outFeatures: 1 }).parameters(), { lr: 0.1 });
  * const scheduler = new LambdaLR(optimizer, (t) => 0.95 ** t);
  * ```
  */

@@ -45,6 +45,8 @@ export interface BatchIterable extends Iterable<Tensor[]> {
  * @see D2L §3.3 "Concise Implementation of Linear Regression" (`load_array`); PyTorch `DataLoader`.
  * @example
  * ```ts
+ * const features = randn([100, 2]);
+ * const labels = randn([100, 1]);
  * for (const [X, y] of loadArray([features, labels], 10, { rng: new Generator(0) })) {
  *   // X (10, 2), y (10, 1)
  * }

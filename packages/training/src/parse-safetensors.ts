@@ -28,6 +28,7 @@ export type { ParsedSafetensors } from './internal/read-safetensors.js';
  * @see huggingface/safetensors, "Format" (README) and `safetensors/src/tensor.rs`.
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
  * const { tensors, metadata } = parseSafetensors(serializeSafetensors(model.stateDict(), { format: 'pt' }));
  * model.loadStateDict(tensors);
  * ```

@@ -42,6 +42,8 @@ export interface WindowBatch {
  * @see D2L §9.3 "Language Models" (random sampling of subsequences); Karpathy, nanoGPT `get_batch`.
  * @example
  * ```ts
+ * const vocab = new ByteVocab();
+ * const text = 'the quick brown fox jumps over the lazy dog. '.repeat(4);
  * const next = randomWindows(vocab.encode(text), { contextLength: 32, batchSize: 16, rng: new Generator(0) });
  * const { inputs, targets } = next(); // both (16, 32)
  * ```

@@ -24,6 +24,7 @@ const utf8 = new TextEncoder();
  * @see huggingface/safetensors `serialize` (`safetensors/src/tensor.rs`).
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
  * const bytes = serializeSafetensors(model.stateDict(), { format: 'pt' });
  * ```
  */

@@ -45,8 +45,10 @@ interface SGDHyper {
  *   Descent", §12.6 "Momentum".
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
  * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  * optimizer.zeroGrad();
+ * const loss = mseLoss(model.forward(tensor([[1, 2], [3, 4]])), tensor([[1], [2]]));
  * loss.backward();
  * optimizer.step();
  * ```

@@ -24,6 +24,7 @@ export interface StepLROptions {
  * @see PyTorch `torch.optim.lr_scheduler.StepLR`.
  * @example
  * ```ts
+ * const optimizer = new SGD(new Linear({ inFeatures: 2, outFeatures: 1 }).parameters(), { lr: 0.1 });
  * const scheduler = new StepLR(optimizer, { stepSize: 30, gamma: 0.1 }); // 0.1 → 0.01 at step 30
  * ```
  */

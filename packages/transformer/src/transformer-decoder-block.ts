@@ -67,6 +67,7 @@ export interface TransformerDecoderBlockOptions {
  * @example
  * ```ts
  * const block = new TransformerDecoderBlock({ numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, i: 0 });
+ * const encOutputs = ones([2, 3, 24]); // (batch, sourcePositions, numHiddens)
  * const state = { encOutputs, encValidLens: [3, 2], keyValues: [null] };
  * const [Y] = block.forward(ones([2, 100, 24]), state); // (2, 100, 24)
  * ```

@@ -1,16 +1,9 @@
-import { Embedding, Linear, Module } from '@attnkit/layers';
+import { type Embedding, Linear, Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
-import { PositionalEncoding } from '@attnkit/positional';
-import {
-  formatShape,
-  type Generator,
-  InvalidArgumentError,
-  mul,
-  ShapeError,
-  type Tensor,
-} from '@attnkit/tensor';
-import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
-import { ModuleList } from './internal/module-list.js';
+import type { PositionalEncoding } from '@attnkit/positional';
+import { formatShape, type Generator, InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
+import type { FloatDType } from './internal/check.js';
+import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
 import { TransformerDecoderBlock, type TransformerDecoderState } from './transformer-decoder-block.js';
 
@@ -61,8 +54,12 @@ export interface TransformerDecoderOptions {
  * @example
  * ```ts
  * const decoder = new TransformerDecoder({ vocabSize: 200, numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, numBlks: 2 });
+ * const encoder = new TransformerEncoder({ vocabSize: 200, numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, numBlks: 2 });
+ * const source = tensor([[1, 2, 3, 0], [4, 5, 0, 0]], { dtype: 'int32' }); // (batch, sourcePositions)
+ * const validLens = [3, 2];
+ * const target = tensor([[6, 7, 8], [9, 10, 11]], { dtype: 'int32' }); // (batch, positions)
  * const state = decoder.initState(encoder.forward(source, validLens), validLens);
- * const [logits] = decoder.forward(target, state); // (batch, positions, 200)
+ * const [logits] = decoder.forward(target, state); // (2, 3, 200) = (batch, positions, vocabSize)
  * ```
  */
 export class TransformerDecoder extends Module {
@@ -81,46 +78,26 @@ export class TransformerDecoder extends Module {
 
   constructor(options: TransformerDecoderOptions) {
     super();
-    const op = 'TransformerDecoder';
-    this.vocabSize = checkCount(op, 'vocabSize', options.vocabSize, 1);
-    checkHeads(op, options.numHiddens, options.numHeads);
-    this.numHiddens = options.numHiddens;
-    const numBlks = checkCount(op, 'numBlks', options.numBlks, 1);
-    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
-    const dtype = options.dtype ?? 'float32';
-    const rng = options.rng === undefined ? {} : { rng: options.rng };
-    this.embedding = this.registerModule(
-      'embedding',
-      new Embedding({ numEmbeddings: this.vocabSize, embeddingDim: this.numHiddens, dtype, ...rng }),
+    const stack = buildTokenStack(
+      this,
+      'TransformerDecoder',
+      options,
+      1,
+      (i, common) => new TransformerDecoderBlock({ ...common, i }),
     );
-    this.posEncoding = this.registerModule(
-      'pos_encoding',
-      new PositionalEncoding({
-        numHiddens: this.numHiddens,
-        dropout,
-        ...(options.maxLen === undefined ? {} : { maxLen: options.maxLen }),
-        ...rng,
-      }),
-    );
-    const blks = this.registerModule('blks', new ModuleList<TransformerDecoderBlock>());
-    for (let i = 0; i < numBlks; i++) {
-      blks.push(
-        `block${i}`,
-        new TransformerDecoderBlock({
-          numHiddens: this.numHiddens,
-          ffnNumHiddens: options.ffnNumHiddens,
-          numHeads: options.numHeads,
-          dropout,
-          i,
-          dtype,
-          ...rng,
-        }),
-      );
-    }
-    this.blks = blks.items;
+    this.vocabSize = stack.config.vocabSize;
+    this.numHiddens = stack.config.numHiddens;
+    this.embedding = stack.embedding;
+    this.posEncoding = stack.posEncoding;
+    this.blks = stack.blks;
     this.dense = this.registerModule(
       'dense',
-      new Linear({ inFeatures: this.numHiddens, outFeatures: this.vocabSize, dtype, ...rng }),
+      new Linear({
+        inFeatures: this.numHiddens,
+        outFeatures: this.vocabSize,
+        dtype: stack.config.dtype,
+        ...stack.config.rng,
+      }),
     );
   }
 
@@ -179,9 +156,7 @@ export class TransformerDecoder extends Module {
     }
     // The fix of D2L's prediction bug: encode these tokens at their absolute positions.
     const offset = state.keyValues[0]?.shape[1] ?? 0;
-    let X = this.posEncoding.forward(mul(this.embedding.forward(tokens), Math.sqrt(this.numHiddens)), {
-      offset,
-    });
+    let X = embedTokens(this, this.numHiddens, tokens, offset);
     for (const blk of this.blks) [X] = blk.forward(X, state);
     return [this.dense.forward(X), state];
   }

@@ -1,9 +1,9 @@
-import { Embedding, Module } from '@attnkit/layers';
+import { type Embedding, Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
-import { PositionalEncoding } from '@attnkit/positional';
-import { type Generator, mul, type Tensor } from '@attnkit/tensor';
-import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
-import { ModuleList } from './internal/module-list.js';
+import type { PositionalEncoding } from '@attnkit/positional';
+import type { Generator, Tensor } from '@attnkit/tensor';
+import type { FloatDType } from './internal/check.js';
+import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
 import { TransformerEncoderBlock } from './transformer-encoder-block.js';
 
@@ -66,43 +66,18 @@ export class TransformerEncoder extends Module {
 
   constructor(options: TransformerEncoderOptions) {
     super();
-    const op = 'TransformerEncoder';
-    this.vocabSize = checkCount(op, 'vocabSize', options.vocabSize, 1);
-    checkHeads(op, options.numHiddens, options.numHeads);
-    this.numHiddens = options.numHiddens;
-    const numBlks = checkCount(op, 'numBlks', options.numBlks);
-    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
-    const dtype = options.dtype ?? 'float32';
-    const rng = options.rng === undefined ? {} : { rng: options.rng };
-    this.embedding = this.registerModule(
-      'embedding',
-      new Embedding({ numEmbeddings: this.vocabSize, embeddingDim: this.numHiddens, dtype, ...rng }),
+    const stack = buildTokenStack(
+      this,
+      'TransformerEncoder',
+      options,
+      0,
+      (_, common) => new TransformerEncoderBlock({ ...common, useBias: options.useBias ?? false }),
     );
-    this.posEncoding = this.registerModule(
-      'pos_encoding',
-      new PositionalEncoding({
-        numHiddens: this.numHiddens,
-        dropout,
-        ...(options.maxLen === undefined ? {} : { maxLen: options.maxLen }),
-        ...rng,
-      }),
-    );
-    const blks = this.registerModule('blks', new ModuleList<TransformerEncoderBlock>());
-    for (let i = 0; i < numBlks; i++) {
-      blks.push(
-        `block${i}`,
-        new TransformerEncoderBlock({
-          numHiddens: this.numHiddens,
-          ffnNumHiddens: options.ffnNumHiddens,
-          numHeads: options.numHeads,
-          dropout,
-          useBias: options.useBias ?? false,
-          dtype,
-          ...rng,
-        }),
-      );
-    }
-    this.blks = blks.items;
+    this.vocabSize = stack.config.vocabSize;
+    this.numHiddens = stack.config.numHiddens;
+    this.embedding = stack.embedding;
+    this.posEncoding = stack.posEncoding;
+    this.blks = stack.blks;
   }
 
   /**
@@ -126,8 +101,7 @@ export class TransformerEncoder extends Module {
    */
   forward(tokens: Tensor, validLens?: ValidLens): Tensor {
     checkTokens('TransformerEncoder.forward', tokens, this.vocabSize);
-    // D2L: pos_encoding(embedding(X) * sqrt(num_hiddens)); the encoding lies in [−1, 1].
-    let X = this.posEncoding.forward(mul(this.embedding.forward(tokens), Math.sqrt(this.numHiddens)));
+    let X = embedTokens(this, this.numHiddens, tokens);
     for (const blk of this.blks) X = blk.forward(X, validLens);
     return X;
   }

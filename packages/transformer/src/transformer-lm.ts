@@ -134,7 +134,8 @@ const CONFIG_KEYS: readonly (keyof TransformerLMConfig)[] = [
  * @example
  * ```ts
  * const lm = new TransformerLM({ vocabSize: 65, numHiddens: 128, numHeads: 4, numBlks: 2, ffnNumHiddens: 512, maxLen: 128 });
- * lm.forward(tokens).shape; // [batch, positions, 65]
+ * const tokens = tensor([[1, 2, 3, 4], [5, 6, 7, 8]], { dtype: 'int32' }); // (batch, positions)
+ * lm.forward(tokens).shape; // [2, 4, 65] = (batch, positions, vocabSize)
  * lm.generate([1, 2, 3], { maxNewTokens: 20, temperature: 0.8, rng: new Generator(0) }); // Int32Array(23)
  * const copy = TransformerLM.fromConfig(JSON.parse(JSON.stringify(lm.config)));
  * ```

@@ -1,9 +1,12 @@
 import type { TypedArray } from '../dtype.js';
 import { kernels } from './registry.js';
-import { expRows } from './wasm-matmul.js';
+import { expRows, type WasmKernels, wasmHeap, wasmKernels, wasmMatmulKernel } from './wasm-matmul.js';
 
-// Query rows and keys per tile. The tile products go through kernels.matmul (WebAssembly SIMD
-// where available), so tiles are large enough to amortise a call: 64·128·d multiply-adds each.
+// Two implementations. With the WebAssembly `matmul` kernel active (the default where SIMD is
+// available), each problem's q, k, v are laid out in the instance memory once and the whole tile
+// loop (score tiles, online softmax, tile products) runs in src/wasm/sgemm.wat (64×64 tiles,
+// 4×8 f32x4 register tiles). Otherwise (setBackend('js'), a custom matmul, no SIMD) the loop runs
+// here with tile products through kernels.matmul, BR×BC = 64×128 so a call is amortised.
 const BR = 64;
 const BC = 128;
 
@@ -48,7 +51,8 @@ function limitOf(shape: FlashAttentionShape, h: number, i: number): number {
  *
  * q (heads, numQueries, d), k (heads, numKeys, d), v (heads, numKeys, dv) contiguous from offset 0;
  * writes out (heads, numQueries, dv) and lse (heads, numQueries). Key tiles past every row's limit
- * are skipped (causal tiles above the diagonal, padding). A row that sees no key gets out = 0 and
+ * are skipped (causal tiles above the diagonal, padding), and in WebAssembly so are the 4×8
+ * sub-tiles of a diagonal tile that no row of theirs sees. A row that sees no key gets out = 0 and
  * lse = −∞.
  */
 export function flashAttentionForward(
@@ -59,6 +63,8 @@ export function flashAttentionForward(
   lse: Float32Array,
   shape: FlashAttentionShape,
 ): void {
+  const wasm = fusedWasm(shape);
+  if (wasm !== null && wasmForward(wasm, q, k, v, out, lse, shape)) return;
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
   const { s, pv } = scratch(dv, d);
   const rowMax = new Float64Array(BR);
@@ -144,6 +150,8 @@ export function flashAttentionBackward(
   dvOut: Float32Array,
   shape: FlashAttentionShape,
 ): void {
+  const wasm = fusedWasm(shape);
+  if (wasm !== null && wasmBackward(wasm, q, k, v, out, lse, dOut, dq, dk, dvOut, shape)) return;
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
   const { s, pv: tq, t } = scratch(dv, d);
   const dp = new Float32Array(BR * BC);
@@ -203,4 +211,298 @@ export function flashAttentionBackward(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole tile loop in WebAssembly (src/wasm/sgemm.wat flashForward / flashBackward): each
+// problem's operands are laid out in the instance memory once (O(L·d)), and the score tiles,
+// exponentials and tile products never cross into JavaScript.
+
+/** Largest per-problem layout (floats, 1 GB) the WebAssembly kernels take; larger ones use the tile path. */
+const MAX_WASM_FLOATS = 1 << 28;
+
+/** Score tile of the WebAssembly kernels: BR = BC = 64 (fixed in sgemm.wat), so 64·64 floats. */
+const WASM_TILE = 64 * 64;
+
+/**
+ * The WebAssembly instance when the fused kernels should use it: the `matmul` kernel is the
+ * WebAssembly one (so `setBackend('js')` selects the float64-accumulating JavaScript path) and the
+ * problem is non-empty.
+ */
+function fusedWasm(shape: FlashAttentionShape): WasmKernels | null {
+  const { numQueries, numKeys, d, dv } = shape;
+  if (kernels.matmul !== wasmMatmulKernel || numQueries < 1 || numKeys < 1 || d < 1 || dv < 1) return null;
+  return wasmKernels();
+}
+
+const up = (n: number, m: number) => Math.ceil(n / m) * m;
+
+/**
+ * Lays the rows×cols row-major matrix at src[off] out as w-row micro-panels (each stored
+ * column-major: w consecutive floats per column), zero rows up to rowsPadded.
+ */
+function packPanels(
+  mem: Float32Array,
+  at: number,
+  src: TypedArray,
+  off: number,
+  rows: number,
+  rowsPadded: number,
+  cols: number,
+  w: number,
+): void {
+  for (let i = 0; i < rowsPadded; i++) {
+    let dst = at + (i - (i % w)) * cols + (i % w);
+    const s = off + i * cols;
+    if (i < rows) {
+      for (let p = 0; p < cols; p++, dst += w) mem[dst] = src[s + p]!;
+    } else {
+      for (let p = 0; p < cols; p++, dst += w) mem[dst] = 0;
+    }
+  }
+}
+
+/**
+ * {@link packPanels}, done by the module's `pack` export after one copy of the rows into the
+ * staging area at rawAt (same layout while cols ≤ 256, one k-block of `pack`); in JavaScript
+ * otherwise.
+ */
+function panels(
+  wasm: WasmKernels,
+  mem: Float32Array,
+  at: number,
+  rawAt: number,
+  src: TypedArray,
+  off: number,
+  rows: number,
+  rowsPadded: number,
+  cols: number,
+  w: number,
+): void {
+  if (cols > 256 || !(src instanceof Float32Array)) {
+    packPanels(mem, at, src, off, rows, rowsPadded, cols, w);
+    return;
+  }
+  mem.set(src.subarray(off, off + rows * cols), rawAt);
+  wasm.pack(at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
+}
+
+/** Copies the rows×cols row-major matrix at src[off] with rows padded to colsPadded and zero rows up to rowsPadded. */
+function copyRows(
+  mem: Float32Array,
+  at: number,
+  src: TypedArray,
+  off: number,
+  rows: number,
+  rowsPadded: number,
+  cols: number,
+  colsPadded: number,
+): void {
+  if (cols === colsPadded && src instanceof Float32Array) {
+    mem.set(src.subarray(off, off + rows * cols), at);
+  } else {
+    for (let i = 0; i < rows; i++) {
+      const o = at + i * colsPadded;
+      for (let c = 0; c < cols; c++) mem[o + c] = src[off + i * cols + c]!;
+      mem.fill(0, o + cols, o + colsPadded);
+    }
+  }
+  mem.fill(0, at + rows * colsPadded, at + rowsPadded * colsPadded);
+}
+
+/** Bump allocator over float offsets, each region 16-byte aligned. */
+function regions(sizes: Record<string, number>): { at: Record<string, number>; total: number } {
+  const at: Record<string, number> = {};
+  let total = 0;
+  for (const [name, size] of Object.entries(sizes)) {
+    at[name] = total;
+    total += up(size, 4);
+  }
+  return { at, total };
+}
+
+/** Each query row's key limit for problem h, clamped to [0, numKeys], zero for padding rows. */
+function fillLimits(lim: Int32Array, at: number, shape: FlashAttentionShape, h: number, lqp: number): void {
+  const { numQueries: lq, numKeys: lk } = shape;
+  for (let i = 0; i < lq; i++) lim[at + i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
+  lim.fill(0, at + lq, at + lqp);
+}
+
+function wasmForward(
+  wasm: WasmKernels,
+  q: TypedArray,
+  k: TypedArray,
+  v: TypedArray,
+  out: Float32Array,
+  lse: Float32Array,
+  shape: FlashAttentionShape,
+): boolean {
+  const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const lqp = up(lq, 4);
+  const lkp = up(lk, 8);
+  const dvp = up(dv, 8);
+  const { at, total } = regions({
+    qp: lqp * d,
+    kp: lkp * d,
+    vr: lkp * dvp,
+    o: lqp * dvp,
+    m: lqp,
+    l: lqp,
+    lim: lqp,
+    s: WASM_TILE,
+    raw: Math.max(lq, lk) * d,
+  });
+  if (total > MAX_WASM_FLOATS) return false;
+  const mem = wasmHeap(wasm, total);
+  const lim = new Int32Array(mem.buffer);
+  const { qp, kp, vr, o, m, l } = at as Record<'qp' | 'kp' | 'vr' | 'o' | 'm' | 'l', number>;
+  const limAt = at.lim!;
+  for (let h = 0; h < heads; h++) {
+    panels(wasm, mem, qp, at.raw!, q, h * lq * d, lq, lqp, d, 4);
+    panels(wasm, mem, kp, at.raw!, k, h * lk * d, lk, lkp, d, 8);
+    copyRows(mem, vr, v, h * lk * dv, lk, lkp, dv, dvp);
+    mem.fill(0, o, o + lqp * dvp);
+    mem.fill(Number.NEGATIVE_INFINITY, m, m + lqp);
+    mem.fill(0, l, l + lqp);
+    fillLimits(lim, limAt, shape, h, lqp);
+    wasm.flashForward(qp * 4, kp * 4, vr * 4, o * 4, m * 4, l * 4, limAt * 4, at.s! * 4, lqp, d, dvp, scale);
+    for (let i = 0; i < lq; i++) {
+      const r = h * lq + i;
+      out.set(mem.subarray(o + i * dvp, o + i * dvp + dv), r * dv);
+      const sum = mem[l + i]!;
+      lse[r] = sum > 0 ? mem[m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
+    }
+  }
+  return true;
+}
+
+function wasmBackward(
+  wasm: WasmKernels,
+  q: TypedArray,
+  k: TypedArray,
+  v: TypedArray,
+  out: Float32Array,
+  lse: Float32Array,
+  dOut: TypedArray,
+  dq: Float32Array,
+  dk: Float32Array,
+  dvOut: Float32Array,
+  shape: FlashAttentionShape,
+): boolean {
+  const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const lqp = up(lq, 4);
+  const lkp = up(lk, 8);
+  const dp = up(d, 8);
+  const dvp = up(dv, 8);
+  const { at, total } = regions({
+    qp: lqp * d,
+    qr: lqp * dp,
+    kp: lkp * d,
+    kr: lkp * dp,
+    vp: lkp * dv,
+    dop: lqp * dv,
+    dor: lqp * dvp,
+    lse: lqp,
+    rowDot: lqp,
+    lim: lqp,
+    s: WASM_TILE,
+    t: WASM_TILE,
+    dq: lqp * dp,
+    dk: lkp * dp,
+    dv: lkp * dvp,
+    raw: Math.max(lq, lk) * Math.max(d, dv),
+  });
+  if (total > MAX_WASM_FLOATS) return false;
+  const mem = wasmHeap(wasm, total);
+  const lim = new Int32Array(mem.buffer);
+  const a = at as Record<
+    | 'qp'
+    | 'qr'
+    | 'kp'
+    | 'kr'
+    | 'vp'
+    | 'dop'
+    | 'dor'
+    | 'lse'
+    | 'rowDot'
+    | 'lim'
+    | 's'
+    | 't'
+    | 'dq'
+    | 'dk'
+    | 'dv'
+    | 'raw',
+    number
+  >;
+  mem.fill(0, a.s, a.t + WASM_TILE);
+  for (let h = 0; h < heads; h++) {
+    const qh = h * lq * d;
+    const kh = h * lk * d;
+    const vh = h * lk * dv;
+    const oh = h * lq * dv;
+    panels(wasm, mem, a.qp, a.raw, q, qh, lq, lqp, d, 4);
+    copyRows(mem, a.qr, q, qh, lq, lqp, d, dp);
+    panels(wasm, mem, a.kp, a.raw, k, kh, lk, lkp, d, 8);
+    copyRows(mem, a.kr, k, kh, lk, lkp, d, dp);
+    panels(wasm, mem, a.vp, a.raw, v, vh, lk, lkp, dv, 8);
+    panels(wasm, mem, a.dop, a.raw, dOut, oh, lq, lqp, dv, 4);
+    copyRows(mem, a.dor, dOut, oh, lq, lqp, dv, dvp);
+    // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
+    for (let i = 0; i < lq; i++) {
+      let sum = 0;
+      for (let c = oh + i * dv; c < oh + (i + 1) * dv; c++) sum += dOut[c]! * out[c]!;
+      mem[a.rowDot + i] = sum;
+      mem[a.lse + i] = lse[h * lq + i]!;
+    }
+    mem.fill(0, a.rowDot + lq, a.rowDot + lqp);
+    mem.fill(0, a.lse + lq, a.lse + lqp);
+    fillLimits(lim, a.lim, shape, h, lqp);
+    mem.fill(0, a.dq, a.dv + lkp * dvp);
+    wasm.flashBackward(
+      a.qp * 4,
+      a.qr * 4,
+      a.kp * 4,
+      a.kr * 4,
+      a.vp * 4,
+      a.dop * 4,
+      a.dor * 4,
+      a.lse * 4,
+      a.rowDot * 4,
+      a.lim * 4,
+      a.s * 4,
+      a.t * 4,
+      a.dq * 4,
+      a.dk * 4,
+      a.dv * 4,
+      lqp,
+      lk,
+      d,
+      dp,
+      dv,
+      dvp,
+      scale,
+    );
+    unpackRows(mem, a.dq, dq, qh, lq, d, dp);
+    unpackRows(mem, a.dk, dk, kh, lk, d, dp);
+    unpackRows(mem, a.dv, dvOut, vh, lk, dv, dvp);
+  }
+  return true;
+}
+
+/** Copies rows×cols out of a row-major block whose rows are colsPadded long. */
+function unpackRows(
+  mem: Float32Array,
+  at: number,
+  dst: Float32Array,
+  off: number,
+  rows: number,
+  cols: number,
+  colsPadded: number,
+): void {
+  if (cols === colsPadded) {
+    dst.set(mem.subarray(at, at + rows * cols), off);
+    return;
+  }
+  for (let i = 0; i < rows; i++)
+    dst.set(mem.subarray(at + i * colsPadded, at + i * colsPadded + cols), off + i * cols);
 }

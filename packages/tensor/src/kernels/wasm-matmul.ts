@@ -27,6 +27,60 @@ interface Sgemm {
     w: number,
   ) => void;
   readonly expShiftSum: (x: number, n: number, shift: number) => number;
+  readonly flashForward: (
+    qp: number,
+    kp: number,
+    vr: number,
+    o: number,
+    m: number,
+    l: number,
+    lim: number,
+    s: number,
+    lqp: number,
+    d: number,
+    dvp: number,
+    scale: number,
+  ) => void;
+  readonly flashBackward: (
+    qp: number,
+    qr: number,
+    kp: number,
+    kr: number,
+    vp: number,
+    dop: number,
+    dor: number,
+    lse: number,
+    rowDot: number,
+    lim: number,
+    s: number,
+    t: number,
+    dq: number,
+    dk: number,
+    dv: number,
+    lqp: number,
+    lk: number,
+    d: number,
+    dp: number,
+    dvDepth: number,
+    dvp: number,
+    scale: number,
+  ) => void;
+}
+
+/** The WebAssembly exports of src/wasm/sgemm.wat, as seen by the fused attention kernels. */
+export type WasmKernels = Sgemm;
+
+/** The instance (created on first use), or null where WebAssembly SIMD is unavailable. */
+export function wasmKernels(): WasmKernels | null {
+  return load();
+}
+
+/**
+ * The instance memory as float32, grown to at least `floats` elements; any earlier view of it is
+ * invalid after this call (growing detaches the old buffer).
+ */
+export function wasmHeap(wasm: WasmKernels, floats: number): Float32Array {
+  return reserve(wasm, floats);
 }
 
 /** Decodes base64 without `node:` imports or `Buffer` (atob exists in browsers, workers and Node ≥ 16). */

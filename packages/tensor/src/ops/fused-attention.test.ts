@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { getBackend, setBackend } from '../kernels/backend.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { cast } from './cast.js';
@@ -181,6 +182,35 @@ describe('fusedAttention', () => {
     );
   });
 
+  it('pads depths and lengths that are not multiples of the SIMD tiles', () => {
+    // d, dv not multiples of 8; lq not a multiple of 4, lk not of 8; several 64-row/64-key tiles.
+    expectMatchesReference(
+      { ...base, batch: 2, heads: 1, lq: 67, lk: 131, d: 13, dv: 5, lens: [131, 70] },
+      11,
+    );
+    expectMatchesReference(
+      { ...base, batch: 1, heads: 2, lq: 131, lk: 67, d: 64, dv: 9, isCausal: true },
+      12,
+    );
+    // Depths beyond 256 (operands laid out in JavaScript rather than by the module's pack).
+    expectMatchesReference({ ...base, batch: 1, heads: 2, lq: 5, lk: 70, d: 260, dv: 257, lens: [66] }, 16);
+  });
+
+  it('gives the same results through the JavaScript backend (tile products by kernels.matmul)', () => {
+    const before = getBackend();
+    setBackend('js');
+    try {
+      expect(getBackend()).toBe('js');
+      expectMatchesReference(
+        { ...base, batch: 1, heads: 2, lq: 70, lk: 140, d: 12, dv: 6, isCausal: true },
+        13,
+      );
+      expectGradientsMatch({ ...base, batch: 1, heads: 1, lq: 9, lk: 70, d: 5, dv: 3, lens: [66] }, 14, 1e-5);
+    } finally {
+      setBackend(before === 'js' ? 'js' : 'wasm');
+    }
+  });
+
   it('gives zero outputs and zero gradients (no NaN) to queries that see no key', () => {
     const p: Problem = { ...base, batch: 2, heads: 2, lq: 3, lk: 4, d: 2, dv: 3, lens: [0, 2] };
     const { tq, tk, tv } = inputs(p, 5);
@@ -259,6 +289,19 @@ describe('fusedAttention', () => {
       { ...base, batch: 1, heads: 2, lq: 140, lk: 260, d: 8, dv: 8, isCausal: true, lens: [200] },
       9,
       1e-4,
+    );
+  });
+
+  it('has the gradients of the materialised attention for unpadded depths across tiles', () => {
+    expectGradientsMatch(
+      { ...base, batch: 2, heads: 1, lq: 67, lk: 131, d: 13, dv: 5, isCausal: true, lens: [131, 90] },
+      15,
+      1e-4,
+    );
+    expectGradientsMatch(
+      { ...base, batch: 1, heads: 1, lq: 6, lk: 9, d: 260, dv: 257, isCausal: true },
+      17,
+      1e-5,
     );
   });
 

@@ -43,11 +43,12 @@ const OP = 'fusedAttention';
  * @throws {@link InvalidArgumentError} if a valid length is not an integer in [0, keys].
  * @remarks Memory grows with queries·d, not queries·keys: the forward keeps each row's running
  *   maximum and sum (FlashAttention Algorithm 1) and saves only the output and the row
- *   log-sum-exp; the backward recomputes the weights tile by tile (Algorithm 2). Tile products run
- *   through the `matmul` kernel, so in float32 on WebAssembly SIMD. Masked keys get exactly zero
- *   weight, and a query that sees no key gets a zero output and zero gradients (never NaN) —
- *   unlike D2L's masked softmax, whose −1e6 fill gives such a row uniform weights. Causal tiles
- *   above the diagonal and padded key tiles are skipped.
+ *   log-sum-exp; the backward recomputes the weights tile by tile (Algorithm 2). With the
+ *   WebAssembly backend the whole tile loop runs in WebAssembly SIMD (float32 accumulation);
+ *   with `setBackend('js')` the tile products run through the JavaScript `matmul` kernel.
+ *   Masked keys get exactly zero weight, and a query that sees no key gets a zero output and
+ *   zero gradients (never NaN) — unlike D2L's masked softmax, whose −1e6 fill gives such a row
+ *   uniform weights. Causal tiles above the diagonal and padded key tiles are skipped.
  * @see Dao et al. 2022, "FlashAttention: Fast and Memory-Efficient Exact Attention with
  *   IO-Awareness", Algorithms 1–2; D2L §11.3; Vaswani et al. 2017, eq. 1.
  * @example

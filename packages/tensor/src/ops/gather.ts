@@ -1,11 +1,6 @@
-import { record } from '../autograd/record.js';
-import { allocate } from '../dtype.js';
-import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
-import { checkIndexTensor } from '../internal/index-check.js';
-import { kernels } from '../kernels/registry.js';
-import { contiguousStrides, createView } from '../ndarray.js';
-import { normalizeAxis, shapeSize } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { formatShape, ShapeError } from '../errors.js';
+import { checkAxisIndex, checkAxisIndexValues, gatherAlongAxis } from '../internal/axis-gather.js';
+import type { Tensor } from '../tensor.js';
 
 /**
  * Reads `x` along `axis` at positions given per element by `index` (PyTorch `torch.gather`):
@@ -29,41 +24,14 @@ import { Tensor } from '../tensor.js';
  * ```
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
-  if (x.ndim === 0) {
-    throw new ShapeError(`gather: x must have at least one axis; got shape ${formatShape(x.shape)}.`);
-  }
-  const ax = normalizeAxis('gather', axis, x.ndim);
-  if (index.dtype !== 'int32') {
-    throw new InvalidArgumentError(`gather: index must have dtype int32; got ${index.dtype}.`);
-  }
+  const ax = checkAxisIndex('gather', x, axis, index);
   const fits = index.ndim === x.ndim && index.shape.every((e, d) => d === ax || e <= x.shape[d]!);
   if (!fits) {
     throw new ShapeError(
       `gather: index must have the rank of x ${formatShape(x.shape)} and no larger extent off axis ${ax}; got ${formatShape(index.shape)}.`,
     );
   }
-  checkIndexTensor(
-    'gather',
-    'index',
-    index,
-    x.shape[ax]!,
-    `the extent of axis ${ax} of x ${formatShape(x.shape)}`,
-  );
-  const shape = index.shape.slice();
+  checkAxisIndexValues('gather', x, ax, index);
   const indexView = { data: index.nd.data as Int32Array, offset: index.nd.offset, stride: index.nd.stride };
-  const srcView = {
-    data: x.nd.data,
-    offset: x.nd.offset,
-    stride: x.nd.stride.map((s, d) => (d === ax ? 0 : s)),
-  };
-  const data = allocate(x.dtype, shapeSize(shape));
-  kernels.gather(data, shape, srcView, indexView, x.nd.stride[ax]!);
-  const out = new Tensor(createView(data, shape), x.dtype);
-  return record('gather', out, [x], (g) => {
-    const strides = contiguousStrides(x.shape);
-    const grad = allocate(g.dtype, x.size);
-    const target = { data: grad, offset: 0, stride: strides.map((s, d) => (d === ax ? 0 : s)) };
-    kernels.scatterAdd(target, shape, g.nd, indexView, strides[ax]!);
-    return [new Tensor(createView(grad, x.shape), g.dtype)];
-  });
+  return gatherAlongAxis('gather', x, ax, index.shape.slice(), indexView);
 }

@@ -1,11 +1,6 @@
-import { record } from '../autograd/record.js';
-import { allocate } from '../dtype.js';
-import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
-import { checkIndexTensor } from '../internal/index-check.js';
-import { kernels } from '../kernels/registry.js';
-import { contiguousStrides, createView } from '../ndarray.js';
-import { normalizeAxis, shapeSize } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { shapeError } from '../errors.js';
+import { checkAxisIndex, checkAxisIndexValues, gatherAlongAxis } from '../internal/axis-gather.js';
+import type { Tensor } from '../tensor.js';
 
 /**
  * Picks the entries `index[0], index[1], …` of `x` along `axis` (PyTorch `torch.index_select`).
@@ -28,22 +23,9 @@ import { Tensor } from '../tensor.js';
  * ```
  */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
-  if (x.ndim === 0) {
-    throw new ShapeError(`indexSelect: x must have at least one axis; got shape ${formatShape(x.shape)}.`);
-  }
-  const ax = normalizeAxis('indexSelect', axis, x.ndim);
-  if (index.dtype !== 'int32') {
-    throw new InvalidArgumentError(`indexSelect: index must have dtype int32; got ${index.dtype}.`);
-  }
+  const ax = checkAxisIndex('indexSelect', x, axis, index);
   if (index.ndim !== 1) throw shapeError('indexSelect', 'index', '(n)', index.shape);
-  const dim = x.shape[ax]!;
-  checkIndexTensor(
-    'indexSelect',
-    'index',
-    index,
-    dim,
-    `the extent of axis ${ax} of x ${formatShape(x.shape)}`,
-  );
+  checkAxisIndexValues('indexSelect', x, ax, index);
   const shape = x.shape.slice();
   shape[ax] = index.shape[0]!;
   // The index varies only along `axis`; x contributes its strides off `axis` and index·stride[axis].
@@ -52,19 +34,5 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
     offset: index.nd.offset,
     stride: shape.map((_, d) => (d === ax ? index.nd.stride[0]! : 0)),
   };
-  const srcView = {
-    data: x.nd.data,
-    offset: x.nd.offset,
-    stride: x.nd.stride.map((s, d) => (d === ax ? 0 : s)),
-  };
-  const data = allocate(x.dtype, shapeSize(shape));
-  kernels.gather(data, shape, srcView, indexView, x.nd.stride[ax]!);
-  const out = new Tensor(createView(data, shape), x.dtype);
-  return record('indexSelect', out, [x], (g) => {
-    const strides = contiguousStrides(x.shape);
-    const grad = allocate(g.dtype, x.size);
-    const target = { data: grad, offset: 0, stride: strides.map((s, d) => (d === ax ? 0 : s)) };
-    kernels.scatterAdd(target, g.shape, g.nd, indexView, strides[ax]!);
-    return [new Tensor(createView(grad, x.shape), g.dtype)];
-  });
+  return gatherAlongAxis('indexSelect', x, ax, shape, indexView);
 }

@@ -33,7 +33,9 @@ import { reshape } from './reshape.js';
  * @example
  * ```ts
  * matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])); // [[19, 22], [43, 50]]
- * matmul(queries, transpose(keys)); // (batch, queries, d) @ (batch, d, keys) -> (batch, queries, keys)
+ * const queries = ones([2, 3, 4]); // (batch, queries, d)
+ * const keys = ones([2, 5, 4]); // (batch, keys, d)
+ * matmul(queries, transpose(keys)); // (2, 3, 4) @ (2, 4, 5) -> (2, 3, 5), every entry 4
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {

@@ -1,12 +1,8 @@
-import { record } from '../autograd/record.js';
-import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
+import type { TensorOrScalar } from '../internal/broadcast.js';
+import { pairwiseExtremum } from '../internal/pairwise-extremum.js';
 import type { Tensor } from '../tensor.js';
-import { mul } from './mul.js';
 
-// Share of the gradient each input receives (PyTorch: the larger input takes it all, ties split
-// it 0.5/0.5; a NaN comparison sends it to both, as where(a == b, g/2, g).masked_fill(a < b, 0)).
-const shareA = (x: number, y: number): number => (x < y ? 0 : x === y ? 0.5 : 1);
-const shareB = (x: number, y: number): number => (x > y ? 0 : x === y ? 0.5 : 1);
+const maximumImpl = pairwiseExtremum('maximum', Math.max, (x, y) => x < y);
 
 /**
  * Elementwise maximum of a and b with NumPy/PyTorch broadcasting; NaN propagates.
@@ -24,14 +20,5 @@ const shareB = (x: number, y: number): number => (x > y ? 0 : x === y ? 0.5 : 1)
  * ```
  */
 export function maximum(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  const [ta, tb, dtype] = binaryOperands('maximum', a, b);
-  const out = broadcastBinary('maximum', ta, tb, Math.max, dtype);
-  return record('maximum', out, [ta, tb], (g) => [
-    ta.requiresGrad
-      ? sumToShape(mul(g, broadcastBinary('maximum', ta, tb, shareA, g.dtype)), ta.shape)
-      : null,
-    tb.requiresGrad
-      ? sumToShape(mul(g, broadcastBinary('maximum', ta, tb, shareB, g.dtype)), tb.shape)
-      : null,
-  ]);
+  return maximumImpl(a, b);
 }

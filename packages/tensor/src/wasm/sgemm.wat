@@ -168,10 +168,11 @@
   ;; x[0:n] = exp(x − shift) in place; returns Σ exp(x − shift). For x − shift ≤ 0 (softmax rows):
   ;; exp(r)·2^k with k = round(t·log2 e), r = t − k·ln 2 (ln 2 split in two for accuracy) and a
   ;; degree-6 polynomial for e^r on [−ln2/2, ln2/2] (Cephes expf, ≈ 1 ulp); t is clamped to
-  ;; [−87.3, 88.7] so 2^k stays a normal float.
+  ;; [−87.3, 88.7] so 2^k stays a normal float (with pmin/pmax, single instructions on x64, ordered
+  ;; so that a NaN passes through).
   (func $expv (param $t v128) (result v128)
     (local $k v128) (local $r v128) (local $p v128)
-    (local.set $t (f32x4.max (f32x4.splat (f32.const -87.3)) (f32x4.min (f32x4.splat (f32.const 88.7)) (local.get $t))))
+    (local.set $t (f32x4.pmax (f32x4.pmin (local.get $t) (f32x4.splat (f32.const 88.7))) (f32x4.splat (f32.const -87.3))))
     (local.set $k (f32x4.nearest (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))))
     (local.set $r (f32x4.sub (local.get $t) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375)))))
     (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
@@ -188,7 +189,7 @@
     (f32x4.mul (local.get $p)
       (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
 
-  (func (export "expShiftSum") (param $x i32) (param $n i32) (param $shift f32) (result f32)
+  (func $expShiftSum (export "expShiftSum") (param $x i32) (param $n i32) (param $shift f32) (result f32)
     (local $s v128) (local $sum v128) (local $y v128) (local $end i32) (local $total f32)
     (local $t v128) (local $k v128) (local $r v128) (local $p v128)
     (local.set $s (f32x4.splat (local.get $shift)))
@@ -198,7 +199,7 @@
         (loop $vector
           ;; $expv inlined (engines without wasm inlining would pay a call per vector)
           (local.set $t (f32x4.sub (v128.load (local.get $x)) (local.get $s)))
-          (local.set $t (f32x4.max (f32x4.splat (f32.const -87.3)) (f32x4.min (f32x4.splat (f32.const 88.7)) (local.get $t))))
+          (local.set $t (f32x4.pmax (f32x4.pmin (local.get $t) (f32x4.splat (f32.const 88.7))) (f32x4.splat (f32.const -87.3))))
           (local.set $k (f32x4.nearest (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))))
           (local.set $r (f32x4.sub (local.get $t) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375)))))
           (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
@@ -232,4 +233,443 @@
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (br $scalar)))
     (local.get $total))
+;; ---------------------------------------------------------------------------------------------
+;; Fused attention (FlashAttention, Dao et al. 2022) for one (queries × keys) problem whose operands
+;; src/kernels/flash-attention.ts has laid out in this memory once per problem. Query blocks of
+;; BR = 64 rows meet key blocks of BC = 64 keys; the score tile S (BR×BC, row stride BC = 256
+;; bytes) never leaves this memory. Layouts (byte addresses, floats):
+;;   panels4(X): rows in 4-row micro-panels, each stored column-major over the row's length
+;;     (4 consecutive floats per column), rows zero-padded to a multiple of 4;
+;;   panels8(X): the same with 8-row panels (rows zero-padded to a multiple of 8);
+;;   rows(X): row-major with the row length zero-padded to a multiple of 8.
+;; lim holds each query row's visible key count (i32, 0 for padding rows).
+
+  ;; 4×8 tile: C (at c, row stride ldc bytes) = C + Σ_{p<n} A(:,p)·B(p,:) if accumulate, else
+  ;; scale·Σ_{p<n} A(:,p)·B(p,:), where A's 4 values of step p are at a, a+4, a+8, a+12 (a += sa
+  ;; per step) and B's 8 at b, b+16 (b += sb). n ≥ 1.
+  (func $mk (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $c i32)
+    (param $ldc i32) (param $n i32) (param $accumulate i32) (param $scale f32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (loop $step
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $x (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=4 (local.get $a)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=8 (local.get $a)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=12 (local.get $a)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $sa)))
+      (local.set $b (i32.add (local.get $b) (local.get $sb)))
+      (br_if $step (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (if (local.get $accumulate)
+      (then
+        (local.set $a (local.get $c))
+        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $a))))
+        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $ldc)))
+        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $a))))
+        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $ldc)))
+        (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $a))))
+        (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $ldc)))
+        (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $a))))
+        (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $a)))))
+      (else
+        (local.set $x (f32x4.splat (local.get $scale)))
+        (local.set $c00 (f32x4.mul (local.get $c00) (local.get $x)))
+        (local.set $c01 (f32x4.mul (local.get $c01) (local.get $x)))
+        (local.set $c10 (f32x4.mul (local.get $c10) (local.get $x)))
+        (local.set $c11 (f32x4.mul (local.get $c11) (local.get $x)))
+        (local.set $c20 (f32x4.mul (local.get $c20) (local.get $x)))
+        (local.set $c21 (f32x4.mul (local.get $c21) (local.get $x)))
+        (local.set $c30 (f32x4.mul (local.get $c30) (local.get $x)))
+        (local.set $c31 (f32x4.mul (local.get $c31) (local.get $x)))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
+  ;; As $mk with A read from 4 rows of a score tile: A's values of step p at a, a+256, a+512,
+  ;; a+768 (row stride BC·4 bytes), a += 4 per step; always accumulates into C.
+  (func $mkr (param $a i32) (param $b i32) (param $sb i32) (param $c i32) (param $ldc i32)
+    (param $n i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (loop $step
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $x (v128.load32_splat (local.get $a)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=256 (local.get $a)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=512 (local.get $a)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load32_splat offset=768 (local.get $a)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (local.get $sb)))
+      (br_if $step (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (if (i32.const 1)
+      (then
+        (local.set $a (local.get $c))
+        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $a))))
+        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $ldc)))
+        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $a))))
+        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $ldc)))
+        (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $a))))
+        (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (local.get $ldc)))
+        (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $a))))
+        (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $a))))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
+  ;; The largest of the 4 i32 at p, p+4, p+8, p+12 (the key limit of a 4-row group).
+  (func $lim4 (param $p i32) (result i32)
+    (local $a i32) (local $b i32)
+    (local.set $a (i32.load (local.get $p)))
+    (local.set $b (i32.load offset=4 (local.get $p)))
+    (local.set $a (select (local.get $a) (local.get $b) (i32.gt_s (local.get $a) (local.get $b))))
+    (local.set $b (i32.load offset=8 (local.get $p)))
+    (local.set $a (select (local.get $a) (local.get $b) (i32.gt_s (local.get $a) (local.get $b))))
+    (local.set $b (i32.load offset=12 (local.get $p)))
+    (select (local.get $a) (local.get $b) (i32.gt_s (local.get $a) (local.get $b))))
+
+  ;; max(x[0:n]) (−∞ for n = 0).
+  (func $rowMax (param $x i32) (param $n i32) (result f32)
+    (local $end i32) (local $v v128) (local $m f32)
+    (local.set $v (f32x4.splat (f32.const -inf)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $vector
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (f32x4.pmax (local.get $v) (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $vector)))
+    (local.set $m
+      (f32.max (f32.max (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+        (f32.max (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $done2
+      (loop $scalar
+        (br_if $done2 (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $m (f32.max (local.get $m) (f32.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $scalar)))
+    (local.get $m))
+
+  ;; x[0:n] ·= f, n a multiple of 4.
+  (func $scaleRow (param $x i32) (param $n i32) (param $f f32)
+    (local $end i32) (local $v v128)
+    (local.set $v (f32x4.splat (local.get $f)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vector
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $x) (f32x4.mul (local.get $v) (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $vector))))
+
+  ;; x[from:to] = 0.
+  (func $zero (param $x i32) (param $from i32) (param $to i32)
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_s (local.get $from) (local.get $to)))
+        (f32.store (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2))) (f32.const 0))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $scalar))))
+
+  ;; Visible keys of query row at lim (i32) in the key block starting at j0 of bc keys: in [0, bc].
+  (func $visible (param $lim i32) (param $j0 i32) (param $bc i32) (result i32)
+    (local $n i32)
+    (local.set $n (i32.sub (i32.load (local.get $lim)) (local.get $j0)))
+    (if (i32.lt_s (local.get $n) (i32.const 0)) (then (local.set $n (i32.const 0))))
+    (select (local.get $bc) (local.get $n) (i32.gt_s (local.get $n) (local.get $bc))))
+
+  ;; S (at s) = scale · Q block (panels4 at qa, br rows) · K block (panels8 at ka, bc keys)ᵀ over depth d,
+  ;; skipping 4×8 tiles whose keys every one of the 4 rows' limits (at lim) excludes.
+  (func $scores (param $qa i32) (param $ka i32) (param $s i32) (param $lim i32) (param $j0 i32)
+    (param $br i32) (param $bc i32) (param $d i32) (param $scale f32)
+    (local $jr i32) (local $ir i32)
+    (loop $jrLoop
+      (local.set $ir (i32.const 0))
+      (loop $irLoop
+        (if (i32.lt_s (i32.add (local.get $j0) (local.get $jr))
+              (call $lim4 (i32.add (local.get $lim) (i32.shl (local.get $ir) (i32.const 2)))))
+          (then
+            (call $mk
+              (i32.add (local.get $qa) (i32.shl (i32.mul (local.get $ir) (local.get $d)) (i32.const 2)))
+              (i32.const 16)
+              (i32.add (local.get $ka) (i32.shl (i32.mul (local.get $jr) (local.get $d)) (i32.const 2)))
+              (i32.const 32)
+              (i32.add (local.get $s) (i32.shl (i32.add (i32.shl (local.get $ir) (i32.const 6)) (local.get $jr)) (i32.const 2)))
+              (i32.const 256) (local.get $d) (i32.const 0) (local.get $scale))))
+        (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+        (br_if $irLoop (i32.lt_u (local.get $ir) (local.get $br))))
+      (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
+      (br_if $jrLoop (i32.lt_u (local.get $jr) (local.get $bc)))))
+
+  ;; Forward of one problem (Algorithm 1): qp = panels4(Q) (lqp rows, depth d), kp =
+  ;; panels8(K), vr = rows(V) (row length dvp), o = rows(O) zeroed by the caller, m (−∞) and l (0)
+  ;; per query row. Leaves o = softmax(S)·V with S = scale·QKᵀ masked (rows with l = 0 stay 0),
+  ;; m = row max of S and l = Σ exp(s − m), so lse = m + log l.
+  (func (export "flashForward") (param $qp i32) (param $kp i32) (param $vr i32) (param $o i32)
+    (param $m i32) (param $l i32) (param $lim i32) (param $s i32) (param $lqp i32) (param $d i32)
+    (param $dvp i32) (param $scale f32)
+    (local $i0 i32) (local $br i32) (local $tl i32) (local $r i32) (local $j0 i32) (local $bc i32)
+    (local $ir i32) (local $gl i32) (local $n i32) (local $row i32) (local $c i32) (local $ldo i32)
+    (local $mold f32) (local $mnew f32) (local $alpha f32) (local $sum f32) (local $lrow i32)
+    (local.set $ldo (i32.shl (local.get $dvp) (i32.const 2)))
+    (loop $iLoop
+      (local.set $br (i32.sub (local.get $lqp) (local.get $i0)))
+      (if (i32.gt_u (local.get $br) (i32.const 64)) (then (local.set $br (i32.const 64))))
+      (local.set $lrow (i32.add (local.get $lim) (i32.shl (local.get $i0) (i32.const 2))))
+      ;; tl = the largest key limit of the block
+      (local.set $tl (i32.const 0))
+      (local.set $r (i32.const 0))
+      (loop $tlLoop
+        (local.set $n (i32.load (i32.add (local.get $lrow) (i32.shl (local.get $r) (i32.const 2)))))
+        (if (i32.gt_s (local.get $n) (local.get $tl)) (then (local.set $tl (local.get $n))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $tlLoop (i32.lt_u (local.get $r) (local.get $br))))
+      (local.set $j0 (i32.const 0))
+      (block $jDone
+        (loop $jLoop
+          (br_if $jDone (i32.ge_s (local.get $j0) (local.get $tl)))
+          (local.set $bc (i32.sub (local.get $tl) (local.get $j0)))
+          (if (i32.gt_s (local.get $bc) (i32.const 64)) (then (local.set $bc (i32.const 64))))
+          (call $scores
+            (i32.add (local.get $qp) (i32.shl (i32.mul (local.get $i0) (local.get $d)) (i32.const 2)))
+            (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $j0) (local.get $d)) (i32.const 2)))
+            (local.get $s) (local.get $lrow) (local.get $j0) (local.get $br) (local.get $bc) (local.get $d)
+            (local.get $scale))
+          ;; online softmax, row by row (Algorithm 1, lines 10–11)
+          (local.set $r (i32.const 0))
+          (loop $rLoop
+            (local.set $row (i32.add (local.get $s) (i32.shl (local.get $r) (i32.const 8))))
+            (local.set $n (call $visible (i32.add (local.get $lrow) (i32.shl (local.get $r) (i32.const 2)))
+              (local.get $j0) (local.get $bc)))
+            (if (i32.gt_s (local.get $n) (i32.const 0))
+              (then
+                (local.set $c (i32.shl (i32.add (local.get $i0) (local.get $r)) (i32.const 2)))
+                (local.set $mold (f32.load (i32.add (local.get $m) (local.get $c))))
+                (local.set $mnew (f32.max (local.get $mold) (call $rowMax (local.get $row) (local.get $n))))
+                (local.set $sum (call $expShiftSum (local.get $row) (local.get $n) (local.get $mnew)))
+                (local.set $alpha (f32x4.extract_lane 0
+                  (call $expv (f32x4.splat (f32.sub (local.get $mold) (local.get $mnew))))))
+                (f32.store (i32.add (local.get $l) (local.get $c))
+                  (f32.add (f32.mul (local.get $alpha) (f32.load (i32.add (local.get $l) (local.get $c))))
+                    (local.get $sum)))
+                (f32.store (i32.add (local.get $m) (local.get $c)) (local.get $mnew))
+                (if (f32.ne (local.get $alpha) (f32.const 1))
+                  (then
+                    (call $scaleRow
+                      (i32.add (local.get $o) (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldo)))
+                      (local.get $dvp) (local.get $alpha))))))
+            (call $zero (local.get $row) (local.get $n) (local.get $bc))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br_if $rLoop (i32.lt_u (local.get $r) (local.get $br))))
+          ;; O block += P·V block, each 4-row group over the keys its rows see
+          (local.set $ir (i32.const 0))
+          (loop $pvLoop
+            (local.set $gl (i32.sub (call $lim4 (i32.add (local.get $lrow) (i32.shl (local.get $ir) (i32.const 2))))
+              (local.get $j0)))
+            (if (i32.gt_s (local.get $gl) (local.get $bc)) (then (local.set $gl (local.get $bc))))
+            (if (i32.gt_s (local.get $gl) (i32.const 0))
+              (then
+                (local.set $c (i32.const 0))
+                (loop $cLoop
+                  (call $mkr
+                    (i32.add (local.get $s) (i32.shl (local.get $ir) (i32.const 8)))
+                    (i32.add (local.get $vr) (i32.shl (i32.add (i32.mul (local.get $j0) (local.get $dvp)) (local.get $c)) (i32.const 2)))
+                    (local.get $ldo)
+                    (i32.add (local.get $o) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $ir)) (local.get $dvp)) (local.get $c)) (i32.const 2)))
+                    (local.get $ldo) (local.get $gl))
+                  (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                  (br_if $cLoop (i32.lt_u (local.get $c) (local.get $dvp))))))
+            (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+            (br_if $pvLoop (i32.lt_u (local.get $ir) (local.get $br))))
+          (local.set $j0 (i32.add (local.get $j0) (i32.const 64)))
+          (br $jLoop)))
+      ;; O = acc / l (line 12)
+      (local.set $r (i32.const 0))
+      (loop $nLoop
+        (local.set $sum (f32.load (i32.add (local.get $l) (i32.shl (i32.add (local.get $i0) (local.get $r)) (i32.const 2)))))
+        (if (f32.gt (local.get $sum) (f32.const 0))
+          (then
+            (call $scaleRow
+              (i32.add (local.get $o) (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldo)))
+              (local.get $dvp) (f32.div (f32.const 1) (local.get $sum)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $nLoop (i32.lt_u (local.get $r) (local.get $br))))
+      (local.set $i0 (i32.add (local.get $i0) (i32.const 64)))
+      (br_if $iLoop (i32.lt_u (local.get $i0) (local.get $lqp)))))
+
+  ;; dS = scale·P ∘ (dP − D) over br rows × n4 columns (n4 a multiple of 4) of the tiles at s (P)
+  ;; and t (dP, overwritten by dS), D per row at dd.
+  (func $dsoft (param $s i32) (param $t i32) (param $dd i32) (param $br i32) (param $n4 i32)
+    (param $scale f32)
+    (local $r i32) (local $j i32) (local $dv v128) (local $sv v128) (local $p i32)
+    (local.set $sv (f32x4.splat (local.get $scale)))
+    (loop $rLoop
+      (local.set $dv (v128.load32_splat (i32.add (local.get $dd) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $j (i32.const 0))
+      (block $done
+        (loop $jLoop
+          (br_if $done (i32.ge_u (local.get $j) (local.get $n4)))
+          (local.set $p (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 6)) (local.get $j)) (i32.const 2)))
+          (v128.store (i32.add (local.get $t) (local.get $p))
+            (f32x4.mul (f32x4.mul (local.get $sv) (v128.load (i32.add (local.get $s) (local.get $p))))
+              (f32x4.sub (v128.load (i32.add (local.get $t) (local.get $p))) (local.get $dv))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $jLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rLoop (i32.lt_u (local.get $r) (local.get $br)))))
+
+  ;; C rows (at c, row length w floats, row stride = w) += tile columns [0, n4)ᵀ · B (br rows of
+  ;; length w at b): for each 4-key group jr and 8 columns, a 4×8 tile over the br rows.
+  (func $accT (param $tile i32) (param $b i32) (param $c i32) (param $br i32) (param $n4 i32)
+    (param $w i32)
+    (local $jr i32) (local $col i32) (local $ld i32)
+    (local.set $ld (i32.shl (local.get $w) (i32.const 2)))
+    (block $done
+      (loop $jrLoop
+        (br_if $done (i32.ge_u (local.get $jr) (local.get $n4)))
+        (local.set $col (i32.const 0))
+        (loop $cLoop
+          (call $mk
+            (i32.add (local.get $tile) (i32.shl (local.get $jr) (i32.const 2))) (i32.const 256)
+            (i32.add (local.get $b) (i32.shl (local.get $col) (i32.const 2))) (local.get $ld)
+            (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $jr) (local.get $w)) (local.get $col)) (i32.const 2)))
+            (local.get $ld) (local.get $br) (i32.const 1) (f32.const 1))
+          (local.set $col (i32.add (local.get $col) (i32.const 8)))
+          (br_if $cLoop (i32.lt_u (local.get $col) (local.get $w))))
+        (local.set $jr (i32.add (local.get $jr) (i32.const 4)))
+        (br $jrLoop))))
+
+  ;; Backward of one problem (Algorithm 2): qp = panels4(Q), qr = rows(Q) (length dp), kp =
+  ;; panels8(K), kr = rows(K), vp = panels8(V) (depth dvd), dop = panels4(dO), dor = rows(dO)
+  ;; (length dvp), lse and D = rowsum(dO∘O) per query row, s and t two score tiles (zeroed by the
+  ;; caller), dq, dk, dv = rows(dQ), rows(dK), rows(dV) zeroed by the caller.
+  (func (export "flashBackward") (param $qp i32) (param $qr i32) (param $kp i32) (param $kr i32)
+    (param $vp i32) (param $dop i32) (param $dor i32) (param $lse i32) (param $dd i32)
+    (param $lim i32) (param $s i32) (param $t i32) (param $dq i32) (param $dk i32) (param $dv i32)
+    (param $lqp i32) (param $lk i32) (param $d i32) (param $dp i32) (param $dvd i32) (param $dvp i32)
+    (param $scale f32)
+    (local $i0 i32) (local $br i32) (local $tl i32) (local $r i32) (local $j0 i32) (local $bc i32)
+    (local $bc4 i32) (local $ir i32) (local $gl i32) (local $n i32) (local $row i32) (local $c i32)
+    (local $lrow i32) (local $ldq i32)
+    (local.set $ldq (i32.shl (local.get $dp) (i32.const 2)))
+    (loop $jLoop
+      (local.set $i0 (i32.const 0))
+      (loop $iLoop
+        (local.set $br (i32.sub (local.get $lqp) (local.get $i0)))
+        (if (i32.gt_u (local.get $br) (i32.const 64)) (then (local.set $br (i32.const 64))))
+        (local.set $lrow (i32.add (local.get $lim) (i32.shl (local.get $i0) (i32.const 2))))
+        (local.set $tl (i32.const 0))
+        (local.set $r (i32.const 0))
+        (loop $tlLoop
+          (local.set $n (i32.load (i32.add (local.get $lrow) (i32.shl (local.get $r) (i32.const 2)))))
+          (if (i32.gt_s (local.get $n) (local.get $tl)) (then (local.set $tl (local.get $n))))
+          (local.set $r (i32.add (local.get $r) (i32.const 1)))
+          (br_if $tlLoop (i32.lt_u (local.get $r) (local.get $br))))
+        (if (i32.gt_s (local.get $tl) (local.get $j0))
+          (then
+            (local.set $bc (i32.sub (local.get $tl) (local.get $j0)))
+            (if (i32.gt_s (local.get $bc) (i32.const 64)) (then (local.set $bc (i32.const 64))))
+            (local.set $bc4 (i32.and (i32.add (local.get $bc) (i32.const 3)) (i32.const -4)))
+            ;; P = exp(S − lse), zero where masked (line 13)
+            (call $scores
+              (i32.add (local.get $qp) (i32.shl (i32.mul (local.get $i0) (local.get $d)) (i32.const 2)))
+              (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $j0) (local.get $d)) (i32.const 2)))
+              (local.get $s) (local.get $lrow) (local.get $j0) (local.get $br) (local.get $bc) (local.get $d)
+            (local.get $scale))
+            (local.set $r (i32.const 0))
+            (loop $rLoop
+              (local.set $row (i32.add (local.get $s) (i32.shl (local.get $r) (i32.const 8))))
+              (local.set $n (call $visible (i32.add (local.get $lrow) (i32.shl (local.get $r) (i32.const 2)))
+                (local.get $j0) (local.get $bc)))
+              (if (i32.gt_s (local.get $n) (i32.const 0))
+                (then
+                  (drop (call $expShiftSum (local.get $row) (local.get $n)
+                    (f32.load (i32.add (local.get $lse) (i32.shl (i32.add (local.get $i0) (local.get $r)) (i32.const 2))))))))
+              (call $zero (local.get $row) (local.get $n) (local.get $bc4))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $rLoop (i32.lt_u (local.get $r) (local.get $br))))
+            ;; dV_j += Pᵀ·dO_i (line 16)
+            (call $accT (local.get $s)
+              (i32.add (local.get $dor) (i32.shl (i32.mul (local.get $i0) (local.get $dvp)) (i32.const 2)))
+              (i32.add (local.get $dv) (i32.shl (i32.mul (local.get $j0) (local.get $dvp)) (i32.const 2)))
+              (local.get $br) (local.get $bc4) (local.get $dvp))
+            ;; dP = dO_i·V_jᵀ (line 17), then dS = scale·P ∘ (dP − D) (line 19)
+            (call $scores
+              (i32.add (local.get $dop) (i32.shl (i32.mul (local.get $i0) (local.get $dvd)) (i32.const 2)))
+              (i32.add (local.get $vp) (i32.shl (i32.mul (local.get $j0) (local.get $dvd)) (i32.const 2)))
+              (local.get $t) (local.get $lrow) (local.get $j0) (local.get $br) (local.get $bc) (local.get $dvd)
+              (f32.const 1))
+            (call $dsoft (local.get $s) (local.get $t)
+              (i32.add (local.get $dd) (i32.shl (local.get $i0) (i32.const 2))) (local.get $br) (local.get $bc4)
+              (local.get $scale))
+            ;; dQ_i += dS·K_j (line 20)
+            (local.set $ir (i32.const 0))
+            (loop $qLoop
+              (local.set $gl (i32.sub (call $lim4 (i32.add (local.get $lrow) (i32.shl (local.get $ir) (i32.const 2))))
+                (local.get $j0)))
+              (if (i32.gt_s (local.get $gl) (local.get $bc)) (then (local.set $gl (local.get $bc))))
+              (if (i32.gt_s (local.get $gl) (i32.const 0))
+                (then
+                  (local.set $c (i32.const 0))
+                  (loop $cLoop
+                    (call $mkr
+                      (i32.add (local.get $t) (i32.shl (local.get $ir) (i32.const 8)))
+                      (i32.add (local.get $kr) (i32.shl (i32.add (i32.mul (local.get $j0) (local.get $dp)) (local.get $c)) (i32.const 2)))
+                      (local.get $ldq)
+                      (i32.add (local.get $dq) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $ir)) (local.get $dp)) (local.get $c)) (i32.const 2)))
+                      (local.get $ldq) (local.get $gl))
+                    (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                    (br_if $cLoop (i32.lt_u (local.get $c) (local.get $dp))))))
+              (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+              (br_if $qLoop (i32.lt_u (local.get $ir) (local.get $br))))
+            ;; dK_j += dSᵀ·Q_i (line 21)
+            (call $accT (local.get $t)
+              (i32.add (local.get $qr) (i32.shl (i32.mul (local.get $i0) (local.get $dp)) (i32.const 2)))
+              (i32.add (local.get $dk) (i32.shl (i32.mul (local.get $j0) (local.get $dp)) (i32.const 2)))
+              (local.get $br) (local.get $bc4) (local.get $dp))))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 64)))
+        (br_if $iLoop (i32.lt_u (local.get $i0) (local.get $lqp))))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const 64)))
+      (br_if $jLoop (i32.lt_u (local.get $j0) (local.get $lk)))))
 )

@@ -69,6 +69,7 @@ export interface KVCacheEquivalenceCase {
  *   `transformers` `DynamicCache`.
  * @example
  * ```ts
+ * const attention = new MultiHeadAttention({ numHiddens: 8, numHeads: 2 }).eval();
  * fc.assert(
  *   kvCacheEquivalence(
  *     {

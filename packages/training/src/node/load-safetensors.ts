@@ -18,9 +18,15 @@ import { readSafetensors } from '../internal/read-safetensors.js';
  * @see huggingface/safetensors `load_file`.
  * @example
  * ```ts
- * import { loadSafetensors } from '@attnkit/training/node';
- * const { tensors } = await loadSafetensors('model.safetensors');
- * model.loadStateDict(tensors);
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { Linear } from '@attnkit/layers';
+ * import { loadSafetensors, saveSafetensors } from '@attnkit/training/node';
+ * const path = join(tmpdir(), 'linear.safetensors');
+ * await saveSafetensors(path, new Linear({ inFeatures: 2, outFeatures: 1 }).stateDict());
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
+ * const { tensors } = await loadSafetensors(path);
+ * model.loadStateDict(tensors); // model now holds the saved weights
  * ```
  */
 export async function loadSafetensors(path: string | URL): Promise<ParsedSafetensors> {

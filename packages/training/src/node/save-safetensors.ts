@@ -21,8 +21,12 @@ import { serializeSafetensors } from '../serialize-safetensors.js';
  * @see huggingface/safetensors `save_file`.
  * @example
  * ```ts
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { Linear } from '@attnkit/layers';
  * import { saveSafetensors } from '@attnkit/training/node';
- * await saveSafetensors('model.safetensors', model.stateDict(), { step: '1000' });
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
+ * await saveSafetensors(join(tmpdir(), 'model.safetensors'), model.stateDict(), { step: '1000' });
  * ```
  */
 export async function saveSafetensors(
