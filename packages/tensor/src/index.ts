@@ -91,3 +91,4 @@ export { defaultGenerator, Generator, manualSeed } from './random/generator.js';
 export { broadcastShapes } from './shape.js';
 export type { NestedArray } from './tensor.js';
 export { Tensor } from './tensor.js';
+export { getNumThreads, setNumThreads, threadsUnavailableReason } from './threads/pool.js';

@@ -1,6 +1,14 @@
 import type { TypedArray } from '../dtype.js';
 import { kernels } from './registry.js';
-import { expRows, type WasmKernels, wasmHeap, wasmKernels, wasmMatmulKernel } from './wasm-matmul.js';
+import {
+  expRows,
+  type WasmKernels,
+  wasmHeap,
+  wasmJob,
+  wasmKernels,
+  wasmMatmulKernel,
+  wasmThreads,
+} from './wasm-matmul.js';
 
 // Two implementations. With the WebAssembly `matmul` kernel active (the default where SIMD is
 // available), each problem's q, k, v are laid out in the instance memory once and the whole tile
@@ -341,7 +349,8 @@ function wasmForward(
   const lqp = up(lq, 4);
   const lkp = up(lk, 8);
   const dvp = up(dv, 8);
-  const { at, total } = regions({
+  // One region per problem in flight (its own score tile included), then the staging area.
+  const { at, total: per } = regions({
     qp: lqp * d,
     kp: lkp * d,
     vr: lkp * dvp,
@@ -350,30 +359,69 @@ function wasmForward(
     l: lqp,
     lim: lqp,
     s: WASM_TILE,
-    raw: Math.max(lq, lk) * d,
   });
-  if (total > MAX_WASM_FLOATS) return false;
-  const mem = wasmHeap(wasm, total);
+  const raw = Math.max(lq, lk) * d;
+  const group = inFlight(wasm, heads, per, raw);
+  if (group === 0) return false;
+  const rawAt = group * per;
+  const mem = wasmHeap(wasm, rawAt + raw);
   const lim = new Int32Array(mem.buffer);
   const { qp, kp, vr, o, m, l } = at as Record<'qp' | 'kp' | 'vr' | 'o' | 'm' | 'l', number>;
-  const limAt = at.lim!;
-  for (let h = 0; h < heads; h++) {
-    panels(wasm, mem, qp, at.raw!, q, h * lq * d, lq, lqp, d, 4);
-    panels(wasm, mem, kp, at.raw!, k, h * lk * d, lk, lkp, d, 8);
-    copyRows(mem, vr, v, h * lk * dv, lk, lkp, dv, dvp);
-    mem.fill(0, o, o + lqp * dvp);
-    mem.fill(Number.NEGATIVE_INFINITY, m, m + lqp);
-    mem.fill(0, l, l + lqp);
-    fillLimits(lim, limAt, shape, h, lqp);
-    wasm.flashForward(qp * 4, kp * 4, vr * 4, o * 4, m * 4, l * 4, limAt * 4, at.s! * 4, lqp, d, dvp, scale);
-    for (let i = 0; i < lq; i++) {
-      const r = h * lq + i;
-      out.set(mem.subarray(o + i * dvp, o + i * dvp + dv), r * dv);
-      const sum = mem[l + i]!;
-      lse[r] = sum > 0 ? mem[m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
+  for (let h0 = 0; h0 < heads; h0 += group) {
+    const count = Math.min(group, heads - h0);
+    const job = wasmJob(wasm);
+    for (let g = 0; g < count; g++) {
+      const h = h0 + g;
+      const r = g * per;
+      panels(wasm, mem, r + qp, rawAt, q, h * lq * d, lq, lqp, d, 4);
+      panels(wasm, mem, r + kp, rawAt, k, h * lk * d, lk, lkp, d, 8);
+      copyRows(mem, r + vr, v, h * lk * dv, lk, lkp, dv, dvp);
+      mem.fill(0, r + o, r + o + lqp * dvp);
+      mem.fill(Number.NEGATIVE_INFINITY, r + m, r + m + lqp);
+      mem.fill(0, r + l, r + l + lqp);
+      fillLimits(lim, r + at.lim!, shape, h, lqp);
+      job
+        .task()
+        .call(
+          'flashForward',
+          (r + qp) * 4,
+          (r + kp) * 4,
+          (r + vr) * 4,
+          (r + o) * 4,
+          (r + m) * 4,
+          (r + l) * 4,
+          (r + at.lim!) * 4,
+          (r + at.s!) * 4,
+          lqp,
+          d,
+          dvp,
+          scale,
+        );
+    }
+    job.run();
+    for (let g = 0; g < count; g++) {
+      const h = h0 + g;
+      const r = g * per;
+      for (let i = 0; i < lq; i++) {
+        const row = h * lq + i;
+        out.set(mem.subarray(r + o + i * dvp, r + o + i * dvp + dv), row * dv);
+        const sum = mem[r + l + i]!;
+        lse[row] = sum > 0 ? mem[r + m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
+      }
     }
   }
   return true;
+}
+
+/**
+ * Problems laid out at once: one per thread twice over (so a busy core takes fewer), within
+ * MAX_WASM_FLOATS; 0 when even one problem does not fit.
+ */
+function inFlight(wasm: WasmKernels, heads: number, per: number, raw: number): number {
+  const threads = wasmThreads(wasm);
+  let group = Math.min(heads, threads > 1 ? 2 * threads : 1);
+  while (group > 0 && group * per + raw > MAX_WASM_FLOATS) group--;
+  return group;
 }
 
 function wasmBackward(
@@ -394,7 +442,7 @@ function wasmBackward(
   const lkp = up(lk, 8);
   const dp = up(d, 8);
   const dvp = up(dv, 8);
-  const { at, total } = regions({
+  const { at, total: per } = regions({
     qp: lqp * d,
     qr: lqp * dp,
     kp: lkp * d,
@@ -410,10 +458,12 @@ function wasmBackward(
     dq: lqp * dp,
     dk: lkp * dp,
     dv: lkp * dvp,
-    raw: Math.max(lq, lk) * Math.max(d, dv),
   });
-  if (total > MAX_WASM_FLOATS) return false;
-  const mem = wasmHeap(wasm, total);
+  const raw = Math.max(lq, lk) * Math.max(d, dv);
+  const group = inFlight(wasm, heads, per, raw);
+  if (group === 0) return false;
+  const rawAt = group * per;
+  const mem = wasmHeap(wasm, rawAt + raw);
   const lim = new Int32Array(mem.buffer);
   const a = at as Record<
     | 'qp'
@@ -430,61 +480,74 @@ function wasmBackward(
     | 't'
     | 'dq'
     | 'dk'
-    | 'dv'
-    | 'raw',
+    | 'dv',
     number
   >;
-  mem.fill(0, a.s, a.t + WASM_TILE);
-  for (let h = 0; h < heads; h++) {
-    const qh = h * lq * d;
-    const kh = h * lk * d;
-    const vh = h * lk * dv;
-    const oh = h * lq * dv;
-    panels(wasm, mem, a.qp, a.raw, q, qh, lq, lqp, d, 4);
-    copyRows(mem, a.qr, q, qh, lq, lqp, d, dp);
-    panels(wasm, mem, a.kp, a.raw, k, kh, lk, lkp, d, 8);
-    copyRows(mem, a.kr, k, kh, lk, lkp, d, dp);
-    panels(wasm, mem, a.vp, a.raw, v, vh, lk, lkp, dv, 8);
-    panels(wasm, mem, a.dop, a.raw, dOut, oh, lq, lqp, dv, 4);
-    copyRows(mem, a.dor, dOut, oh, lq, lqp, dv, dvp);
-    // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
-    for (let i = 0; i < lq; i++) {
-      let sum = 0;
-      for (let c = oh + i * dv; c < oh + (i + 1) * dv; c++) sum += dOut[c]! * out[c]!;
-      mem[a.rowDot + i] = sum;
-      mem[a.lse + i] = lse[h * lq + i]!;
+  for (let h0 = 0; h0 < heads; h0 += group) {
+    const count = Math.min(group, heads - h0);
+    const job = wasmJob(wasm);
+    for (let g = 0; g < count; g++) {
+      const h = h0 + g;
+      const r = g * per;
+      const qh = h * lq * d;
+      const kh = h * lk * d;
+      const vh = h * lk * dv;
+      const oh = h * lq * dv;
+      mem.fill(0, r + a.s, r + a.t + WASM_TILE);
+      panels(wasm, mem, r + a.qp, rawAt, q, qh, lq, lqp, d, 4);
+      copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp);
+      panels(wasm, mem, r + a.kp, rawAt, k, kh, lk, lkp, d, 8);
+      copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp);
+      panels(wasm, mem, r + a.vp, rawAt, v, vh, lk, lkp, dv, 8);
+      panels(wasm, mem, r + a.dop, rawAt, dOut, oh, lq, lqp, dv, 4);
+      copyRows(mem, r + a.dor, dOut, oh, lq, lqp, dv, dvp);
+      // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
+      for (let i = 0; i < lq; i++) {
+        let sum = 0;
+        for (let c = oh + i * dv; c < oh + (i + 1) * dv; c++) sum += dOut[c]! * out[c]!;
+        mem[r + a.rowDot + i] = sum;
+        mem[r + a.lse + i] = lse[h * lq + i]!;
+      }
+      mem.fill(0, r + a.rowDot + lq, r + a.rowDot + lqp);
+      mem.fill(0, r + a.lse + lq, r + a.lse + lqp);
+      fillLimits(lim, r + a.lim, shape, h, lqp);
+      mem.fill(0, r + a.dq, r + a.dv + lkp * dvp);
+      job
+        .task()
+        .call(
+          'flashBackward',
+          (r + a.qp) * 4,
+          (r + a.qr) * 4,
+          (r + a.kp) * 4,
+          (r + a.kr) * 4,
+          (r + a.vp) * 4,
+          (r + a.dop) * 4,
+          (r + a.dor) * 4,
+          (r + a.lse) * 4,
+          (r + a.rowDot) * 4,
+          (r + a.lim) * 4,
+          (r + a.s) * 4,
+          (r + a.t) * 4,
+          (r + a.dq) * 4,
+          (r + a.dk) * 4,
+          (r + a.dv) * 4,
+          lqp,
+          lk,
+          d,
+          dp,
+          dv,
+          dvp,
+          scale,
+        );
     }
-    mem.fill(0, a.rowDot + lq, a.rowDot + lqp);
-    mem.fill(0, a.lse + lq, a.lse + lqp);
-    fillLimits(lim, a.lim, shape, h, lqp);
-    mem.fill(0, a.dq, a.dv + lkp * dvp);
-    wasm.flashBackward(
-      a.qp * 4,
-      a.qr * 4,
-      a.kp * 4,
-      a.kr * 4,
-      a.vp * 4,
-      a.dop * 4,
-      a.dor * 4,
-      a.lse * 4,
-      a.rowDot * 4,
-      a.lim * 4,
-      a.s * 4,
-      a.t * 4,
-      a.dq * 4,
-      a.dk * 4,
-      a.dv * 4,
-      lqp,
-      lk,
-      d,
-      dp,
-      dv,
-      dvp,
-      scale,
-    );
-    unpackRows(mem, a.dq, dq, qh, lq, d, dp);
-    unpackRows(mem, a.dk, dk, kh, lk, d, dp);
-    unpackRows(mem, a.dv, dvOut, vh, lk, dv, dvp);
+    job.run();
+    for (let g = 0; g < count; g++) {
+      const h = h0 + g;
+      const r = g * per;
+      unpackRows(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
+      unpackRows(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
+      unpackRows(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
+    }
   }
   return true;
 }

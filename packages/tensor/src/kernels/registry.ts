@@ -6,6 +6,7 @@
  */
 import { argReduceKernel } from './arg-reduce.js';
 import { arithmeticKernel } from './arithmetic.js';
+import { batchedMatmulKernel } from './batched-matmul.js';
 import { binaryKernel } from './binary.js';
 import { copyStrided } from './copy.js';
 import { flashAttentionBackward, flashAttentionForward } from './flash-attention.js';
@@ -33,6 +34,7 @@ const defaults = {
   where: whereKernel,
   // Float32 products in WebAssembly SIMD where available; it defers to matmulKernel otherwise.
   matmul: wasmMatmulKernel,
+  batchedMatmul: batchedMatmulKernel,
   reduce: reduceKernel,
   argReduce: argReduceKernel,
   softmax: softmaxKernel,

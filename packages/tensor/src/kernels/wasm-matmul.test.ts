@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import wabt from 'wabt';
 import type { TypedArray } from '../dtype.js';
-import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { SGEMM_SHARED_WASM_BASE64, SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { expRows, wasmMatmulKernel, wasmSimdSupported } from './wasm-matmul.js';
 
 /** Row-major m×k values in [-1, 1) from a seed (integer arithmetic only, reproducible). */
@@ -99,6 +99,25 @@ describe('wasmMatmulKernel', () => {
     const { buffer } = module.toBinary({ log: false, write_debug_names: false });
     module.destroy();
     expect(Buffer.from(SGEMM_WASM_BASE64, 'base64').equals(Buffer.from(buffer))).toBe(true);
+  });
+
+  it('embeds the shared-memory build of sgemm.wat for the worker pool', async () => {
+    const own = '(memory (export "memory") 1)';
+    const text = readFileSync(new URL('../wasm/sgemm.wat', import.meta.url), 'utf8');
+    expect(text).toContain(own);
+    const w = await wabt();
+    const features = { simd: true, threads: true };
+    const module = w.parseWat(
+      'sgemm.wat',
+      text.replace(own, '(import "env" "memory" (memory 1 65536 shared))'),
+      features,
+    );
+    const { buffer } = module.toBinary({ log: false, write_debug_names: false });
+    module.destroy();
+    expect(Buffer.from(SGEMM_SHARED_WASM_BASE64, 'base64').equals(Buffer.from(buffer))).toBe(true);
+    // It needs a shared memory to instantiate.
+    const compiled = new WebAssembly.Module(buffer);
+    expect(WebAssembly.Module.imports(compiled)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
   });
 
   it('multiplies across k-blocks, row panels and partial tiles within float32 tolerance', () => {

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import { activePool, type Job, type Pool, type TaskFunction } from '../threads/pool.js';
 import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { matmulKernel } from './matmul.js';
 
@@ -12,6 +13,10 @@ const SMALL = 4096;
 const CHUNK_FLOATS = 1 << 22;
 /** Largest packed B (floats, 256 MB) the WebAssembly path takes; larger products use JavaScript. */
 const MAX_B_FLOATS = 1 << 26;
+/** Products with at least this many multiply-adds (≈ 70 µs on one core) are split over threads. */
+const PARALLEL_MIN = 1 << 20;
+/** Largest layout (floats, 512 MB) a threaded product stages at once; larger ones run chunked on one thread. */
+const MAX_PARALLEL_FLOATS = 1 << 27;
 
 interface Sgemm {
   readonly memory: WebAssembly.Memory;
@@ -70,9 +75,38 @@ interface Sgemm {
 /** The WebAssembly exports of src/wasm/sgemm.wat, as seen by the fused attention kernels. */
 export type WasmKernels = Sgemm;
 
-/** The instance (created on first use), or null where WebAssembly SIMD is unavailable. */
+/**
+ * The instance the kernels should use: the shared-memory one of the worker pool while
+ * setNumThreads(n > 1) is in effect, else the module's own (created on first use); null where
+ * WebAssembly SIMD is unavailable.
+ */
 export function wasmKernels(): WasmKernels | null {
   return load();
+}
+
+/**
+ * Writes a job of export calls: on the pool's threads when one is running (tasks may run in any
+ * order and in parallel; `run()` waits for all), else each call runs at once on this thread.
+ */
+export function wasmJob(wasm: WasmKernels): Job {
+  const pool = activePool();
+  if (pool !== null && wasm === poolKernels(pool)) return pool.job();
+  const fns = wasm as unknown as Record<TaskFunction, (...args: number[]) => unknown>;
+  const job: Job = {
+    task: () => job,
+    call: (fn, ...args) => {
+      fns[fn](...args);
+      return job;
+    },
+    run: () => undefined,
+  };
+  return job;
+}
+
+/** Threads the kernels run on now (1 without a pool). */
+export function wasmThreads(wasm: WasmKernels): number {
+  const pool = activePool();
+  return pool !== null && wasm === poolKernels(pool) ? pool.threads : 1;
 }
 
 /**
@@ -102,17 +136,30 @@ export const wasmSimdSupported: boolean =
 let instance: Sgemm | null = null;
 /** Set when instantiation failed (e.g. a CSP without 'wasm-unsafe-eval'): stay on JavaScript. */
 let failed = !wasmSimdSupported;
-/** Float32 view of the instance memory; rebuilt after the memory grows (the old buffer detaches). */
+/** Float32 view of the memory in use; rebuilt after it grows (an unshared buffer detaches). */
 let heap = new Float32Array(0);
+let heapMemory: WebAssembly.Memory | null = null;
+/** The pool's instance seen as {@link Sgemm}, for the pool it was made from. */
+let pooled: { pool: Pool; kernels: Sgemm } | null = null;
 
-/** The instance, created synchronously on first use (the module is < 4 KB, so browsers allow it). */
+function poolKernels(pool: Pool): Sgemm {
+  if (pooled === null || pooled.pool !== pool) {
+    pooled = { pool, kernels: { ...(pool.exports as unknown as Sgemm), memory: pool.memory } };
+  }
+  return pooled.kernels;
+}
+
+/**
+ * The instance: the worker pool's shared one while threads are on, else this module's own,
+ * created synchronously on first use (the module is < 5 KB, so browsers allow it).
+ */
 function load(): Sgemm | null {
+  const pool = activePool();
+  if (pool !== null) return poolKernels(pool);
   if (instance !== null || failed) return instance;
   try {
     const module = new WebAssembly.Module(bytes);
-    const exports = new WebAssembly.Instance(module, {}).exports as unknown as Sgemm;
-    instance = exports;
-    heap = new Float32Array(exports.memory.buffer);
+    instance = new WebAssembly.Instance(module, {}).exports as unknown as Sgemm;
   } catch {
     failed = true;
   }
@@ -124,7 +171,10 @@ function reserve(wasm: Sgemm, floats: number): Float32Array {
   const needed = floats * 4;
   const have = wasm.memory.buffer.byteLength;
   if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
-  if (heap.buffer !== wasm.memory.buffer) heap = new Float32Array(wasm.memory.buffer);
+  if (heapMemory !== wasm.memory || heap.byteLength !== wasm.memory.buffer.byteLength) {
+    heap = new Float32Array(wasm.memory.buffer);
+    heapMemory = wasm.memory;
+  }
   return heap;
 }
 
@@ -174,6 +224,28 @@ export function wasmMatmulKernel(
     );
     return;
   }
+  if (m * n * k >= PARALLEL_MIN && wasmThreads(wasm) > 1) {
+    if (
+      parallelMatmul(
+        wasm,
+        out,
+        outOffset,
+        a,
+        aOffset,
+        aRowStride,
+        aColStride,
+        b,
+        bOffset,
+        bRowStride,
+        bColStride,
+        m,
+        n,
+        k,
+      )
+    ) {
+      return;
+    }
+  }
   // Rows per chunk: a multiple of MR with (packed A + C) within CHUNK_FLOATS.
   const mpAll = Math.ceil(m / MR) * MR;
   const rows = Math.min(mpAll, Math.max(MR, Math.floor(CHUNK_FLOATS / (k + np) / MR) * MR));
@@ -199,6 +271,226 @@ export function wasmMatmulKernel(
     if (np === n) out.set(mem.subarray(cAt, cAt + mc * n), o);
     else for (let i = 0; i < mc; i++) out.set(mem.subarray(cAt + i * np, cAt + i * np + n), o + i * n);
   }
+}
+
+/** First storage index and element count of the rows×cols view at `off` with strides rs, cs. */
+function spanOf(
+  off: number,
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+): { lo: number; size: number } {
+  const lo = off + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs);
+  const hi = off + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs);
+  return { lo, size: hi - lo + 1 };
+}
+
+const up = (x: number, to: number) => Math.ceil(x / to) * to;
+
+/**
+ * One product split over the pool's threads: the raw operands are copied into the shared memory
+ * once, Bᵀ is packed in pieces (k-block × column range) by all threads, then each task packs its
+ * own band of A rows and computes that band of C. False (nothing done) when an operand is not a
+ * compact Float32Array view or the layout would be too large; the caller then runs single-threaded.
+ */
+function parallelMatmul(
+  wasm: Sgemm,
+  out: TypedArray,
+  outOffset: number,
+  a: TypedArray,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: TypedArray,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  m: number,
+  n: number,
+  k: number,
+): boolean {
+  if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return false;
+  const threads = wasmThreads(wasm);
+  // Bands of at least 16 rows, about two per thread so a busy core takes fewer.
+  const bands = Math.min(2 * threads, Math.floor(m / 16));
+  if (bands < 2) return false;
+  const band = up(Math.ceil(m / bands), MR);
+  const np = up(n, NR);
+  const mp = up(m, MR);
+  const as = spanOf(aOffset, aRowStride, aColStride, m, k);
+  const bs = spanOf(bOffset, bColStride, bRowStride, n, k);
+  if (as.size > 2 * m * k + 1024 || bs.size > 2 * n * k + 1024) return false;
+  const bAt = 0;
+  const aAt = bAt + k * np;
+  const cAt = aAt + mp * k;
+  const rawA = cAt + mp * np;
+  const rawB = up(rawA + as.size, 4);
+  const total = rawB + bs.size;
+  if (total > MAX_PARALLEL_FLOATS) return false;
+  const mem = reserve(wasm, total);
+  mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
+  mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
+  const bSrc = rawB + bOffset - bs.lo;
+  const aSrc = rawA + aOffset - as.lo;
+  // Phase 1: Bᵀ (n rows of k, strides swapped) packed as k-blocks of KC × ranges of NR-row panels;
+  // block pc starts at pc·np, and panel row r0 of it at pc·np + r0·kc.
+  const pieces = Math.max(1, Math.min(2 * threads, np / NR));
+  const piece = up(Math.ceil(np / pieces), NR);
+  let job = wasmJob(wasm);
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = Math.min(KC, k - pc);
+    for (let r0 = 0; r0 < np; r0 += piece) {
+      const r1 = Math.min(np, r0 + piece);
+      job
+        .task()
+        .call(
+          'pack',
+          (bAt + pc * np + r0 * kc) * 4,
+          (bSrc + r0 * bColStride + pc * bRowStride) * 4,
+          bColStride,
+          bRowStride,
+          Math.min(r1, n) - r0,
+          r1 - r0,
+          kc,
+          NR,
+        );
+    }
+  }
+  job.run();
+  // Phase 2: each band packs its rows of A (own layout, mb rows padded) and computes its rows of C.
+  job = wasmJob(wasm);
+  for (let i0 = 0; i0 < m; i0 += band) {
+    const mc = Math.min(band, m - i0);
+    const mb = up(mc, MR);
+    job
+      .task()
+      .call('pack', (aAt + i0 * k) * 4, (aSrc + i0 * aRowStride) * 4, aRowStride, aColStride, mc, mb, k, MR)
+      .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
+  }
+  job.run();
+  const c = heap;
+  if (np === n) out.set(c.subarray(cAt, cAt + m * n), outOffset);
+  else for (let i = 0; i < m; i++) out.set(c.subarray(cAt + i * np, cAt + i * np + n), outOffset + i * n);
+  return true;
+}
+
+/**
+ * `count` products out[t] (m×n, row-major at outOffset + t·m·n) = A_t·B_t with A_t the m×k view at
+ * aOffsets[t] and B_t the k×n view at bOffsets[t] (shared strides), as one job: the operands'
+ * storage is copied into the instance memory once per round and every product is packed and
+ * multiplied in WebAssembly — in parallel on the pool's threads when they are on. This is the
+ * per-head product of attention ((batch·heads) small matrices), where one kernel call per matrix
+ * would spend most of its time crossing into WebAssembly and copying.
+ *
+ * Defers to {@link wasmMatmulKernel} per product for non-float32 data, products too small for
+ * WebAssembly, operands that are not compact views, and products too large to batch.
+ */
+export function wasmBatchedMatmulKernel(
+  out: TypedArray,
+  outOffset: number,
+  a: TypedArray,
+  aOffsets: ArrayLike<number>,
+  aRowStride: number,
+  aColStride: number,
+  b: TypedArray,
+  bOffsets: ArrayLike<number>,
+  bRowStride: number,
+  bColStride: number,
+  m: number,
+  n: number,
+  k: number,
+  count: number,
+): void {
+  const mp = up(m, MR);
+  const np = up(n, NR);
+  const item = mp * k + k * np + mp * np;
+  const wasm =
+    out instanceof Float32Array &&
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    count > 1 &&
+    k > 0 &&
+    m * n * k >= SMALL &&
+    2 * item <= CHUNK_FLOATS
+      ? load()
+      : null;
+  const as = wasm === null ? null : spansOf(aOffsets, aRowStride, aColStride, m, k, count);
+  const bs = wasm === null ? null : spansOf(bOffsets, bColStride, bRowStride, n, k, count);
+  if (wasm === null || as === null || bs === null) {
+    for (let t = 0; t < count; t++) {
+      wasmMatmulKernel(
+        out,
+        outOffset + t * m * n,
+        a,
+        aOffsets[t]!,
+        aRowStride,
+        aColStride,
+        b,
+        bOffsets[t]!,
+        bRowStride,
+        bColStride,
+        m,
+        n,
+        k,
+      );
+    }
+    return;
+  }
+  const rawA = 0;
+  const rawB = up(as.size, 4);
+  const itemsAt = up(rawB + bs.size, 4);
+  // Products per round: packed operands and C within CHUNK_FLOATS.
+  const perRound = Math.max(1, Math.min(count, Math.floor(CHUNK_FLOATS / item)));
+  const mem = reserve(wasm, itemsAt + perRound * item);
+  mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
+  mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
+  for (let t0 = 0; t0 < count; t0 += perRound) {
+    const round = Math.min(perRound, count - t0);
+    const job = wasmJob(wasm);
+    for (let r = 0; r < round; r++) {
+      const t = t0 + r;
+      const ap = itemsAt + r * item;
+      const bp = ap + mp * k;
+      const cp = bp + k * np;
+      job
+        .task()
+        .call('pack', ap * 4, (rawA + aOffsets[t]! - as.lo) * 4, aRowStride, aColStride, m, mp, k, MR)
+        .call('pack', bp * 4, (rawB + bOffsets[t]! - bs.lo) * 4, bColStride, bRowStride, n, np, k, NR)
+        .call('sgemm', ap * 4, bp * 4, cp * 4, mp, np, k);
+    }
+    job.run();
+    const c = heap;
+    for (let r = 0; r < round; r++) {
+      const cp = itemsAt + r * item + mp * k + k * np;
+      const o = outOffset + (t0 + r) * m * n;
+      if (np === n) out.set(c.subarray(cp, cp + m * n), o);
+      else for (let i = 0; i < m; i++) out.set(c.subarray(cp + i * np, cp + i * np + n), o + i * n);
+    }
+  }
+}
+
+/**
+ * The storage span covering `count` rows×cols views at `offsets`, or null when it is much larger
+ * than the views themselves (then copying it whole would waste memory).
+ */
+function spansOf(
+  offsets: ArrayLike<number>,
+  rs: number,
+  cs: number,
+  rows: number,
+  cols: number,
+  count: number,
+): { lo: number; size: number } | null {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let t = 0; t < count; t++) {
+    const s = spanOf(offsets[t]!, rs, cs, rows, cols);
+    lo = Math.min(lo, s.lo);
+    hi = Math.max(hi, s.lo + s.size);
+  }
+  const size = hi - lo;
+  return size <= 2 * count * rows * cols + 1024 ? { lo, size } : null;
 }
 
 /**

@@ -133,8 +133,9 @@ function foldRows(s: MatrixStack, batch: readonly number[]): MatrixStack | null 
 
 /**
  * Row-major storage of `a·b` for every batch index: shape (...batch, a.rows, b.cols) in `dtype`.
- * One kernel call per matrix (batch strides walked as an odometer), or one call in all when `b` is
- * shared by the batch and `a`'s batch axes fold into its rows.
+ * One `batchedMatmul` kernel call over every matrix (their offsets found by walking the batch
+ * strides as an odometer), or one `matmul` call in all when `b` is shared by the batch and `a`'s
+ * batch axes fold into its rows.
  */
 function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype: DType): TypedArray {
   const m = a.rows;
@@ -151,10 +152,13 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
     return out;
   }
   const idx = new Array<number>(batch.length).fill(0);
+  const aOffsets = new Int32Array(count);
+  const bOffsets = new Int32Array(count);
   let ao = a.offset;
   let bo = b.offset;
   for (let t = 0; t < count; t++) {
-    run(out, t * m * n, a, ao, b, bo, m, n, k);
+    aOffsets[t] = ao;
+    bOffsets[t] = bo;
     for (let d = batch.length - 1; d >= 0; d--) {
       ao += aStep[d]!;
       bo += bStep[d]!;
@@ -164,6 +168,22 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
       idx[d] = 0;
     }
   }
+  kernels.batchedMatmul(
+    out,
+    0,
+    a.data,
+    aOffsets,
+    a.rowStride,
+    a.colStride,
+    b.data,
+    bOffsets,
+    b.rowStride,
+    b.colStride,
+    m,
+    n,
+    k,
+    count,
+  );
   return out;
 }
 

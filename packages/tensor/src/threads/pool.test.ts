@@ -1,0 +1,201 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors.js';
+import { setBackend } from '../kernels/backend.js';
+import { wasmHeap, wasmKernels } from '../kernels/wasm-matmul.js';
+import { fusedAttention } from '../ops/fused-attention.js';
+import { matmul } from '../ops/matmul.js';
+import { mul } from '../ops/mul.js';
+import { sum } from '../ops/sum.js';
+import { transpose } from '../ops/transpose.js';
+import { fromData, type Tensor } from '../tensor.js';
+import { activePool, getNumThreads, setNumThreads, threadsUnavailableReason } from './pool.js';
+
+/** Float32 values in [-1, 1) from a seed (integer hashing, reproducible). */
+function values(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = ((Math.imul(i + 1, 2654435761 + seed) >>> 8) % 65536) / 32768 - 1;
+  return out;
+}
+
+function randomTensor(shape: number[], seed: number, requiresGrad = false): Tensor {
+  const t = fromData(
+    values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+    'float32',
+  );
+  t.requiresGrad = requiresGrad;
+  return t;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+/** Runs `f` single-threaded, then on 2 threads, and returns both results' storage. */
+async function bothWays(f: () => Float32Array[]): Promise<[Float32Array[], Float32Array[]]> {
+  await setNumThreads(1);
+  const one = f();
+  expect(await setNumThreads(2)).toBe(2);
+  const two = f();
+  return [one, two];
+}
+
+/** The float64 JavaScript product (setBackend('js')), the reference for the threaded WebAssembly one. */
+function reference(f: () => Tensor): Float64Array {
+  setBackend('js');
+  try {
+    return Float64Array.from(f().toTypedArray());
+  } finally {
+    setBackend('wasm');
+  }
+}
+
+afterAll(async () => {
+  await setNumThreads(1);
+});
+
+describe('setNumThreads', () => {
+  it('starts workers in Node and reports the thread count', async () => {
+    expect(await setNumThreads(2)).toBe(2);
+    expect(getNumThreads()).toBe(2);
+    expect(threadsUnavailableReason()).toBe('');
+    expect(activePool()?.threads).toBe(2);
+    expect(await setNumThreads(1)).toBe(1);
+    expect(getNumThreads()).toBe(1);
+    expect(activePool()).toBeNull();
+  });
+
+  it('resizes in the order of the calls', async () => {
+    const counts = await Promise.all([setNumThreads(2), setNumThreads(3), setNumThreads(1)]);
+    expect(counts).toEqual([2, 3, 1]);
+    expect(getNumThreads()).toBe(1);
+  });
+
+  it('rejects a thread count that is not an integer in [1, 64]', () => {
+    for (const n of [0, -1, 1.5, 65, Number.NaN]) {
+      expect(() => setNumThreads(n)).toThrow(InvalidArgumentError);
+    }
+    expect(() => setNumThreads(0)).toThrow('setNumThreads: n must be an integer in [1, 64]; got 0.');
+  });
+});
+
+describe('threaded kernels', () => {
+  beforeAll(async () => {
+    await setNumThreads(1);
+  });
+
+  it('matmul splits rows over the threads and matches the single-thread and float64 products', async () => {
+    // m·n·k ≥ 2^20 multiply-adds, so the product is split; sizes leave partial 4×8 tiles and cross KC.
+    const a = randomTensor([203, 300], 1);
+    const b = randomTensor([300, 77], 2);
+    const [[one], [two]] = await bothWays(() => [matmul(a, b).toTypedArray() as Float32Array]);
+    expect(maxAbsDiff(one!, two!)).toBeLessThanOrEqual(1e-6);
+    const ref = reference(() => matmul(a, b));
+    expect(maxAbsDiff(two!, ref)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('matmul reads transposed operands in place on the threads', async () => {
+    const a = transpose(randomTensor([260, 140], 3), 0, 1); // (140, 260), column-major storage
+    const b = transpose(randomTensor([90, 260], 4), 0, 1); // (260, 90)
+    const [[one], [two]] = await bothWays(() => [matmul(a, b).toTypedArray() as Float32Array]);
+    expect(maxAbsDiff(one!, two!)).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxAbsDiff(
+        two!,
+        reference(() => matmul(a, b)),
+      ),
+    ).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('batched matmul (per-head products) matches the float64 product on 1 and 2 threads', async () => {
+    // (batch, heads, L, d)·(batch, heads, d, L): 16 products, each too small to split by rows.
+    const q = randomTensor([2, 8, 64, 32], 5);
+    const k = randomTensor([2, 8, 64, 32], 6);
+    const scores = () => matmul(q, transpose(k, 2, 3));
+    const [[one], [two]] = await bothWays(() => [scores().toTypedArray() as Float32Array]);
+    const ref = reference(scores);
+    expect(maxAbsDiff(one!, ref)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(two!, ref)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('batched matmul broadcasts a shared right operand that cannot fold into rows', async () => {
+    const a = transpose(randomTensor([3, 40, 50], 7), 1, 2); // (3, 50, 40), not row-foldable
+    const b = randomTensor([40, 60], 8);
+    const [[one], [two]] = await bothWays(() => [matmul(a, b).toTypedArray() as Float32Array]);
+    const ref = reference(() => matmul(a, b));
+    expect(maxAbsDiff(one!, ref)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(two!, ref)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('matmul gradients are the same on 1 and 2 threads', async () => {
+    const a = randomTensor([4, 3, 40, 36], 9, true);
+    const b = randomTensor([4, 3, 36, 44], 10, true);
+    const w = randomTensor([4, 3, 40, 44], 11);
+    const grads = () => {
+      a.grad = null;
+      b.grad = null;
+      sum(mul(matmul(a, b), w)).backward();
+      return [a.grad!.toTypedArray() as Float32Array, b.grad!.toTypedArray() as Float32Array];
+    };
+    const [one, two] = await bothWays(grads);
+    expect(maxAbsDiff(one[0]!, two[0]!)).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(one[1]!, two[1]!)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('fusedAttention forward and backward split batch × heads and match the single-thread result', async () => {
+    // 2·5 = 10 problems: more than one round of 2·threads problems, with a partial last round.
+    const q = randomTensor([2, 5, 70, 24], 12, true);
+    const k = randomTensor([2, 5, 90, 24], 13, true);
+    const v = randomTensor([2, 5, 90, 20], 14, true);
+    const w = randomTensor([2, 5, 70, 20], 15);
+    const run = () => {
+      for (const t of [q, k, v]) t.grad = null;
+      const out = fusedAttention(q, k, v, { isCausal: true, validLens: [90, 61] });
+      sum(mul(out, w)).backward();
+      return [out, q.grad!, k.grad!, v.grad!].map((t) => t.toTypedArray() as Float32Array);
+    };
+    const [one, two] = await bothWays(run);
+    for (let i = 0; i < 4; i++) expect(maxAbsDiff(one[i]!, two[i]!)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('gives the same products as one thread for random sizes (property)', async () => {
+    await setNumThreads(2);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 64, max: 200 }),
+        fc.integer({ min: 64, max: 160 }),
+        fc.integer({ min: 100, max: 300 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (m, n, k, seed) => {
+          const a = randomTensor([m, k], seed);
+          const b = randomTensor([k, n], seed + 1);
+          const two = matmul(a, b).toTypedArray();
+          const ref = reference(() => matmul(a, b));
+          return maxAbsDiff(two, ref) <= 1e-4;
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+
+  it('reports a task that traps instead of hanging, and keeps working', async () => {
+    expect(await setNumThreads(2)).toBe(2);
+    const pool = activePool()!;
+    const wasm = wasmKernels()!;
+    wasmHeap(wasm, 1024);
+    const job = pool.job();
+    // Addresses far beyond the memory: every such call traps (out-of-bounds access).
+    for (let t = 0; t < 6; t++) job.task().call('sgemm', 0x7ff00000, 0, 0, 4, 8, 16);
+    expect(() => job.run()).toThrow();
+    const a = randomTensor([128, 128], 16);
+    const ref = reference(() => matmul(a, a));
+    expect(maxAbsDiff(matmul(a, a).toTypedArray(), ref)).toBeLessThanOrEqual(1e-4);
+  });
+});

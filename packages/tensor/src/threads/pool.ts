@@ -1,0 +1,417 @@
+/**
+ * The worker pool behind {@link setNumThreads}: n − 1 workers (Node `worker_threads` or browser
+ * Web Workers) plus the calling thread run exports of the SIMD module (src/wasm/sgemm.wat) on one
+ * shared WebAssembly.Memory. Kernels stay synchronous: the caller stages operands in the shared
+ * memory, posts a job (a list of independent tasks, each a short list of export calls), drains
+ * tasks itself, and blocks (Atomics.wait, or a spin where the main browser thread may not block)
+ * until every worker has finished. Tasks are handed out through an atomic counter, so a busy core
+ * simply takes fewer of them.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { SGEMM_SHARED_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+
+/** Exports a task may call, by index (the index is what the job table stores). */
+export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward'] as const;
+/** The name of an export a task may call. */
+export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
+
+// Control block (one SharedArrayBuffer): Int32 header, Int32 task starts, Float64 call table.
+// The slot numbers are repeated as literals inside `drain` and `serve` below, which run from
+// their source text in the workers and so cannot read module constants.
+const SEQ = 0; // job sequence number: workers wait on it
+const NEXT = 1; // next task to hand out
+const DONE = 2; // workers finished with the current job
+const COUNT = 3; // tasks in the current job
+const FAILED = 4; // set when a task threw
+const STOP = 5; // set to make the workers exit
+const HEADER = 16;
+/** Tasks per job; larger jobs are posted in several rounds. */
+const MAX_TASKS = 4096;
+/** Float64 slots of the call table. */
+const MAX_SLOTS = 1 << 16;
+/** Slots one task may use (function index and argument count per call, plus the arguments). */
+const TASK_SLOTS = 256;
+const STARTS_AT = HEADER;
+const CALLS_BYTES = (HEADER + MAX_TASKS + 1) * 4 + ((HEADER + MAX_TASKS + 1) % 2) * 4;
+const CONTROL_BYTES = CALLS_BYTES + MAX_SLOTS * 8;
+
+type ExportFn = (...args: number[]) => unknown;
+
+/**
+ * Runs tasks of the current job until none is left: task t is the calls in
+ * calls[starts[t] … starts[t + 1]), each stored as (function index, argument count, arguments…).
+ * Self-contained (no outer references): the workers run it from its source text.
+ */
+function drain(h: Int32Array, calls: Float64Array, fns: readonly ExportFn[]): void {
+  const count = h[3]!;
+  for (let t = Atomics.add(h, 1, 1); t < count; t = Atomics.add(h, 1, 1)) {
+    let p = h[16 + t]!;
+    const end = h[17 + t]!;
+    while (p < end) {
+      const argc = calls[p + 1]!;
+      const args: number[] = [];
+      for (let i = 0; i < argc; i++) args.push(calls[p + 2 + i]!);
+      fns[calls[p]!]!(...args);
+      p += 2 + argc;
+    }
+  }
+}
+
+/** What a worker receives once, before its first job. */
+interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  names: readonly string[];
+  callsAt: number;
+}
+
+/**
+ * A worker's life: instantiate the module on the shared memory, report ready, then wait for a job
+ * (a change of the sequence number), drain it and count itself done. Self-contained like `drain`.
+ */
+function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof drain): void {
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  const exports = instance.exports as Record<string, ExportFn>;
+  const fns = init.names.map((name) => exports[name]!);
+  const h = new Int32Array(init.control, 0, 16 + 4097);
+  const calls = new Float64Array(init.control, init.callsAt);
+  // Read before reporting ready: the first job may be posted the moment the caller hears of it.
+  let seq = Atomics.load(h, 0);
+  post('ready');
+  for (;;) {
+    // A short spin first: jobs often come back to back (a training step), and a wake-up from
+    // Atomics.wait costs tens of microseconds.
+    for (let i = 0; i < 20000 && Atomics.load(h, 0) === seq; i++);
+    Atomics.wait(h, 0, seq);
+    seq = Atomics.load(h, 0);
+    if (Atomics.load(h, 5) !== 0) return;
+    try {
+      run(h, calls, fns);
+    } catch {
+      Atomics.store(h, 4, 1);
+    }
+    Atomics.add(h, 2, 1);
+    Atomics.notify(h, 2);
+  }
+}
+
+/** The worker script: `drain` and `serve` from their source, wired to Node's or the browser's port. */
+const WORKER_SOURCE = `'use strict';
+const drain = ${drain.toString()};
+const serve = ${serve.toString()};
+if (typeof require === 'function') {
+  const { parentPort } = require('node:worker_threads');
+  parentPort.once('message', (init) => serve(init, (m) => parentPort.postMessage(m), drain));
+} else {
+  self.onmessage = (e) => {
+    self.onmessage = null;
+    serve(e.data, (m) => self.postMessage(m), drain);
+  };
+}
+`;
+
+/** A started worker, whatever the platform. */
+interface Thread {
+  post(message: unknown): void;
+  ready(): Promise<void>;
+  terminate(): void;
+}
+
+type Spawn = () => Thread;
+
+/** How this platform starts a worker from {@link WORKER_SOURCE}, or why it cannot. */
+async function spawner(): Promise<Spawn | string> {
+  const g = globalThis as Record<string, unknown> & { process?: { versions?: { node?: string } } };
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'SharedArrayBuffer is unavailable (a browser page needs cross-origin isolation)';
+  }
+  if (typeof g.process?.versions?.node === 'string') {
+    // A computed specifier keeps bundlers from pulling node:worker_threads into browser builds.
+    const specifier = 'node:worker_threads';
+    const threads = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (
+        source: string,
+        options: { eval: boolean },
+      ) => {
+        postMessage(m: unknown): void;
+        once(event: string, cb: (value: unknown) => void): void;
+        unref(): void;
+        terminate(): Promise<number>;
+      };
+    };
+    return () => {
+      const worker = new threads.Worker(WORKER_SOURCE, { eval: true });
+      // Idle workers must not keep the process alive.
+      worker.unref();
+      return {
+        post: (m) => worker.postMessage(m),
+        ready: () =>
+          new Promise<void>((resolve, reject) => {
+            worker.once('message', () => resolve());
+            worker.once('error', (e) => reject(e));
+          }),
+        terminate: () => void worker.terminate(),
+      };
+    };
+  }
+  type WebWorker = {
+    postMessage(m: unknown): void;
+    onmessage: ((e: unknown) => void) | null;
+    onerror: ((e: unknown) => void) | null;
+    terminate(): void;
+  };
+  const WorkerCtor = g.Worker as (new (url: string) => WebWorker) | undefined;
+  if (typeof WorkerCtor !== 'function') return 'this platform has no Worker';
+  if (g.crossOriginIsolated !== true) {
+    return 'the page is not cross-origin isolated (serve it with COOP/COEP headers)';
+  }
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  return () => {
+    const worker = new WorkerCtor(url);
+    return {
+      post: (m) => worker.postMessage(m),
+      ready: () =>
+        new Promise<void>((resolve, reject) => {
+          worker.onmessage = () => resolve();
+          worker.onerror = (e) => reject(e);
+        }),
+      terminate: () => worker.terminate(),
+    };
+  };
+}
+
+/** The shared instance and the workers around it. */
+export interface Pool {
+  /** Exports of the calling thread's instance of the shared-memory module. */
+  readonly exports: Record<string, unknown>;
+  /** The memory every thread's instance uses. */
+  readonly memory: WebAssembly.Memory;
+  /** Threads in all, the calling one included. */
+  readonly threads: number;
+  /** Starts a job; add tasks with {@link Job.task} and calls with {@link Job.call}, then {@link Job.run}. */
+  job(): Job;
+}
+
+/** A job being written: independent tasks, each a sequence of export calls on the shared memory. */
+export interface Job {
+  /** Starts a new task (calls until the next `task()` run in order on one thread). */
+  task(): Job;
+  /** Appends a call of `fn` with numeric arguments (addresses in bytes) to the current task. */
+  call(fn: TaskFunction, ...args: number[]): Job;
+  /** Runs every task on the pool and returns when all have finished. */
+  run(): void;
+}
+
+/** Whether this thread may block in Atomics.wait (not on a browser's main thread). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+class SharedPool implements Pool {
+  readonly exports: Record<string, unknown>;
+  readonly threads: number;
+  private readonly h: Int32Array;
+  private readonly calls: Float64Array;
+  private readonly fns: ExportFn[];
+  private readonly block = canBlock();
+  private tasks = 0;
+  private slots = 0;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    module: WebAssembly.Module,
+    readonly control: SharedArrayBuffer,
+    private readonly workers: readonly Thread[],
+  ) {
+    this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    this.threads = workers.length + 1;
+    this.h = new Int32Array(control, 0, HEADER + MAX_TASKS + 1);
+    this.calls = new Float64Array(control, CALLS_BYTES);
+    this.fns = TASK_FUNCTIONS.map((name) => this.exports[name] as ExportFn);
+  }
+
+  job(): Job {
+    this.tasks = 0;
+    this.slots = 0;
+    const job: Job = {
+      task: () => {
+        if (this.tasks === MAX_TASKS || this.slots + TASK_SLOTS > MAX_SLOTS) this.flush();
+        this.h[STARTS_AT + this.tasks] = this.slots;
+        this.tasks++;
+        this.h[STARTS_AT + this.tasks] = this.slots;
+        return job;
+      },
+      call: (fn, ...args) => {
+        const at = this.slots;
+        if (this.tasks === 0 || at + 2 + args.length - this.h[STARTS_AT + this.tasks - 1]! > TASK_SLOTS) {
+          throw new InvalidArgumentError(
+            `threads: a task must start with task() and use at most ${TASK_SLOTS} slots.`,
+          );
+        }
+        this.calls[at] = TASK_FUNCTIONS.indexOf(fn);
+        this.calls[at + 1] = args.length;
+        for (let i = 0; i < args.length; i++) this.calls[at + 2 + i] = args[i]!;
+        this.slots = at + 2 + args.length;
+        this.h[STARTS_AT + this.tasks] = this.slots;
+        return job;
+      },
+      run: () => this.flush(),
+    };
+    return job;
+  }
+
+  /** Runs the tasks written so far on every thread and waits for all of them. */
+  private flush(): void {
+    const { h } = this;
+    const count = this.tasks;
+    this.tasks = 0;
+    this.slots = 0;
+    if (count === 0) return;
+    h[COUNT] = count;
+    h[FAILED] = 0;
+    Atomics.store(h, NEXT, 0);
+    if (count === 1) {
+      // One task: no point waking anyone.
+      drain(h, this.calls, this.fns);
+      return;
+    }
+    Atomics.store(h, DONE, 0);
+    Atomics.add(h, SEQ, 1);
+    Atomics.notify(h, SEQ);
+    let error: unknown = null;
+    try {
+      drain(h, this.calls, this.fns);
+    } catch (e) {
+      error = e;
+      // Hand out no more tasks, then wait for the workers before reporting.
+      Atomics.store(h, NEXT, count);
+    }
+    const workers = this.workers.length;
+    for (let done = Atomics.load(h, DONE); done < workers; done = Atomics.load(h, DONE)) {
+      if (this.block) Atomics.wait(h, DONE, done);
+    }
+    if (error !== null) throw error;
+    if (h[FAILED] !== 0) throw new Error('threads: a worker task failed (out of memory or a bad address).');
+  }
+
+  /** Stops and terminates the workers. */
+  close(): void {
+    Atomics.store(this.h, STOP, 1);
+    Atomics.add(this.h, SEQ, 1);
+    Atomics.notify(this.h, SEQ);
+    for (const w of this.workers) w.terminate();
+  }
+}
+
+let active: SharedPool | null = null;
+/** setNumThreads calls run one after another. */
+let pending: Promise<unknown> = Promise.resolve();
+let unavailable = '';
+
+/** The pool when more than one thread is configured, else null (kernels then run in place). */
+export function activePool(): Pool | null {
+  return active;
+}
+
+/** Why the last {@link setNumThreads} call got fewer threads than asked for ('' if it did not). */
+export function threadsUnavailableReason(): string {
+  return unavailable;
+}
+
+/**
+ * Number of threads the kernels use (the calling thread included), as set by {@link setNumThreads}.
+ *
+ * @returns 1 unless a pool of workers is running.
+ * @example
+ * ```ts
+ * getNumThreads(); // 1 until setNumThreads(n) has resolved
+ * ```
+ */
+export function getNumThreads(): number {
+  return active === null ? 1 : active.threads;
+}
+
+/**
+ * Sets the number of threads the float32 kernels use (the calling thread included), like
+ * `torch.set_num_threads`: matrix products split their rows, batched products and fused attention
+ * their batch × heads problems, over n − 1 workers (`worker_threads` in Node, Web Workers in
+ * browsers) sharing one WebAssembly.Memory. Resolves once the workers are ready.
+ *
+ * @param n - Threads in all, an integer in [1, 64]; 1 stops the workers.
+ * @returns The thread count now in use: `n`, or 1 where workers or SharedArrayBuffer are
+ *   unavailable (a browser page that is not cross-origin isolated, an engine without WebAssembly
+ *   SIMD); {@link threadsUnavailableReason} tells why.
+ * @throws {@link InvalidArgumentError} if `n` is not an integer in [1, 64].
+ * @remarks Kernels stay synchronous: the calling thread works on its share and then blocks until
+ *   the workers finish (on a browser's main thread, where blocking is not allowed, it spins). Only
+ *   products with at least about a million multiply-adds are split; smaller ones and every other
+ *   op run on the calling thread. Results equal the single-thread ones up to float32 rounding
+ *   order (each output element is still summed by one thread, in the same order).
+ * @example
+ * ```ts
+ * const threads = await setNumThreads(2); // 2 here; 1 where workers are unavailable
+ * const c = matmul(randn([512, 512]), randn([512, 512])); // rows split over 2 threads
+ * await setNumThreads(1); // stop the workers
+ * ```
+ */
+export function setNumThreads(n: number): Promise<number> {
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new InvalidArgumentError(`setNumThreads: n must be an integer in [1, 64]; got ${String(n)}.`);
+  }
+  const next = pending.then(() => resize(n));
+  pending = next.catch(() => undefined);
+  return next;
+}
+
+async function resize(n: number): Promise<number> {
+  unavailable = '';
+  if (active !== null && active.threads === n) return n;
+  active?.close();
+  active = null;
+  if (n === 1) return 1;
+  const spawn = await spawner();
+  if (typeof spawn === 'string') {
+    unavailable = spawn;
+    return 1;
+  }
+  let memory: WebAssembly.Memory;
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(decode(SGEMM_SHARED_WASM_BASE64));
+    memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  } catch (e) {
+    unavailable = `shared WebAssembly memory is unavailable: ${e instanceof Error ? e.message : String(e)}`;
+    return 1;
+  }
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const workers: Thread[] = [];
+  try {
+    for (let i = 1; i < n; i++) {
+      const worker = spawn();
+      workers.push(worker);
+      const ready = worker.ready();
+      const init: WorkerInit = { module, memory, control, names: TASK_FUNCTIONS, callsAt: CALLS_BYTES };
+      worker.post(init);
+      await ready;
+    }
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    unavailable = `a worker failed to start: ${e instanceof Error ? e.message : String(e)}`;
+    return 1;
+  }
+  active = new SharedPool(memory, module, control, workers);
+  return n;
+}
