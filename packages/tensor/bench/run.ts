@@ -12,12 +12,14 @@ import { sink } from './harness.js';
 import { matmulSuite } from './matmul.bench.js';
 import { opsSuite } from './ops.bench.js';
 import { softmaxSuite } from './softmax.bench.js';
+import { threadsSuite } from './threads.bench.js';
 
 const SUITES: Record<string, () => Promise<Suite>> = {
   matmul: matmulSuite,
   ops: opsSuite,
   attention: attentionSuite,
   softmax: softmaxSuite,
+  threads: threadsSuite,
 };
 
 const machine = {
