@@ -1,7 +1,7 @@
 import { Linear, Module } from '@attnkit/layers';
 import type { CausalAlignment, MaskLike, ValidLens } from '@attnkit/masking';
 import { applyRotaryEmbedding } from '@attnkit/positional';
-import { scaledDotProductAttention } from '@attnkit/scoring';
+import { flashAttention, scaledDotProductAttention } from '@attnkit/scoring';
 import {
   formatShape,
   type Generator,
@@ -15,6 +15,7 @@ import {
 } from '@attnkit/tensor';
 import { attentionMask } from './internal/attention-mask.js';
 import { checkAttentionInputs, checkCount, checkRotary, checkValidLens } from './internal/check.js';
+import { canFuse } from './internal/fusable.js';
 import { mergeHeads, splitHeads } from './internal/heads.js';
 import { KVCache, type KVCacheLayer } from './kv-cache.js';
 
@@ -90,7 +91,12 @@ export interface MultiHeadAttentionForwardOptions {
    * before W_o, so 0 switches the head off.
    */
   headMask?: Tensor | readonly number[];
-  /** Keep the attention weights on the module (default true); `false` leaves `attentionWeights` null. */
+  /**
+   * Whether the attention weights are needed (default `true`, as PyTorch's `need_weights`). With
+   * `false`, a fusable call (see {@link MultiHeadAttention.forward}'s remarks) runs the fused
+   * FlashAttention kernel, which never forms the weights, and sets `attentionWeights` to `null`; any
+   * other call computes the weights anyway and keeps them as with `true`.
+   */
   needWeights?: boolean;
 }
 
@@ -122,15 +128,21 @@ const OP = 'MultiHeadAttention';
  *   non-negative integer.
  * @remarks Heads are computed as one batched attention over `(batch, heads, n, d)`, which is D2L's
  *   `transpose_qkv` layout `(batch·heads, n, d)` with the heads axis unfolded; `attentionWeights`
- *   is reported in D2L's layout. Scores are scaled by 1/√d with d the head size.
+ *   is reported in D2L's layout. Scores are scaled by 1/√d with d the head size. When the
+ *   weights are not read (training), pass `needWeights: false` to `forward`: the call then runs
+ *   the fused FlashAttention kernel whenever that gives the same output (see `forward`).
  * @see D2L §11.5 "Multi-Head Attention"; Vaswani et al. 2017, §3.2.2; Ainslie et al. 2023 (GQA);
- *   Shazeer 2019 (multi-query attention); Su et al. 2021 (RoPE); Press et al. 2022 (ALiBi).
+ *   Shazeer 2019 (multi-query attention); Su et al. 2021 (RoPE); Press et al. 2022 (ALiBi);
+ *   Dao et al. 2022 (FlashAttention, the `needWeights: false` path); PyTorch
+ *   `nn.MultiheadAttention(need_weights=...)`.
  * @example
  * ```ts
  * const attention = new MultiHeadAttention({ numHiddens: 100, numHeads: 5, dropout: 0.5 }).eval();
  * const X = ones([2, 4, 100]);
  * const Y = ones([2, 6, 100]);
  * attention.forward(X, Y, Y, tensor([3, 2], { dtype: 'int32' })).shape; // [2, 4, 100]
+ * attention.forward(X, Y, Y, [3, 2], { needWeights: false }); // fused kernel, no weights formed
+ * attention.attentionWeights; // null
  * ```
  */
 export class MultiHeadAttention extends Module {
@@ -204,8 +216,9 @@ export class MultiHeadAttention extends Module {
 
   /**
    * The attention weights of the last forward in D2L's layout, `(batch·heads, queries, keys)`
-   * (row b·numHeads + h is batch b, head h), before dropout; `null` before the first forward or
-   * after one with `needWeights: false`.
+   * (row b·numHeads + h is batch b, head h), before dropout; `null` before the first forward and
+   * after a forward that ran the fused kernel (`needWeights: false` on a fusable call), so it never
+   * holds the weights of an earlier call.
    */
   get attentionWeights(): Tensor | null {
     if (this.#weights === null) return null;
@@ -219,7 +232,8 @@ export class MultiHeadAttention extends Module {
    * Shapes: -> (batch, heads, queries, keys)
    *
    * @returns `attentionWeights` reshaped so that `[b, h]` is head h of batch entry b.
-   * @throws {@link InvalidArgumentError} if no weights were kept (no forward yet, or `needWeights: false`).
+   * @throws {@link InvalidArgumentError} if no weights were kept (no forward yet, or the last one ran
+   *   the fused kernel with `needWeights: false`).
    */
   headWeights(): Tensor {
     if (this.#weights === null) {
@@ -262,6 +276,16 @@ export class MultiHeadAttention extends Module {
    *   and new key j at positions `cache length + i` and `cache length + j`; the cache stores
    *   rotated keys. The ALiBi bias places query i at key position i + keys − queries
    *   (`'bottom-right'`) and needs `isCausal` or a causal mask: it is positive for future keys.
+   *
+   *   `needWeights: false` runs `flashAttention` (Dao et al. 2022: O(queries·d) memory and several
+   *   times faster than forming the weights) on the `(batch, heads, n, d)` heads when the call is
+   *   fusable: float32, no dropout on the weights (p = 0 or eval mode), no `mask`, no ALiBi,
+   *   `isCausal` only with the kernel's bottom-right diagonal (the default `alignment`, as in
+   *   training and cached decoding, or as many queries as keys), `validLens` without a 0 unless `isCausal`
+   *   (D2L gives a row with validLen 0 uniform weights, the kernel a zero output). Rotary
+   *   embeddings, the KV cache, grouped-query heads (the key/value heads are repeated first) and
+   *   `headMask` are all fusable. The output and its gradients equal the weights path's within
+   *   float32 rounding; any other call silently takes the weights path.
    */
   forward(
     queries: Tensor,
@@ -305,16 +329,40 @@ export class MultiHeadAttention extends Module {
       dtype: q.dtype === 'float64' ? 'float64' : 'float32',
     });
     const headMask = options.headMask === undefined ? null : this.#headMask(options.headMask, q.dtype);
+    const isCausal = options.isCausal === true;
+    const fused =
+      options.needWeights === false &&
+      canFuse({
+        q,
+        k,
+        v,
+        dropoutActive: this.dropout > 0 && this.training,
+        scoresMasked: mask !== undefined,
+        isCausal,
+        alignment,
+        validLens,
+      });
 
-    const { output, attentionWeights } = scaledDotProductAttention(q, k, v, {
-      ...(mask === undefined ? {} : { mask }),
-      ...(validLens === undefined ? {} : { validLens }),
-      ...(options.isCausal === true ? { isCausal: true, alignment } : {}),
-      dropout: this.dropout,
-      training: this.training,
-      ...(this.#rng === undefined ? {} : { rng: this.#rng }),
-    });
-    this.#weights = options.needWeights === false ? null : attentionWeights;
+    let output: Tensor;
+    if (fused) {
+      // softmax(QKᵀ/√d)V without the weights; isCausal is the kernel's bottom-right diagonal.
+      output = flashAttention(q, k, v, {
+        ...(isCausal ? { isCausal } : {}),
+        ...(validLens === undefined ? {} : { validLens }),
+      });
+      this.#weights = null;
+    } else {
+      const result = scaledDotProductAttention(q, k, v, {
+        ...(mask === undefined ? {} : { mask }),
+        ...(validLens === undefined ? {} : { validLens }),
+        ...(isCausal ? { isCausal: true, alignment } : {}),
+        dropout: this.dropout,
+        training: this.training,
+        ...(this.#rng === undefined ? {} : { rng: this.#rng }),
+      });
+      output = result.output;
+      this.#weights = result.attentionWeights;
+    }
     // head_h · headMask[h], then D2L transpose_output: (batch, heads, queries, d) -> (batch, queries, heads·d).
     const heads = headMask === null ? output : mul(output, headMask);
     return this.W_o.forward(mergeHeads(heads));

@@ -59,6 +59,26 @@ describe('flashAttention', () => {
     expect(Array.from(out.toTypedArray().subarray(0, 3))).toEqual([0, 0, 0]);
   });
 
+  it("gives a validLen-0 row a zero output where scaledDotProductAttention's D2L masking averages all values", () => {
+    const q = leaf([2, 3, 4], 11);
+    const k = leaf([2, 5, 4], 12);
+    const v = leaf([2, 5, 2], 13);
+    const fused = flashAttention(q, k, v, { validLens: [0, 3] }).toTypedArray();
+    const d2l = scaledDotProductAttention(q, k, v, { validLens: [0, 3] }).output.toTypedArray();
+    // Batch 0 (validLen 0): zeros here, the mean of the 5 values (uniform weights) in D2L.
+    const values = v.toTypedArray();
+    for (let i = 0; i < 3; i++) {
+      for (let c = 0; c < 2; c++) {
+        let mean = 0;
+        for (let j = 0; j < 5; j++) mean += values[j * 2 + c]! / 5;
+        expect(fused[i * 2 + c]).toBe(0);
+        expect(d2l[i * 2 + c]).toBeCloseTo(mean, 5);
+      }
+    }
+    // Batch 1 (validLen 3): both attend over keys 0..2 only.
+    expect(maxAbsDiff(fused.subarray(6), d2l.subarray(6))).toBeLessThanOrEqual(1e-6);
+  });
+
   it('matches the explicit-loop reference for small shapes and masks', () => {
     fc.assert(
       fc.property(

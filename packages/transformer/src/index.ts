@@ -5,11 +5,18 @@ export type { PositionWiseFFNOptions } from './position-wise-ffn.js';
 export { PositionWiseFFN } from './position-wise-ffn.js';
 export type { TransformerDecoderOptions } from './transformer-decoder.js';
 export { TransformerDecoder } from './transformer-decoder.js';
-export type { TransformerDecoderBlockOptions, TransformerDecoderState } from './transformer-decoder-block.js';
+export type {
+  TransformerDecoderBlockOptions,
+  TransformerDecoderForwardOptions,
+  TransformerDecoderState,
+} from './transformer-decoder-block.js';
 export { TransformerDecoderBlock } from './transformer-decoder-block.js';
 export type { TransformerEncoderOptions } from './transformer-encoder.js';
 export { TransformerEncoder } from './transformer-encoder.js';
-export type { TransformerEncoderBlockOptions } from './transformer-encoder-block.js';
+export type {
+  TransformerEncoderBlockOptions,
+  TransformerEncoderForwardOptions,
+} from './transformer-encoder-block.js';
 export { TransformerEncoderBlock } from './transformer-encoder-block.js';
 export type {
   GenerateOptions,

@@ -22,6 +22,17 @@ export interface TransformerDecoderState {
   keyValues: (Tensor | null)[];
 }
 
+/** Options of {@link TransformerDecoderBlock.forward} and `TransformerDecoder.forward`. */
+export interface TransformerDecoderForwardOptions {
+  /**
+   * Keep the weights of both attentions (default `true`, as D2L, which plots them after a
+   * forward); `false` lets each attention run the fused FlashAttention kernel when it can (no
+   * dropout on the weights in training mode, no encoder validLen 0) and leaves its
+   * `attentionWeights` null. The self-attention's lengths `seen + t + 1` are never 0.
+   */
+  needWeights?: boolean;
+}
+
 /** Options of {@link TransformerDecoderBlock}. */
 export interface TransformerDecoderBlockOptions {
   /** Width of every position's representation; a multiple of `numHeads`. */
@@ -138,13 +149,18 @@ export class TransformerDecoderBlock extends Module {
    * @param X - The target representations of the new positions.
    * @param state - Encoder outputs, their valid lengths and the per-block inputs seen so far;
    *   `state.keyValues[i]` is replaced by its concatenation with X (the object is updated in place).
+   * @param options - `needWeights = true`: keep both attentions' weights; `false` allows the fused kernel.
    * @returns `[output, state]`, as D2L.
    * @throws {@link ShapeError} if X is not `(batch, positions, numHiddens)`, or
    *   `state.keyValues[i]` does not match X in batch and width.
    * @throws {@link ShapeError} if `state.encOutputs` or `state.encValidLens` does not fit X
    *   (raised by `MultiHeadAttention`).
    */
-  forward(X: Tensor, state: TransformerDecoderState): [Tensor, TransformerDecoderState] {
+  forward(
+    X: Tensor,
+    state: TransformerDecoderState,
+    options: TransformerDecoderForwardOptions = {},
+  ): [Tensor, TransformerDecoderState] {
     const op = 'TransformerDecoderBlock.forward';
     if (X.ndim !== 3 || X.shape[2] !== this.#numHiddens) {
       throw new ShapeError(
@@ -169,10 +185,13 @@ export class TransformerDecoderBlock extends Module {
     for (let b = 0; b < batch; b++) for (let t = 0; t < steps; t++) lens[b * steps + t] = seen + t + 1;
     const decValidLens = tensor(lens, { shape: [batch, steps], dtype: 'int32' });
 
-    const X2 = this.attention1.forward(X, keyValues, keyValues, decValidLens);
+    const needWeights = options.needWeights ?? true;
+    const X2 = this.attention1.forward(X, keyValues, keyValues, decValidLens, { needWeights });
     const Y = this.addnorm1.forward(X, X2);
     const encValidLens = state.encValidLens ?? undefined;
-    const Y2 = this.attention2.forward(Y, state.encOutputs, state.encOutputs, encValidLens);
+    const Y2 = this.attention2.forward(Y, state.encOutputs, state.encOutputs, encValidLens, {
+      needWeights,
+    });
     const Z = this.addnorm2.forward(Y, Y2);
     return [this.addnorm3.forward(Z, this.ffn.forward(Z)), state];
   }

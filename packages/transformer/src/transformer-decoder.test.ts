@@ -1,7 +1,16 @@
-import { concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
+import {
+  concat,
+  Generator,
+  InvalidArgumentError,
+  mul,
+  narrow,
+  ShapeError,
+  sum,
+  tensor,
+} from '@attnkit/tensor';
 import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
-import { embedAndEncode, flat, wave } from '../test/helpers.js';
+import { embedAndEncode, expectFloat32Close, flat, parameterGradients, wave } from '../test/helpers.js';
 import { TransformerDecoder } from './transformer-decoder.js';
 import { TransformerEncoder } from './transformer-encoder.js';
 
@@ -101,6 +110,45 @@ describe('TransformerDecoder', () => {
     // Batch 0 has 2 valid source positions: keys 2 and 3 get no weight.
     const e = flat(encDec[0]!);
     expect(e[2]! + e[3]!).toBeLessThan(1e-6);
+  });
+
+  it('keeps no weights and runs the fused kernel with needWeights: false, in training and step by step', () => {
+    const decoder = new TransformerDecoder({
+      vocabSize: 12,
+      numHiddens: 8,
+      ffnNumHiddens: 16,
+      numHeads: 2,
+      numBlks: 2,
+      rng: new Generator(3),
+    });
+    const enc = tensor(wave(2 * 4 * 8, 3), { shape: [2, 4, 8] });
+    const tokens = ids([4, 7, 1, 1, 9, 2, 0, 3, 3, 8], [2, 5]);
+    const run = (needWeights?: boolean) => {
+      let out: number[] = [];
+      const grads = parameterGradients(decoder, () => {
+        const options = needWeights === undefined ? {} : { needWeights };
+        const [logits] = decoder.forward(tokens, decoder.initState(enc, [3, 4]), options);
+        out = flat(logits);
+        return sum(mul(logits, logits));
+      });
+      return { out, grads };
+    };
+    const materialised = run();
+    expect(decoder.attentionWeights.flat().every((w) => w !== null)).toBe(true);
+    const fused = run(false);
+    expect(decoder.attentionWeights).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    expectFloat32Close(fused.out, materialised.out);
+    for (const [name, g] of Object.entries(materialised.grads)) expectFloat32Close(fused.grads[name]!, g);
+    // Step by step (self-attention lengths seen + 1 over the cached inputs) gives the same logits.
+    decoder.eval();
+    const state = decoder.initState(enc, [3, 4]);
+    const steps = [0, 1, 2, 3, 4].map(
+      (t) => decoder.forward(narrow(tokens, 1, t, 1), state, { needWeights: false })[0],
+    );
+    expectFloat32Close(flat(concat(steps, 1)), materialised.out);
   });
 
   it('decodes the output of a TransformerEncoder end to end', () => {

@@ -5,7 +5,11 @@ import { formatShape, type Generator, InvalidArgumentError, ShapeError, type Ten
 import type { FloatDType } from './internal/check.js';
 import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
-import { TransformerDecoderBlock, type TransformerDecoderState } from './transformer-decoder-block.js';
+import {
+  TransformerDecoderBlock,
+  type TransformerDecoderForwardOptions,
+  type TransformerDecoderState,
+} from './transformer-decoder-block.js';
 
 /** Options of {@link TransformerDecoder}. */
 export interface TransformerDecoderOptions {
@@ -123,7 +127,8 @@ export class TransformerDecoder extends Module {
   /**
    * Per block, the self-attention weights (`[0][i]`) and the encoder–decoder attention weights
    * (`[1][i]`) of the last forward, as D2L's `attention_weights`; each `(batch·heads, positions,
-   * keys)`, `null` before a forward.
+   * keys)`, `null` before a forward and for an attention whose last forward ran the fused kernel
+   * (`needWeights: false`).
    */
   get attentionWeights(): [(Tensor | null)[], (Tensor | null)[]] {
     return [
@@ -140,13 +145,19 @@ export class TransformerDecoder extends Module {
    * @param tokens - Target token ids in [0, vocabSize): the whole target in training, the last
    *   token (or a chunk) when decoding step by step.
    * @param state - From {@link TransformerDecoder.initState}; updated in place.
+   * @param options - `needWeights = true`: keep every attention's weights for
+   *   {@link TransformerDecoder.attentionWeights}; `false` lets the attention run the fused kernel.
    * @returns `[logits, state]`, as D2L.
    * @throws {@link ShapeError} if `tokens` is not 2-D, or the state does not fit it.
    * @throws {@link InvalidArgumentError} if `tokens` is not int32, an id lies outside
    *   [0, vocabSize), `state.keyValues` does not have one slot per block, or the positions decoded
    *   so far exceed maxLen.
    */
-  forward(tokens: Tensor, state: TransformerDecoderState): [Tensor, TransformerDecoderState] {
+  forward(
+    tokens: Tensor,
+    state: TransformerDecoderState,
+    options: TransformerDecoderForwardOptions = {},
+  ): [Tensor, TransformerDecoderState] {
     const op = 'TransformerDecoder.forward';
     checkTokens(op, tokens, this.vocabSize);
     if (state.keyValues.length !== this.blks.length) {
@@ -157,7 +168,7 @@ export class TransformerDecoder extends Module {
     // The fix of D2L's prediction bug: encode these tokens at their absolute positions.
     const offset = state.keyValues[0]?.shape[1] ?? 0;
     let X = embedTokens(this, this.numHiddens, tokens, offset);
-    for (const blk of this.blks) [X] = blk.forward(X, state);
+    for (const blk of this.blks) [X] = blk.forward(X, state, options);
     return [this.dense.forward(X), state];
   }
 }

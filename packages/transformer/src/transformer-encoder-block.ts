@@ -24,6 +24,16 @@ export interface TransformerEncoderBlockOptions {
   rng?: Generator;
 }
 
+/** Options of {@link TransformerEncoderBlock.forward} and `TransformerEncoder.forward`. */
+export interface TransformerEncoderForwardOptions {
+  /**
+   * Keep the self-attention weights (default `true`, as D2L, which plots them after a forward);
+   * `false` lets each attention run the fused FlashAttention kernel when it can (no dropout on the
+   * weights in training mode, no validLen 0) and leaves its `attentionWeights` null.
+   */
+  needWeights?: boolean;
+}
+
 /**
  * One Transformer encoder block (post-norm): multi-head self-attention and a position-wise FFN,
  * each followed by {@link AddNorm}.
@@ -105,12 +115,14 @@ export class TransformerEncoderBlock extends Module {
    * @param X - Input representations.
    * @param validLens - Valid (non-padding) positions per sequence `(batch)` or per query
    *   `(batch, positions)`; omit for no mask.
+   * @param options - `needWeights = true`: keep `attention.attentionWeights`; `false` allows the fused kernel.
    * @throws {@link ShapeError} if X is not `(batch, positions, numHiddens)` or `validLens` has
    *   another shape (raised by `MultiHeadAttention`).
    * @throws {@link InvalidArgumentError} if a valid length is negative, fractional or > positions.
    */
-  forward(X: Tensor, validLens?: ValidLens): Tensor {
-    const Y = this.addnorm1.forward(X, this.attention.forward(X, X, X, validLens));
+  forward(X: Tensor, validLens?: ValidLens, options: TransformerEncoderForwardOptions = {}): Tensor {
+    const needWeights = options.needWeights ?? true;
+    const Y = this.addnorm1.forward(X, this.attention.forward(X, X, X, validLens, { needWeights }));
     return this.addnorm2.forward(Y, this.ffn.forward(Y));
   }
 }

@@ -1,7 +1,7 @@
-import { Generator, InvalidArgumentError, ShapeError, tensor } from '@attnkit/tensor';
+import { Generator, InvalidArgumentError, mul, ShapeError, sum, tensor } from '@attnkit/tensor';
 import { expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
-import { embedAndEncode, flat } from '../test/helpers.js';
+import { embedAndEncode, expectFloat32Close, flat, parameterGradients } from '../test/helpers.js';
 import { TransformerEncoder } from './transformer-encoder.js';
 
 const ids = (values: number[], shape: number[]) => tensor(values, { shape, dtype: 'int32' });
@@ -77,6 +77,39 @@ describe('TransformerEncoder', () => {
       const row = w.slice(r * 3, r * 3 + 3);
       expect(Math.abs(row[0]! + row[1]! + row[2]! - 1)).toBeLessThan(1e-9);
       if (r < 6) expect(row[2]).toBeLessThan(1e-6);
+    }
+  });
+
+  it('keeps no weights and runs the fused kernel with needWeights: false, with the same output and gradients', () => {
+    const encoder = new TransformerEncoder({
+      vocabSize: 10,
+      numHiddens: 8,
+      ffnNumHiddens: 16,
+      numHeads: 2,
+      numBlks: 2,
+      rng: new Generator(2),
+    });
+    const tokens = ids([1, 2, 3, 0, 9, 9, 4, 5], [2, 4]);
+    const perQuery = [
+      [1, 2, 3, 4],
+      [4, 4, 2, 1],
+    ];
+    for (const validLens of [undefined, [3, 4], perQuery]) {
+      const run = (needWeights?: boolean) => {
+        let out: number[] = [];
+        const grads = parameterGradients(encoder, () => {
+          const y = encoder.forward(tokens, validLens, needWeights === undefined ? {} : { needWeights });
+          out = flat(y);
+          return sum(mul(y, y));
+        });
+        return { out, grads };
+      };
+      const materialised = run();
+      expect(encoder.attentionWeights.every((w) => w !== null)).toBe(true);
+      const fused = run(false);
+      expect(encoder.attentionWeights).toEqual([null, null]);
+      expectFloat32Close(fused.out, materialised.out);
+      for (const [name, g] of Object.entries(materialised.grads)) expectFloat32Close(fused.grads[name]!, g);
     }
   });
 

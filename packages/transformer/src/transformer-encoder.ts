@@ -5,7 +5,10 @@ import type { Generator, Tensor } from '@attnkit/tensor';
 import type { FloatDType } from './internal/check.js';
 import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
-import { TransformerEncoderBlock } from './transformer-encoder-block.js';
+import {
+  TransformerEncoderBlock,
+  type TransformerEncoderForwardOptions,
+} from './transformer-encoder-block.js';
 
 /** Options of {@link TransformerEncoder}. */
 export interface TransformerEncoderOptions {
@@ -82,7 +85,8 @@ export class TransformerEncoder extends Module {
 
   /**
    * Self-attention weights of every block from the last forward, each `(batch·heads, positions,
-   * positions)` in D2L's layout (row b·numHeads + h is batch b, head h); `null` before a forward.
+   * positions)` in D2L's layout (row b·numHeads + h is batch b, head h); `null` before a forward
+   * and for a block whose last forward ran the fused kernel (`needWeights: false`).
    */
   get attentionWeights(): (Tensor | null)[] {
     return this.blks.map((blk) => blk.attention.attentionWeights);
@@ -95,14 +99,16 @@ export class TransformerEncoder extends Module {
    *
    * @param tokens - Source token ids in [0, vocabSize).
    * @param validLens - Valid (non-padding) positions per sequence; omit for no mask.
+   * @param options - `needWeights = true`: keep every block's attention weights for
+   *   {@link TransformerEncoder.attentionWeights}; `false` lets the attention run the fused kernel.
    * @throws {@link ShapeError} if `tokens` is not 2-D or `validLens` does not fit it.
    * @throws {@link InvalidArgumentError} if `tokens` is not int32, an id lies outside
    *   [0, vocabSize), positions > maxLen, or a valid length is out of range.
    */
-  forward(tokens: Tensor, validLens?: ValidLens): Tensor {
+  forward(tokens: Tensor, validLens?: ValidLens, options: TransformerEncoderForwardOptions = {}): Tensor {
     checkTokens('TransformerEncoder.forward', tokens, this.vocabSize);
     let X = embedTokens(this, this.numHiddens, tokens);
-    for (const blk of this.blks) X = blk.forward(X, validLens);
+    for (const blk of this.blks) X = blk.forward(X, validLens, options);
     return X;
   }
 }

@@ -1,8 +1,18 @@
-import { add, concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
+import {
+  add,
+  concat,
+  Generator,
+  InvalidArgumentError,
+  mul,
+  narrow,
+  ShapeError,
+  sum,
+  tensor,
+} from '@attnkit/tensor';
 import { causalNoLeak, checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, layerNormRef, wave } from '../test/helpers.js';
+import { expectFloat32Close, flat, layerNormRef, parameterGradients, wave } from '../test/helpers.js';
 import { TransformerEncoderBlock } from './transformer-encoder-block.js';
 import { TransformerLMBlock, type TransformerLMBlockOptions } from './transformer-lm-block.js';
 
@@ -126,6 +136,33 @@ describe('TransformerLMBlock', () => {
         });
         const x = tensor(wave(2 * 3 * 4, 6), { shape: [2, 3, 4], dtype: 'float64', requiresGrad: true });
         checkGradients((t) => block.forward(t), [x]);
+      }
+    }
+  });
+
+  it('runs the fused kernel unless needWeights: true, with the same output and gradients (float32)', () => {
+    for (const norm of ['pre', 'post'] as const) {
+      for (const positional of ['none', 'rotary'] as const) {
+        const blk = make({ norm, positional, numKVHeads: 1, dtype: 'float32' }, 6);
+        const R = tensor(wave(2 * 5 * H, 8), { shape: [2, 5, H] });
+        const run = (needWeights?: boolean) => {
+          const x = tensor(wave(2 * 5 * H, 7), { shape: [2, 5, H], requiresGrad: true });
+          const grads = parameterGradients(blk, () =>
+            sum(mul(blk.forward(x, needWeights === undefined ? {} : { needWeights }), R)),
+          );
+          return {
+            out: flat(blk.forward(x, needWeights === undefined ? {} : { needWeights })),
+            grads,
+            dx: flat(x.grad!),
+          };
+        };
+        const fused = run();
+        expect(blk.attention.attentionWeights).toBeNull();
+        const materialised = run(true);
+        expect(blk.attention.attentionWeights?.shape).toEqual([4, 5, 5]);
+        expectFloat32Close(fused.out, materialised.out);
+        expectFloat32Close(fused.dx, materialised.dx);
+        for (const [name, g] of Object.entries(materialised.grads)) expectFloat32Close(fused.grads[name]!, g);
       }
     }
   });

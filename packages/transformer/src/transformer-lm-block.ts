@@ -35,6 +35,13 @@ export interface TransformerLMBlockOptions {
 export interface TransformerLMBlockForwardOptions {
   /** Earlier keys and values (incremental decoding); X holds only the new positions. */
   cache?: KVCache | KVCacheLayer;
+  /**
+   * Keep the self-attention weights on `attention` (default `false`, as PyTorch's Transformer layers,
+   * which call their attention with `need_weights=False`): without them the attention runs the
+   * fused FlashAttention kernel when it can (see `MultiHeadAttention`'s `needWeights`) and
+   * `attention.attentionWeights` is `null` afterwards.
+   */
+  needWeights?: boolean;
 }
 
 /**
@@ -138,6 +145,8 @@ export class TransformerLMBlock extends Module {
    *
    * @param X - Representations of the new positions.
    * @param options - `cache`: earlier keys and values; the new ones are appended to it.
+   *   `needWeights = false`: keep `attention.attentionWeights` (`true`) or let the attention run
+   *   the fused kernel (no dropout on the weights in training mode, no ALiBi).
    * @throws {@link ShapeError} if X is not `(batch, positions, numHiddens)` or does not extend the
    *   cache (raised by `MultiHeadAttention`).
    */
@@ -145,6 +154,7 @@ export class TransformerLMBlock extends Module {
     const attend = (H: Tensor): Tensor =>
       this.attention.forward(H, H, H, undefined, {
         isCausal: true,
+        needWeights: options.needWeights ?? false,
         ...(options.cache === undefined ? {} : { cache: options.cache }),
       });
     if (this.#ln1 !== null && this.#ln2 !== null && this.#dropout !== null) {

@@ -15,7 +15,7 @@ import {
 import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flat, sgdStep } from '../test/helpers.js';
+import { expectFloat32Close, flat, parameterGradients, sgdStep } from '../test/helpers.js';
 import { type LMPositional, TransformerLM, type TransformerLMOptions } from './transformer-lm.js';
 
 const SCHEMES: readonly LMPositional[] = ['sinusoidal', 'learned', 'rotary', 'alibi'];
@@ -287,6 +287,79 @@ describe('TransformerLM', () => {
     expect(losses[0]).toBeGreaterThan(1.5);
     const last = losses.slice(-5).reduce((a, b) => a + b, 0) / 5;
     expect(last).toBeLessThan(0.35 * losses[0]!);
+  });
+
+  it("keeps no attention weights by default (fused kernel) and every block's with needWeights: true, with equal logits", () => {
+    for (const positional of ['sinusoidal', 'learned', 'rotary'] as const) {
+      const lm = tiny({ positional, dtype: 'float32', numKVHeads: 1 }, 3);
+      const tokens = ids([1, 2, 3, 4, 5, 6, 0, 2, 4, 6], [2, 5]);
+      const fused = flat(lm.forward(tokens));
+      expect(lm.attentionWeights).toEqual([null, null]);
+      const withWeights = flat(lm.forward(tokens, { needWeights: true }));
+      expect(lm.attentionWeights.map((w) => w?.shape)).toEqual([
+        [4, 5, 5],
+        [4, 5, 5],
+      ]);
+      expectFloat32Close(fused, withWeights);
+      // A later fused forward does not leave the weights of this one behind.
+      lm.forward(tokens);
+      expect(lm.attentionWeights).toEqual([null, null]);
+    }
+  });
+
+  it('keeps the weights where attention cannot be fused: ALiBi, and dropout in training mode', () => {
+    const tokens = ids([1, 2, 3, 4], [1, 4]);
+    const alibi = tiny({ positional: 'alibi', dtype: 'float32' });
+    alibi.forward(tokens);
+    expect(alibi.attentionWeights.map((w) => w?.shape)).toEqual([
+      [2, 4, 4],
+      [2, 4, 4],
+    ]);
+    const dropped = tiny({ dropout: 0.1, dtype: 'float32' }).train();
+    dropped.forward(tokens);
+    expect(dropped.attentionWeights.every((w) => w !== null)).toBe(true);
+    dropped.eval().forward(tokens);
+    expect(dropped.attentionWeights).toEqual([null, null]);
+  });
+
+  it('gives the same loss gradients with the fused kernel as with the weights (float32)', () => {
+    for (const positional of ['sinusoidal', 'rotary'] as const) {
+      const lm = tiny(
+        { positional, dtype: 'float32', numKVHeads: 1, tieWeights: positional === 'rotary' },
+        4,
+      );
+      const inputs = ids([1, 2, 3, 4, 5, 6, 0, 2, 4, 6, 1, 3], [2, 6]);
+      const targets = ids([2, 3, 4, 5, 6, 0, 2, 4, 6, 1, 3, 5], [2, 6]);
+      const grads = (needWeights: boolean) =>
+        parameterGradients(lm, () => crossEntropy(lm.forward(inputs, { needWeights }), targets, 7));
+      const fused = grads(false);
+      const materialised = grads(true);
+      expect(Object.keys(fused)).toEqual(Object.keys(materialised));
+      for (const [name, g] of Object.entries(materialised)) expectFloat32Close(fused[name]!, g);
+    }
+  });
+
+  it('decodes with the KV cache and the fused kernel as one forward with the weights (float32)', () => {
+    const lm = tiny({ positional: 'rotary', dtype: 'float32', numKVHeads: 1 }, 5);
+    const values = [3, 1, 4, 1, 5, 2, 6];
+    const whole = flat(lm.forward(ids(values, [1, 7]), { needWeights: true }));
+    const cache = lm.createCache();
+    const pieces: number[] = [];
+    for (const [start, n] of [
+      [0, 4],
+      [4, 1],
+      [5, 2],
+    ] as const) {
+      pieces.push(...flat(lm.forward(ids(values.slice(start, start + n), [1, n]), { cache })));
+      expect(lm.attentionWeights).toEqual([null, null]);
+    }
+    expectFloat32Close(pieces, whole);
+    const greedy = lm.generate([3, 1, 4], { maxNewTokens: 4, temperature: 0 });
+    // Each generated token is the argmax of a full forward (with the weights) over the sequence so far.
+    for (let t = 3; t < 7; t++) {
+      const logits = flat(lm.forward(ids(Array.from(greedy.subarray(0, t)), [1, t]), { needWeights: true }));
+      expect(greedy[t]).toBe(argmaxOf(logits.slice(logits.length - 7)));
+    }
   });
 
   it('throws InvalidArgumentError when numHiddens is not divisible by numHeads, or for other bad configs', () => {

@@ -77,6 +77,13 @@ export interface TransformerLMForwardOptions {
    * relative, so for them only the cache matters.
    */
   offset?: number;
+  /**
+   * Keep every block's self-attention weights for {@link TransformerLM.attentionWeights} (default
+   * `false`, like Hugging Face's `output_attentions`). Without them each attention runs the fused
+   * FlashAttention kernel, which is faster and never forms the `(positions × keys)` weights, unless
+   * its configuration needs the weights anyway (dropout > 0 in training mode, or ALiBi positions).
+   */
+  needWeights?: boolean;
 }
 
 /** Options of {@link TransformerLM.generate}. */
@@ -263,7 +270,11 @@ export class TransformerLM extends Module {
     return this.dense === null ? this.embedding.weight : this.dense.weight;
   }
 
-  /** Self-attention weights of every block from the last forward, `(batch·heads, positions, keys)` each; `null` before. */
+  /**
+   * Self-attention weights of every block from the last forward, `(batch·heads, positions, keys)`
+   * each; `null` before a forward, and for a block whose last forward ran the fused kernel (a
+   * forward without `needWeights: true`).
+   */
   get attentionWeights(): (Tensor | null)[] {
     return this.blks.map((blk) => blk.attention.attentionWeights);
   }
@@ -280,13 +291,18 @@ export class TransformerLM extends Module {
    *
    * @param tokens - Token ids in [0, vocabSize).
    * @param options - `cache`: continue a cached sequence (the tokens' keys and values are
-   *   appended); `offset`: absolute position of the first token.
+   *   appended); `offset`: absolute position of the first token; `needWeights = false`: keep the
+   *   attention weights for {@link TransformerLM.attentionWeights}.
    * @returns Logits; position t depends on tokens ≤ t (and the cached ones) only.
    * @throws {@link ShapeError} if `tokens` is not 2-D or its batch differs from the cache's.
    * @throws {@link InvalidArgumentError} if `tokens` is not int32 or an id lies outside
    *   [0, vocabSize); if `offset` is not an integer ≥ 0, or differs from the cache length; if the
    *   cache has fewer layers than blocks; or, for `'sinusoidal'`/`'learned'` positions, if
    *   offset + positions > maxLen.
+   * @remarks By default no attention weights are kept, so every block's causal self-attention
+   *   runs the fused FlashAttention kernel (Dao et al. 2022), training and cached decoding alike;
+   *   the logits and gradients equal those of the weights path within float32 rounding. Pass
+   *   `needWeights: true` to read {@link TransformerLM.attentionWeights} afterwards.
    */
   forward(tokens: Tensor, options: TransformerLMForwardOptions = {}): Tensor {
     const op = 'TransformerLM.forward';
@@ -317,7 +333,10 @@ export class TransformerLM extends Module {
       this.posEncoding === null
         ? (this.#inputDropout as Dropout).forward(X)
         : this.posEncoding.forward(X, { offset });
-    const blockOptions = cache === undefined ? {} : { cache };
+    const blockOptions = {
+      needWeights: options.needWeights ?? false,
+      ...(cache === undefined ? {} : { cache }),
+    };
     for (const blk of this.blks) X = blk.forward(X, blockOptions);
     if (this.lnF !== null) X = this.lnF.forward(X);
     return this.dense === null ? matmul(X, transpose(this.embedding.weight)) : this.dense.forward(X);

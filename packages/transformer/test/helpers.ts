@@ -103,3 +103,39 @@ export function embedAndEncode(
   });
   return out;
 }
+
+/**
+ * Float32 agreement of two computations of the same quantity (e.g. the fused and the weights
+ * path): |actual − expected| ≤ rtol·(scale + |expected|) with scale the largest |expected|, at
+ * least 0.1 (values that are 0 in exact arithmetic come out as rounding noise of either path).
+ * @throws Error naming the worst element otherwise.
+ */
+export function expectFloat32Close(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol = 1e-5,
+): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`expectFloat32Close: lengths differ (${actual.length} vs ${expected.length}).`);
+  }
+  let scale = 0.1;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs(actual[i]! - expected[i]!);
+    if (!(diff <= rtol * (scale + Math.abs(expected[i]!)))) {
+      throw new Error(
+        `expectFloat32Close: element ${i} is ${actual[i]}, expected ${expected[i]} (diff ${diff}, scale ${scale}).`,
+      );
+    }
+  }
+}
+
+/** The gradient of every parameter of `module` after `loss().backward()` (from zero), by name. */
+export function parameterGradients(
+  module: { zeroGrad(): void; namedParameters(): [string, Tensor][] },
+  loss: () => Tensor,
+): Record<string, number[]> {
+  module.zeroGrad();
+  loss().backward();
+  return Object.fromEntries(module.namedParameters().map(([name, p]) => [name, flat(p.grad!)]));
+}

@@ -265,7 +265,8 @@ async function ablate(
   // Attention patterns of the trained heads on the start of the held-out text.
   const n = Math.min(context, 24, val.length);
   const window = val.slice(0, n);
-  noGrad(() => model.forward(tensor(window, { shape: [1, n], dtype: 'int32' })));
+  // TransformerLM keeps no attention weights unless asked (it runs the fused kernel instead).
+  noGrad(() => model.forward(tensor(window, { shape: [1, n], dtype: 'int32' }), { needWeights: true }));
   const panels = model.attentionWeights.flatMap((w, b) => {
     const values = (w as Tensor).toTypedArray();
     return Array.from({ length: numHeads }, (_, h) => ({

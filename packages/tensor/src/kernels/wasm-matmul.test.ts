@@ -116,7 +116,7 @@ describe('wasmMatmulKernel', () => {
     module.destroy();
     expect(Buffer.from(SGEMM_SHARED_WASM_BASE64, 'base64').equals(Buffer.from(buffer))).toBe(true);
     // It needs a shared memory to instantiate.
-    const compiled = new WebAssembly.Module(buffer);
+    const compiled = new WebAssembly.Module(new Uint8Array(buffer));
     expect(WebAssembly.Module.imports(compiled)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
   });
 
