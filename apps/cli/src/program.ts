@@ -82,6 +82,12 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
     )
     .option('--val-fraction <f>', 'fraction of the text held out at the end', parseFraction(), D.valFraction)
     .option('--sample-length <n>', 'characters to generate at the end', parseInteger(0), D.sampleLength)
+    .option(
+      '--threads <n>',
+      'threads for the matrix and attention kernels (worker threads)',
+      parseInteger(1),
+      D.threads,
+    )
     .action(async (v: Values) => {
       const report = await train(
         {
@@ -107,6 +113,7 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
           finalEvalWindows: v.finalEvalWindows as number,
           valFraction: v.valFraction as number,
           sampleLength: v.sampleLength as number,
+          threads: v.threads as number,
           handleSigint: options.sigint === true,
         },
         io,

@@ -52,6 +52,17 @@ describe('attnkit (errors)', () => {
     );
   });
 
+  it('rejects a thread count outside [1, 64] with the option named', async () => {
+    const zero = await cli('train', '--threads', '0');
+    expect(zero.code).toBe(1);
+    expect(zero.err).toMatch(
+      /^attnkit: option '--threads <n>' argument '0' is invalid\. Expected an integer ≥ 1\./,
+    );
+    const many = await cli('train', '--data', smallText, '--threads', '65');
+    expect(many.code).toBe(1);
+    expect(many.err).toBe('attnkit: --threads must be at most 64; got 65.\n');
+  });
+
   it('rejects a head count that does not divide the width', async () => {
     const { code, err } = await cli('train', '--data', smallText, '--hiddens', '10', '--heads', '4');
     expect(code).toBe(1);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getNumThreads } from '@attnkit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heads } from '../src/commands/heads.js';
 import { sample } from '../src/commands/sample.js';
@@ -130,6 +131,25 @@ describe('train', () => {
       expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
       expect(existsSync(join(out, 'loss.svg'))).toBe(true);
     });
+
+    it('trains on 2 threads to the losses of 1 thread and restores the thread count', async () => {
+      const short = (threads: number, out: string): TrainOptions => ({
+        ...smallConfig(dataFile, out),
+        steps: 15,
+        evalEvery: 15,
+        sampleLength: 0,
+        threads,
+      });
+      const one = await train(short(1, join(await tempDir(), 'one')), captureIo());
+      const two = await train(short(2, join(await tempDir(), 'two')), captureIo());
+      expect(one.threads).toBe(1);
+      expect(two.threads).toBe(2);
+      expect(getNumThreads()).toBe(1);
+      expect(two.lossHistory).toHaveLength(15);
+      two.lossHistory.forEach((loss, i) => {
+        expect(loss).toBeCloseTo(one.lossHistory[i]!, 4);
+      });
+    }, 60_000);
   });
 });
 

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Generator } from '@attnkit/tensor';
+import { Generator, getNumThreads, setNumThreads } from '@attnkit/tensor';
 import {
   AdamW,
   CosineWithWarmup,
@@ -65,6 +65,11 @@ export interface TrainOptions {
   valFraction: number;
   /** Characters generated for the sample at the end. */
   sampleLength: number;
+  /**
+   * Threads of the float32 kernels (`setNumThreads`; default 1): large products and attention
+   * split over worker threads. Restored to the previous count when training ends.
+   */
+  threads?: number;
   /** Stops training cleanly (the last checkpoint is kept). */
   signal?: AbortSignal;
   /** Stop on Ctrl-C (SIGINT) as on `signal` (the CLI sets it; tests do not). */
@@ -91,6 +96,7 @@ export const TRAIN_DEFAULTS = {
   finalEvalWindows: 256,
   valFraction: 0.1,
   sampleLength: 300,
+  threads: 1,
 } as const satisfies Partial<TrainOptions>;
 
 /** What {@link train} returns. */
@@ -121,6 +127,8 @@ export interface TrainReport {
   /** Periodic validation losses, starting with the untrained model's at step 0. */
   readonly valHistory: readonly { readonly step: number; readonly value: number }[];
   readonly tokensPerSecond: number;
+  /** Threads the kernels ran on (1 where worker threads are unavailable). */
+  readonly threads: number;
   readonly trainSeconds: number;
   readonly wallSeconds: number;
   readonly files: {
@@ -141,8 +149,18 @@ export interface TrainReport {
  *   option is out of range (e.g. `heads` does not divide `hiddens`).
  */
 export async function train(options: TrainOptions, io: Io): Promise<TrainReport> {
-  const started = performance.now();
   checkTrainOptions(options);
+  const before = getNumThreads();
+  const threads = await setNumThreads(options.threads ?? TRAIN_DEFAULTS.threads);
+  try {
+    return await run(options, io, threads);
+  } finally {
+    await setNumThreads(before);
+  }
+}
+
+async function run(options: TrainOptions, io: Io, threads: number): Promise<TrainReport> {
+  const started = performance.now();
   const out = options.out ?? join('runs', timestamp());
   const json = io.terminal === undefined;
 
@@ -382,6 +400,7 @@ export async function train(options: TrainOptions, io: Io): Promise<TrainReport>
     lossHistory: result.lossHistory,
     valHistory,
     tokensPerSecond: trainSeconds > 0 ? (result.steps * tokensPerStep) / trainSeconds : 0,
+    threads,
     trainSeconds,
     wallSeconds: (performance.now() - started) / 1000,
     files: { ...files, lossCurve, sample: samplePath },
@@ -421,7 +440,7 @@ export function formatTrainReport(report: TrainReport): string {
     );
   }
   lines.push(
-    `throughput: ${fmt(Math.round(report.tokensPerSecond))} tokens/s over ${report.steps} steps; wall time ${duration(report.wallSeconds)} (training ${duration(report.trainSeconds)})`,
+    `throughput: ${fmt(Math.round(report.tokensPerSecond))} tokens/s over ${report.steps} steps on ${report.threads} thread${report.threads === 1 ? '' : 's'}; wall time ${duration(report.wallSeconds)} (training ${duration(report.trainSeconds)})`,
   );
   lines.push(`checkpoint: ${report.files.weights} and ${report.files.config}`);
   lines.push(`loss curve: ${report.files.lossCurve}`);
@@ -448,10 +467,14 @@ function checkTrainOptions(o: TrainOptions): void {
   if (o.ffn !== undefined) ints.push(['ffn', o.ffn, 1]);
   if (o.evalEvery !== undefined) ints.push(['eval-every', o.evalEvery, 1]);
   if (o.warmup !== undefined) ints.push(['warmup', o.warmup, 0]);
+  if (o.threads !== undefined) ints.push(['threads', o.threads, 1]);
   for (const [name, value, min] of ints) {
     if (!Number.isInteger(value) || value < min) {
       throw new CliError(`--${name} must be an integer ≥ ${min}; got ${value}.`);
     }
+  }
+  if (o.threads !== undefined && o.threads > 64) {
+    throw new CliError(`--threads must be at most 64; got ${o.threads}.`);
   }
   if (o.hiddens % o.heads !== 0) {
     throw new CliError(`--heads must divide --hiddens; got ${o.heads} heads for ${o.hiddens} hiddens.`);
