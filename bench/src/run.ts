@@ -71,9 +71,9 @@ async function main(): Promise<void> {
     if (only.includes('train')) figures.push(...(await trainSuite(libs, names, quick, log)));
   };
   await pass(libraries);
-  const twoThreads = libraries.filter((l) => l === 'attnkit' || l === 'ort-node');
+  const twoThreads = libraries.filter((l) => l === 'attnkit' || l === 'attnkit-fused' || l === 'ort-node');
   if (libs.setAttnkitThreads !== null && twoThreads.includes('attnkit')) {
-    console.log('second pass: 2 threads (attnkit, ort-node)');
+    console.log('second pass: 2 threads (attnkit, attnkit-fused, ort-node)');
     await libs.setAttnkitThreads(2);
     libs.threadCount = 2;
     await pass(twoThreads);
