@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitepress';
 
-/** Needed for SharedArrayBuffer-based speedups later; the e2e server sends the same headers. */
+/** Cross-origin isolation: SharedArrayBuffer for setNumThreads in the snippets; the e2e server sends the same headers. */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -16,6 +16,7 @@ export const guide = [
   { text: 'Transformer modules', link: '/guide/transformer' },
   { text: 'Masks and their conventions', link: '/guide/masks' },
   { text: 'Weights to and from PyTorch', link: '/guide/pytorch-interop' },
+  { text: 'Performance', link: '/guide/performance' },
 ];
 
 export const packages = [

@@ -50,6 +50,7 @@ describe('snippets', () => {
       'getting-started',
       'masks',
       'multi-head-attention',
+      'performance',
       'pytorch-interop',
       'queries-keys-values',
       'scoring-functions',
