@@ -1,18 +1,25 @@
 /**
- * Training throughput of the CLI's default model (`attnkit train` defaults in
- * apps/cli/src/commands/train.ts: TransformerLM, 128 hiddens, 4 heads, 2 blocks, FFN 4 × 128,
- * context 64, batch 16, sinusoidal positions, pre-norm, ReLU, no dropout; AdamW lr 3e-3,
- * betas (0.9, 0.99), weight decay 0.01, gradient clipping at norm 1). One step: forward,
- * cross-entropy, backward, clip, AdamW update; tokens/s = batch·context / median step time.
- * The vocabulary is 96 symbols of synthetic text (the CLI's Moby-Dick has a similar count), and the
- * learning-rate schedule is left out (it costs nothing per step).
+ * Training throughput of the CLI's default model: what `attnkit train` without flags trains
+ * (apps/cli/src/commands/train.ts). The configuration is read from the CLI itself at suite start:
+ * `TRAIN_DEFAULTS` (64 hiddens, 4 heads, 2 blocks, context 64, batch 16, AdamW lr 1e-2, weight
+ * decay 0.01, dropout 0, rotary positions, seed 0), the vocabulary of the CLI's corpus (Moby-Dick:
+ * 90 symbols) and the CLI's first training batch (`randomWindows` over the training split with
+ * the CLI's seed). What `train()` hard-codes rather than exports is copied below: FFN 4 × hiddens,
+ * `maxLen` = context, AdamW betas (0.9, 0.99), gradient clipping at norm 1. The model is the
+ * default TransformerLM otherwise: pre-norm, ReLU, untied head, no attention biases, embedding ·
+ * √hiddens, RoPE on queries and keys in every attention (half-split pairs, all head features,
+ * base 10000). One step: forward, cross-entropy, backward, clip, AdamW update; tokens/s =
+ * batch·context / median step time. The learning-rate schedule is left out (it costs nothing per
+ * step).
  *
- * The tfjs peer is the same network written with tfjs ops, started from attnkit's float32 weights.
- * Check: the first step's loss and clipped gradients of every parameter against the same model in
- * float64. ONNX Runtime has no autograd in its npm builds, so it does not train.
+ * The tfjs peer is the same network written with tfjs ops (RoPE with attnkit's own cos/sin
+ * tables), started from attnkit's float32 weights. Check: the first step's loss and clipped
+ * gradients of every parameter against the same model in float64. ONNX Runtime has no autograd in
+ * its npm builds, so it does not train.
  */
+import { rotaryTables } from '@attnkit/positional';
 import { Generator, type Tensor, tensor } from '@attnkit/tensor';
-import { AdamW, clipGradNorm, crossEntropy } from '@attnkit/training';
+import { AdamW, clipGradNorm, crossEntropy, randomWindows, trainValSplit, Vocab } from '@attnkit/training';
 import { TransformerLM, type TransformerLMOptions } from '@attnkit/transformer';
 import { type Figure, measureFigure, type Task } from '../figure.js';
 import { type Check, check, type TimerOptions } from '../harness.js';
@@ -20,39 +27,88 @@ import type { Libraries, LibraryName, Tf } from '../libs.js';
 import { causalAdditiveMask } from '../onnx.js';
 import { useBackend } from '../peers.js';
 
-const CLI = { hiddens: 128, heads: 4, blocks: 2, context: 64, batch: 16, lr: 3e-3, weightDecay: 0.01 };
-const VOCAB = 96;
+// Hard-coded in train() of apps/cli/src/commands/train.ts (not part of TRAIN_DEFAULTS):
+// `ffnNumHiddens: options.ffn ?? 4 * options.hiddens`, `betas: [0.9, 0.99]`, `clipNorm: 1`.
+const FFN_FACTOR = 4;
 const BETAS = [0.9, 0.99] as const;
-const EPS = 1e-8;
-const LN_EPS = 1e-5;
+const CLIP = 1;
+const EPS = 1e-8; // AdamW's default eps (the CLI keeps it)
+const LN_EPS = 1e-5; // LayerNorm's default eps
 
-const options = (dtype: 'float32' | 'float64'): TransformerLMOptions => ({
-  vocabSize: VOCAB,
-  numHiddens: CLI.hiddens,
-  numHeads: CLI.heads,
-  numBlks: CLI.blocks,
-  ffnNumHiddens: 4 * CLI.hiddens,
-  maxLen: CLI.context,
-  dropout: 0,
-  positional: 'sinusoidal',
-  dtype,
-  rng: new Generator(0),
-});
-
-/** Deterministic token windows: inputs `(batch, context)` and the next tokens as targets. */
-function batchTokens(): { inputs: Int32Array; targets: Int32Array } {
-  const { batch, context } = CLI;
-  const inputs = new Int32Array(batch * context);
-  const targets = new Int32Array(batch * context);
-  const token = (b: number, t: number) => (Math.imul(b * 1009 + t + 1, 2654435761) >>> 20) % VOCAB;
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < context; t++) {
-      inputs[b * context + t] = token(b, t);
-      targets[b * context + t] = token(b, t + 1);
-    }
-  }
-  return { inputs, targets };
+/** The CLI's default training run, as the suite reproduces it. */
+interface Setup {
+  readonly hiddens: number;
+  readonly heads: number;
+  readonly blocks: number;
+  readonly ffn: number;
+  readonly context: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  readonly positional: 'rotary' | 'sinusoidal';
+  readonly seed: number;
+  readonly vocab: number;
+  /** The CLI's first batch, `(batch, context)` token ids, and its next-token targets. */
+  readonly inputs: Int32Array;
+  readonly targets: Int32Array;
 }
+
+/**
+ * Reads the defaults, the corpus and the first batch from the built CLI (`@attnkit/cli` has no
+ * exports map, so its dist modules are importable; neither module runs anything on import).
+ * Imported here rather than at the top so the other suites do not load the CLI (jsdom, Plot).
+ * Fails loudly if the defaults ask for something the tfjs peer does not implement.
+ */
+async function cliSetup(): Promise<Setup> {
+  const [{ TRAIN_DEFAULTS: d }, { loadCorpus }] = await Promise.all([
+    import('@attnkit/cli/dist/commands/train.js'),
+    import('@attnkit/cli/dist/corpus.js'),
+  ]);
+  const positional: string = d.positional;
+  const dropout: number = d.dropout;
+  if ((positional !== 'rotary' && positional !== 'sinusoidal') || dropout !== 0) {
+    throw new Error(
+      `bench train: the tfjs peer implements rotary or sinusoidal positions without dropout; the CLI's TRAIN_DEFAULTS now have positional '${positional}' and dropout ${dropout}. Update bench/src/suites/train.ts.`,
+    );
+  }
+  // As train() does: the whole corpus defines the vocabulary, batches come from the training split.
+  const { text } = await loadCorpus();
+  const vocab = Vocab.fromText(text);
+  const { train } = trainValSplit(vocab.encode(text), { valFraction: d.valFraction });
+  const first = randomWindows(train, {
+    contextLength: d.context,
+    batchSize: d.batch,
+    rng: new Generator(d.seed + 1),
+  })();
+  return {
+    hiddens: d.hiddens,
+    heads: d.heads,
+    blocks: d.blocks,
+    ffn: FFN_FACTOR * d.hiddens,
+    context: d.context,
+    batch: d.batch,
+    lr: d.lr,
+    weightDecay: d.weightDecay,
+    positional,
+    seed: d.seed,
+    vocab: vocab.size,
+    inputs: first.inputs.toTypedArray() as Int32Array,
+    targets: first.targets.toTypedArray() as Int32Array,
+  };
+}
+
+const options = (s: Setup, dtype: 'float32' | 'float64'): TransformerLMOptions => ({
+  vocabSize: s.vocab,
+  numHiddens: s.hiddens,
+  numHeads: s.heads,
+  numBlks: s.blocks,
+  ffnNumHiddens: s.ffn,
+  maxLen: s.context,
+  dropout: 0,
+  positional: s.positional,
+  dtype,
+  rng: new Generator(s.seed),
+});
 
 interface Gradients {
   loss: number;
@@ -60,16 +116,16 @@ interface Gradients {
 }
 
 /** One attnkit step without the optimizer update: loss, backward, clip. */
-function attnkitGradients(model: TransformerLM, inputs: Int32Array, targets: Int32Array): Gradients {
-  const shape = [CLI.batch, CLI.context];
+function attnkitGradients(model: TransformerLM, s: Setup): Gradients {
+  const shape = [s.batch, s.context];
   model.zeroGrad();
   const loss = crossEntropy(
-    model.forward(tensor(inputs, { shape, dtype: 'int32' })),
-    tensor(targets, { shape, dtype: 'int32' }),
+    model.forward(tensor(s.inputs, { shape, dtype: 'int32' })),
+    tensor(s.targets, { shape, dtype: 'int32' }),
   );
   const value = loss.item();
   loss.backward();
-  clipGradNorm(model.parameters(), 1);
+  clipGradNorm(model.parameters(), CLIP);
   return { loss: value, grads: model.parameters().map((p) => p.grad!.toTypedArray()) };
 }
 
@@ -81,30 +137,43 @@ function compare(names: string[], got: Gradients, ref: Gradients): Record<string
   return checks;
 }
 
+/**
+ * Position information for the tfjs peer, taken from attnkit: the sinusoidal table
+ * `(maxLen, hiddens)` added to the input, or the RoPE tables `(context, headDim / 2)`.
+ */
+type Positions =
+  | { kind: 'sinusoidal'; P: Float32Array }
+  | { kind: 'rotary'; cos: Float32Array; sin: Float32Array };
+
 /** The same pre-norm decoder-only LM in tfjs, trained with the same AdamW and clipping. */
 function tfjsTrainer(
   tf: Tf,
+  s: Setup,
   state: Record<string, Float32Array>,
   shapes: Record<string, readonly number[]>,
   names: string[],
-  P: Float32Array,
-  inputs: Int32Array,
-  targets: Int32Array,
+  positions: Positions,
   embedding: 'gather' | 'one-hot',
 ) {
   type T = import('@tensorflow/tfjs-core').Tensor;
-  const { batch, context, hiddens, heads } = CLI;
+  const { batch, context, hiddens, heads } = s;
   const dh = hiddens / heads;
   const vars = names.map((n) => tf.variable(tf.tensor(state[n]!, shapes[n]!.slice()), true, `bench_${n}`));
   const byName = Object.fromEntries(names.map((n, i) => [n, vars[i]!]));
   const w = (n: string): T => byName[n]!;
   const m = vars.map((v) => tf.variable(tf.zerosLike(v), false));
-  const s = vars.map((v) => tf.variable(tf.zerosLike(v), false));
-  const tokens = tf.tensor1d(inputs, 'int32');
-  const tokensOneHot = embedding === 'one-hot' ? tf.oneHot(tokens, VOCAB).toFloat() : null;
-  const labels = tf.oneHot(tf.tensor1d(targets, 'int32'), VOCAB);
-  const pos = tf.tensor3d(P.subarray(0, context * hiddens), [1, context, hiddens]);
+  const v2 = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+  const tokens = tf.tensor1d(s.inputs, 'int32');
+  const tokensOneHot = embedding === 'one-hot' ? tf.oneHot(tokens, s.vocab).toFloat() : null;
+  const labels = tf.oneHot(tf.tensor1d(s.targets, 'int32'), s.vocab);
   const mask = tf.tensor2d(causalAdditiveMask(context), [context, context]);
+  const pos =
+    positions.kind === 'sinusoidal'
+      ? tf.tensor3d(positions.P.subarray(0, context * hiddens), [1, context, hiddens])
+      : null;
+  // (context, dh/2): one column per frequency, broadcast over batch and heads.
+  const cos = positions.kind === 'rotary' ? tf.tensor2d(positions.cos, [context, dh / 2]) : null;
+  const sin = positions.kind === 'rotary' ? tf.tensor2d(positions.sin, [context, dh / 2]) : null;
 
   const layerNorm = (x: T, prefix: string): T => {
     const { mean, variance } = tf.moments(x, -1, true);
@@ -118,17 +187,25 @@ function tfjsTrainer(
     return bias ? tf.add(y, w(`${prefix}.bias`)) : y;
   };
   const split = (x: T): T => tf.transpose(tf.reshape(x, [batch, context, heads, dh]), [0, 2, 1, 3]);
+  // applyRotaryEmbedding's default layout (half-split, "rotate_half"): pair j is (x_j, x_{j+dh/2}),
+  // (a, b) -> (a cos − b sin, b cos + a sin), on all dh features of each head.
+  const rope = (x: T): T => {
+    if (cos === null || sin === null) return x;
+    const [a, b] = tf.split(x, 2, -1) as [T, T];
+    return tf.concat([tf.sub(tf.mul(a, cos), tf.mul(b, sin)), tf.add(tf.mul(b, cos), tf.mul(a, sin))], -1);
+  };
   const lossFn = (): import('@tensorflow/tfjs-core').Scalar => {
     const E = w('embedding.weight');
     const rows = tokensOneHot === null ? tf.gather(E, tokens) : tf.matMul(tokensOneHot, E);
-    let X = tf.reshape(rows, [batch, context, hiddens]);
-    X = tf.add(tf.mul(X, Math.sqrt(hiddens)), pos);
+    // TransformerLM scales the embedding by √hiddens whatever the position scheme.
+    let X = tf.mul(tf.reshape(rows, [batch, context, hiddens]), Math.sqrt(hiddens));
+    if (pos !== null) X = tf.add(X, pos);
     let H = tf.reshape(X, [batch * context, hiddens]);
-    for (let b = 0; b < CLI.blocks; b++) {
+    for (let b = 0; b < s.blocks; b++) {
       const p = `blks.${b}`;
       const h = layerNorm(H, `${p}.ln1`);
-      const q = split(linear(h, `${p}.attention.W_q`, false));
-      const k = split(linear(h, `${p}.attention.W_k`, false));
+      const q = rope(split(linear(h, `${p}.attention.W_q`, false)));
+      const k = rope(split(linear(h, `${p}.attention.W_k`, false)));
       const v = split(linear(h, `${p}.attention.W_v`, false));
       const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), mask);
       const att = tf.reshape(tf.transpose(tf.matMul(tf.softmax(scores), v), [0, 2, 1, 3]), [
@@ -154,19 +231,19 @@ function tfjsTrainer(
   const step = (capture: boolean): number => {
     t += 1;
     const [b1, b2] = BETAS;
-    const { lr, weightDecay } = CLI;
+    const { lr, weightDecay } = s;
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(lossFn, vars);
       const g = vars.map((v) => grads[v.name]!);
       const norm = tf.sqrt(tf.addN(g.map((x) => tf.sum(tf.square(x)))));
-      const coef = tf.minimum(tf.div(1, tf.add(norm, 1e-6)), 1);
+      const coef = tf.minimum(tf.div(CLIP, tf.add(norm, 1e-6)), 1);
       const clipped = g.map((x) => tf.mul(x, coef));
       const loss = value.dataSync()[0]!;
       if (capture) captured = { loss, grads: clipped.map((x) => x.dataSync().slice()) };
       clipped.forEach((gi, i) => {
         m[i]!.assign(tf.add(tf.mul(m[i]!, b1), tf.mul(gi, 1 - b1)));
-        s[i]!.assign(tf.add(tf.mul(s[i]!, b2), tf.mul(tf.square(gi), 1 - b2)));
-        const denom = tf.add(tf.div(tf.sqrt(s[i]!), Math.sqrt(1 - b2 ** t)), EPS);
+        v2[i]!.assign(tf.add(tf.mul(v2[i]!, b2), tf.mul(tf.square(gi), 1 - b2)));
+        const denom = tf.add(tf.div(tf.sqrt(v2[i]!), Math.sqrt(1 - b2 ** t)), EPS);
         const update = tf.mul(tf.div(m[i]!, denom), lr / (1 - b1 ** t));
         vars[i]!.assign(tf.sub(tf.mul(vars[i]!, 1 - lr * weightDecay), update));
       });
@@ -182,12 +259,11 @@ function tfjsTrainer(
       tf.dispose([
         ...vars,
         ...m,
-        ...s,
+        ...v2,
         tokens,
         labels,
-        pos,
         mask,
-        ...(tokensOneHot === null ? [] : [tokensOneHot]),
+        ...[pos, cos, sin, tokensOneHot].filter((x): x is T => x !== null),
       ]),
   };
 }
@@ -200,35 +276,62 @@ export async function trainSuite(
   quick: boolean,
   log: (f: Figure) => void,
 ): Promise<Figure[]> {
-  const { inputs, targets } = batchTokens();
-  const model32 = new TransformerLM(options('float32'));
+  const s = await cliSetup();
+  const model32 = new TransformerLM(options(s, 'float32'));
   const initial = model32.stateDict();
   const names = model32.namedParameters().map(([n]) => n);
-  const model64 = new TransformerLM(options('float64'));
+  const model64 = new TransformerLM(options(s, 'float64'));
   model64.loadStateDict(initial);
-  const ref = attnkitGradients(model64, inputs, targets);
+  const ref = attnkitGradients(model64, s);
   const state = Object.fromEntries(names.map((n) => [n, initial[n]!.toTypedArray().slice() as Float32Array]));
   const shapes = Object.fromEntries(names.map((n) => [n, initial[n]!.shape]));
-  // The sinusoidal table of PositionalEncoding, (1, maxLen, hiddens).
-  const P = (model32.posEncoding as unknown as { P: Tensor }).P.toTypedArray() as Float32Array;
-  const tokensPerStep = CLI.batch * CLI.context;
+  let positions: Positions;
+  if (s.positional === 'rotary') {
+    // The float32 model's tables: attnkit computes the angles in float64 and rounds cos/sin to
+    // float32, as rotaryTables does (rotaryDim = head size, base 10000: MultiHeadAttention's defaults).
+    const tables = rotaryTables(s.context, s.hiddens / s.heads, { dtype: 'float32' });
+    positions = {
+      kind: 'rotary',
+      cos: tables.cos.toTypedArray() as Float32Array,
+      sin: tables.sin.toTypedArray() as Float32Array,
+    };
+  } else {
+    // The sinusoidal table of PositionalEncoding, (1, maxLen, hiddens).
+    const P = (model32.posEncoding as unknown as { P: Tensor }).P.toTypedArray() as Float32Array;
+    positions = { kind: 'sinusoidal', P };
+  }
+  const tokensPerStep = s.batch * s.context;
+  const params = {
+    hiddens: s.hiddens,
+    heads: s.heads,
+    blocks: s.blocks,
+    ffn: s.ffn,
+    context: s.context,
+    batch: s.batch,
+    vocab: s.vocab,
+    positional: s.positional,
+    lr: s.lr,
+    betas: BETAS.join('/'),
+    weightDecay: s.weightDecay,
+    clip: CLIP,
+  };
 
   const figures: Figure[] = [];
   for (const library of libraries.filter((l) => l !== 'attnkit-fused')) {
     if (library === 'ort-node' || library === 'ort-web') continue; // inference only: no autograd
     const prepare = async (): Promise<Task> => {
       if (library === 'attnkit') {
-        const model = new TransformerLM(options('float32'));
+        const model = new TransformerLM(options(s, 'float32'));
         model.loadStateDict(initial);
         const optimizer = new AdamW(model.parameters(), {
-          lr: CLI.lr,
+          lr: s.lr,
           betas: [...BETAS],
-          weightDecay: CLI.weightDecay,
+          weightDecay: s.weightDecay,
         });
         let first: Gradients | null = null;
         return {
           run: () => {
-            const g = attnkitGradients(model, inputs, targets);
+            const g = attnkitGradients(model, s);
             first ??= { loss: g.loss, grads: g.grads.map((x) => Float32Array.from(x)) };
             optimizer.step();
             return [g.loss];
@@ -240,7 +343,7 @@ export async function trainSuite(
       await useBackend(tf, library === 'tfjs-cpu' ? 'cpu' : 'wasm');
       // tfjs-wasm has no UnsortedSegmentSum (the gradient of gather): it embeds by one-hot × matrix.
       const embedding = library === 'tfjs-wasm' ? 'one-hot' : 'gather';
-      const trainer = tfjsTrainer(tf, state, shapes, names, P, inputs, targets, embedding);
+      const trainer = tfjsTrainer(tf, s, state, shapes, names, positions, embedding);
       let capture = true;
       return {
         run: () => {
@@ -255,8 +358,8 @@ export async function trainSuite(
     const fig = await measureFigure(
       {
         suite: 'train',
-        case: `TransformerLM ${CLI.blocks}×${CLI.heads} heads, ${CLI.hiddens} hiddens, context ${CLI.context}, batch ${CLI.batch}`,
-        params: { ...CLI, vocab: VOCAB, ffn: 4 * CLI.hiddens },
+        case: `TransformerLM ${s.blocks}×${s.heads} heads, ${s.hiddens} hiddens, ${s.positional}, context ${s.context}, batch ${s.batch}`,
+        params,
         library,
         threads: libs.threadCount,
       },

@@ -1,0 +1,12 @@
+import { matmul, randn, setNumThreads, getNumThreads, manualSeed } from '@attnkit/tensor';
+const n = Number(process.argv[2] ?? 512);
+const a = randn([n, n]); const b = randn([n, n]);
+const ref = matmul(a, b).toTypedArray();
+const time = (label: string) => { for (let i=0;i<3;i++) matmul(a,b); const ts=[]; for (let r=0;r<9;r++){ const t=performance.now(); matmul(a,b); ts.push(performance.now()-t);} ts.sort((x,y)=>x-y); const ms=ts[4]!; console.log(label, ms.toFixed(2),'ms', (2*n*n*n/ms/1e6).toFixed(1),'GFLOP/s'); };
+time('1 thread');
+console.log(await setNumThreads(2), getNumThreads());
+const c = matmul(a, b).toTypedArray();
+let worst = 0; for (let i=0;i<c.length;i++) worst=Math.max(worst, Math.abs(c[i]!-ref[i]!)); console.log('maxdiff', worst);
+time('2 threads');
+await setNumThreads(1);
+time('1 thread again');
