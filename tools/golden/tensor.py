@@ -1,4 +1,4 @@
-"""Golden fixtures for @attnkit/tensor: elementwise ops, reductions, softmax and matmul.
+"""Golden fixtures for @attnkit/tensor: elementwise ops, reductions, softmax, matmul and linear.
 
 Writes packages/tensor/test/fixtures/tensor.json. Each case holds the attnkit op name, its options,
 the float32 inputs, the output, a fixed random R of the output's shape and the gradients of
@@ -172,6 +172,11 @@ case(
     [randn(3, 2, 4), randn(4, 5)],
     {"axes": [1, 0, 2]},
 )
+
+# Fused affine map F.linear (x·Wᵀ + b over the last axis), with and without bias.
+case("linear (3,4) W(5,4) b(5)", "linear", F.linear, [randn(3, 4), randn(5, 4), randn(5)])
+case("linear (2,3,4) W(5,4) b(5) 3-D x", "linear", F.linear, [randn(2, 3, 4), randn(5, 4), randn(5)])
+case("linear (4) W(3,4) 1-D x, no bias", "linear", F.linear, [randn(4), randn(3, 4)])
 
 dump(
     "packages/tensor/test/fixtures/tensor.json",

@@ -1,12 +1,10 @@
 import {
-  add,
   formatShape,
   type Generator,
   InvalidArgumentError,
-  matmul,
+  linear,
   ShapeError,
   type Tensor,
-  transpose,
   uniform,
 } from '@attnkit/tensor';
 import { checkCount } from './internal/check.js';
@@ -116,8 +114,8 @@ export class Linear extends Module {
         `Linear: x must have shape (..., ${this.#inFeatures}); got ${formatShape(x.shape)}.`,
       );
     }
-    const y = matmul(x, transpose(this.weight)); // (..., in) · (in, out)
-    return this.#bias === null ? y : add(y, this.#bias);
+    // One fused op: (..., in) · Wᵀ (in, out) + b, with its own backward (see `linear`).
+    return linear(x, this.weight, this.#bias);
   }
 
   protected override materializeFromState(shapes: ReadonlyMap<string, readonly number[]>): void {

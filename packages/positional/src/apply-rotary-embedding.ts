@@ -1,18 +1,12 @@
 import {
-  add,
-  concat,
   createView,
   embedding,
   formatShape,
   fromNdarray,
   InvalidArgumentError,
-  mul,
-  narrow,
   reshape,
+  rotary,
   ShapeError,
-  slice,
-  stack,
-  sub,
   type Tensor,
 } from '@attnkit/tensor';
 import { checkBase, checkFloating } from './internal/check.js';
@@ -61,10 +55,10 @@ export interface ApplyRotaryEmbeddingOptions {
  *   (a 2-D `positions` needs x of rank ≥ 3 with batch first).
  * @throws {@link InvalidArgumentError} if `offset` is not an integer ≥ 0.
  * @throws {@link InvalidArgumentError} if a position is beyond the tables (≥ maxPos).
- * @remarks Built from differentiable tensor ops (slices, products, concat), so the gradient is the
- *   inverse rotation of the output gradient, Rᵀ·g = R(−mθ)·g, without a hand-written backward.
- *   Without tables the angles are computed for the given positions in float64 and their cosines
- *   and sines stored in x's dtype.
+ * @remarks Applies the fused `rotary` op of @attnkit/tensor (one pass over x forward and one
+ *   backward), whose gradient is the inverse rotation of the output gradient, Rᵀ·g = R(−mθ)·g, and
+ *   flows into precomputed tables that require gradients. Without tables the angles are computed
+ *   for the given positions in float64 and their cosines and sines stored in x's dtype.
  * @see Su et al. 2021 (RoFormer), eq. 34; HF `apply_rotary_pos_emb`; ONNX `RotaryEmbedding`.
  * @example
  * ```ts
@@ -115,15 +109,9 @@ export function applyRotaryEmbedding(x: Tensor, options: ApplyRotaryEmbeddingOpt
     sin = reshape(sin, shape);
   }
 
-  const rotated = r === headDim ? x : narrow(x, -1, 0, r);
-  const interleaved = options.interleaved ?? false;
-  const a = interleaved ? slice(rotated, -1, 0, r, 2) : narrow(rotated, -1, 0, half);
-  const b = interleaved ? slice(rotated, -1, 1, r, 2) : narrow(rotated, -1, half, half);
-  // RoFormer eq. 34: (a, b) -> (a cos mθ − b sin mθ, b cos mθ + a sin mθ).
-  const ra = sub(mul(a, cos), mul(b, sin));
-  const rb = add(mul(b, cos), mul(a, sin));
-  const out = interleaved ? reshape(stack([ra, rb], -1), [...x.shape.slice(0, -1), r]) : concat([ra, rb], -1);
-  return r === headDim ? out : concat([out, narrow(x, -1, r, headDim - r)], -1);
+  // RoFormer eq. 34 on the first r features, (a, b) -> (a cos mθ − b sin mθ, b cos mθ + a sin mθ),
+  // the rest passed through: one fused pass each way (see `rotary` of @attnkit/tensor).
+  return rotary(x, cos, sin, { interleaved: options.interleaved ?? false });
 }
 
 interface Positions {

@@ -77,6 +77,7 @@ const runners: Record<string, Runner> = {
   mul: binary('mul'),
   div: binary('div'),
   matmul: binary('matmul'),
+  linear: { uses: ['linear'], run: ([x, w, b]) => op('linear')(x, w, b ?? null) },
   exp: unary('exp'),
   log: unary('log'),
   tanh: unary('tanh'),

@@ -14,6 +14,7 @@ import { gatherKernel, scatterAddKernel } from './gather.js';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
 import { reduceKernel } from './reduce.js';
 import { reluBackwardKernel, reluKernel } from './relu.js';
+import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import {
   logSoftmaxBackwardKernel,
   logSoftmaxKernel,
@@ -47,6 +48,8 @@ const defaults = {
   flashAttentionBackward,
   relu: reluKernel,
   reluBackward: reluBackwardKernel,
+  rotary: rotaryKernel,
+  rotaryBackward: rotaryBackwardKernel,
 };
 
 /** The kernel table's type: one entry per kernel name. */

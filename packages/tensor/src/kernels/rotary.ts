@@ -1,0 +1,136 @@
+import type { TypedArray } from '../dtype.js';
+import type { StridedView } from './types.js';
+
+/**
+ * Rotary embedding of the rows of `x`: rows of d consecutive elements from `x.offset` (strides are
+ * not read), one per index of `rowShape`, written row-major from 0 into `out`. Pair j of a row is
+ * (a, b) = (x_j, x_{j+half}), or (x_{2j}, x_{2j+1}) when `interleaved`, and becomes
+ * (a·cos − b·sin, b·cos + a·sin) with cos, sin read at (row index, j) through their strides over
+ * (...rowShape, half) (0 on broadcast axes); features from 2·half on are copied. With `inverse` the
+ * angle is negated (sin → −sin): the rotation's transpose, which is the backward for x.
+ */
+export function rotaryKernel(
+  out: TypedArray,
+  x: StridedView,
+  cos: StridedView,
+  sin: StridedView,
+  rowShape: readonly number[],
+  d: number,
+  half: number,
+  interleaved: boolean,
+  inverse = false,
+): void {
+  const xd = x.data;
+  const cd = cos.data;
+  const sd = sin.data;
+  const nd = rowShape.length;
+  const cj = cos.stride[nd]!;
+  const sj = sin.stride[nd]!;
+  // The last row axis (positions) is the inner loop; the axes before it advance as an odometer.
+  const inner = nd > 0 ? rowShape[nd - 1]! : 1;
+  const ci = nd > 0 ? cos.stride[nd - 1]! : 0;
+  const si = nd > 0 ? sin.stride[nd - 1]! : 0;
+  const outer = inner === 0 ? 0 : countRows(rowShape) / inner;
+  const sign = inverse ? -1 : 1;
+  // Offset of the second element of a pair from the first, and between consecutive pairs.
+  const gap = interleaved ? 1 : half;
+  const step = interleaved ? 2 : 1;
+  const r = 2 * half;
+  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  let oc = cos.offset;
+  let os = sin.offset;
+  for (let o = 0, p = x.offset, q = 0; o < outer; o++) {
+    for (let m = 0, pc = oc, ps = os; m < inner; m++, p += d, q += d, pc += ci, ps += si) {
+      // RoFormer eq. 34: (a, b) -> (a cos mθ_j − b sin mθ_j, b cos mθ_j + a sin mθ_j).
+      for (let j = 0, e = 0; j < half; j++, e += step) {
+        const c = cd[pc + j * cj]!;
+        const s = sign * sd[ps + j * sj]!;
+        const a = xd[p + e]!;
+        const b = xd[p + e + gap]!;
+        out[q + e] = a * c - b * s;
+        out[q + e + gap] = b * c + a * s;
+      }
+      for (let j = r; j < d; j++) out[q + j] = xd[p + j]!;
+    }
+    for (let ax = nd - 2; ax >= 0; ax--) {
+      oc += cos.stride[ax]!;
+      os += sin.stride[ax]!;
+      const i = idx[ax]! + 1;
+      if (i < rowShape[ax]!) {
+        idx[ax] = i;
+        break;
+      }
+      idx[ax] = 0;
+      oc -= cos.stride[ax]! * rowShape[ax]!;
+      os -= sin.stride[ax]! * rowShape[ax]!;
+    }
+  }
+}
+
+/**
+ * Backward of {@link rotaryKernel} for the same `x`, `cos`, `sin` and layout, given the output
+ * gradient `g` (rows of d consecutive elements from `g.offset`). `dx` (row-major from 0, or null
+ * when x needs no gradient) gets the inverse rotation of g, the pass-through features copied. For
+ * each pair (a, b) with gradients (g_a, g_b):
+ *   dcos_j += g_a·a + g_b·b,  dsin_j += g_b·a − g_a·b,
+ * accumulated in float64 into `dCos`/`dSin` (zeroed by the caller, or null when not wanted) at the
+ * offsets `accStride` gives over (...rowShape, half) — 0 on the axes cos and sin were broadcast
+ * over, so those sums happen here.
+ */
+export function rotaryBackwardKernel(
+  dx: TypedArray | null,
+  dCos: Float64Array | null,
+  dSin: Float64Array | null,
+  accStride: readonly number[],
+  g: StridedView,
+  x: StridedView,
+  cos: StridedView,
+  sin: StridedView,
+  rowShape: readonly number[],
+  d: number,
+  half: number,
+  interleaved: boolean,
+): void {
+  if (dx !== null) rotaryKernel(dx, g, cos, sin, rowShape, d, half, interleaved, true);
+  if (dCos === null && dSin === null) return;
+  const gd = g.data;
+  const xd = x.data;
+  // An unwanted accumulator goes to scratch, so the loop carries no per-element branches.
+  const dc = dCos ?? new Float64Array(dSin!.length);
+  const ds = dSin ?? new Float64Array(dCos!.length);
+  const nd = rowShape.length;
+  const aj = accStride[nd]!;
+  // Distance between the two elements of a pair, and between consecutive pairs.
+  const gap = interleaved ? 1 : half;
+  const step = interleaved ? 2 : 1;
+  const rows = countRows(rowShape);
+  const idx = new Array<number>(nd).fill(0);
+  let oa = 0;
+  for (let row = 0, pg = g.offset, px = x.offset; row < rows; row++, pg += d, px += d) {
+    for (let j = 0; j < half; j++) {
+      const ga = gd[pg + j * step]!;
+      const gb = gd[pg + j * step + gap]!;
+      const a = xd[px + j * step]!;
+      const b = xd[px + j * step + gap]!;
+      const k = oa + j * aj;
+      dc[k] = dc[k]! + ga * a + gb * b;
+      ds[k] = ds[k]! + gb * a - ga * b;
+    }
+    for (let ax = nd - 1; ax >= 0; ax--) {
+      oa += accStride[ax]!;
+      const i = idx[ax]! + 1;
+      if (i < rowShape[ax]!) {
+        idx[ax] = i;
+        break;
+      }
+      idx[ax] = 0;
+      oa -= accStride[ax]! * rowShape[ax]!;
+    }
+  }
+}
+
+function countRows(rowShape: readonly number[]): number {
+  let rows = 1;
+  for (const n of rowShape) rows *= n;
+  return rows;
+}
