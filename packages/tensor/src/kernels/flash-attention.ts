@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import type { Job } from '../threads/pool.js';
 import { kernels } from './registry.js';
 import {
   expRows,
@@ -271,12 +272,13 @@ function packPanels(
 }
 
 /**
- * {@link packPanels}, done by the module's `pack` export after one copy of the rows into the
- * staging area at rawAt (same layout while cols ≤ 256, one k-block of `pack`); in JavaScript
- * otherwise.
+ * {@link packPanels}, as a call of the module's `pack` export appended to the current task of
+ * `job` after one copy of the rows into the staging area at rawAt (same layout while cols ≤ 256,
+ * one k-block of `pack`), so the packing runs on whichever thread takes the task; in JavaScript
+ * right away otherwise.
  */
 function panels(
-  wasm: WasmKernels,
+  job: Job,
   mem: Float32Array,
   at: number,
   rawAt: number,
@@ -292,7 +294,7 @@ function panels(
     return;
   }
   mem.set(src.subarray(off, off + rows * cols), rawAt);
-  wasm.pack(at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
+  job.call('pack', at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
 }
 
 /** Copies the rows×cols row-major matrix at src[off] with rows padded to colsPadded and zero rows up to rowsPadded. */
@@ -359,12 +361,12 @@ function wasmForward(
     l: lqp,
     lim: lqp,
     s: WASM_TILE,
+    rawQ: lq * d,
+    rawK: lk * d,
   });
-  const raw = Math.max(lq, lk) * d;
-  const group = inFlight(wasm, heads, per, raw);
+  const group = inFlight(wasm, heads, per);
   if (group === 0) return false;
-  const rawAt = group * per;
-  const mem = wasmHeap(wasm, rawAt + raw);
+  const mem = wasmHeap(wasm, group * per);
   const lim = new Int32Array(mem.buffer);
   const { qp, kp, vr, o, m, l } = at as Record<'qp' | 'kp' | 'vr' | 'o' | 'm' | 'l', number>;
   for (let h0 = 0; h0 < heads; h0 += group) {
@@ -373,30 +375,29 @@ function wasmForward(
     for (let g = 0; g < count; g++) {
       const h = h0 + g;
       const r = g * per;
-      panels(wasm, mem, r + qp, rawAt, q, h * lq * d, lq, lqp, d, 4);
-      panels(wasm, mem, r + kp, rawAt, k, h * lk * d, lk, lkp, d, 8);
+      job.task();
+      panels(job, mem, r + qp, r + at.rawQ!, q, h * lq * d, lq, lqp, d, 4);
+      panels(job, mem, r + kp, r + at.rawK!, k, h * lk * d, lk, lkp, d, 8);
       copyRows(mem, r + vr, v, h * lk * dv, lk, lkp, dv, dvp);
       mem.fill(0, r + o, r + o + lqp * dvp);
       mem.fill(Number.NEGATIVE_INFINITY, r + m, r + m + lqp);
       mem.fill(0, r + l, r + l + lqp);
       fillLimits(lim, r + at.lim!, shape, h, lqp);
-      job
-        .task()
-        .call(
-          'flashForward',
-          (r + qp) * 4,
-          (r + kp) * 4,
-          (r + vr) * 4,
-          (r + o) * 4,
-          (r + m) * 4,
-          (r + l) * 4,
-          (r + at.lim!) * 4,
-          (r + at.s!) * 4,
-          lqp,
-          d,
-          dvp,
-          scale,
-        );
+      job.call(
+        'flashForward',
+        (r + qp) * 4,
+        (r + kp) * 4,
+        (r + vr) * 4,
+        (r + o) * 4,
+        (r + m) * 4,
+        (r + l) * 4,
+        (r + at.lim!) * 4,
+        (r + at.s!) * 4,
+        lqp,
+        d,
+        dvp,
+        scale,
+      );
     }
     job.run();
     for (let g = 0; g < count; g++) {
@@ -417,10 +418,10 @@ function wasmForward(
  * Problems laid out at once: one per thread twice over (so a busy core takes fewer), within
  * MAX_WASM_FLOATS; 0 when even one problem does not fit.
  */
-function inFlight(wasm: WasmKernels, heads: number, per: number, raw: number): number {
+function inFlight(wasm: WasmKernels, heads: number, per: number): number {
   const threads = wasmThreads(wasm);
   let group = Math.min(heads, threads > 1 ? 2 * threads : 1);
-  while (group > 0 && group * per + raw > MAX_WASM_FLOATS) group--;
+  while (group > 0 && group * per > MAX_WASM_FLOATS) group--;
   return group;
 }
 
@@ -458,12 +459,14 @@ function wasmBackward(
     dq: lqp * dp,
     dk: lkp * dp,
     dv: lkp * dvp,
+    rawQ: lq * d,
+    rawK: lk * d,
+    rawV: lk * dv,
+    rawDO: lq * dv,
   });
-  const raw = Math.max(lq, lk) * Math.max(d, dv);
-  const group = inFlight(wasm, heads, per, raw);
+  const group = inFlight(wasm, heads, per);
   if (group === 0) return false;
-  const rawAt = group * per;
-  const mem = wasmHeap(wasm, rawAt + raw);
+  const mem = wasmHeap(wasm, group * per);
   const lim = new Int32Array(mem.buffer);
   const a = at as Record<
     | 'qp'
@@ -480,7 +483,11 @@ function wasmBackward(
     | 't'
     | 'dq'
     | 'dk'
-    | 'dv',
+    | 'dv'
+    | 'rawQ'
+    | 'rawK'
+    | 'rawV'
+    | 'rawDO',
     number
   >;
   for (let h0 = 0; h0 < heads; h0 += group) {
@@ -494,12 +501,13 @@ function wasmBackward(
       const vh = h * lk * dv;
       const oh = h * lq * dv;
       mem.fill(0, r + a.s, r + a.t + WASM_TILE);
-      panels(wasm, mem, r + a.qp, rawAt, q, qh, lq, lqp, d, 4);
+      job.task();
+      panels(job, mem, r + a.qp, r + a.rawQ, q, qh, lq, lqp, d, 4);
       copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp);
-      panels(wasm, mem, r + a.kp, rawAt, k, kh, lk, lkp, d, 8);
+      panels(job, mem, r + a.kp, r + a.rawK, k, kh, lk, lkp, d, 8);
       copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp);
-      panels(wasm, mem, r + a.vp, rawAt, v, vh, lk, lkp, dv, 8);
-      panels(wasm, mem, r + a.dop, rawAt, dOut, oh, lq, lqp, dv, 4);
+      panels(job, mem, r + a.vp, r + a.rawV, v, vh, lk, lkp, dv, 8);
+      panels(job, mem, r + a.dop, r + a.rawDO, dOut, oh, lq, lqp, dv, 4);
       copyRows(mem, r + a.dor, dOut, oh, lq, lqp, dv, dvp);
       // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
       for (let i = 0; i < lq; i++) {
@@ -512,33 +520,31 @@ function wasmBackward(
       mem.fill(0, r + a.lse + lq, r + a.lse + lqp);
       fillLimits(lim, r + a.lim, shape, h, lqp);
       mem.fill(0, r + a.dq, r + a.dv + lkp * dvp);
-      job
-        .task()
-        .call(
-          'flashBackward',
-          (r + a.qp) * 4,
-          (r + a.qr) * 4,
-          (r + a.kp) * 4,
-          (r + a.kr) * 4,
-          (r + a.vp) * 4,
-          (r + a.dop) * 4,
-          (r + a.dor) * 4,
-          (r + a.lse) * 4,
-          (r + a.rowDot) * 4,
-          (r + a.lim) * 4,
-          (r + a.s) * 4,
-          (r + a.t) * 4,
-          (r + a.dq) * 4,
-          (r + a.dk) * 4,
-          (r + a.dv) * 4,
-          lqp,
-          lk,
-          d,
-          dp,
-          dv,
-          dvp,
-          scale,
-        );
+      job.call(
+        'flashBackward',
+        (r + a.qp) * 4,
+        (r + a.qr) * 4,
+        (r + a.kp) * 4,
+        (r + a.kr) * 4,
+        (r + a.vp) * 4,
+        (r + a.dop) * 4,
+        (r + a.dor) * 4,
+        (r + a.lse) * 4,
+        (r + a.rowDot) * 4,
+        (r + a.lim) * 4,
+        (r + a.s) * 4,
+        (r + a.t) * 4,
+        (r + a.dq) * 4,
+        (r + a.dk) * 4,
+        (r + a.dv) * 4,
+        lqp,
+        lk,
+        d,
+        dp,
+        dv,
+        dvp,
+        scale,
+      );
     }
     job.run();
     for (let g = 0; g < count; g++) {

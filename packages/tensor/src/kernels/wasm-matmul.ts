@@ -15,6 +15,8 @@ const CHUNK_FLOATS = 1 << 22;
 const MAX_B_FLOATS = 1 << 26;
 /** Products with at least this many multiply-adds (≈ 70 µs on one core) are split over threads. */
 const PARALLEL_MIN = 1 << 20;
+/** Packed B sizes (floats) up to which one thread packs it without a parallel phase. */
+const SMALL_PACK = 1 << 16;
 /** Largest layout (floats, 512 MB) a threaded product stages at once; larger ones run chunked on one thread. */
 const MAX_PARALLEL_FLOATS = 1 << 27;
 
@@ -334,8 +336,9 @@ function parallelMatmul(
   const bSrc = rawB + bOffset - bs.lo;
   const aSrc = rawA + aOffset - as.lo;
   // Phase 1: Bᵀ (n rows of k, strides swapped) packed as k-blocks of KC × ranges of NR-row panels;
-  // block pc starts at pc·np, and panel row r0 of it at pc·np + r0·kc.
-  const pieces = Math.max(1, Math.min(2 * threads, np / NR));
+  // block pc starts at pc·np, and panel row r0 of it at pc·np + r0·kc. A small B (a layer's
+  // weight) is packed here at once: splitting it would cost more than it saves.
+  const pieces = k * np <= SMALL_PACK ? 1 : Math.max(1, Math.min(2 * threads, np / NR));
   const piece = up(Math.ceil(np / pieces), NR);
   let job = wasmJob(wasm);
   for (let pc = 0; pc < k; pc += KC) {

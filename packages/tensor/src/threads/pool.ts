@@ -15,17 +15,18 @@ export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward']
 /** The name of an export a task may call. */
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
 
-// Control block (one SharedArrayBuffer): Int32 header, Int32 task starts, Float64 call table.
-// The slot numbers are repeated as literals inside `drain` and `serve` below, which run from
-// their source text in the workers and so cannot read module constants.
-const SEQ = 0; // job sequence number: workers wait on it
-const NEXT = 1; // next task to hand out
-const DONE = 2; // workers finished with the current job
+// Control block (one SharedArrayBuffer): Int32 header, a BigInt64 ticket, Int32 task starts, and
+// the Float64 call table. The slot numbers are repeated as literals inside `drain` and `serve`
+// below, which run from their source text in the workers and so cannot read module constants.
+const SEQ = 0; // job number: idle workers wait on it
 const COUNT = 3; // tasks in the current job
 const FAILED = 4; // set when a task threw
 const STOP = 5; // set to make the workers exit
-const HEADER = 16;
-/** Tasks per job; larger jobs are posted in several rounds. */
+const COMPLETED = 6; // tasks of the current job finished
+/** Int32 index of the ticket (a BigInt64 at byte 64): job number · 2¹⁶ + next task. */
+const TICKET_AT = 16;
+const HEADER = 32;
+/** Tasks per job (< 2¹⁶, the ticket's task field); larger jobs are posted in several rounds. */
 const MAX_TASKS = 4096;
 /** Float64 slots of the call table. */
 const MAX_SLOTS = 1 << 16;
@@ -34,26 +35,52 @@ const TASK_SLOTS = 256;
 const STARTS_AT = HEADER;
 const CALLS_BYTES = (HEADER + MAX_TASKS + 1) * 4 + ((HEADER + MAX_TASKS + 1) % 2) * 4;
 const CONTROL_BYTES = CALLS_BYTES + MAX_SLOTS * 8;
+/** A ticket's task field while a job is being written: no task can be claimed. */
+const CLOSED = 0xffff;
+/** How long an idle worker polls for the next job before it sleeps (ms): see `serve`. */
+const SPIN_MS = 1;
 
 type ExportFn = (...args: number[]) => unknown;
 
 /**
- * Runs tasks of the current job until none is left: task t is the calls in
- * calls[starts[t] … starts[t + 1]), each stored as (function index, argument count, arguments…).
+ * Claims and runs tasks of job `job` until none is left or the job is over: task t is the calls
+ * in calls[starts[t] … starts[t + 1]), each stored as (function index, argument count,
+ * arguments…). A task is claimed by advancing the ticket with compare-and-swap, which fails once
+ * the caller has moved on to another job, so a late worker never touches a newer job's table.
+ * Every claimed task is counted as completed, even if it throws; returns the first error.
  * Self-contained (no outer references): the workers run it from its source text.
  */
-function drain(h: Int32Array, calls: Float64Array, fns: readonly ExportFn[]): void {
-  const count = h[3]!;
-  for (let t = Atomics.add(h, 1, 1); t < count; t = Atomics.add(h, 1, 1)) {
-    let p = h[16 + t]!;
-    const end = h[17 + t]!;
-    while (p < end) {
-      const argc = calls[p + 1]!;
-      const args: number[] = [];
-      for (let i = 0; i < argc; i++) args.push(calls[p + 2 + i]!);
-      fns[calls[p]!]!(...args);
-      p += 2 + argc;
+function drain(
+  h: Int32Array,
+  ticket: BigInt64Array,
+  calls: Float64Array,
+  fns: readonly ExportFn[],
+  job: number,
+): unknown {
+  const id = BigInt(job);
+  let error: unknown = null;
+  for (;;) {
+    const cur = Atomics.load(ticket, 0);
+    if (cur >> 16n !== id) return error;
+    const t = Number(cur & 0xffffn);
+    const count = Atomics.load(h, 3);
+    if (t >= count) return error;
+    if (Atomics.compareExchange(ticket, 0, cur, cur + 1n) !== cur) continue;
+    try {
+      let p = h[32 + t]!;
+      const end = h[33 + t]!;
+      while (p < end) {
+        const argc = calls[p + 1]!;
+        const args: number[] = [];
+        for (let i = 0; i < argc; i++) args.push(calls[p + 2 + i]!);
+        fns[calls[p]!]!(...args);
+        p += 2 + argc;
+      }
+    } catch (e) {
+      Atomics.store(h, 4, 1);
+      error ??= e;
     }
+    if (Atomics.add(h, 6, 1) + 1 === count) Atomics.notify(h, 6);
   }
 }
 
@@ -64,35 +91,37 @@ interface WorkerInit {
   control: SharedArrayBuffer;
   names: readonly string[];
   callsAt: number;
+  spinMs: number;
 }
 
 /**
- * A worker's life: instantiate the module on the shared memory, report ready, then wait for a job
- * (a change of the sequence number), drain it and count itself done. Self-contained like `drain`.
+ * A worker's life: instantiate the module on the shared memory, report ready, then for every new
+ * job number help drain that job. Between jobs it polls for `spinMs` (jobs come back to back in a
+ * training step, and a wake-up from Atomics.wait costs 50–100 µs here) before it sleeps.
+ * Self-contained like `drain`.
  */
 function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof drain): void {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
   const exports = instance.exports as Record<string, ExportFn>;
   const fns = init.names.map((name) => exports[name]!);
-  const h = new Int32Array(init.control, 0, 16 + 4097);
+  const h = new Int32Array(init.control, 0, 32 + 4097);
+  const ticket = new BigInt64Array(init.control, 64, 1);
   const calls = new Float64Array(init.control, init.callsAt);
   // Read before reporting ready: the first job may be posted the moment the caller hears of it.
-  let seq = Atomics.load(h, 0);
+  let seen = Atomics.load(h, 0);
   post('ready');
   for (;;) {
-    // A short spin first: jobs often come back to back (a training step), and a wake-up from
-    // Atomics.wait costs tens of microseconds.
-    for (let i = 0; i < 20000 && Atomics.load(h, 0) === seq; i++);
-    Atomics.wait(h, 0, seq);
-    seq = Atomics.load(h, 0);
-    if (Atomics.load(h, 5) !== 0) return;
-    try {
-      run(h, calls, fns);
-    } catch {
-      Atomics.store(h, 4, 1);
+    const started = performance.now();
+    while (Atomics.load(h, 0) === seen) {
+      if (performance.now() - started > init.spinMs) {
+        Atomics.wait(h, 0, seen);
+        break;
+      }
+      for (let i = 0; i < 256; i++) if (Atomics.load(h, 0) !== seen) break;
     }
-    Atomics.add(h, 2, 1);
-    Atomics.notify(h, 2);
+    if (Atomics.load(h, 5) !== 0) return;
+    seen = Atomics.load(h, 0);
+    run(h, ticket, calls, fns, seen);
   }
 }
 
@@ -224,7 +253,9 @@ class SharedPool implements Pool {
   readonly exports: Record<string, unknown>;
   readonly threads: number;
   private readonly h: Int32Array;
+  private readonly ticket: BigInt64Array;
   private readonly calls: Float64Array;
+  private jobNumber = 0;
   private readonly fns: ExportFn[];
   private readonly block = canBlock();
   private tasks = 0;
@@ -239,16 +270,24 @@ class SharedPool implements Pool {
     this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
     this.threads = workers.length + 1;
     this.h = new Int32Array(control, 0, HEADER + MAX_TASKS + 1);
+    this.ticket = new BigInt64Array(control, TICKET_AT * 4, 1);
     this.calls = new Float64Array(control, CALLS_BYTES);
     this.fns = TASK_FUNCTIONS.map((name) => this.exports[name] as ExportFn);
   }
 
   job(): Job {
+    // Close the ticket before the table is rewritten, so no late worker claims a task of it.
+    this.jobNumber++;
+    Atomics.store(this.ticket, 0, (BigInt(this.jobNumber) << 16n) | BigInt(CLOSED));
     this.tasks = 0;
     this.slots = 0;
     const job: Job = {
       task: () => {
-        if (this.tasks === MAX_TASKS || this.slots + TASK_SLOTS > MAX_SLOTS) this.flush();
+        if (this.tasks === MAX_TASKS || this.slots + TASK_SLOTS > MAX_SLOTS) {
+          this.flush();
+          this.jobNumber++;
+          Atomics.store(this.ticket, 0, (BigInt(this.jobNumber) << 16n) | BigInt(CLOSED));
+        }
         this.h[STARTS_AT + this.tasks] = this.slots;
         this.tasks++;
         this.h[STARTS_AT + this.tasks] = this.slots;
@@ -273,7 +312,11 @@ class SharedPool implements Pool {
     return job;
   }
 
-  /** Runs the tasks written so far on every thread and waits for all of them. */
+  /**
+   * Opens the tasks written so far to every thread, works on them, and waits until all are
+   * completed. A worker still asleep simply misses the job: the caller never waits for a worker
+   * that has not claimed a task.
+   */
   private flush(): void {
     const { h } = this;
     const count = this.tasks;
@@ -282,28 +325,19 @@ class SharedPool implements Pool {
     if (count === 0) return;
     h[COUNT] = count;
     h[FAILED] = 0;
-    Atomics.store(h, NEXT, 0);
-    if (count === 1) {
-      // One task: no point waking anyone.
-      drain(h, this.calls, this.fns);
-      return;
+    h[COMPLETED] = 0;
+    const job = this.jobNumber;
+    Atomics.store(this.ticket, 0, BigInt(job) << 16n);
+    if (count > 1) {
+      Atomics.store(h, SEQ, job);
+      Atomics.notify(h, SEQ);
     }
-    Atomics.store(h, DONE, 0);
-    Atomics.add(h, SEQ, 1);
-    Atomics.notify(h, SEQ);
-    let error: unknown = null;
-    try {
-      drain(h, this.calls, this.fns);
-    } catch (e) {
-      error = e;
-      // Hand out no more tasks, then wait for the workers before reporting.
-      Atomics.store(h, NEXT, count);
-    }
-    const workers = this.workers.length;
-    // The workers usually finish within microseconds of the caller: spin briefly before sleeping.
-    for (let i = 0; i < 10000 && Atomics.load(h, DONE) < workers; i++);
-    for (let done = Atomics.load(h, DONE); done < workers; done = Atomics.load(h, DONE)) {
-      if (this.block) Atomics.wait(h, DONE, done);
+    const error = drain(h, this.ticket, this.calls, this.fns, job);
+    // Tasks claimed by workers usually finish within microseconds of the caller's: spin briefly
+    // before sleeping.
+    for (let i = 0; i < 10000 && Atomics.load(h, COMPLETED) < count; i++);
+    for (let done = Atomics.load(h, COMPLETED); done < count; done = Atomics.load(h, COMPLETED)) {
+      if (this.block) Atomics.wait(h, COMPLETED, done);
     }
     if (error !== null) throw error;
     if (h[FAILED] !== 0) throw new Error('threads: a worker task failed (out of memory or a bad address).');
@@ -312,7 +346,7 @@ class SharedPool implements Pool {
   /** Stops and terminates the workers. */
   close(): void {
     Atomics.store(this.h, STOP, 1);
-    Atomics.add(this.h, SEQ, 1);
+    Atomics.store(this.h, SEQ, -1);
     Atomics.notify(this.h, SEQ);
     for (const w of this.workers) w.terminate();
   }
@@ -405,7 +439,14 @@ async function resize(n: number): Promise<number> {
       const worker = spawn();
       workers.push(worker);
       const ready = worker.ready();
-      const init: WorkerInit = { module, memory, control, names: TASK_FUNCTIONS, callsAt: CALLS_BYTES };
+      const init: WorkerInit = {
+        module,
+        memory,
+        control,
+        names: TASK_FUNCTIONS,
+        callsAt: CALLS_BYTES,
+        spinMs: SPIN_MS,
+      };
       worker.post(init);
       await ready;
     }
