@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Generator, getNumThreads, setNumThreads } from '@attnkit/tensor';
 import {
@@ -66,8 +67,9 @@ export interface TrainOptions {
   /** Characters generated for the sample at the end. */
   sampleLength: number;
   /**
-   * Threads of the float32 kernels (`setNumThreads`; default 1): large products and attention
-   * split over worker threads. Restored to the previous count when training ends.
+   * Threads of the float32 kernels (`setNumThreads`; default {@link defaultThreads}): large
+   * products and attention split over worker threads. Restored to the previous count when
+   * training ends.
    */
   threads?: number;
   /** Stops training cleanly (the last checkpoint is kept). */
@@ -96,8 +98,16 @@ export const TRAIN_DEFAULTS = {
   finalEvalWindows: 256,
   valFraction: 0.1,
   sampleLength: 300,
-  threads: 1,
 } as const satisfies Partial<TrainOptions>;
+
+/**
+ * Threads `attnkit train` uses unless told: every core the process may use, at most 4 (like
+ * PyTorch's default of one thread per core; beyond 4 the small products of the default model
+ * gain nothing).
+ */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
 
 /** What {@link train} returns. */
 export interface TrainReport {
@@ -151,7 +161,7 @@ export interface TrainReport {
 export async function train(options: TrainOptions, io: Io): Promise<TrainReport> {
   checkTrainOptions(options);
   const before = getNumThreads();
-  const threads = await setNumThreads(options.threads ?? TRAIN_DEFAULTS.threads);
+  const threads = await setNumThreads(options.threads ?? defaultThreads());
   try {
     return await run(options, io, threads);
   } finally {
