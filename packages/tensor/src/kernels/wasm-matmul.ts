@@ -330,6 +330,8 @@ function parallelMatmul(
   const rawB = up(rawA + as.size, 4);
   const total = rawB + bs.size;
   if (total > MAX_PARALLEL_FLOATS) return false;
+  // The job first: creating it wakes the workers while the operands are copied in.
+  let job = wasmJob(wasm);
   const mem = reserve(wasm, total);
   mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
   mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
@@ -340,7 +342,6 @@ function parallelMatmul(
   // weight) is packed here at once: splitting it would cost more than it saves.
   const pieces = k * np <= SMALL_PACK ? 1 : Math.max(1, Math.min(2 * threads, np / NR));
   const piece = up(Math.ceil(np / pieces), NR);
-  let job = wasmJob(wasm);
   for (let pc = 0; pc < k; pc += KC) {
     const kc = Math.min(KC, k - pc);
     for (let r0 = 0; r0 < np; r0 += piece) {
@@ -445,12 +446,14 @@ export function wasmBatchedMatmulKernel(
   const itemsAt = up(rawB + bs.size, 4);
   // Products per round: packed operands and C within CHUNK_FLOATS.
   const perRound = Math.max(1, Math.min(count, Math.floor(CHUNK_FLOATS / item)));
+  // The first job before the copies: creating it wakes the workers.
+  let job = wasmJob(wasm);
   const mem = reserve(wasm, itemsAt + perRound * item);
   mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
   mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
   for (let t0 = 0; t0 < count; t0 += perRound) {
     const round = Math.min(perRound, count - t0);
-    const job = wasmJob(wasm);
+    if (t0 > 0) job = wasmJob(wasm);
     for (let r = 0; r < round; r++) {
       const t = t0 + r;
       const ap = itemsAt + r * item;

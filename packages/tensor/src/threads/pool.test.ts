@@ -185,6 +185,32 @@ describe('threaded kernels', () => {
     );
   });
 
+  it('runs every task of many back-to-back jobs, whether the worker is polling or asleep', async () => {
+    expect(await setNumThreads(2)).toBe(2);
+    const pool = activePool()!;
+    const wasm = wasmKernels()!;
+    const floats = 64 * 8;
+    for (let j = 0; j < 60; j++) {
+      // Every 10th job after a pause, so the worker has gone to sleep.
+      if (j % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 5));
+      const tasks = 1 + (j % 7);
+      const mem = wasmHeap(wasm, 2 * floats);
+      for (let i = 0; i < floats; i++) mem[i] = j * 1000 + i;
+      mem.fill(-1, floats, 2 * floats);
+      const job = pool.job();
+      // Task t copies 8 floats (one 8-wide panel of 1 row × 8) from src region t to dst region t.
+      for (let t = 0; t < tasks; t++)
+        job.task().call('pack', (floats + t * 8) * 4, t * 8 * 4, 1, 1, 8, 8, 1, 8);
+      job.run();
+      const out = wasmHeap(wasm, 2 * floats);
+      for (let t = 0; t < 8; t++) {
+        for (let i = 0; i < 8; i++) {
+          expect(out[floats + t * 8 + i]).toBe(t < tasks ? j * 1000 + t * 8 + i : -1);
+        }
+      }
+    }
+  });
+
   it('reports a task that traps instead of hanging, and keeps working', async () => {
     expect(await setNumThreads(2)).toBe(2);
     const pool = activePool()!;

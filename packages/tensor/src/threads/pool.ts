@@ -18,7 +18,7 @@ export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
 // Control block (one SharedArrayBuffer): Int32 header, a BigInt64 ticket, Int32 task starts, and
 // the Float64 call table. The slot numbers are repeated as literals inside `drain` and `serve`
 // below, which run from their source text in the workers and so cannot read module constants.
-const SEQ = 0; // job number: idle workers wait on it
+const SEQ = 0; // wake counter: idle workers wait on it
 const COUNT = 3; // tasks in the current job
 const FAILED = 4; // set when a task threw
 const STOP = 5; // set to make the workers exit
@@ -37,31 +37,29 @@ const CALLS_BYTES = (HEADER + MAX_TASKS + 1) * 4 + ((HEADER + MAX_TASKS + 1) % 2
 const CONTROL_BYTES = CALLS_BYTES + MAX_SLOTS * 8;
 /** A ticket's task field while a job is being written: no task can be claimed. */
 const CLOSED = 0xffff;
-/** How long an idle worker polls for the next job before it sleeps (ms): see `serve`. */
+/**
+ * How long an idle worker polls for the next job before it sleeps (ms): see `serve`. Longer
+ * polling hides more wake-up latency but takes the core from V8's own threads (the collector,
+ * the compiler); on the 2-core benchmark machine 1 ms trained fastest.
+ */
 const SPIN_MS = 1;
 
 type ExportFn = (...args: number[]) => unknown;
 
 /**
- * Claims and runs tasks of job `job` until none is left or the job is over: task t is the calls
- * in calls[starts[t] … starts[t + 1]), each stored as (function index, argument count,
- * arguments…). A task is claimed by advancing the ticket with compare-and-swap, which fails once
- * the caller has moved on to another job, so a late worker never touches a newer job's table.
- * Every claimed task is counted as completed, even if it throws; returns the first error.
- * Self-contained (no outer references): the workers run it from its source text.
+ * Claims and runs tasks of the open job until none is left: task t is the calls in
+ * calls[starts[t] … starts[t + 1]), each stored as (function index, argument count, arguments…).
+ * A task is claimed by advancing the ticket (job number · 2¹⁶ + next task) with compare-and-swap:
+ * the caller closes the ticket under a new job number before it rewrites the table and the
+ * count, so a claim succeeds only while the count read just before it belongs to the same job,
+ * and a late worker never runs a task of a job it did not read. Every claimed task is counted as
+ * completed, even if it throws; returns the first error. Self-contained (no outer references):
+ * the workers run it from its source text.
  */
-function drain(
-  h: Int32Array,
-  ticket: BigInt64Array,
-  calls: Float64Array,
-  fns: readonly ExportFn[],
-  job: number,
-): unknown {
-  const id = BigInt(job);
+function drain(h: Int32Array, ticket: BigInt64Array, calls: Float64Array, fns: readonly ExportFn[]): unknown {
   let error: unknown = null;
   for (;;) {
     const cur = Atomics.load(ticket, 0);
-    if (cur >> 16n !== id) return error;
     const t = Number(cur & 0xffffn);
     const count = Atomics.load(h, 3);
     if (t >= count) return error;
@@ -95,10 +93,11 @@ interface WorkerInit {
 }
 
 /**
- * A worker's life: instantiate the module on the shared memory, report ready, then for every new
- * job number help drain that job. Between jobs it polls for `spinMs` (jobs come back to back in a
- * training step, and a wake-up from Atomics.wait costs 50–100 µs here) before it sleeps.
- * Self-contained like `drain`.
+ * A worker's life: instantiate the module on the shared memory, report ready, then whenever the
+ * wake counter changes help drain the open job. Between jobs it polls for `spinMs` before it
+ * sleeps in Atomics.wait: jobs come back to back (a training step), and waking a sleeping thread
+ * costs tens of microseconds — milliseconds on a virtual machine whose idle vCPU the host has
+ * descheduled (OpenMP runtimes poll for the same reason). Self-contained like `drain`.
  */
 function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof drain): void {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
@@ -121,7 +120,7 @@ function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof d
     }
     if (Atomics.load(h, 5) !== 0) return;
     seen = Atomics.load(h, 0);
-    run(h, ticket, calls, fns, seen);
+    run(h, ticket, calls, fns);
   }
 }
 
@@ -279,6 +278,8 @@ class SharedPool implements Pool {
     // Close the ticket before the table is rewritten, so no late worker claims a task of it.
     this.jobNumber++;
     Atomics.store(this.ticket, 0, (BigInt(this.jobNumber) << 16n) | BigInt(CLOSED));
+    // Wake the workers now: they are up by the time the caller has staged the operands.
+    this.wake();
     this.tasks = 0;
     this.slots = 0;
     const job: Job = {
@@ -326,13 +327,9 @@ class SharedPool implements Pool {
     h[COUNT] = count;
     h[FAILED] = 0;
     h[COMPLETED] = 0;
-    const job = this.jobNumber;
-    Atomics.store(this.ticket, 0, BigInt(job) << 16n);
-    if (count > 1) {
-      Atomics.store(h, SEQ, job);
-      Atomics.notify(h, SEQ);
-    }
-    const error = drain(h, this.ticket, this.calls, this.fns, job);
+    Atomics.store(this.ticket, 0, BigInt(this.jobNumber) << 16n);
+    if (count > 1) this.wake();
+    const error = drain(h, this.ticket, this.calls, this.fns);
     // Tasks claimed by workers usually finish within microseconds of the caller's: spin briefly
     // before sleeping.
     for (let i = 0; i < 10000 && Atomics.load(h, COMPLETED) < count; i++);
@@ -343,11 +340,16 @@ class SharedPool implements Pool {
     if (h[FAILED] !== 0) throw new Error('threads: a worker task failed (out of memory or a bad address).');
   }
 
+  /** Bumps the wake counter: idle workers look for an open job (and find none until `run`). */
+  private wake(): void {
+    Atomics.add(this.h, SEQ, 1);
+    Atomics.notify(this.h, SEQ);
+  }
+
   /** Stops and terminates the workers. */
   close(): void {
     Atomics.store(this.h, STOP, 1);
-    Atomics.store(this.h, SEQ, -1);
-    Atomics.notify(this.h, SEQ);
+    this.wake();
     for (const w of this.workers) w.terminate();
   }
 }
