@@ -84,8 +84,9 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
     .option('--sample-length <n>', 'characters to generate at the end', parseInteger(0), D.sampleLength)
     .option(
       '--threads <n>',
-      'threads for the matrix and attention kernels (worker threads; default: cores, at most 4)',
+      'threads for the matrix and attention kernels (worker threads)',
       parseInteger(1),
+      D.threads,
     )
     .action(async (v: Values) => {
       const report = await train(
@@ -96,7 +97,6 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
             warmup: v.warmup as number | undefined,
             out: v.out as string | undefined,
             evalEvery: v.evalEvery as number | undefined,
-            threads: v.threads as number | undefined,
           }),
           hiddens: v.hiddens as number,
           heads: v.heads as number,
@@ -113,6 +113,7 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
           finalEvalWindows: v.finalEvalWindows as number,
           valFraction: v.valFraction as number,
           sampleLength: v.sampleLength as number,
+          threads: v.threads as number,
           handleSigint: options.sigint === true,
         },
         io,

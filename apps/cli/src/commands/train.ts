@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Generator, getNumThreads, setNumThreads } from '@attnkit/tensor';
 import {
@@ -67,9 +66,10 @@ export interface TrainOptions {
   /** Characters generated for the sample at the end. */
   sampleLength: number;
   /**
-   * Threads of the float32 kernels (`setNumThreads`; default {@link defaultThreads}): large
-   * products and attention split over worker threads. Restored to the previous count when
-   * training ends.
+   * Threads of the float32 kernels (`setNumThreads`; default 1): large products and attention
+   * split over worker threads. Restored to the previous count when training ends. The default
+   * model's products are small: on the project's 2-vCPU machine a second thread did not make
+   * training reliably faster (see the README), so threads are opt-in.
    */
   threads?: number;
   /** Stops training cleanly (the last checkpoint is kept). */
@@ -98,16 +98,8 @@ export const TRAIN_DEFAULTS = {
   finalEvalWindows: 256,
   valFraction: 0.1,
   sampleLength: 300,
+  threads: 1,
 } as const satisfies Partial<TrainOptions>;
-
-/**
- * Threads `attnkit train` uses unless told: every core the process may use, at most 4 (like
- * PyTorch's default of one thread per core; beyond 4 the small products of the default model
- * gain nothing).
- */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
-}
 
 /** What {@link train} returns. */
 export interface TrainReport {
@@ -161,7 +153,7 @@ export interface TrainReport {
 export async function train(options: TrainOptions, io: Io): Promise<TrainReport> {
   checkTrainOptions(options);
   const before = getNumThreads();
-  const threads = await setNumThreads(options.threads ?? defaultThreads());
+  const threads = await setNumThreads(options.threads ?? TRAIN_DEFAULTS.threads);
   try {
     return await run(options, io, threads);
   } finally {

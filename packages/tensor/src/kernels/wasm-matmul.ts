@@ -330,7 +330,6 @@ function parallelMatmul(
   const rawB = up(rawA + as.size, 4);
   const total = rawB + bs.size;
   if (total > MAX_PARALLEL_FLOATS) return false;
-  // The job first: creating it wakes the workers while the operands are copied in.
   let job = wasmJob(wasm);
   const mem = reserve(wasm, total);
   mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
@@ -446,7 +445,6 @@ export function wasmBatchedMatmulKernel(
   const itemsAt = up(rawB + bs.size, 4);
   // Products per round: packed operands and C within CHUNK_FLOATS.
   const perRound = Math.max(1, Math.min(count, Math.floor(CHUNK_FLOATS / item)));
-  // The first job before the copies: creating it wakes the workers.
   let job = wasmJob(wasm);
   const mem = reserve(wasm, itemsAt + perRound * item);
   mem.set(a.subarray(as.lo, as.lo + as.size), rawA);

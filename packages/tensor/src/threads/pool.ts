@@ -278,8 +278,6 @@ class SharedPool implements Pool {
     // Close the ticket before the table is rewritten, so no late worker claims a task of it.
     this.jobNumber++;
     Atomics.store(this.ticket, 0, (BigInt(this.jobNumber) << 16n) | BigInt(CLOSED));
-    // Wake the workers now: they are up by the time the caller has staged the operands.
-    this.wake();
     this.tasks = 0;
     this.slots = 0;
     const job: Job = {
