@@ -77,7 +77,7 @@ export function renderMarkdown(report: Report, libraries: LibraryName[]): string
   );
   out.push('');
   out.push(
-    'Single thread for every library. Medians of N timed calls after a warm-up call; (k×) = speed relative to attnkit in the same run (higher = faster than attnkit). Every figure passed a check against a float64 reference unless marked invalid.',
+    'Single thread for every library, except the columns marked “2 threads” (a second pass: attnkit after setNumThreads(2), onnxruntime-node with 2 intra-op threads). Medians of N timed calls after a warm-up call; (k×) = speed relative to attnkit at the same thread count in the same run (higher = faster than attnkit). Every figure passed a check against a float64 reference unless marked invalid.',
   );
   out.push('');
   out.push('## SGEMM (float32, C = A·B, n×n) — GFLOP/s');
