@@ -1,13 +1,14 @@
 import type { TypedArray } from '../dtype.js';
 import { kernels } from './registry.js';
-import { wasmBatchedMatmulKernel, wasmMatmulKernel } from './wasm-matmul.js';
+import { wasmBatchedMatmul, wasmMatmulKernel } from './wasm-matmul.js';
 
 /**
  * `count` matrix products with shared sizes and strides: out[outOffset + t·m·n …] (m×n,
  * row-major) = (m×k view of `a` at aOffsets[t]) · (k×n view of `b` at bOffsets[t]). The batched
  * form of `matmul` (the per-head products of attention): with the WebAssembly backend all products
- * are staged, packed and multiplied as one job (split over threads after setNumThreads); with any
- * other `matmul` kernel it calls that kernel once per product.
+ * are staged, packed and multiplied as one job (split over threads after setNumThreads); otherwise
+ * (another `matmul` kernel, or products the batched job does not take) it calls `kernels.matmul`
+ * once per product.
  */
 export function batchedMatmulKernel(
   out: TypedArray,
@@ -25,8 +26,9 @@ export function batchedMatmulKernel(
   k: number,
   count: number,
 ): void {
-  if (kernels.matmul === wasmMatmulKernel) {
-    wasmBatchedMatmulKernel(
+  if (
+    kernels.matmul === wasmMatmulKernel &&
+    wasmBatchedMatmul(
       out,
       outOffset,
       a,
@@ -41,7 +43,8 @@ export function batchedMatmulKernel(
       n,
       k,
       count,
-    );
+    )
+  ) {
     return;
   }
   for (let t = 0; t < count; t++) {

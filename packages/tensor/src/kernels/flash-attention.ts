@@ -2,7 +2,9 @@ import type { TypedArray } from '../dtype.js';
 import type { Job } from '../threads/pool.js';
 import { kernels } from './registry.js';
 import {
+  copyRowsOut,
   expRows,
+  up,
   type WasmKernels,
   wasmHeap,
   wasmJob,
@@ -244,8 +246,6 @@ function fusedWasm(shape: FlashAttentionShape): WasmKernels | null {
   return wasmKernels();
 }
 
-const up = (n: number, m: number) => Math.ceil(n / m) * m;
-
 /**
  * Lays the rows×cols row-major matrix at src[off] out as w-row micro-panels (each stored
  * column-major: w consecutive floats per column), zero rows up to rowsPadded.
@@ -321,12 +321,12 @@ function copyRows(
 }
 
 /** Bump allocator over float offsets, each region 16-byte aligned. */
-function regions(sizes: Record<string, number>): { at: Record<string, number>; total: number } {
-  const at: Record<string, number> = {};
+function regions<K extends string>(sizes: Record<K, number>): { at: Record<K, number>; total: number } {
+  const at = {} as Record<K, number>;
   let total = 0;
-  for (const [name, size] of Object.entries(sizes)) {
+  for (const name of Object.keys(sizes) as K[]) {
     at[name] = total;
-    total += up(size, 4);
+    total += up(sizes[name], 4);
   }
   return { at, total };
 }
@@ -351,7 +351,7 @@ function wasmForward(
   const lqp = up(lq, 4);
   const lkp = up(lk, 8);
   const dvp = up(dv, 8);
-  // One region per problem in flight (its own score tile included), then the staging area.
+  // One region per problem in flight: its operands, staging rows and score tile.
   const { at, total: per } = regions({
     qp: lqp * d,
     kp: lkp * d,
@@ -368,7 +368,7 @@ function wasmForward(
   if (group === 0) return false;
   const mem = wasmHeap(wasm, group * per);
   const lim = new Int32Array(mem.buffer);
-  const { qp, kp, vr, o, m, l } = at as Record<'qp' | 'kp' | 'vr' | 'o' | 'm' | 'l', number>;
+  const { qp, kp, vr, o, m, l } = at;
   for (let h0 = 0; h0 < heads; h0 += group) {
     const count = Math.min(group, heads - h0);
     const job = wasmJob(wasm);
@@ -376,13 +376,13 @@ function wasmForward(
       const h = h0 + g;
       const r = g * per;
       job.task();
-      panels(job, mem, r + qp, r + at.rawQ!, q, h * lq * d, lq, lqp, d, 4);
-      panels(job, mem, r + kp, r + at.rawK!, k, h * lk * d, lk, lkp, d, 8);
+      panels(job, mem, r + qp, r + at.rawQ, q, h * lq * d, lq, lqp, d, 4);
+      panels(job, mem, r + kp, r + at.rawK, k, h * lk * d, lk, lkp, d, 8);
       copyRows(mem, r + vr, v, h * lk * dv, lk, lkp, dv, dvp);
       mem.fill(0, r + o, r + o + lqp * dvp);
       mem.fill(Number.NEGATIVE_INFINITY, r + m, r + m + lqp);
       mem.fill(0, r + l, r + l + lqp);
-      fillLimits(lim, r + at.lim!, shape, h, lqp);
+      fillLimits(lim, r + at.lim, shape, h, lqp);
       job.call(
         'flashForward',
         (r + qp) * 4,
@@ -391,8 +391,8 @@ function wasmForward(
         (r + o) * 4,
         (r + m) * 4,
         (r + l) * 4,
-        (r + at.lim!) * 4,
-        (r + at.s!) * 4,
+        (r + at.lim) * 4,
+        (r + at.s) * 4,
         lqp,
         d,
         dvp,
@@ -443,7 +443,7 @@ function wasmBackward(
   const lkp = up(lk, 8);
   const dp = up(d, 8);
   const dvp = up(dv, 8);
-  const { at, total: per } = regions({
+  const { at: a, total: per } = regions({
     qp: lqp * d,
     qr: lqp * dp,
     kp: lkp * d,
@@ -468,28 +468,6 @@ function wasmBackward(
   if (group === 0) return false;
   const mem = wasmHeap(wasm, group * per);
   const lim = new Int32Array(mem.buffer);
-  const a = at as Record<
-    | 'qp'
-    | 'qr'
-    | 'kp'
-    | 'kr'
-    | 'vp'
-    | 'dop'
-    | 'dor'
-    | 'lse'
-    | 'rowDot'
-    | 'lim'
-    | 's'
-    | 't'
-    | 'dq'
-    | 'dk'
-    | 'dv'
-    | 'rawQ'
-    | 'rawK'
-    | 'rawV'
-    | 'rawDO',
-    number
-  >;
   for (let h0 = 0; h0 < heads; h0 += group) {
     const count = Math.min(group, heads - h0);
     const job = wasmJob(wasm);
@@ -550,28 +528,10 @@ function wasmBackward(
     for (let g = 0; g < count; g++) {
       const h = h0 + g;
       const r = g * per;
-      unpackRows(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
-      unpackRows(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
-      unpackRows(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
+      copyRowsOut(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
+      copyRowsOut(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
+      copyRowsOut(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
     }
   }
   return true;
-}
-
-/** Copies rows×cols out of a row-major block whose rows are colsPadded long. */
-function unpackRows(
-  mem: Float32Array,
-  at: number,
-  dst: Float32Array,
-  off: number,
-  rows: number,
-  cols: number,
-  colsPadded: number,
-): void {
-  if (cols === colsPadded) {
-    dst.set(mem.subarray(at, at + rows * cols), off);
-    return;
-  }
-  for (let i = 0; i < rows; i++)
-    dst.set(mem.subarray(at + i * colsPadded, at + i * colsPadded + cols), off + i * cols);
 }

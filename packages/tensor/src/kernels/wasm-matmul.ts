@@ -1,5 +1,6 @@
 import type { TypedArray } from '../dtype.js';
 import { activePool, type Job, type Pool, type TaskFunction } from '../threads/pool.js';
+import { decodeBase64 } from '../wasm/decode.js';
 import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { matmulKernel } from './matmul.js';
 
@@ -119,15 +120,7 @@ export function wasmHeap(wasm: WasmKernels, floats: number): Float32Array {
   return reserve(wasm, floats);
 }
 
-/** Decodes base64 without `node:` imports or `Buffer` (atob exists in browsers, workers and Node ≥ 16). */
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
-const bytes = decode(SGEMM_WASM_BASE64);
+const bytes = decodeBase64(SGEMM_WASM_BASE64);
 
 /** Whether this engine validates the SIMD module (WebAssembly with 128-bit SIMD). */
 export const wasmSimdSupported: boolean =
@@ -205,7 +198,7 @@ export function wasmMatmulKernel(
   n: number,
   k: number,
 ): void {
-  const np = Math.ceil(n / NR) * NR;
+  const np = up(n, NR);
   const wasm =
     out instanceof Float32Array && k > 0 && m * n * k >= SMALL && k * np <= MAX_B_FLOATS ? load() : null;
   if (wasm === null) {
@@ -249,7 +242,7 @@ export function wasmMatmulKernel(
     }
   }
   // Rows per chunk: a multiple of MR with (packed A + C) within CHUNK_FLOATS.
-  const mpAll = Math.ceil(m / MR) * MR;
+  const mpAll = up(m, MR);
   const rows = Math.min(mpAll, Math.max(MR, Math.floor(CHUNK_FLOATS / (k + np) / MR) * MR));
   const bAt = 0;
   const aAt = k * np;
@@ -262,16 +255,13 @@ export function wasmMatmulKernel(
   }
   for (let i0 = 0; i0 < m; i0 += rows) {
     const mc = Math.min(rows, m - i0);
-    const mp = Math.ceil(mc / MR) * MR;
+    const mp = up(mc, MR);
     const ai = aOffset + i0 * aRowStride;
     if (!packInWasm(wasm, aAt, rawAt, a, ai, aRowStride, aColStride, mc, mp, k, MR)) {
       packA(heap, aAt, a, ai, aRowStride, aColStride, mc, mp, k);
     }
     wasm.sgemm(aAt * 4, bAt * 4, cAt * 4, mp, np, k);
-    const mem = heap;
-    const o = outOffset + i0 * n;
-    if (np === n) out.set(mem.subarray(cAt, cAt + mc * n), o);
-    else for (let i = 0; i < mc; i++) out.set(mem.subarray(cAt + i * np, cAt + i * np + n), o + i * n);
+    copyRowsOut(heap, cAt, out, outOffset + i0 * n, mc, n, np);
   }
 }
 
@@ -288,7 +278,29 @@ function spanOf(
   return { lo, size: hi - lo + 1 };
 }
 
-const up = (x: number, to: number) => Math.ceil(x / to) * to;
+/** `x` rounded up to a multiple of `to`. */
+export const up = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+/**
+ * Copies rows×cols out of a row-major block of the instance memory whose rows are colsPadded
+ * long (a padded C, or a padded gradient) into `dst` at `off`, rows packed.
+ */
+export function copyRowsOut(
+  mem: Float32Array,
+  at: number,
+  dst: TypedArray,
+  off: number,
+  rows: number,
+  cols: number,
+  colsPadded: number,
+): void {
+  if (cols === colsPadded) {
+    dst.set(mem.subarray(at, at + rows * cols), off);
+    return;
+  }
+  for (let i = 0; i < rows; i++)
+    dst.set(mem.subarray(at + i * colsPadded, at + i * colsPadded + cols), off + i * cols);
+}
 
 /**
  * One product split over the pool's threads: the raw operands are copied into the shared memory
@@ -372,9 +384,7 @@ function parallelMatmul(
       .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
   }
   job.run();
-  const c = heap;
-  if (np === n) out.set(c.subarray(cAt, cAt + m * n), outOffset);
-  else for (let i = 0; i < m; i++) out.set(c.subarray(cAt + i * np, cAt + i * np + n), outOffset + i * n);
+  copyRowsOut(heap, cAt, out, outOffset, m, n, np);
   return true;
 }
 
@@ -386,10 +396,11 @@ function parallelMatmul(
  * per-head product of attention ((batch·heads) small matrices), where one kernel call per matrix
  * would spend most of its time crossing into WebAssembly and copying.
  *
- * Defers to {@link wasmMatmulKernel} per product for non-float32 data, products too small for
- * WebAssembly, operands that are not compact views, and products too large to batch.
+ * Returns false (nothing done) for non-float32 data, a single product, products too small for
+ * WebAssembly or too large to batch, and operands that are not compact views; the caller then
+ * runs one `matmul` per product.
  */
-export function wasmBatchedMatmulKernel(
+export function wasmBatchedMatmul(
   out: TypedArray,
   outOffset: number,
   a: TypedArray,
@@ -404,7 +415,7 @@ export function wasmBatchedMatmulKernel(
   n: number,
   k: number,
   count: number,
-): void {
+): boolean {
   const mp = up(m, MR);
   const np = up(n, NR);
   const item = mp * k + k * np + mp * np;
@@ -420,26 +431,7 @@ export function wasmBatchedMatmulKernel(
       : null;
   const as = wasm === null ? null : spansOf(aOffsets, aRowStride, aColStride, m, k, count);
   const bs = wasm === null ? null : spansOf(bOffsets, bColStride, bRowStride, n, k, count);
-  if (wasm === null || as === null || bs === null) {
-    for (let t = 0; t < count; t++) {
-      wasmMatmulKernel(
-        out,
-        outOffset + t * m * n,
-        a,
-        aOffsets[t]!,
-        aRowStride,
-        aColStride,
-        b,
-        bOffsets[t]!,
-        bRowStride,
-        bColStride,
-        m,
-        n,
-        k,
-      );
-    }
-    return;
-  }
+  if (wasm === null || as === null || bs === null) return false;
   const rawA = 0;
   const rawB = up(as.size, 4);
   const itemsAt = up(rawB + bs.size, 4);
@@ -464,14 +456,11 @@ export function wasmBatchedMatmulKernel(
         .call('sgemm', ap * 4, bp * 4, cp * 4, mp, np, k);
     }
     job.run();
-    const c = heap;
     for (let r = 0; r < round; r++) {
-      const cp = itemsAt + r * item + mp * k + k * np;
-      const o = outOffset + (t0 + r) * m * n;
-      if (np === n) out.set(c.subarray(cp, cp + m * n), o);
-      else for (let i = 0; i < m; i++) out.set(c.subarray(cp + i * np, cp + i * np + n), o + i * n);
+      copyRowsOut(heap, itemsAt + r * item + mp * k + k * np, out, outOffset + (t0 + r) * m * n, m, n, np);
     }
   }
+  return true;
 }
 
 /**
@@ -516,12 +505,10 @@ function packInWasm(
   w: number,
 ): boolean {
   if (!(src instanceof Float32Array)) return false;
-  const lo = off + Math.min(0, (rows - 1) * rs) + Math.min(0, (k - 1) * cs);
-  const hi = off + Math.max(0, (rows - 1) * rs) + Math.max(0, (k - 1) * cs);
-  const span = hi - lo + 1;
-  if (span > 2 * rows * k + 1024) return false;
-  const mem = reserve(wasm, rawAt + span);
-  mem.set(src.subarray(lo, hi + 1), rawAt);
+  const { lo, size } = spanOf(off, rs, cs, rows, k);
+  if (size > 2 * rows * k + 1024) return false;
+  const mem = reserve(wasm, rawAt + size);
+  mem.set(src.subarray(lo, lo + size), rawAt);
   wasm.pack(dst * 4, (rawAt + off - lo) * 4, rs, cs, rows, rowsPadded, k, w);
   return true;
 }

@@ -8,6 +8,7 @@
  * simply takes fewer of them.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { decodeBase64 } from '../wasm/decode.js';
 import { SGEMM_SHARED_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 
 /** Exports a task may call, by index (the index is what the job table stores). */
@@ -241,13 +242,6 @@ function canBlock(): boolean {
   }
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 class SharedPool implements Pool {
   readonly exports: Record<string, unknown>;
   readonly threads: number;
@@ -263,7 +257,7 @@ class SharedPool implements Pool {
   constructor(
     readonly memory: WebAssembly.Memory,
     module: WebAssembly.Module,
-    readonly control: SharedArrayBuffer,
+    control: SharedArrayBuffer,
     private readonly workers: readonly Thread[],
   ) {
     this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -426,7 +420,7 @@ async function resize(n: number): Promise<number> {
   let memory: WebAssembly.Memory;
   let module: WebAssembly.Module;
   try {
-    module = new WebAssembly.Module(decode(SGEMM_SHARED_WASM_BASE64));
+    module = new WebAssembly.Module(decodeBase64(SGEMM_SHARED_WASM_BASE64));
     memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   } catch (e) {
     unavailable = `shared WebAssembly memory is unavailable: ${e instanceof Error ? e.message : String(e)}`;
