@@ -136,14 +136,28 @@ export function addRatios(figures: Figure[]): void {
   }
 }
 
-/** Extrapolates the median time of `library` at a larger size from its figure at a smaller one. */
-export function estimateMs(
+/** Per-call time above which a case is not run (it would dominate the run). */
+const CAP_MS = 30_000;
+
+/**
+ * Skips a case whose time per call, extrapolated from `library`'s last timed figure in `figures`
+ * (among those `sameSeries` accepts) by `growth(prev)`, is over 30 s.
+ *
+ * @returns `{ skip }` to spread into {@link FigureOptions}, or `{}` to run the case.
+ */
+export function skipOverCap(
   figures: readonly Figure[],
-  suite: Suite,
   library: LibraryName,
-  caseName: string,
-  factor: number,
-): number | undefined {
-  const f = figures.find((g) => g.suite === suite && g.library === library && g.case === caseName);
-  return f?.medianMs === undefined ? undefined : f.medianMs * factor;
+  growth: (prev: Figure) => number,
+  sameSeries: (f: Figure) => boolean = () => true,
+): Pick<FigureOptions, 'skip'> {
+  const prev = figures
+    .filter((f) => f.library === library && sameSeries(f) && f.medianMs !== undefined)
+    .at(-1);
+  const estimate = prev === undefined ? 0 : prev.medianMs! * growth(prev);
+  return estimate > CAP_MS
+    ? {
+        skip: `about ${(estimate / 1000).toFixed(0)} s per call (extrapolated), over the ${CAP_MS / 1000} s cap`,
+      }
+    : {};
 }

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress';
+import { PACKAGES } from '../scripts/packages.mjs';
 
 /** Cross-origin isolation: SharedArrayBuffer for setNumThreads in the snippets; the e2e server sends the same headers. */
 const isolation = {
@@ -19,17 +20,7 @@ export const guide = [
   { text: 'Performance', link: '/guide/performance' },
 ];
 
-export const packages = [
-  'tensor',
-  'testing',
-  'layers',
-  'masking',
-  'scoring',
-  'positional',
-  'multihead',
-  'transformer',
-  'training',
-].map((name) => ({ text: `@attnkit/${name}`, link: `/packages/${name}` }));
+export const packages = PACKAGES.map((name) => ({ text: `@attnkit/${name}`, link: `/packages/${name}` }));
 
 export default defineConfig({
   title: 'attnkit',

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Application, Converter, ReflectionKind } from 'typedoc';
+import { PACKAGES } from './packages.mjs';
 
 const docsRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(docsRoot, '..', '..');
@@ -14,18 +15,7 @@ const generated = join(docsRoot, '.generated');
 const tmpOut = join(generated, 'typedoc');
 const outRoot = join(generated, 'api');
 
-/** Every publishable package with a page in the docs; `node` marks an extra Node-only entry point. */
-const PACKAGES = [
-  'tensor',
-  'testing',
-  'layers',
-  'masking',
-  'scoring',
-  'positional',
-  'multihead',
-  'transformer',
-  'training',
-];
+/** The packages of {@link PACKAGES} with an extra Node-only entry point (`@attnkit/<name>/node`). */
 const NODE_ENTRIES = ['training'];
 
 const entryPoints = [];

@@ -6,7 +6,7 @@
  */
 import { scaledDotProductAttention } from '@attnkit/scoring';
 import { tensor } from '@attnkit/tensor';
-import { type Figure, measureFigure, type Task } from '../figure.js';
+import { type Figure, measureFigure, skipOverCap, type Task } from '../figure.js';
 import { check, fillValues, type TimerOptions } from '../harness.js';
 import type { Libraries, LibraryName } from '../libs.js';
 import { attentionModel, causalAdditiveMask } from '../onnx.js';
@@ -18,7 +18,6 @@ const HEADS = 8;
 const D = 64;
 const RTOL = 1e-4;
 const ATOL = 1e-5;
-const CAP_MS = 30_000;
 
 interface Reference {
   index: Int32Array;
@@ -136,14 +135,12 @@ export async function attentionSuite(
     for (const causal of [false, true]) {
       const ref = reference(inputs.Q, inputs.K, inputs.V, L, causal);
       for (const library of libraries) {
-        const prev = figures
-          .filter((f) => f.library === library && f.params.causal === causal && f.medianMs !== undefined)
-          .at(-1);
-        const estimate = prev === undefined ? 0 : prev.medianMs! * (L / (prev.params.L as number)) ** 2;
-        const skip =
-          estimate > CAP_MS
-            ? `about ${(estimate / 1000).toFixed(0)} s per call (extrapolated), over the ${CAP_MS / 1000} s cap`
-            : undefined;
+        const skip = skipOverCap(
+          figures,
+          library,
+          (prev) => (L / (prev.params.L as number)) ** 2,
+          (f) => f.params.causal === causal,
+        );
         const fig = await measureFigure(
           {
             suite: 'attention',
@@ -153,7 +150,7 @@ export async function attentionSuite(
             threads: libs.threadCount,
           },
           task(libs, library, L, causal, inputs, ref),
-          { flops: 4 * BATCH * HEADS * L * L * D, timer: TIMER, ...(skip === undefined ? {} : { skip }) },
+          { flops: 4 * BATCH * HEADS * L * L * D, timer: TIMER, ...skip },
         );
         figures.push(fig);
         log(fig);

@@ -4,7 +4,7 @@
  * and 64 evenly spaced rows at n = 1024.
  */
 import { matmul, tensor } from '@attnkit/tensor';
-import { type Figure, measureFigure, type Task } from '../figure.js';
+import { type Figure, measureFigure, skipOverCap, type Task } from '../figure.js';
 import { check, fillValues } from '../harness.js';
 import type { Libraries, LibraryName } from '../libs.js';
 import { matmulModel } from '../onnx.js';
@@ -12,8 +12,6 @@ import { ortSession, tfProfile, tfRun, useBackend } from '../peers.js';
 
 const RTOL = 1e-4;
 const ATOL = 1e-5;
-/** Per-call time above which a library is not run at the next size (it would dominate the run). */
-const CAP_MS = 30_000;
 
 interface Reference {
   /** Flat indices into C of the compared elements. */
@@ -94,16 +92,13 @@ export async function sgemmSuite(
     const B = fillValues(n * n, 2);
     const ref = reference(A, B, n);
     for (const library of libraries.filter((l) => l !== 'attnkit-fused')) {
-      const prev = figures.filter((f) => f.library === library && f.medianMs !== undefined).at(-1);
-      const estimate = prev === undefined ? 0 : prev.medianMs! * (n / (prev.params.n as number)) ** 3;
-      const skip =
-        estimate > CAP_MS
-          ? `about ${(estimate / 1000).toFixed(0)} s per call (extrapolated), over the ${CAP_MS / 1000} s cap`
-          : undefined;
       const fig = await measureFigure(
         { suite: 'sgemm', case: `n=${n}`, params: { n }, library, threads: libs.threadCount },
         task(libs, library, n, A, B, ref),
-        { flops: 2 * n ** 3, ...(skip === undefined ? {} : { skip }) },
+        {
+          flops: 2 * n ** 3,
+          ...skipOverCap(figures, library, (prev) => (n / (prev.params.n as number)) ** 3),
+        },
       );
       figures.push(fig);
       log(fig);

@@ -1,10 +1,11 @@
 import { Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
-import { MultiHeadAttention } from '@attnkit/multihead';
+import type { MultiHeadAttention } from '@attnkit/multihead';
 import { concat, formatShape, type Generator, ShapeError, type Tensor, tensor } from '@attnkit/tensor';
-import { AddNorm } from './add-norm.js';
-import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
-import { PositionWiseFFN } from './position-wise-ffn.js';
+import type { AddNorm } from './add-norm.js';
+import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
+import { checkCount, type FloatDType } from './internal/check.js';
+import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /**
  * What a Transformer decoder carries between calls (D2L's `state` list
@@ -103,41 +104,15 @@ export class TransformerDecoderBlock extends Module {
   constructor(options: TransformerDecoderBlockOptions) {
     super();
     const op = 'TransformerDecoderBlock';
-    const { numHiddens, numHeads } = options;
-    checkHeads(op, numHiddens, numHeads);
-    const ffnNumHiddens = checkCount(op, 'ffnNumHiddens', options.ffnNumHiddens, 1);
-    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
+    const parts = checkBlockParts(op, options);
     this.i = checkCount(op, 'i', options.i ?? 0);
-    this.#numHiddens = numHiddens;
-    const dtype = options.dtype ?? 'float32';
-    const rng = options.rng === undefined ? {} : { rng: options.rng };
-    const attention = (): MultiHeadAttention =>
-      new MultiHeadAttention({
-        numHiddens,
-        numHeads,
-        dropout,
-        querySize: numHiddens,
-        keySize: numHiddens,
-        valueSize: numHiddens,
-        dtype,
-        ...rng,
-      });
-    const addNorm = (): AddNorm => new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng });
-    this.attention1 = this.registerModule('attention1', attention());
-    this.addnorm1 = this.registerModule('addnorm1', addNorm());
-    this.attention2 = this.registerModule('attention2', attention());
-    this.addnorm2 = this.registerModule('addnorm2', addNorm());
-    this.ffn = this.registerModule(
-      'ffn',
-      new PositionWiseFFN({
-        ffnNumHiddens,
-        ffnNumOutputs: numHiddens,
-        ffnNumInputs: numHiddens,
-        dtype,
-        ...rng,
-      }),
-    );
-    this.addnorm3 = this.registerModule('addnorm3', addNorm());
+    this.#numHiddens = parts.numHiddens;
+    this.attention1 = this.registerModule('attention1', blockAttention(parts));
+    this.addnorm1 = this.registerModule('addnorm1', blockAddNorm(parts));
+    this.attention2 = this.registerModule('attention2', blockAttention(parts));
+    this.addnorm2 = this.registerModule('addnorm2', blockAddNorm(parts));
+    this.ffn = this.registerModule('ffn', blockFFN(parts));
+    this.addnorm3 = this.registerModule('addnorm3', blockAddNorm(parts));
   }
 
   /**

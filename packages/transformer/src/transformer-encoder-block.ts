@@ -1,10 +1,11 @@
 import { Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
-import { MultiHeadAttention } from '@attnkit/multihead';
+import type { MultiHeadAttention } from '@attnkit/multihead';
 import type { Generator, Tensor } from '@attnkit/tensor';
-import { AddNorm } from './add-norm.js';
-import { checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
-import { PositionWiseFFN } from './position-wise-ffn.js';
+import type { AddNorm } from './add-norm.js';
+import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
+import type { FloatDType } from './internal/check.js';
+import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /** Options of {@link TransformerEncoderBlock}. */
 export interface TransformerEncoderBlockOptions {
@@ -66,45 +67,14 @@ export class TransformerEncoderBlock extends Module {
 
   constructor(options: TransformerEncoderBlockOptions) {
     super();
-    const op = 'TransformerEncoderBlock';
-    const { numHiddens, numHeads } = options;
-    checkHeads(op, numHiddens, numHeads);
-    const ffnNumHiddens = checkCount(op, 'ffnNumHiddens', options.ffnNumHiddens, 1);
-    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
-    const dtype = options.dtype ?? 'float32';
-    const rng = options.rng === undefined ? {} : { rng: options.rng };
+    const parts = checkBlockParts('TransformerEncoderBlock', options);
     this.attention = this.registerModule(
       'attention',
-      new MultiHeadAttention({
-        numHiddens,
-        numHeads,
-        dropout,
-        bias: options.useBias ?? false,
-        querySize: numHiddens,
-        keySize: numHiddens,
-        valueSize: numHiddens,
-        dtype,
-        ...rng,
-      }),
+      blockAttention(parts, { bias: options.useBias ?? false }),
     );
-    this.addnorm1 = this.registerModule(
-      'addnorm1',
-      new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng }),
-    );
-    this.ffn = this.registerModule(
-      'ffn',
-      new PositionWiseFFN({
-        ffnNumHiddens,
-        ffnNumOutputs: numHiddens,
-        ffnNumInputs: numHiddens,
-        dtype,
-        ...rng,
-      }),
-    );
-    this.addnorm2 = this.registerModule(
-      'addnorm2',
-      new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng }),
-    );
+    this.addnorm1 = this.registerModule('addnorm1', blockAddNorm(parts));
+    this.ffn = this.registerModule('ffn', blockFFN(parts));
+    this.addnorm2 = this.registerModule('addnorm2', blockAddNorm(parts));
   }
 
   /**

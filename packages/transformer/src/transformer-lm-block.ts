@@ -1,9 +1,10 @@
 import { Dropout, LayerNorm, Module } from '@attnkit/layers';
-import { type KVCache, type KVCacheLayer, MultiHeadAttention } from '@attnkit/multihead';
+import type { KVCache, KVCacheLayer, MultiHeadAttention } from '@attnkit/multihead';
 import { add, type Generator, type Tensor } from '@attnkit/tensor';
-import { AddNorm } from './add-norm.js';
-import { checkChoice, checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
-import { PositionWiseFFN } from './position-wise-ffn.js';
+import type { AddNorm } from './add-norm.js';
+import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
+import { checkChoice, checkCount, type FloatDType } from './internal/check.js';
+import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /** Options of {@link TransformerLMBlock}. */
 export interface TransformerLMBlockOptions {
@@ -84,39 +85,20 @@ export class TransformerLMBlock extends Module {
   constructor(options: TransformerLMBlockOptions) {
     super();
     const op = 'TransformerLMBlock';
-    const { numHiddens, numHeads } = options;
-    checkHeads(op, numHiddens, numHeads);
-    const ffnNumHiddens = checkCount(op, 'ffnNumHiddens', options.ffnNumHiddens, 1);
-    const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
+    const parts = checkBlockParts(op, options);
+    const { numHiddens, dropout, dtype, rng } = parts;
     this.norm = checkChoice(op, 'norm', options.norm ?? 'pre', ['pre', 'post']);
     const positional = checkChoice(op, 'positional', options.positional ?? 'none', [
       'none',
       'rotary',
       'alibi',
     ]);
-    const dtype = options.dtype ?? 'float32';
-    const rng = options.rng === undefined ? {} : { rng: options.rng };
-    const attention = new MultiHeadAttention({
-      numHiddens,
-      numHeads,
-      dropout,
-      querySize: numHiddens,
-      keySize: numHiddens,
-      valueSize: numHiddens,
+    const attention = blockAttention(parts, {
       positional,
       ...(options.numKVHeads === undefined ? {} : { numKVHeads: options.numKVHeads }),
       layerIndex: checkCount(op, 'layerIndex', options.layerIndex ?? 0),
-      dtype,
-      ...rng,
     });
-    const ffn = new PositionWiseFFN({
-      ffnNumHiddens,
-      ffnNumOutputs: numHiddens,
-      ffnNumInputs: numHiddens,
-      activation: options.activation ?? 'relu',
-      dtype,
-      ...rng,
-    });
+    const ffn = blockFFN(parts, { activation: options.activation ?? 'relu' });
     // Registration order is state-dict order.
     if (this.norm === 'pre') {
       this.#ln1 = this.registerModule('ln1', new LayerNorm({ normalizedShape: numHiddens, dtype }));
@@ -126,15 +108,9 @@ export class TransformerLMBlock extends Module {
       this.#dropout = this.registerModule('dropout', new Dropout({ p: dropout, ...rng }));
     } else {
       this.attention = this.registerModule('attention', attention);
-      this.#addnorm1 = this.registerModule(
-        'addnorm1',
-        new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng }),
-      );
+      this.#addnorm1 = this.registerModule('addnorm1', blockAddNorm(parts));
       this.ffn = this.registerModule('ffn', ffn);
-      this.#addnorm2 = this.registerModule(
-        'addnorm2',
-        new AddNorm({ normShape: numHiddens, dropout, dtype, ...rng }),
-      );
+      this.#addnorm2 = this.registerModule('addnorm2', blockAddNorm(parts));
     }
   }
 

@@ -1,11 +1,20 @@
 import { join } from 'node:path';
 import { MultiHeadAttention, transposeQKV } from '@attnkit/multihead';
-import { formatShape, Generator, noGrad, ones, randn, type Tensor, tensor } from '@attnkit/tensor';
+import {
+  formatShape,
+  Generator,
+  noGrad,
+  ones,
+  randn,
+  type Tensor,
+  type TypedArray,
+  tensor,
+} from '@attnkit/tensor';
 import { trainValSplit } from '@attnkit/training';
 import { type Checkpoint, loadCheckpoint } from '../checkpoint.js';
 import { loadCorpus } from '../corpus.js';
 import { CliError } from '../errors.js';
-import { heatmap } from '../figures/heatmap.js';
+import { type HeatmapOptions, type HeatmapPanel, heatmap } from '../figures/heatmap.js';
 import { writeFigure } from '../figures/svg.js';
 import {
   type EvalBatch,
@@ -139,36 +148,52 @@ async function demo(options: HeadsOptions, io: Io, files: string[]): Promise<Hea
     attention.forward(Xr, Yr, Yr, validLens);
     return attention.headWeights().toTypedArray();
   });
-  const panels = [];
-  for (let b = 0; b < 2; b++) {
-    for (let h = 0; h < numHeads; h++) {
-      const offset = (b * numHeads + h) * 24;
-      panels.push({
-        label: `batch ${b}, head ${h}`,
-        values: weights.subarray(offset, offset + 24),
-        rows: 4,
-        cols: 6,
-      });
-    }
-  }
+  const panels = [0, 1].flatMap((b) =>
+    headPanels(`batch ${b}`, weights.subarray(b * numHeads * 24), numHeads, 4, 6),
+  );
   files.push(
     await writeFigure(
       options.out,
       'heads-weights.svg',
       heatmap({
         title: 'Attention weights per head (random queries and keys; valid lengths 3 and 2)',
-        xLabel: 'Keys',
-        yLabel: 'Queries',
+        ...ATTENTION_FIGURE,
         panels,
         columns: numHeads,
-        scheme: 'reds',
-        domain: [0, 1],
-        legendLabel: 'attention weight',
         cellSize: 22,
       }),
     ),
   );
   return shapes;
+}
+
+/** The axes and colour scale of both per-head attention-weight figures. */
+const ATTENTION_FIGURE = {
+  xLabel: 'Keys',
+  yLabel: 'Queries',
+  scheme: 'reds',
+  domain: [0, 1],
+  legendLabel: 'attention weight',
+} as const satisfies Partial<HeatmapOptions>;
+
+/**
+ * One heatmap panel per head, labelled `<label>, head h`: `weights` starts with `numHeads`
+ * row-major `rows × cols` matrices, one per head.
+ */
+function headPanels(
+  label: string,
+  weights: TypedArray,
+  numHeads: number,
+  rows: number,
+  cols: number,
+): HeatmapPanel[] {
+  const size = rows * cols;
+  return Array.from({ length: numHeads }, (_, h) => ({
+    label: `${label}, head ${h}`,
+    values: weights.subarray(h * size, (h + 1) * size),
+    rows,
+    cols,
+  }));
 }
 
 /** The number of heads to prune: `prune`, or a quarter of all heads (at least 1). */
@@ -267,15 +292,9 @@ async function ablate(
   const window = val.slice(0, n);
   // TransformerLM keeps no attention weights unless asked (it runs the fused kernel instead).
   noGrad(() => model.forward(tensor(window, { shape: [1, n], dtype: 'int32' }), { needWeights: true }));
-  const panels = model.attentionWeights.flatMap((w, b) => {
-    const values = (w as Tensor).toTypedArray();
-    return Array.from({ length: numHeads }, (_, h) => ({
-      label: `block ${b}, head ${h}`,
-      values: values.subarray(h * n * n, (h + 1) * n * n),
-      rows: n,
-      cols: n,
-    }));
-  });
+  const panels = model.attentionWeights.flatMap((w, b) =>
+    headPanels(`block ${b}`, (w as Tensor).toTypedArray(), numHeads, n, n),
+  );
   const labels = Array.from(vocab.decode(window)).map((c) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c));
   files.push(
     await writeFigure(
@@ -283,13 +302,9 @@ async function ablate(
       'heads-checkpoint-weights.svg',
       heatmap({
         title: 'Causal self-attention of the trained heads on held-out text',
-        xLabel: 'Keys',
-        yLabel: 'Queries',
+        ...ATTENTION_FIGURE,
         panels,
         columns: numHeads,
-        scheme: 'reds',
-        domain: [0, 1],
-        legendLabel: 'attention weight',
         colLabels: labels,
         rowLabels: labels,
         cellSize: 9,
