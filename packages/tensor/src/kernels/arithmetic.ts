@@ -44,6 +44,7 @@ export function arithmeticKernel(
     arithmeticFlat(op, out, a.data.subarray(a.offset, a.offset + n), b.data.subarray(b.offset, b.offset + n));
     return;
   }
+  // Inline odometer, not lanes.ts forEachLane: its per-row closure measured 5–40% slower here.
   const idx = new Array<number>(nd).fill(0);
   let ia = a.offset;
   let ib = b.offset;

@@ -30,6 +30,7 @@ export function gatherKernel(
   const inner = shape[last]!;
   const ss = src.stride[last]!;
   const is = index.stride[last]!;
+  // Inline odometer, not lanes.ts forEachLane: its per-row closure measured 5–40% slower here.
   const idx = new Array<number>(nd).fill(0);
   let sb = src.offset;
   let ib = index.offset;
@@ -86,6 +87,7 @@ export function scatterAddKernel(
   const os = out.stride[last]!;
   const ss = src.stride[last]!;
   const is = index.stride[last]!;
+  // Inline odometer, not lanes.ts forEachLane: its per-row closure measured 5–40% slower here.
   const idx = new Array<number>(nd).fill(0);
   let ob = out.offset;
   let sb = src.offset;

