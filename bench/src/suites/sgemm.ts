@@ -5,13 +5,18 @@
  */
 import { matmul, tensor } from '@attnkit/tensor';
 import { type Figure, measureFigure, skipOverCap, type Task } from '../figure.js';
-import { check, fillValues } from '../harness.js';
+import { check, fillValues, type TimerOptions } from '../harness.js';
 import type { Libraries, LibraryName } from '../libs.js';
 import { matmulModel } from '../onnx.js';
 import { ortSession, tfProfile, tfRun, useBackend } from '../peers.js';
 
 const RTOL = 1e-4;
 const ATOL = 1e-5;
+/**
+ * Up to 2 s or 200 calls per figure: a product of a few ms is timed over many calls, so one
+ * slow stretch of a shared host does not decide its median.
+ */
+const TIMER: TimerOptions = { warmup: 5, budgetMs: 2000, minRuns: 5, maxRuns: 200 };
 
 interface Reference {
   /** Flat indices into C of the compared elements. */
@@ -97,6 +102,7 @@ export async function sgemmSuite(
         task(libs, library, n, A, B, ref),
         {
           flops: 2 * n ** 3,
+          timer: TIMER,
           ...skipOverCap(figures, library, (prev) => (n / (prev.params.n as number)) ** 3),
         },
       );

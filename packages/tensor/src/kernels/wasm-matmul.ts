@@ -101,7 +101,7 @@ export function wasmJob(wasm: WasmKernels): Job {
       fns[fn](...args);
       return job;
     },
-    run: () => undefined,
+    run: (work) => work?.(),
   };
   return job;
 }
@@ -305,8 +305,11 @@ export function copyRowsOut(
 /**
  * One product split over the pool's threads: the raw operands are copied into the shared memory
  * once, Bᵀ is packed in pieces (k-block × column range) by all threads, then each task packs its
- * own band of A rows and computes that band of C. False (nothing done) when an operand is not a
- * compact Float32Array view or the layout would be too large; the caller then runs single-threaded.
+ * own band of A rows and computes that band of C. What only the calling thread can do overlaps
+ * the workers' tasks: it copies A in while they pack B, and touches the pages of a freshly
+ * allocated `out` (a page fault each 4 KB, about 0.6 ms per MB on a virtual machine) while they
+ * start on the bands. False (nothing done) when an operand is not a compact Float32Array view or
+ * the layout would be too large; the caller then runs single-threaded.
  */
 function parallelMatmul(
   wasm: Sgemm,
@@ -326,8 +329,9 @@ function parallelMatmul(
 ): boolean {
   if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return false;
   const threads = wasmThreads(wasm);
-  // Bands of at least 16 rows, about two per thread so a busy core takes fewer.
-  const bands = Math.min(2 * threads, Math.floor(m / 16));
+  // Bands of at least 16 rows, four per thread: a busy core (or the caller, while it touches
+  // `out`) takes fewer.
+  const bands = Math.min(4 * threads, Math.floor(m / 16));
   if (bands < 2) return false;
   const band = up(Math.ceil(m / bands), MR);
   const np = up(n, NR);
@@ -344,7 +348,6 @@ function parallelMatmul(
   if (total > MAX_PARALLEL_FLOATS) return false;
   let job = wasmJob(wasm);
   const mem = reserve(wasm, total);
-  mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
   mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
   const bSrc = rawB + bOffset - bs.lo;
   const aSrc = rawA + aOffset - as.lo;
@@ -372,7 +375,7 @@ function parallelMatmul(
         );
     }
   }
-  job.run();
+  job.run(() => mem.set(a.subarray(as.lo, as.lo + as.size), rawA));
   // Phase 2: each band packs its rows of A (own layout, mb rows padded) and computes its rows of C.
   job = wasmJob(wasm);
   for (let i0 = 0; i0 < m; i0 += band) {
@@ -383,9 +386,15 @@ function parallelMatmul(
       .call('pack', (aAt + i0 * k) * 4, (aSrc + i0 * aRowStride) * 4, aRowStride, aColStride, mc, mb, k, MR)
       .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
   }
-  job.run();
+  job.run(() => touchPages(out, outOffset, m * n));
   copyRowsOut(heap, cAt, out, outOffset, m, n, np);
   return true;
+}
+
+/** Writes 0 once every 4 KB of out[off, off + size): the first write to a fresh page faults it in. */
+function touchPages(out: TypedArray, off: number, size: number): void {
+  const step = 4096 / out.BYTES_PER_ELEMENT;
+  for (let i = off; i < off + size; i += step) out[i] = 0;
 }
 
 /**
@@ -455,7 +464,8 @@ export function wasmBatchedMatmul(
         .call('pack', bp * 4, (rawB + bOffsets[t]! - bs.lo) * 4, bColStride, bRowStride, n, np, k, NR)
         .call('sgemm', ap * 4, bp * 4, cp * 4, mp, np, k);
     }
-    job.run();
+    // The products' rows of a fresh `out` are paged in by this thread while the workers compute.
+    job.run(() => touchPages(out, outOffset + t0 * m * n, round * m * n));
     for (let r = 0; r < round; r++) {
       copyRowsOut(heap, itemsAt + r * item + mp * k + k * np, out, outOffset + (t0 + r) * m * n, m, n, np);
     }

@@ -9,7 +9,7 @@ import { mul } from '../ops/mul.js';
 import { sum } from '../ops/sum.js';
 import { transpose } from '../ops/transpose.js';
 import { fromData, type Tensor } from '../tensor.js';
-import { activePool, getNumThreads, setNumThreads, threadsUnavailableReason } from './pool.js';
+import { activePool, getNumThreads, type Job, setNumThreads, threadsUnavailableReason } from './pool.js';
 
 /** Float32 values in [-1, 1) from a seed (integer hashing, reproducible). */
 function values(count: number, seed: number): Float32Array {
@@ -209,6 +209,39 @@ describe('threaded kernels', () => {
         }
       }
     }
+  });
+
+  it("runs the caller's work once while the tasks are open, and rethrows its error after they finish", async () => {
+    expect(await setNumThreads(2)).toBe(2);
+    const pool = activePool()!;
+    const wasm = wasmKernels()!;
+    const floats = 16 * 8;
+    const fill = (): void => {
+      const mem = wasmHeap(wasm, 2 * floats);
+      for (let i = 0; i < floats; i++) mem[i] = i + 1;
+      mem.fill(0, floats, 2 * floats);
+    };
+    const copies = (): Job => {
+      const job = pool.job();
+      for (let t = 0; t < 16; t++) job.task().call('pack', (floats + t * 8) * 4, t * 8 * 4, 1, 1, 8, 8, 1, 8);
+      return job;
+    };
+    const copied = (): number[] => Array.from(wasmHeap(wasm, 2 * floats).subarray(floats, 2 * floats));
+    const expected = Array.from({ length: floats }, (_, i) => i + 1);
+    fill();
+    let calls = 0;
+    copies().run(() => {
+      calls++;
+    });
+    expect(calls).toBe(1);
+    expect(copied()).toEqual(expected);
+    fill();
+    expect(() =>
+      copies().run(() => {
+        throw new RangeError('work failed');
+      }),
+    ).toThrow('work failed');
+    expect(copied()).toEqual(expected);
   });
 
   it('reports a task that traps instead of hanging, and keeps working', async () => {

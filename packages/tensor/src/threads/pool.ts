@@ -95,10 +95,12 @@ interface WorkerInit {
 
 /**
  * A worker's life: instantiate the module on the shared memory, report ready, then whenever the
- * wake counter changes help drain the open job. Between jobs it polls for `spinMs` before it
- * sleeps in Atomics.wait: jobs come back to back (a training step), and waking a sleeping thread
- * costs tens of microseconds — milliseconds on a virtual machine whose idle vCPU the host has
- * descheduled (OpenMP runtimes poll for the same reason). Self-contained like `drain`.
+ * wake counter changes help drain the open job. Between jobs it polls before it sleeps in
+ * Atomics.wait: jobs come back to back (a training step), and waking a sleeping thread costs tens
+ * of microseconds — milliseconds on a virtual machine whose idle vCPU the host has descheduled
+ * (OpenMP runtimes poll for the same reason). It polls while the job it worked on is still running
+ * on other threads (the next job follows the moment that one ends), then for `spinMs`.
+ * Self-contained like `drain`.
  */
 function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof drain): void {
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
@@ -122,6 +124,7 @@ function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof d
     if (Atomics.load(h, 5) !== 0) return;
     seen = Atomics.load(h, 0);
     run(h, ticket, calls, fns);
+    while (Atomics.load(h, 6) < Atomics.load(h, 3) && Atomics.load(h, 0) === seen);
   }
 }
 
@@ -228,8 +231,13 @@ export interface Job {
   task(): Job;
   /** Appends a call of `fn` with numeric arguments (addresses in bytes) to the current task. */
   call(fn: TaskFunction, ...args: number[]): Job;
-  /** Runs every task on the pool and returns when all have finished. */
-  run(): void;
+  /**
+   * Runs every task on the pool and returns when all have finished. `work`, if given, runs on the
+   * calling thread once the tasks are open to the workers and before the caller joins them: work
+   * that only this thread can do (touching ordinary ArrayBuffers) overlaps the workers' tasks.
+   * It must not read or write memory that the tasks use.
+   */
+  run(work?: () => void): void;
 }
 
 /** Whether this thread may block in Atomics.wait (not on a browser's main thread). */
@@ -300,27 +308,37 @@ class SharedPool implements Pool {
         this.h[STARTS_AT + this.tasks] = this.slots;
         return job;
       },
-      run: () => this.flush(),
+      run: (work) => this.flush(work),
     };
     return job;
   }
 
   /**
-   * Opens the tasks written so far to every thread, works on them, and waits until all are
-   * completed. A worker still asleep simply misses the job: the caller never waits for a worker
+   * Opens the tasks written so far to every thread, runs `work`, works on the tasks, and waits
+   * until all are completed. A worker still asleep simply misses the job: the caller never waits for a worker
    * that has not claimed a task.
    */
-  private flush(): void {
+  private flush(work?: () => void): void {
     const { h } = this;
     const count = this.tasks;
     this.tasks = 0;
     this.slots = 0;
-    if (count === 0) return;
+    if (count === 0) {
+      work?.();
+      return;
+    }
     h[COUNT] = count;
     h[FAILED] = 0;
     h[COMPLETED] = 0;
     Atomics.store(this.ticket, 0, BigInt(this.jobNumber) << 16n);
     if (count > 1) this.wake();
+    // The tasks are open: whatever `work` does, they are drained and waited for before returning.
+    let workError: { error: unknown } | null = null;
+    try {
+      work?.();
+    } catch (e) {
+      workError = { error: e };
+    }
     const error = drain(h, this.ticket, this.calls, this.fns);
     // Tasks claimed by workers usually finish within microseconds of the caller's: spin briefly
     // before sleeping.
@@ -328,6 +346,7 @@ class SharedPool implements Pool {
     for (let done = Atomics.load(h, COMPLETED); done < count; done = Atomics.load(h, COMPLETED)) {
       if (this.block) Atomics.wait(h, COMPLETED, done);
     }
+    if (workError !== null) throw workError.error;
     if (error !== null) throw error;
     if (h[FAILED] !== 0) throw new Error('threads: a worker task failed (out of memory or a bad address).');
   }
