@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { finite, gradientTolerance, stridedTensor, tolerance } from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { kernels, registerKernel } from '../kernels/registry.js';
+import { createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { tensor } from './creation.js';
 import { linear } from './linear.js';
@@ -138,6 +139,11 @@ describe('linear', () => {
     const out = linear(xc, weight, bias);
     expect(out.shape).toEqual([2, 3, 3]);
     expectClose(out.toTypedArray(), reference(values, w, b, 4, 3), tolerance(1e-12));
+    // A (2, 1, 4) view that is contiguous, though its extent-1 axis has an arbitrary stride (99).
+    const rows = ramp([2, 4], 0.5, -3);
+    const x1 = new Tensor(createView(Float64Array.from(rows), [2, 1, 4], [4, 99, 1]), 'float64');
+    expect(x1.isContiguous()).toBe(true);
+    expectClose(linear(x1, weight, bias).toTypedArray(), reference(rows, w, b, 4, 3), tolerance(1e-12));
   });
 
   it('reads a transposed view of the weight and a strided bias', () => {

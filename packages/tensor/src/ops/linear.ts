@@ -1,8 +1,8 @@
 import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { formatShape, ShapeError, shapeError } from '../errors.js';
+import { gemm, type MatrixStack, rowsOf, type Strided, stackOf, transposed } from '../internal/matrix.js';
 import { expectTensor } from '../internal/unary.js';
-import { kernels } from '../kernels/registry.js';
 import type { NdArray } from '../ndarray.js';
 import { fromData, type Tensor } from '../tensor.js';
 
@@ -60,16 +60,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (dtype === 'bool') dtype = 'int32'; // as matmul: bool × bool counts
 
   // Rows of x, read through strides; a copy only when the leading axes do not fold into rows.
-  const xr = rowsOf(x.nd) ?? (rowsOf(x.detach().contiguous().nd) as Rows);
+  const xr = rowsOf(x.nd) ?? (rowsOf(x.detach().contiguous().nd) as MatrixStack);
   const rows = xr.rows;
   const shape = [...x.shape.slice(0, -1), outFeatures];
   const data = allocate(dtype, rows * outFeatures);
-  const w: Matrix = {
-    data: weight.nd.data,
-    offset: weight.nd.offset,
-    rowStride: weight.nd.stride[0]!,
-    colStride: weight.nd.stride[1]!,
-  };
+  const w = stackOf(weight.nd, true, true);
   // y = x·Wᵀ: Wᵀ (in × out) is W read with its row and column strides swapped.
   product(data, xr, transposed(w), rows, outFeatures, inFeatures);
   if (bias !== null) addRows(data, bias.nd, rows, outFeatures);
@@ -77,7 +72,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   return record(op, out, inputs, (g) => {
-    const gr = rowsOf(g.nd) ?? (rowsOf(g.contiguous().nd) as Rows);
+    const gr = rowsOf(g.nd) ?? (rowsOf(g.contiguous().nd) as MatrixStack);
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       // dL/dx = g·W: (rows × out)·(out × in).
@@ -105,69 +100,13 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 }
 
 /** A 1 × k matrix of ones for any k: one element read with strides 0. */
-const ONES: Matrix = { data: new Float32Array([1]), offset: 0, rowStride: 0, colStride: 0 };
-
-/** A matrix read through strides. */
-interface Matrix {
-  readonly data: TypedArray;
-  readonly offset: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
-
-/** A (…, n) view read as one matrix: its leading axes folded into `rows`. */
-interface Rows extends Matrix {
-  readonly rows: number;
-}
-
-/** The transposed matrix: a stride swap, no copy. */
-function transposed(s: Matrix): Matrix {
-  return { data: s.data, offset: s.offset, rowStride: s.colStride, colStride: s.rowStride };
-}
-
-/**
- * The view as a rows × n matrix when its leading axes fold into one (each steps over whole blocks of
- * the next; extent-1 axes are free), else null. A 1-D view is a single row.
- */
-function rowsOf(nd: NdArray): Rows | null {
-  const { data, offset, shape, stride } = nd;
-  const last = shape.length - 1;
-  const colStride = stride[last]!;
-  let rows = 1;
-  for (let d = 0; d < last; d++) rows *= shape[d]!;
-  if (rows <= 1) return { data, offset, rows, rowStride: 0, colStride };
-  // Innermost leading axis first: each later one with extent > 1 must step over all the rows before it.
-  let rowStride = 0;
-  let inner = 1;
-  for (let d = last - 1; d >= 0; d--) {
-    const extent = shape[d]!;
-    if (extent === 1) continue;
-    if (inner === 1) rowStride = stride[d]!;
-    else if (stride[d] !== rowStride * inner) return null;
-    inner *= extent;
-  }
-  return { data, offset, rows, rowStride, colStride };
-}
+const ONES: Strided = { data: new Float32Array([1]), offset: 0, rowStride: 0, colStride: 0 };
 
 /** out (m × n, row-major) = A·B for strided A (m × k) and B (k × n); zeros when k = 0. */
-function product(out: TypedArray, a: Matrix, b: Matrix, m: number, n: number, k: number): void {
+function product(out: TypedArray, a: Strided, b: Strided, m: number, n: number, k: number): void {
   // A fresh output is already zero; an empty product needs no kernel call.
   if (m === 0 || n === 0 || k === 0) return;
-  kernels.matmul(
-    out,
-    0,
-    a.data,
-    a.offset,
-    a.rowStride,
-    a.colStride,
-    b.data,
-    b.offset,
-    b.rowStride,
-    b.colStride,
-    m,
-    n,
-    k,
-  );
+  gemm(out, a, b, m, n, k);
 }
 
 /** out[r, j] += bias[j] for every row r: y = x·Wᵀ + b, in place (the store rounds to out's dtype). */

@@ -301,6 +301,18 @@ describe('matmul', () => {
     expectClose(out.toTypedArray(), ref.values, 1e-12);
   });
 
+  it('multiplies a batch of single rows by a shared matrix in every layout', () => {
+    // (3, 1, 4) @ (4, 2): the batch folds into 3 rows whatever the stride of the extent-1 row axis.
+    for (const layout of LAYOUTS) {
+      const a = build([3, 1, 4], hashValues(12, 3), layout);
+      const b = build([4, 2], hashValues(8, 4), 'contiguous');
+      const ref = naiveMatmul([3, 1, 4], a.values, [4, 2], b.values);
+      expectClose(matmul(a.t, b.t).toTypedArray(), ref.values, 1e-12);
+      // (An expanded operand's logical elements share storage: finite differences do not apply.)
+      if (layout !== 'expanded') checkGradients([3, 1, 4], [4, 2], layout, 'transposed', 5);
+    }
+  });
+
   it('computes int32 products exactly, wrapping on overflow like int32', () => {
     const a = tensor([[16777217, 1]], { dtype: 'int32' });
     const b = tensor([[1], [2]], { dtype: 'int32' });

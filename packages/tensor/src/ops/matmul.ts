@@ -2,8 +2,8 @@ import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { formatShape, ShapeError, shapeError } from '../errors.js';
 import { sumToShape } from '../internal/broadcast.js';
+import { foldRows, gemm, type MatrixStack, stackOf, transposed } from '../internal/matrix.js';
 import { kernels } from '../kernels/registry.js';
-import type { NdArray } from '../ndarray.js';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
@@ -78,59 +78,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-/** A stack of matrices read through strides: batch axes, then rows and columns. */
-interface MatrixStack {
-  readonly data: TypedArray;
-  readonly offset: number;
-  readonly batchShape: readonly number[];
-  readonly batchStride: readonly number[];
-  readonly rows: number;
-  readonly cols: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
-
-/**
- * Reads a view as a stack of matrices over its last two axes. A side without an axis has extent 1:
- * a 1-D left operand (k) has no row axis (PyTorch prepends a 1), a 1-D right operand (k) no column
- * axis (PyTorch appends a 1), and the output gradient lacks whichever axes the product removed.
- */
-function stackOf(nd: NdArray, hasRows: boolean, hasCols: boolean): MatrixStack {
-  const { shape, stride } = nd;
-  let axis = shape.length;
-  const colAxis = hasCols ? --axis : -1;
-  const rowAxis = hasRows ? --axis : -1;
-  return {
-    data: nd.data,
-    offset: nd.offset,
-    batchShape: shape.slice(0, axis),
-    batchStride: stride.slice(0, axis),
-    rows: hasRows ? shape[rowAxis]! : 1,
-    cols: hasCols ? shape[colAxis]! : 1,
-    rowStride: hasRows ? stride[rowAxis]! : 0,
-    colStride: hasCols ? stride[colAxis]! : 0,
-  };
-}
-
-/** The stack of transposed matrices: a stride swap, no copy. */
-function transposed(s: MatrixStack): MatrixStack {
-  return { ...s, rows: s.cols, cols: s.rows, rowStride: s.colStride, colStride: s.rowStride };
-}
-
-/**
- * `s` broadcast to `batch` with the batch axes merged into the rows — a single (count·rows)×cols
- * matrix — when its strides allow it (each batch axis steps over whole blocks of rows), else null.
- */
-function foldRows(s: MatrixStack, batch: readonly number[]): MatrixStack | null {
-  const strides = broadcastStrides(s.batchShape, s.batchStride, batch);
-  let expected = s.rows * s.rowStride;
-  for (let d = batch.length - 1; d >= 0; d--) {
-    if (batch[d] !== 1 && strides[d] !== expected) return null;
-    expected *= batch[d]!;
-  }
-  return { ...s, batchShape: [], batchStride: [], rows: shapeSize(batch) * s.rows };
-}
-
 /**
  * Row-major storage of `a·b` for every batch index: shape (...batch, a.rows, b.cols) in `dtype`.
  * One `batchedMatmul` kernel call over every matrix (their offsets found by walking the batch
@@ -148,7 +95,7 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
   const bStep = broadcastStrides(b.batchShape, b.batchStride, batch);
   const folded = bStep.every((s) => s === 0) ? foldRows(a, batch) : null;
   if (folded !== null) {
-    run(out, 0, a, a.offset, b, b.offset, folded.rows, n, k);
+    gemm(out, folded, b, folded.rows, n, k);
     return out;
   }
   const idx = new Array<number>(batch.length).fill(0);
@@ -185,35 +132,6 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
     count,
   );
   return out;
-}
-
-/** One kernel call: out[oo …] = (m×k matrix of `a` at `ao`)·(k×n matrix of `b` at `bo`). */
-function run(
-  out: TypedArray,
-  oo: number,
-  a: MatrixStack,
-  ao: number,
-  b: MatrixStack,
-  bo: number,
-  m: number,
-  n: number,
-  k: number,
-): void {
-  kernels.matmul(
-    out,
-    oo,
-    a.data,
-    ao,
-    a.rowStride,
-    a.colStride,
-    b.data,
-    bo,
-    b.rowStride,
-    b.colStride,
-    m,
-    n,
-    k,
-  );
 }
 
 /**
