@@ -120,9 +120,14 @@
   ;; possibly negative or 0) as k-blocks of KC = 256, each a run of w-row micro-panels stored
   ;; k-major (w consecutive floats per step p), rows zero-padded to rowsPadded (a multiple of w).
   ;; A is packed with w = 4; B is packed as Bᵀ (strides swapped) with w = 8.
+  ;; Rows stored k-contiguous (cs = 1: a row-major A, or the Bᵀ of a transposed weight) are read
+  ;; 4 steps at a time and transposed in registers, 4×4 floats per shuffle network.
   (func (export "pack") (param $dst i32) (param $src i32) (param $rs i32) (param $cs i32)
     (param $rows i32) (param $rowsPadded i32) (param $k i32) (param $w i32)
     (local $pc i32) (local $kc i32) (local $r0 i32) (local $p i32) (local $i i32) (local $s i32)
+    (local $g i32) (local $d i32) (local $step i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
     (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
     (loop $pcLoop
@@ -131,6 +136,52 @@
       (local.set $r0 (i32.const 0))
       (loop $panelLoop
         (local.set $p (i32.const 0))
+        ;; A full panel of k-contiguous rows: 4 steps × 4 rows per transpose while 4 steps remain.
+        (if (i32.and
+              (i32.and (i32.eq (local.get $cs) (i32.const 4)) (i32.ne (local.get $rs) (i32.const 4)))
+              (i32.and (i32.le_u (i32.add (local.get $r0) (local.get $w)) (local.get $rows))
+                (i32.ge_u (local.get $kc) (i32.const 4))))
+          (then
+            (local.set $step (i32.shl (local.get $w) (i32.const 2)))
+            (loop $quadLoop
+              (local.set $g (i32.const 0))
+              (loop $groupLoop
+                ;; rows r0+g … r0+g+3, steps pc+p … pc+p+3: v_r holds row r's 4 steps
+                (local.set $s
+                  (i32.add (local.get $src)
+                    (i32.add (i32.mul (i32.add (local.get $r0) (local.get $g)) (local.get $rs))
+                      (i32.shl (i32.add (local.get $pc) (local.get $p)) (i32.const 2)))))
+                (local.set $v0 (v128.load (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (local.get $rs)))
+                (local.set $v1 (v128.load (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (local.get $rs)))
+                (local.set $v2 (v128.load (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (local.get $rs)))
+                (local.set $v3 (v128.load (local.get $s)))
+                ;; t0 = (v0[0] v1[0] v0[1] v1[1]), t1 = (v2[0] v3[0] v2[1] v3[1]), t2, t3 the same for [2], [3]
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                ;; step j of the 4 rows lands at dst + j·w floats + g floats
+                (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $g) (i32.const 2))))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+                (local.set $d (i32.add (local.get $d) (local.get $step)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+                (local.set $d (i32.add (local.get $d) (local.get $step)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+                (local.set $d (i32.add (local.get $d) (local.get $step)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+                (local.set $g (i32.add (local.get $g) (i32.const 4)))
+                (br_if $groupLoop (i32.lt_u (local.get $g) (local.get $w))))
+              (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $step) (i32.const 2))))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br_if $quadLoop (i32.le_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc))))))
+        (if (i32.lt_u (local.get $p) (local.get $kc)) (then
         (loop $stepLoop
           ;; s = address of element (r0, pc + p)
           (local.set $s
@@ -160,7 +211,7 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br_if $rowLoop (i32.lt_u (local.get $i) (local.get $w))))))
           (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br_if $stepLoop (i32.lt_u (local.get $p) (local.get $kc))))
+          (br_if $stepLoop (i32.lt_u (local.get $p) (local.get $kc))))))
         (local.set $r0 (i32.add (local.get $r0) (local.get $w)))
         (br_if $panelLoop (i32.lt_u (local.get $r0) (local.get $rowsPadded))))
       (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
