@@ -16,6 +16,8 @@ const CHUNK_FLOATS = 1 << 22;
 const MAX_B_FLOATS = 1 << 26;
 /** Products with at least this many multiply-adds (≈ 70 µs on one core) are split over threads. */
 const PARALLEL_MIN = 1 << 20;
+/** Fewest rows of A a task of a threaded product takes (a multiple of MR). */
+const MIN_BAND = 16;
 /** Packed B sizes (floats) up to which one thread packs it without a parallel phase. */
 const SMALL_PACK = 1 << 16;
 /** Largest layout (floats, 512 MB) a threaded product stages at once; larger ones run chunked on one thread. */
@@ -329,11 +331,7 @@ function parallelMatmul(
 ): boolean {
   if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return false;
   const threads = wasmThreads(wasm);
-  // Bands of at least 16 rows, four per thread: a busy core (or the caller, while it touches
-  // `out`) takes fewer.
-  const bands = Math.min(4 * threads, Math.floor(m / 16));
-  if (bands < 2) return false;
-  const band = up(Math.ceil(m / bands), MR);
+  if (m < 2 * MIN_BAND) return false;
   const np = up(n, NR);
   const mp = up(m, MR);
   const as = spanOf(aOffset, aRowStride, aColStride, m, k);
@@ -377,9 +375,13 @@ function parallelMatmul(
   }
   job.run(() => mem.set(a.subarray(as.lo, as.lo + as.size), rawA));
   // Phase 2: each band packs its rows of A (own layout, mb rows padded) and computes its rows of C.
+  // Bands shrink (guided self-scheduling): each takes 1/(2·threads) of the rows left, at least
+  // MIN_BAND, so a busy core (or the caller, while it touches `out`) takes fewer and the threads
+  // finish within a small band of each other.
   job = wasmJob(wasm);
-  for (let i0 = 0; i0 < m; i0 += band) {
-    const mc = Math.min(band, m - i0);
+  for (let i0 = 0, mc = 0; i0 < m; i0 += mc) {
+    const rest = m - i0;
+    mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(rest / (2 * threads)), MR)));
     const mb = up(mc, MR);
     job
       .task()
