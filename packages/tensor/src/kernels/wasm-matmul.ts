@@ -375,13 +375,14 @@ function parallelMatmul(
   }
   job.run(() => mem.set(a.subarray(as.lo, as.lo + as.size), rawA));
   // Phase 2: each band packs its rows of A (own layout, mb rows padded) and computes its rows of C.
-  // Bands shrink (guided self-scheduling): each takes 1/(2·threads) of the rows left, at least
-  // MIN_BAND, so a busy core (or the caller, while it touches `out`) takes fewer and the threads
-  // finish within a small band of each other.
+  // Bands of at most 1/(4·threads) of the rows, so that a thread the host stalls holds back little,
+  // shrinking once fewer rows are left (guided self-scheduling: 1/(2·threads) of the rest, at least
+  // MIN_BAND), so the threads finish within a small band of each other.
   job = wasmJob(wasm);
+  const cap = m / (4 * threads);
   for (let i0 = 0, mc = 0; i0 < m; i0 += mc) {
     const rest = m - i0;
-    mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(rest / (2 * threads)), MR)));
+    mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
     job
       .task()
