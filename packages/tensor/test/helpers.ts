@@ -322,6 +322,17 @@ export function broadcastReferenceAll(
 }
 
 /**
+ * max |a[i] − b[i]| after checking the lengths agree; +∞ when any difference is NaN, so a NaN can
+ * never pass a `toBeLessThanOrEqual(tol)` bound.
+ */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return Number.isNaN(worst) ? Number.POSITIVE_INFINITY : worst;
+}
+
+/**
  * `expectClose` options no looser than |actual − expected| ≤ tol·max(1, |expected|), the bound
  * these tests were written against: atol + rtol·|y| = tol·(1 + |y|)/2 ≤ tol·max(1, |y|). NaN
  * matches only NaN and infinities only themselves.

@@ -88,30 +88,17 @@ export function rowsOf(nd: NdArray): MatrixStack | null {
   return foldRows(s, s.batchShape);
 }
 
-/**
- * One kernel call: out[outOffset …] (m × n, row-major) = (m × k matrix of `a` at `aOffset`) ·
- * (k × n matrix of `b` at `bOffset`); the offsets default to the views' own.
- */
-export function gemm(
-  out: TypedArray,
-  a: Strided,
-  b: Strided,
-  m: number,
-  n: number,
-  k: number,
-  outOffset = 0,
-  aOffset = a.offset,
-  bOffset = b.offset,
-): void {
+/** One kernel call: out (m × n, row-major from 0) = (m × k matrix `a`) · (k × n matrix `b`). */
+export function gemm(out: TypedArray, a: Strided, b: Strided, m: number, n: number, k: number): void {
   kernels.matmul(
     out,
-    outOffset,
+    0,
     a.data,
-    aOffset,
+    a.offset,
     a.rowStride,
     a.colStride,
     b.data,
-    bOffset,
+    b.offset,
     b.rowStride,
     b.colStride,
     m,

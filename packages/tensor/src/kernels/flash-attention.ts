@@ -364,17 +364,12 @@ function wasmForward(
     rawQ: lq * d,
     rawK: lk * d,
   });
-  const group = inFlight(wasm, heads, per);
-  if (group === 0) return false;
-  const mem = wasmHeap(wasm, group * per);
-  const lim = new Int32Array(mem.buffer);
   const { qp, kp, vr, o, m, l } = at;
-  for (let h0 = 0; h0 < heads; h0 += group) {
-    const count = Math.min(group, heads - h0);
-    const job = wasmJob(wasm);
-    for (let g = 0; g < count; g++) {
-      const h = h0 + g;
-      const r = g * per;
+  return inGroups(
+    wasm,
+    heads,
+    per,
+    (job, mem, lim, h, r) => {
       job.task();
       panels(job, mem, r + qp, r + at.rawQ, q, h * lq * d, lq, lqp, d, 4);
       panels(job, mem, r + kp, r + at.rawK, k, h * lk * d, lk, lkp, d, 8);
@@ -398,31 +393,44 @@ function wasmForward(
         dvp,
         scale,
       );
-    }
-    job.run();
-    for (let g = 0; g < count; g++) {
-      const h = h0 + g;
-      const r = g * per;
+    },
+    (mem, h, r) => {
+      copyRowsOut(mem, r + o, out, h * lq * dv, lq, dv, dvp);
       for (let i = 0; i < lq; i++) {
-        const row = h * lq + i;
-        out.set(mem.subarray(r + o + i * dvp, r + o + i * dvp + dv), row * dv);
         const sum = mem[r + l + i]!;
-        lse[row] = sum > 0 ? mem[r + m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
+        lse[h * lq + i] = sum > 0 ? mem[r + m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
       }
-    }
-  }
-  return true;
+    },
+  );
 }
 
 /**
- * Problems laid out at once: one per thread twice over (so a busy core takes fewer), within
- * MAX_WASM_FLOATS; 0 when even one problem does not fit.
+ * Runs the `heads` problems in groups laid out at once — one per thread twice over (so a busy core
+ * takes fewer), within MAX_WASM_FLOATS — each problem in its region of `per` floats at r = g·per:
+ * `stage` writes problem h's task into the group's job, the job runs, then `collect` copies its
+ * results out. False (nothing done) when even one problem does not fit.
  */
-function inFlight(wasm: WasmKernels, heads: number, per: number): number {
+function inGroups(
+  wasm: WasmKernels,
+  heads: number,
+  per: number,
+  stage: (job: Job, mem: Float32Array, lim: Int32Array, h: number, r: number) => void,
+  collect: (mem: Float32Array, h: number, r: number) => void,
+): boolean {
   const threads = wasmThreads(wasm);
   let group = Math.min(heads, threads > 1 ? 2 * threads : 1);
   while (group > 0 && group * per > MAX_WASM_FLOATS) group--;
-  return group;
+  if (group === 0) return false;
+  const mem = wasmHeap(wasm, group * per);
+  const lim = new Int32Array(mem.buffer);
+  for (let h0 = 0; h0 < heads; h0 += group) {
+    const count = Math.min(group, heads - h0);
+    const job = wasmJob(wasm);
+    for (let g = 0; g < count; g++) stage(job, mem, lim, h0 + g, g * per);
+    job.run();
+    for (let g = 0; g < count; g++) collect(mem, h0 + g, g * per);
+  }
+  return true;
 }
 
 function wasmBackward(
@@ -464,16 +472,11 @@ function wasmBackward(
     rawV: lk * dv,
     rawDO: lq * dv,
   });
-  const group = inFlight(wasm, heads, per);
-  if (group === 0) return false;
-  const mem = wasmHeap(wasm, group * per);
-  const lim = new Int32Array(mem.buffer);
-  for (let h0 = 0; h0 < heads; h0 += group) {
-    const count = Math.min(group, heads - h0);
-    const job = wasmJob(wasm);
-    for (let g = 0; g < count; g++) {
-      const h = h0 + g;
-      const r = g * per;
+  return inGroups(
+    wasm,
+    heads,
+    per,
+    (job, mem, lim, h, r) => {
       const qh = h * lq * d;
       const kh = h * lk * d;
       const vh = h * lk * dv;
@@ -523,15 +526,11 @@ function wasmBackward(
         dvp,
         scale,
       );
-    }
-    job.run();
-    for (let g = 0; g < count; g++) {
-      const h = h0 + g;
-      const r = g * per;
+    },
+    (mem, h, r) => {
       copyRowsOut(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
       copyRowsOut(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
       copyRowsOut(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
-    }
-  }
-  return true;
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import { shapeSize } from '../shape.js';
 import type { StridedView } from './types.js';
 
 /**
@@ -30,7 +31,7 @@ export function rotaryKernel(
   const inner = nd > 0 ? rowShape[nd - 1]! : 1;
   const ci = nd > 0 ? cos.stride[nd - 1]! : 0;
   const si = nd > 0 ? sin.stride[nd - 1]! : 0;
-  const outer = inner === 0 ? 0 : countRows(rowShape) / inner;
+  const outer = inner === 0 ? 0 : shapeSize(rowShape) / inner;
   const sign = inverse ? -1 : 1;
   // Offset of the second element of a pair from the first, and between consecutive pairs.
   const gap = interleaved ? 1 : half;
@@ -103,7 +104,7 @@ export function rotaryBackwardKernel(
   // Distance between the two elements of a pair, and between consecutive pairs.
   const gap = interleaved ? 1 : half;
   const step = interleaved ? 2 : 1;
-  const rows = countRows(rowShape);
+  const rows = shapeSize(rowShape);
   const idx = new Array<number>(nd).fill(0);
   let oa = 0;
   for (let row = 0, pg = g.offset, px = x.offset; row < rows; row++, pg += d, px += d) {
@@ -127,10 +128,4 @@ export function rotaryBackwardKernel(
       oa -= accStride[ax]! * rowShape[ax]!;
     }
   }
-}
-
-function countRows(rowShape: readonly number[]): number {
-  let rows = 1;
-  for (const n of rowShape) rows *= n;
-  return rows;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../test/helpers.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { getBackend, setBackend } from '../kernels/backend.js';
 import type { Tensor } from '../tensor.js';
@@ -81,13 +82,6 @@ function inputs(p: Problem, seed: number) {
 
 function options(p: Problem) {
   return { isCausal: p.isCausal, ...(p.lens === null ? {} : { validLens: p.lens }) };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return Number.isNaN(worst) ? Number.POSITIVE_INFINITY : worst;
 }
 
 function expectMatchesReference(p: Problem, seed: number, tolerance = 2e-6): void {

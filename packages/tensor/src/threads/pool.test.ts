@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../test/helpers.js';
 import { InvalidArgumentError } from '../errors.js';
 import { setBackend } from '../kernels/backend.js';
 import { wasmHeap, wasmKernels } from '../kernels/wasm-matmul.js';
@@ -29,13 +30,6 @@ function randomTensor(shape: number[], seed: number, requiresGrad = false): Tens
   );
   t.requiresGrad = requiresGrad;
   return t;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-  return worst;
 }
 
 /** Runs `f` single-threaded, then on 2 threads, and returns both results' storage. */
