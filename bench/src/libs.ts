@@ -105,7 +105,10 @@ export async function loadLibraries(): Promise<Libraries> {
     libs.dropped['attnkit-fused'] = 'this build of @attnkit/tensor exports no fusedAttention';
   }
   if (typeof attnkit.getBackend === 'function') {
-    libs.threads.attnkit += `; matmul backend '${String((attnkit.getBackend as () => string)())}' (getBackend())`;
+    // A string in older builds, a Backend object with a name since the backend became a value.
+    const active = (attnkit.getBackend as () => string | { name: string })();
+    const name = typeof active === 'string' ? active : active.name;
+    libs.threads.attnkit += `; matmul backend '${name}' (getBackend())`;
   }
   if (libs.setAttnkitThreads !== null) {
     await libs.setAttnkitThreads(1);

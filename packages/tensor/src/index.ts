@@ -4,10 +4,17 @@ export type { GradNode } from './autograd/node.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export { isFloating, promoteTypes } from './dtype.js';
 export { formatShape, GradientError, InvalidArgumentError, ShapeError } from './errors.js';
-export { type Backend, getBackend, setBackend } from './kernels/backend.js';
-export type { KernelTable } from './kernels/registry.js';
-export { kernels, registerKernel, resetKernels } from './kernels/registry.js';
+export type {
+  Backend,
+  FlashAttentionShape,
+  MatrixBatchView,
+  MatrixOut,
+  MatrixView,
+} from './kernels/backend.js';
+export { jsBackend } from './kernels/js-backend.js';
+export { type BackendName, getBackend, setBackend } from './kernels/set-backend.js';
 export type { StridedView } from './kernels/types.js';
+export { wasmBackend } from './kernels/wasm-backend.js';
 export type { NdArray } from './ndarray.js';
 export { createView, isNdarray } from './ndarray.js';
 export { abs } from './ops/abs.js';

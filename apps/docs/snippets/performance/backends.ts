@@ -1,16 +1,27 @@
-import { abs, Generator, getBackend, matmul, max, randn, setBackend, sub } from '@attnkit/tensor';
+import {
+  abs,
+  Generator,
+  getBackend,
+  jsBackend,
+  matmul,
+  max,
+  randn,
+  setBackend,
+  sub,
+  wasmBackend,
+} from '@attnkit/tensor';
 
 export function main() {
   const rng = new Generator(0);
   const a = randn([256, 256], { rng });
   const b = randn([256, 256], { rng });
   // 'wasm' wherever the engine has WebAssembly SIMD (Node ≥ 16, current browsers), else 'js'.
-  console.log('default backend:', getBackend());
+  console.log('default backend:', getBackend().name);
   const fast = matmul(a, b); // WebAssembly SIMD SGEMM, float32 accumulation
 
-  setBackend('js');
+  setBackend(jsBackend); // or by name: setBackend('js')
   const careful = matmul(a, b); // JavaScript kernel, float64 accumulation, one rounding at the end
-  setBackend('wasm'); // back to the default
+  setBackend(wasmBackend); // back to the default
 
   const relative = max(abs(sub(fast, careful))).item() / max(abs(careful)).item();
   console.log(`max |wasm − js| / max |js| < 1e-5: ${relative < 1e-5}`);

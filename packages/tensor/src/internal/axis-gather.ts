@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import type { StridedView } from '../kernels/types.js';
 import { contiguousStrides, createView } from '../ndarray.js';
 import { normalizeAxis, shapeSize } from '../shape.js';
@@ -51,13 +51,13 @@ export function gatherAlongAxis(
     stride: x.nd.stride.map((s, d) => (d === ax ? 0 : s)),
   };
   const data = allocate(x.dtype, shapeSize(shape));
-  kernels.gather(data, shape, srcView, indexView, x.nd.stride[ax]!);
+  backend().gather(data, shape, srcView, indexView, x.nd.stride[ax]!);
   const out = new Tensor(createView(data, shape), x.dtype);
   return record(op, out, [x], (g) => {
     const strides = contiguousStrides(x.shape);
     const grad = allocate(g.dtype, x.size);
     const target = { data: grad, offset: 0, stride: strides.map((s, d) => (d === ax ? 0 : s)) };
-    kernels.scatterAdd(target, shape, g.nd, indexView, strides[ax]!);
+    backend().scatterAdd(target, shape, g.nd, indexView, strides[ax]!);
     return [new Tensor(createView(grad, x.shape), g.dtype)];
   });
 }

@@ -1,6 +1,6 @@
 import { record } from '../autograd/record.js';
 import { allocate, type TypedArray } from '../dtype.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView, type NdArray } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 /**
  * Copies the view `src` into the row-major array `out` of `outShape`, at the region whose indices
  * along `axis` are `start, start + step, …` (`src.shape[axis]` of them) and equal to src's elsewhere.
- * Calls `kernels.copyStrided` once per block that is contiguous in `out`: the whole
+ * Calls `backend().copyStrided` once per block that is contiguous in `out`: the whole
  * `(length, ...rest)` slab per outer index when `step` is 1, each `(...rest)` row otherwise.
  */
 export function copyIntoAxisRange(
@@ -35,7 +35,7 @@ export function copyIntoAxisRange(
     // Block b is outer index o (and, when step > 1, position k along axis).
     const o = step === 1 ? b : Math.floor(b / length);
     const k = step === 1 ? 0 : b - o * length;
-    kernels.copyStrided(out, (o * dim + start + k * step) * inner, view, blockShape);
+    backend().copyStrided(out, (o * dim + start + k * step) * inner, view, blockShape);
     for (let d = lead.length - 1; d >= 0; d--) {
       view.offset += stride[d]!;
       const next = idx[d]! + 1;

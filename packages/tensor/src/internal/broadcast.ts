@@ -2,7 +2,7 @@ import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ArithmeticOp } from '../kernels/arithmetic.js';
 import type { BinaryFn } from '../kernels/binary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { scalar } from '../ops/creation.js';
 import { broadcastShapes, broadcastStrides, shapeSize, shapesEqual } from '../shape.js';
@@ -36,7 +36,7 @@ export function binaryOperands(op: string, a: TensorOrScalar, b: TensorOrScalar)
 
 /**
  * Runs the binary kernel with broadcasting; the result is contiguous and of `dtype`. An operator
- * name (`'add'`, `'sub'`, `'mul'`, `'div'`) instead of a function selects `kernels.arithmetic`,
+ * name (`'add'`, `'sub'`, `'mul'`, `'div'`) instead of a function selects `backend().arithmetic`,
  * whose loops are specialised per operator (several times faster than a call per element).
  */
 export function broadcastBinary(
@@ -50,8 +50,8 @@ export function broadcastBinary(
   const out = allocate(dtype, shapeSize(shape));
   const av = { data: a.nd.data, offset: a.nd.offset, stride: broadcastStrides(a.shape, a.nd.stride, shape) };
   const bv = { data: b.nd.data, offset: b.nd.offset, stride: broadcastStrides(b.shape, b.nd.stride, shape) };
-  if (typeof f === 'string') kernels.arithmetic(f, out, shape, av, bv);
-  else kernels.binary(f, out, shape, av, bv);
+  if (typeof f === 'string') backend().arithmetic(f, out, shape, av, bv);
+  else backend().binary(f, out, shape, av, bv);
   return new Tensor(createView(out, shape), dtype);
 }
 
@@ -68,6 +68,6 @@ export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
   }
   const plan = reductionPlan('sumToShape', grad.shape, { axis: axes, keepDim: true });
   const out = allocate(grad.dtype, plan.outSize);
-  kernels.reduce('sum', out, plan.outSize, plan.outStride, grad.nd, grad.shape);
+  backend().reduce('sum', out, plan.outSize, plan.outStride, grad.nd, grad.shape);
   return new Tensor(createView(out, shape), grad.dtype);
 }

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { formatShape, InvalidArgumentError } from '../errors.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import type { ArgReduceOptions } from '../ops/argmax.js';
 import { reshape } from '../ops/reshape.js';
 import type { ReduceOptions } from '../ops/sum.js';
@@ -32,7 +32,7 @@ export function extremum(op: 'max' | 'min', x: Tensor, options: ReduceOptions): 
   const plan = reductionPlan(op, x.shape, options);
   checkNonEmpty(op, x.shape, plan.axes);
   const out = allocate(x.dtype, plan.outSize);
-  kernels.reduce(op, out, plan.outSize, plan.outStride, x.nd, x.shape);
+  backend().reduce(op, out, plan.outSize, plan.outStride, x.nd, x.shape);
   const result = fromData(out, plan.outShape, x.dtype);
   return record(op, result, [x], (g) => {
     // dx = g · [x = m] / #{x = m}: every position holding the extreme gets an equal share, so the
@@ -55,7 +55,7 @@ export function argExtremum(op: 'argmax' | 'argmin', x: Tensor, options: ArgRedu
     // Index into the row-major flattening of x (a contiguous copy when x is a strided view).
     checkNonEmpty(op, [x.size], [0]);
     const out = new Int32Array(1);
-    kernels.argReduce(op, out, { data: x.toTypedArray(), offset: 0, stride: [1] }, [x.size], 0);
+    backend().argReduce(op, out, { data: x.toTypedArray(), offset: 0, stride: [1] }, [x.size], 0);
     return fromData(out, options.keepDim ? x.shape.map(() => 1) : [], 'int32');
   }
   // A 0-d tensor takes axis 0 or -1, as in PyTorch; its only index is 0.
@@ -64,6 +64,6 @@ export function argExtremum(op: 'argmax' | 'argmin', x: Tensor, options: ArgRedu
   checkNonEmpty(op, x.shape, [axis]);
   const kept = x.shape.map((d, i) => (i === axis ? 1 : d));
   const out = new Int32Array(x.size / x.shape[axis]!);
-  kernels.argReduce(op, out, x.nd, x.shape, axis);
+  backend().argReduce(op, out, x.nd, x.shape, axis);
   return fromData(out, options.keepDim ? kept : x.shape.filter((_, i) => i !== axis), 'int32');
 }

@@ -3,17 +3,13 @@
  * no copy unless a caller asks for one.
  */
 import type { TypedArray } from '../dtype.js';
-import { kernels } from '../kernels/registry.js';
+import type { MatrixView } from '../kernels/backend.js';
+import { backend } from '../kernels/registry.js';
 import type { NdArray } from '../ndarray.js';
 import { broadcastStrides, shapeSize } from '../shape.js';
 
-/** A matrix read through strides; its extents are the caller's. */
-export interface Strided {
-  readonly data: TypedArray;
-  readonly offset: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
+/** A matrix read through strides; its extents are the caller's (the kernels' {@link MatrixView}). */
+export type Strided = MatrixView;
 
 /** A stack of matrices read through strides: batch axes, then rows and columns. */
 export interface MatrixStack extends Strided {
@@ -90,19 +86,5 @@ export function rowsOf(nd: NdArray): MatrixStack | null {
 
 /** One kernel call: out (m × n, row-major from 0) = (m × k matrix `a`) · (k × n matrix `b`). */
 export function gemm(out: TypedArray, a: Strided, b: Strided, m: number, n: number, k: number): void {
-  kernels.matmul(
-    out,
-    0,
-    a.data,
-    a.offset,
-    a.rowStride,
-    a.colStride,
-    b.data,
-    b.offset,
-    b.rowStride,
-    b.colStride,
-    m,
-    n,
-    k,
-  );
+  backend().matmul({ data: out, offset: 0 }, a, b, m, n, k);
 }

@@ -1,19 +1,19 @@
 import type { DType } from '../dtype.js';
 import type { ArithmeticOp } from '../kernels/arithmetic.js';
 import type { ReduceKind } from '../kernels/reduce.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { scalar } from '../ops/creation.js';
 import { fromData, type Tensor } from '../tensor.js';
 import { broadcastBinary } from './broadcast.js';
 import type { ReductionPlan } from './reduction.js';
 
 /**
- * Runs `kernels.reduce` over `x` into a fresh float64 tensor of `plan.keptShape` (reduced axes kept
+ * Runs `backend().reduce` over `x` into a fresh float64 tensor of `plan.keptShape` (reduced axes kept
  * with extent 1), so it broadcasts against `x` in later steps without rounding to `x`'s dtype.
  */
 export function reduceKept(kind: ReduceKind, x: Tensor, plan: ReductionPlan): Tensor {
   const out = new Float64Array(plan.outSize);
-  kernels.reduce(kind, out, plan.outSize, plan.outStride, x.nd, x.shape);
+  backend().reduce(kind, out, plan.outSize, plan.outStride, x.nd, x.shape);
   return fromData(out, plan.keptShape, 'float64');
 }
 

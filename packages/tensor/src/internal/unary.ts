@@ -1,7 +1,7 @@
 import { allocate, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { BinaryFn } from '../kernels/binary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import type { UnaryFn } from '../kernels/unary.js';
 import { createView } from '../ndarray.js';
 import { Tensor } from '../tensor.js';
@@ -37,7 +37,7 @@ export function expectBool(op: string, x: unknown, argument: string): asserts x 
 /** Runs the unary kernel: a new contiguous tensor of `x`'s shape holding `f(x)` as `dtype`. */
 export function mapUnary(x: Tensor, f: UnaryFn, dtype: DType = x.dtype): Tensor {
   const out = allocate(dtype, x.size);
-  kernels.unary(f, out, x.shape, x.nd);
+  backend().unary(f, out, x.shape, x.nd);
   return new Tensor(createView(out, x.shape), dtype);
 }
 

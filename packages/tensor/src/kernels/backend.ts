@@ -1,44 +1,138 @@
-import { InvalidArgumentError } from '../errors.js';
-import { matmulKernel } from './matmul.js';
-import { kernels, registerKernel } from './registry.js';
-import { wasmMatmulKernel, wasmSimdSupported } from './wasm-matmul.js';
+import type { TypedArray } from '../dtype.js';
+import type { argReduceKernel } from './arg-reduce.js';
+import type { arithmeticKernel } from './arithmetic.js';
+import type { binaryKernel } from './binary.js';
+import type { copyStrided } from './copy.js';
+import type { gatherKernel, scatterAddKernel } from './gather.js';
+import type { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
+import type { reduceKernel } from './reduce.js';
+import type { reluBackwardKernel, reluKernel } from './relu.js';
+import type { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
+import type {
+  logSoftmaxBackwardKernel,
+  logSoftmaxKernel,
+  softmaxBackwardKernel,
+  softmaxKernel,
+} from './softmax.js';
+import type { unaryKernel } from './unary.js';
+import type { whereKernel } from './where.js';
 
-/** Where float32 matrix products run: WebAssembly SIMD (`'wasm'`) or portable JavaScript (`'js'`). */
-export type Backend = 'wasm' | 'js';
-
-/**
- * Chooses the implementation of the `matmul` kernel. The default is `'wasm'` wherever the engine
- * validates WebAssembly SIMD, else `'js'`; either way float64 and int32 products use JavaScript.
- *
- * @param backend - `'wasm'` for the 128-bit SIMD SGEMM (float32 accumulation), `'js'` for the
- * float64-accumulating JavaScript kernel.
- * @throws {@link InvalidArgumentError} if `backend` is `'wasm'` and this engine lacks WebAssembly SIMD.
- * @throws {@link InvalidArgumentError} if `backend` is neither `'wasm'` nor `'js'`.
- * @remarks The WebAssembly kernel accumulates in float32, so a product's error grows like
- * k·ε·Σ|aᵢ·bᵢ| instead of one final rounding; choose `'js'` for bit-reproducible float64 sums.
- * @example
- * ```ts
- * setBackend('js'); // float64 accumulation for a precision-sensitive check
- * ```
- */
-export function setBackend(backend: Backend): void {
-  if (backend === 'js') {
-    registerKernel('matmul', matmulKernel);
-    return;
-  }
-  if (backend !== 'wasm') {
-    throw new InvalidArgumentError(`setBackend: backend must be 'wasm' or 'js'; got ${String(backend)}.`);
-  }
-  if (!wasmSimdSupported) {
-    throw new InvalidArgumentError(
-      "setBackend: backend 'wasm' needs WebAssembly SIMD, which this engine lacks.",
-    );
-  }
-  registerKernel('matmul', wasmMatmulKernel);
+/** Sizes and masking of one fused attention call over `heads` independent (queries × keys) problems. */
+export interface FlashAttentionShape {
+  /** Independent problems (batch·heads); each has its own queries, keys and values. */
+  heads: number;
+  numQueries: number;
+  numKeys: number;
+  /** Depth of queries and keys. */
+  d: number;
+  /** Depth of values. */
+  dv: number;
+  /** Factor applied to QKᵀ. */
+  scale: number;
+  /**
+   * Visible keys per query row (heads·numQueries entries): row i of problem h sees keys
+   * j < limits[h·numQueries + i]. Null: every key is visible.
+   */
+  limits: Int32Array | null;
 }
 
-/** The backend of the active `matmul` kernel: `'wasm'`, `'js'`, or `'custom'` after {@link registerKernel}. */
-export function getBackend(): Backend | 'custom' {
-  if (kernels.matmul === wasmMatmulKernel) return wasmSimdSupported ? 'wasm' : 'js';
-  return kernels.matmul === matmulKernel ? 'js' : 'custom';
+/**
+ * A matrix read through strides: element (i, j) is `data[offset + i·rowStride + j·colStride]`.
+ * The two-axis case of {@link StridedView}: a transposed, sliced or broadcast (stride 0) view
+ * needs no copy.
+ */
+export interface MatrixView<D extends TypedArray = TypedArray> {
+  readonly data: D;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/** A stack of matrices with shared strides, matrix t starting at `offsets[t]`. */
+export interface MatrixBatchView<D extends TypedArray = TypedArray> {
+  readonly data: D;
+  readonly offsets: ArrayLike<number>;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/** Where a product is written: row-major, row stride = the product's columns, from `offset`. */
+export interface MatrixOut<D extends TypedArray = TypedArray> {
+  readonly data: D;
+  readonly offset: number;
+}
+
+/**
+ * The kernels that training and inference need, as one value: ops call
+ * `backend().<kernel>(…)` (src/kernels/registry.ts) and never learn which implementation runs.
+ * Kernels take storage views plus an explicit output, validate nothing and record nothing (ops do
+ * both). {@link jsBackend} and {@link wasmBackend} implement it; `setBackend` swaps the object.
+ * A backend must give the same results as `jsBackend` within float32 tolerance.
+ *
+ * The seam for a GPU backend (ADR 0002): such an object would add an asynchronous `init` and
+ * device-resident buffers; the synchronous host-memory calls below stay its fallback.
+ */
+export interface Backend {
+  /** Short name reported by `getBackend().name`: `'wasm'`, `'js'`, or a custom backend's own. */
+  readonly name: string;
+  /**
+   * out (m × n) = a (m × k) · b (k × n). Float32 and float64 data are accumulated as the
+   * backend documents (`js`: float64, `wasm`: float32 for float32 outputs); an Int32Array `out`
+   * takes the exact product with 32-bit wrap-around.
+   */
+  matmul(out: MatrixOut, a: MatrixView, b: MatrixView, m: number, n: number, k: number): void;
+  /**
+   * `count` products with shared sizes and strides: product t is written at
+   * out.offset + t·m·n, from a.offsets[t] and b.offsets[t] (the per-head products of attention).
+   */
+  batchedMatmul(
+    out: MatrixOut,
+    a: MatrixBatchView,
+    b: MatrixBatchView,
+    m: number,
+    n: number,
+    k: number,
+    count: number,
+  ): void;
+  /** Fused attention forward (FlashAttention); see kernels/flash-attention.ts for the layouts. */
+  flashAttentionForward(
+    q: TypedArray,
+    k: TypedArray,
+    v: TypedArray,
+    out: Float32Array,
+    lse: Float32Array,
+    shape: FlashAttentionShape,
+  ): void;
+  /** Backward of {@link Backend.flashAttentionForward}: writes dq, dk, dv. */
+  flashAttentionBackward(
+    q: TypedArray,
+    k: TypedArray,
+    v: TypedArray,
+    out: Float32Array,
+    lse: Float32Array,
+    dOut: TypedArray,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    shape: FlashAttentionShape,
+  ): void;
+  readonly copyStrided: typeof copyStrided;
+  readonly gather: typeof gatherKernel;
+  readonly scatterAdd: typeof scatterAddKernel;
+  readonly binary: typeof binaryKernel;
+  readonly arithmetic: typeof arithmeticKernel;
+  readonly unary: typeof unaryKernel;
+  readonly where: typeof whereKernel;
+  readonly reduce: typeof reduceKernel;
+  readonly argReduce: typeof argReduceKernel;
+  readonly softmax: typeof softmaxKernel;
+  readonly logSoftmax: typeof logSoftmaxKernel;
+  readonly softmaxBackward: typeof softmaxBackwardKernel;
+  readonly logSoftmaxBackward: typeof logSoftmaxBackwardKernel;
+  readonly layerNorm: typeof layerNormKernel;
+  readonly layerNormBackward: typeof layerNormBackwardKernel;
+  readonly relu: typeof reluKernel;
+  readonly reluBackward: typeof reluBackwardKernel;
+  readonly rotary: typeof rotaryKernel;
+  readonly rotaryBackward: typeof rotaryBackwardKernel;
 }

@@ -1,64 +1,25 @@
-import type { TypedArray } from '../dtype.js';
-import { kernels } from './registry.js';
-import { wasmBatchedMatmul, wasmMatmulKernel } from './wasm-matmul.js';
+import type { Backend, MatrixBatchView, MatrixOut } from './backend.js';
 
 /**
- * `count` matrix products with shared sizes and strides: out[outOffset + t·m·n …] (m×n,
- * row-major) = (m×k view of `a` at aOffsets[t]) · (k×n view of `b` at bOffsets[t]). The batched
- * form of `matmul` (the per-head products of attention): with the WebAssembly backend all products
- * are staged, packed and multiplied as one job (split over threads after setNumThreads); otherwise
- * (another `matmul` kernel, or products the batched job does not take) it calls `kernels.matmul`
- * once per product.
+ * `count` products through `matmul`, one call each: product t is written at out.offset + t·m·n
+ * from a.offsets[t] and b.offsets[t]. The portable form of `batchedMatmul` (the `js` backend's,
+ * and the `wasm` backend's fallback for products its batched job does not take).
  */
-export function batchedMatmulKernel(
-  out: TypedArray,
-  outOffset: number,
-  a: TypedArray,
-  aOffsets: ArrayLike<number>,
-  aRowStride: number,
-  aColStride: number,
-  b: TypedArray,
-  bOffsets: ArrayLike<number>,
-  bRowStride: number,
-  bColStride: number,
+export function batchByProduct(
+  matmul: Backend['matmul'],
+  out: MatrixOut,
+  a: MatrixBatchView,
+  b: MatrixBatchView,
   m: number,
   n: number,
   k: number,
   count: number,
 ): void {
-  if (
-    kernels.matmul === wasmMatmulKernel &&
-    wasmBatchedMatmul(
-      out,
-      outOffset,
-      a,
-      aOffsets,
-      aRowStride,
-      aColStride,
-      b,
-      bOffsets,
-      bRowStride,
-      bColStride,
-      m,
-      n,
-      k,
-      count,
-    )
-  ) {
-    return;
-  }
   for (let t = 0; t < count; t++) {
-    kernels.matmul(
-      out,
-      outOffset + t * m * n,
-      a,
-      aOffsets[t]!,
-      aRowStride,
-      aColStride,
-      b,
-      bOffsets[t]!,
-      bRowStride,
-      bColStride,
+    matmul(
+      { data: out.data, offset: out.offset + t * m * n },
+      { data: a.data, offset: a.offsets[t]!, rowStride: a.rowStride, colStride: a.colStride },
+      { data: b.data, offset: b.offsets[t]!, rowStride: b.rowStride, colStride: b.colStride },
       m,
       n,
       k,

@@ -1,14 +1,11 @@
 import type { TypedArray } from '../dtype.js';
+import { KC, JS_MC as MC, JS_MR as MR, JS_NC as NC, JS_NR as NR, up } from './constants.js';
+import { packPanels } from './pack.js';
 
 // Register tile (MR×NR accumulators held in locals) and cache blocks (Goto & van de Geijn 2008):
 // a KC×NC panel of B is packed once and reused by every MC×KC block of A; one packed KC×NR
 // micro-panel of B stays in L1 while the micro-kernel sweeps the packed A block (in L2).
-// MR = NR: one packing routine serves both operands.
-const MR = 4;
-const NR = 4;
-const KC = 256;
-const MC = 128;
-const NC = 512;
+// MR = NR: the shared packer lays out both operands the same way.
 
 // Packing scratch (1.25 MB, reused by every call; the OS maps the pages only once touched). They
 // are fixed-size module constants on purpose: V8 then folds their base and length into the
@@ -229,10 +226,10 @@ function blockedMatmul(
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packPanels(packB, b, bo + pc * brs + jc * bcs, bcs, brs, nc, kc);
+      packPanels(packB, 0, b, bo + pc * brs + jc * bcs, bcs, brs, nc, up(nc, NR), kc, NR, kc);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packPanels(packA, a, ao + ic * ars + pc * acs, ars, acs, mc, kc);
+        packPanels(packA, 0, a, ao + ic * ars + pc * acs, ars, acs, mc, up(mc, MR), kc, MR, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
@@ -240,45 +237,6 @@ function blockedMatmul(
             microKernel(kc, ir * kc, jr * kc, c, co + (ic + ir) * n + jc + jr, n, mr, nr);
           }
         }
-      }
-    }
-  }
-}
-
-/**
- * Packs `extent` rows (or columns) of the matrix at `off` into `dst` as consecutive W×kc
- * micro-panels, W = MR = NR, each k-major (`dst[r*kc + p*W + i]`), zero-padding the last one to
- * W. `rs` steps between the W entries of a panel, `ks` along k. A block of A is packed with
- * (rs, ks) = (row, column) stride, a panel of B with (column, row) stride.
- */
-function packPanels(
-  dst: Float64Array,
-  src: TypedArray,
-  off: number,
-  rs: number,
-  ks: number,
-  extent: number,
-  kc: number,
-): void {
-  let q = 0;
-  for (let r = 0; r < extent; r += MR) {
-    const w = Math.min(MR, extent - r);
-    let at = off + r * rs;
-    if (w === MR) {
-      // Full panel (every one but the last): unrolled to the fixed width.
-      for (let p = 0; p < kc; p++) {
-        dst[q] = src[at]!;
-        dst[q + 1] = src[at + rs]!;
-        dst[q + 2] = src[at + 2 * rs]!;
-        dst[q + 3] = src[at + 3 * rs]!;
-        q += MR;
-        at += ks;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let i = 0; i < MR; i++) dst[q + i] = i < w ? src[at + i * rs]! : 0;
-        q += MR;
-        at += ks;
       }
     }
   }

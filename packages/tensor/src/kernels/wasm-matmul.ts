@@ -1,13 +1,11 @@
 import type { TypedArray } from '../dtype.js';
-import { activePool, type Job, type Pool, type TaskFunction } from '../threads/pool.js';
-import { decodeBase64 } from '../wasm/decode.js';
-import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
+import type { MatrixBatchView, MatrixOut, MatrixView } from './backend.js';
+import { batchByProduct } from './batched-matmul.js';
+import { KC, WASM_MR as MR, WASM_NR as NR, up } from './constants.js';
 import { matmulKernel } from './matmul.js';
+import { packPanels } from './pack.js';
 
-// Tile and block sizes of src/wasm/sgemm.wat: a 4×8 register tile, k blocked by 256.
-const MR = 4;
-const NR = 8;
-const KC = 256;
 /** Products with fewer multiply-adds than this stay in JavaScript (the call and packing dominate). */
 const SMALL = 4096;
 /** Floats of packed A plus C per row chunk (16 MB), so memory stays bounded for tall products. */
@@ -23,161 +21,9 @@ const SMALL_PACK = 1 << 16;
 /** Largest layout (floats, 512 MB) a threaded product stages at once; larger ones run chunked on one thread. */
 const MAX_PARALLEL_FLOATS = 1 << 27;
 
-interface Sgemm {
-  readonly memory: WebAssembly.Memory;
-  readonly sgemm: (a: number, b: number, c: number, mp: number, np: number, k: number) => void;
-  readonly pack: (
-    dst: number,
-    src: number,
-    rs: number,
-    cs: number,
-    rows: number,
-    rowsPadded: number,
-    k: number,
-    w: number,
-  ) => void;
-  readonly expShiftSum: (x: number, n: number, shift: number) => number;
-  readonly flashForward: (
-    qp: number,
-    kp: number,
-    vr: number,
-    o: number,
-    m: number,
-    l: number,
-    lim: number,
-    s: number,
-    lqp: number,
-    d: number,
-    dvp: number,
-    scale: number,
-  ) => void;
-  readonly flashBackward: (
-    qp: number,
-    qr: number,
-    kp: number,
-    kr: number,
-    vp: number,
-    dop: number,
-    dor: number,
-    lse: number,
-    rowDot: number,
-    lim: number,
-    s: number,
-    t: number,
-    dq: number,
-    dk: number,
-    dv: number,
-    lqp: number,
-    lk: number,
-    d: number,
-    dp: number,
-    dvDepth: number,
-    dvp: number,
-    scale: number,
-  ) => void;
-}
-
-/** The WebAssembly exports of src/wasm/sgemm.wat, as seen by the fused attention kernels. */
-export type WasmKernels = Sgemm;
-
 /**
- * The instance the kernels should use: the shared-memory one of the worker pool while
- * setNumThreads(n > 1) is in effect, else the module's own (created on first use); null where
- * WebAssembly SIMD is unavailable.
- */
-export function wasmKernels(): WasmKernels | null {
-  return load();
-}
-
-/**
- * Writes a job of export calls: on the pool's threads when one is running (tasks may run in any
- * order and in parallel; `run()` waits for all), else each call runs at once on this thread.
- */
-export function wasmJob(wasm: WasmKernels): Job {
-  const pool = activePool();
-  if (pool !== null && wasm === poolKernels(pool)) return pool.job();
-  const fns = wasm as unknown as Record<TaskFunction, (...args: number[]) => unknown>;
-  const job: Job = {
-    task: () => job,
-    call: (fn, ...args) => {
-      fns[fn](...args);
-      return job;
-    },
-    run: (work) => work?.(),
-  };
-  return job;
-}
-
-/** Threads the kernels run on now (1 without a pool). */
-export function wasmThreads(wasm: WasmKernels): number {
-  const pool = activePool();
-  return pool !== null && wasm === poolKernels(pool) ? pool.threads : 1;
-}
-
-/**
- * The instance memory as float32, grown to at least `floats` elements; any earlier view of it is
- * invalid after this call (growing detaches the old buffer).
- */
-export function wasmHeap(wasm: WasmKernels, floats: number): Float32Array {
-  return reserve(wasm, floats);
-}
-
-const bytes = decodeBase64(SGEMM_WASM_BASE64);
-
-/** Whether this engine validates the SIMD module (WebAssembly with 128-bit SIMD). */
-export const wasmSimdSupported: boolean =
-  typeof WebAssembly === 'object' &&
-  typeof WebAssembly.validate === 'function' &&
-  WebAssembly.validate(bytes);
-
-let instance: Sgemm | null = null;
-/** Set when instantiation failed (e.g. a CSP without 'wasm-unsafe-eval'): stay on JavaScript. */
-let failed = !wasmSimdSupported;
-/** Float32 view of the memory in use; rebuilt after it grows (an unshared buffer detaches). */
-let heap = new Float32Array(0);
-let heapMemory: WebAssembly.Memory | null = null;
-/** The pool's instance seen as {@link Sgemm}, for the pool it was made from. */
-let pooled: { pool: Pool; kernels: Sgemm } | null = null;
-
-function poolKernels(pool: Pool): Sgemm {
-  if (pooled === null || pooled.pool !== pool) {
-    pooled = { pool, kernels: { ...(pool.exports as unknown as Sgemm), memory: pool.memory } };
-  }
-  return pooled.kernels;
-}
-
-/**
- * The instance: the worker pool's shared one while threads are on, else this module's own,
- * created synchronously on first use (the module is < 5 KB, so browsers allow it).
- */
-function load(): Sgemm | null {
-  const pool = activePool();
-  if (pool !== null) return poolKernels(pool);
-  if (instance !== null || failed) return instance;
-  try {
-    const module = new WebAssembly.Module(bytes);
-    instance = new WebAssembly.Instance(module, {}).exports as unknown as Sgemm;
-  } catch {
-    failed = true;
-  }
-  return instance;
-}
-
-/** Grows the instance memory to hold `floats` float32s (never shrinks; reused across calls). */
-function reserve(wasm: Sgemm, floats: number): Float32Array {
-  const needed = floats * 4;
-  const have = wasm.memory.buffer.byteLength;
-  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
-  if (heapMemory !== wasm.memory || heap.byteLength !== wasm.memory.buffer.byteLength) {
-    heap = new Float32Array(wasm.memory.buffer);
-    heapMemory = wasm.memory;
-  }
-  return heap;
-}
-
-/**
- * The `matmul` kernel with float32 products computed by WebAssembly SIMD (src/wasm/sgemm.wat);
- * same signature and layout as {@link matmulKernel}, to which it defers for float64 and int32
+ * out = A·B with float32 products computed by WebAssembly SIMD (src/wasm/sgemm.wat):
+ * the `matmul` of the `wasm` backend; same layout as {@link matmulKernel}, to which it defers for float64 and int32
  * outputs, products too small to pay for the call, very large B panels, and engines without SIMD.
  *
  * Operands are read through their offsets and strides (any typed array) and packed into the
@@ -185,24 +31,22 @@ function reserve(wasm: Sgemm, floats: number): Float32Array {
  * Accumulation is in float32 (f32x4 multiply then add), so a sum of k products carries a rounding
  * error of order k·ε·Σ|aᵢ·bᵢ| rather than the float64 kernel's single final rounding.
  */
-export function wasmMatmulKernel(
-  out: TypedArray,
-  outOffset: number,
-  a: TypedArray,
-  aOffset: number,
-  aRowStride: number,
-  aColStride: number,
-  b: TypedArray,
-  bOffset: number,
-  bRowStride: number,
-  bColStride: number,
+export function wasmMatmul(
+  outView: MatrixOut,
+  av: MatrixView,
+  bv: MatrixView,
   m: number,
   n: number,
   k: number,
 ): void {
+  const { data: out, offset: outOffset } = outView;
+  const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = av;
+  const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = bv;
   const np = up(n, NR);
   const wasm =
-    out instanceof Float32Array && k > 0 && m * n * k >= SMALL && k * np <= MAX_B_FLOATS ? load() : null;
+    out instanceof Float32Array && k > 0 && m * n * k >= SMALL && k * np <= MAX_B_FLOATS
+      ? wasmKernels()
+      : null;
   if (wasm === null) {
     matmulKernel(
       out,
@@ -250,18 +94,20 @@ export function wasmMatmulKernel(
   const aAt = k * np;
   const cAt = aAt + rows * k;
   const rawAt = cAt + rows * np;
-  reserve(wasm, rawAt);
+  let heap = wasmHeap(wasm, rawAt);
   // Bᵀ packed like A: n rows of k, strides swapped, 8-row panels.
   if (!packInWasm(wasm, bAt, rawAt, b, bOffset, bColStride, bRowStride, n, np, k, NR)) {
-    packB(heap, bAt, b, bOffset, bRowStride, bColStride, k, n, np);
+    packPanels(heap, bAt, b, bOffset, bColStride, bRowStride, n, np, k, NR);
   }
   for (let i0 = 0; i0 < m; i0 += rows) {
     const mc = Math.min(rows, m - i0);
     const mp = up(mc, MR);
     const ai = aOffset + i0 * aRowStride;
     if (!packInWasm(wasm, aAt, rawAt, a, ai, aRowStride, aColStride, mc, mp, k, MR)) {
-      packA(heap, aAt, a, ai, aRowStride, aColStride, mc, mp, k);
+      heap = wasmHeap(wasm, rawAt);
+      packPanels(heap, aAt, a, ai, aRowStride, aColStride, mc, mp, k, MR);
     }
+    heap = wasmHeap(wasm, rawAt);
     wasm.sgemm(aAt * 4, bAt * 4, cAt * 4, mp, np, k);
     copyRowsOut(heap, cAt, out, outOffset + i0 * n, mc, n, np);
   }
@@ -279,9 +125,6 @@ function spanOf(
   const hi = off + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs);
   return { lo, size: hi - lo + 1 };
 }
-
-/** `x` rounded up to a multiple of `to`. */
-export const up = (x: number, to: number): number => Math.ceil(x / to) * to;
 
 /**
  * Copies rows×cols out of a row-major block of the instance memory whose rows are colsPadded
@@ -314,7 +157,7 @@ export function copyRowsOut(
  * the layout would be too large; the caller then runs single-threaded.
  */
 function parallelMatmul(
-  wasm: Sgemm,
+  wasm: WasmKernels,
   out: TypedArray,
   outOffset: number,
   a: TypedArray,
@@ -345,7 +188,7 @@ function parallelMatmul(
   const total = rawB + bs.size;
   if (total > MAX_PARALLEL_FLOATS) return false;
   let job = wasmJob(wasm);
-  const mem = reserve(wasm, total);
+  const mem = wasmHeap(wasm, total);
   mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
   const bSrc = rawB + bOffset - bs.lo;
   const aSrc = rawA + aOffset - as.lo;
@@ -390,7 +233,7 @@ function parallelMatmul(
       .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
   }
   job.run(() => touchPages(out, outOffset, m * n));
-  copyRowsOut(heap, cAt, out, outOffset, m, n, np);
+  copyRowsOut(mem, cAt, out, outOffset, m, n, np);
   return true;
 }
 
@@ -412,22 +255,18 @@ function touchPages(out: TypedArray, off: number, size: number): void {
  * WebAssembly or too large to batch, and operands that are not compact views; the caller then
  * runs one `matmul` per product.
  */
-export function wasmBatchedMatmul(
-  out: TypedArray,
-  outOffset: number,
-  a: TypedArray,
-  aOffsets: ArrayLike<number>,
-  aRowStride: number,
-  aColStride: number,
-  b: TypedArray,
-  bOffsets: ArrayLike<number>,
-  bRowStride: number,
-  bColStride: number,
+function stagedBatchedMatmul(
+  outView: MatrixOut,
+  av: MatrixBatchView,
+  bv: MatrixBatchView,
   m: number,
   n: number,
   k: number,
   count: number,
 ): boolean {
+  const { data: out, offset: outOffset } = outView;
+  const { data: a, offsets: aOffsets, rowStride: aRowStride, colStride: aColStride } = av;
+  const { data: b, offsets: bOffsets, rowStride: bRowStride, colStride: bColStride } = bv;
   const mp = up(m, MR);
   const np = up(n, NR);
   const item = mp * k + k * np + mp * np;
@@ -439,7 +278,7 @@ export function wasmBatchedMatmul(
     k > 0 &&
     m * n * k >= SMALL &&
     2 * item <= CHUNK_FLOATS
-      ? load()
+      ? wasmKernels()
       : null;
   const as = wasm === null ? null : spansOf(aOffsets, aRowStride, aColStride, m, k, count);
   const bs = wasm === null ? null : spansOf(bOffsets, bColStride, bRowStride, n, k, count);
@@ -450,7 +289,7 @@ export function wasmBatchedMatmul(
   // Products per round: packed operands and C within CHUNK_FLOATS.
   const perRound = Math.max(1, Math.min(count, Math.floor(CHUNK_FLOATS / item)));
   let job = wasmJob(wasm);
-  const mem = reserve(wasm, itemsAt + perRound * item);
+  const mem = wasmHeap(wasm, itemsAt + perRound * item);
   mem.set(a.subarray(as.lo, as.lo + as.size), rawA);
   mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
   for (let t0 = 0; t0 < count; t0 += perRound) {
@@ -470,7 +309,7 @@ export function wasmBatchedMatmul(
     // The products' rows of a fresh `out` are paged in by this thread while the workers compute.
     job.run(() => touchPages(out, outOffset + t0 * m * n, round * m * n));
     for (let r = 0; r < round; r++) {
-      copyRowsOut(heap, itemsAt + r * item + mp * k + k * np, out, outOffset + (t0 + r) * m * n, m, n, np);
+      copyRowsOut(mem, itemsAt + r * item + mp * k + k * np, out, outOffset + (t0 + r) * m * n, m, n, np);
     }
   }
   return true;
@@ -505,7 +344,7 @@ function spansOf(
  * Float32Array or its span is much larger than the view (then the caller packs in JavaScript).
  */
 function packInWasm(
-  wasm: Sgemm,
+  wasm: WasmKernels,
   dst: number,
   rawAt: number,
   src: TypedArray,
@@ -520,123 +359,25 @@ function packInWasm(
   if (!(src instanceof Float32Array)) return false;
   const { lo, size } = spanOf(off, rs, cs, rows, k);
   if (size > 2 * rows * k + 1024) return false;
-  const mem = reserve(wasm, rawAt + size);
+  const mem = wasmHeap(wasm, rawAt + size);
   mem.set(src.subarray(lo, lo + size), rawAt);
   wasm.pack(dst * 4, (rawAt + off - lo) * 4, rs, cs, rows, rowsPadded, k, w);
   return true;
 }
 
 /**
- * Packs the m×k matrix at `off` (zero rows up to mp) as k-blocks of KC, each a run of MR-row
- * micro-panels stored k-major: element (i, p) of block pc lands at pc·mp + (i − i%MR)·kc + (p−pc)·MR + i%MR.
+ * The `batchedMatmul` of the `wasm` backend: all products staged, packed and multiplied as one
+ * job (split over threads after setNumThreads) when they qualify, else one {@link wasmMatmul}
+ * per product.
  */
-function packA(
-  mem: Float32Array,
-  at: number,
-  a: TypedArray,
-  off: number,
-  rs: number,
-  cs: number,
+export function wasmBatchedMatmul(
+  out: MatrixOut,
+  a: MatrixBatchView,
+  b: MatrixBatchView,
   m: number,
-  mp: number,
-  k: number,
-): void {
-  let q = at;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    for (let ir = 0; ir < mp; ir += MR) {
-      const mr = Math.min(MR, m - ir);
-      let src = off + ir * rs + pc * cs;
-      if (mr === MR) {
-        for (let p = 0; p < kc; p++) {
-          mem[q] = a[src]!;
-          mem[q + 1] = a[src + rs]!;
-          mem[q + 2] = a[src + 2 * rs]!;
-          mem[q + 3] = a[src + 3 * rs]!;
-          q += MR;
-          src += cs;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          for (let i = 0; i < MR; i++) mem[q + i] = i < mr ? a[src + i * rs]! : 0;
-          q += MR;
-          src += cs;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Packs the k×n matrix at `off` (zero columns up to np) as k-blocks of KC, each a run of NR-column
- * micro-panels stored k-major (NR consecutive floats per step p).
- */
-function packB(
-  mem: Float32Array,
-  at: number,
-  b: TypedArray,
-  off: number,
-  rs: number,
-  cs: number,
-  k: number,
   n: number,
-  np: number,
+  k: number,
+  count: number,
 ): void {
-  let q = at;
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = Math.min(KC, k - pc);
-    for (let jr = 0; jr < np; jr += NR) {
-      const nr = Math.min(NR, n - jr);
-      let src = off + pc * rs + jr * cs;
-      if (nr === NR && cs === 1) {
-        for (let p = 0; p < kc; p++) {
-          for (let j = 0; j < NR; j++) mem[q + j] = b[src + j]!;
-          q += NR;
-          src += rs;
-        }
-      } else {
-        for (let p = 0; p < kc; p++) {
-          for (let j = 0; j < NR; j++) mem[q + j] = j < nr ? b[src + j * cs]! : 0;
-          q += NR;
-          src += rs;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Softmax exponentials of a rows×stride tile in place: for each row i, s[i·stride + j] =
- * exp(s[i·stride + j] − shifts[i]) for j < counts[i], and sums[i] = the sum of those (0 for an
- * empty row). Computed with f32x4 in WebAssembly (a Cephes-style polynomial expf, within 2 ulp of
- * Math.exp in float32) or, where WebAssembly is unavailable, with Math.exp.
- */
-export function expRows(
-  s: Float32Array,
-  rows: number,
-  stride: number,
-  counts: Int32Array,
-  shifts: Float64Array,
-  sums: Float64Array,
-): void {
-  const wasm = load();
-  if (wasm === null) {
-    for (let i = 0; i < rows; i++) {
-      let sum = 0;
-      for (let j = i * stride; j < i * stride + counts[i]!; j++) {
-        const p = Math.exp(s[j]! - shifts[i]!);
-        s[j] = p;
-        sum += p;
-      }
-      sums[i] = sum;
-    }
-    return;
-  }
-  const size = rows * stride;
-  const mem = reserve(wasm, size);
-  mem.set(s.subarray(0, size), 0);
-  for (let i = 0; i < rows; i++) {
-    sums[i] = counts[i]! > 0 ? wasm.expShiftSum(i * stride * 4, counts[i]!, shifts[i]!) : 0;
-  }
-  s.set(mem.subarray(0, size));
+  if (!stagedBatchedMatmul(out, a, b, m, n, k, count)) batchByProduct(wasmMatmul, out, a, b, m, n, k, count);
 }

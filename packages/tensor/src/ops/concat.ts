@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { allocate, promoteTypes } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { copyIntoAxisRange } from '../internal/axis-range.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { normalizeAxis, shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -65,7 +65,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
       const part = narrow(g, ax, starts[i]!, t.shape[ax]!);
       if (part.dtype === t.dtype) return part;
       const cast = allocate(t.dtype, part.size);
-      kernels.copyStrided(cast, 0, part.nd, part.shape);
+      backend().copyStrided(cast, 0, part.nd, part.shape);
       return new Tensor(createView(cast, part.shape), t.dtype);
     }),
   );

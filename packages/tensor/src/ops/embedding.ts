@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { formatShape, InvalidArgumentError, shapeError } from '../errors.js';
 import { checkIndexTensor } from '../internal/index-check.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -55,11 +55,11 @@ export function embedding(indices: Tensor, weight: Tensor): Tensor {
     stride: [...rowStride, weight.nd.stride[1]!],
   };
   const data = allocate(weight.dtype, shapeSize(shape));
-  kernels.gather(data, shape, srcView, indexView, weight.nd.stride[0]!);
+  backend().gather(data, shape, srcView, indexView, weight.nd.stride[0]!);
   const out = new Tensor(createView(data, shape), weight.dtype);
   return record('embedding', out, [weight], (g) => {
     const grad = allocate(g.dtype, numEmbeddings * d);
-    kernels.scatterAdd({ data: grad, offset: 0, stride: [...rowStride, 1] }, shape, g.nd, indexView, d);
+    backend().scatterAdd({ data: grad, offset: 0, stride: [...rowStride, 1] }, shape, g.nd, indexView, d);
     return [new Tensor(createView(grad, weight.shape), g.dtype)];
   });
 }

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
-import type { FlashAttentionShape } from '../kernels/flash-attention.js';
-import { kernels } from '../kernels/registry.js';
+import type { FlashAttentionShape } from '../kernels/backend.js';
+import { backend } from '../kernels/registry.js';
 import { shapeSize } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
 
@@ -70,13 +70,13 @@ export function fusedAttention(
   const v = values.toTypedArray();
   const out = new Float32Array(heads * numQueries * dv);
   const lse = new Float32Array(heads * numQueries);
-  kernels.flashAttentionForward(q, k, v, out, lse, shape);
+  backend().flashAttentionForward(q, k, v, out, lse, shape);
   const result = fromData(out, [...queries.shape.slice(0, -1), dv], 'float32');
   return record(OP, result, [queries, keys, values], (g) => {
     const dq = new Float32Array(q.length);
     const dk = new Float32Array(k.length);
     const dvGrad = new Float32Array(v.length);
-    kernels.flashAttentionBackward(q, k, v, out, lse, g.toTypedArray(), dq, dk, dvGrad, shape);
+    backend().flashAttentionBackward(q, k, v, out, lse, g.toTypedArray(), dq, dk, dvGrad, shape);
     return [
       queries.requiresGrad ? fromData(dq, queries.shape, 'float32') : null,
       keys.requiresGrad ? fromData(dk, keys.shape, 'float32') : null,

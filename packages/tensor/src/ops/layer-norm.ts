@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, toFloating } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectTensor } from '../internal/unary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { shapeSize, shapesEqual } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
 
@@ -83,7 +83,7 @@ export function layerNorm(
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
   const data = allocate(dtype, x.size);
-  kernels.layerNorm(data, mean, rstd, xc.nd, rows, n, wc?.nd ?? null, bc?.nd ?? null, eps);
+  backend().layerNorm(data, mean, rstd, xc.nd, rows, n, wc?.nd ?? null, bc?.nd ?? null, eps);
   const out = fromData(data, x.shape, dtype);
 
   const inputs = [xc, ...(wc === null ? [] : [wc]), ...(bc === null ? [] : [bc])];
@@ -92,7 +92,7 @@ export function layerNorm(
     const dx = xc.requiresGrad ? allocate(xc.dtype, x.size) : null;
     const dWeight = wc?.requiresGrad ? new Float64Array(n) : null;
     const dBias = bc?.requiresGrad ? new Float64Array(n) : null;
-    kernels.layerNormBackward(dx, dWeight, dBias, gc.nd, xc.nd, mean, rstd, wc?.nd ?? null, rows, n);
+    backend().layerNormBackward(dx, dWeight, dBias, gc.nd, xc.nd, mean, rstd, wc?.nd ?? null, rows, n);
     const grads: (Tensor | null)[] = [dx === null ? null : fromData(dx, x.shape, xc.dtype)];
     if (wc !== null) grads.push(dWeight === null ? null : rounded(dWeight, normalizedShape, wc.dtype));
     if (bc !== null) grads.push(dBias === null ? null : rounded(dBias, normalizedShape, bc.dtype));

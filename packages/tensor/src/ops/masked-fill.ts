@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { allocate, castScalar } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectBool, expectTensor } from '../internal/unary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { broadcastStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -47,7 +47,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
     stride: broadcastStrides(mask.shape, mask.nd.stride, x.shape),
   };
   const fillView = { data: fill, offset: 0, stride: new Array<number>(x.ndim).fill(0) };
-  kernels.where(data, x.shape, maskView, fillView, x.nd);
+  backend().where(data, x.shape, maskView, fillView, x.nd);
   const out = new Tensor(createView(data, x.shape), x.dtype);
   // d(out)/dx = 0 where masked, 1 elsewhere.
   return record('maskedFill', out, [x], (g) => [maskedFill(g, mask, 0)]);

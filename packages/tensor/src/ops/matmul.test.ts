@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DType } from '../dtype.js';
 import { ShapeError } from '../errors.js';
-import { setBackend } from '../kernels/backend.js';
-import { resetKernels } from '../kernels/registry.js';
+import { getBackend, setBackend } from '../kernels/set-backend.js';
 import { contiguousStrides, createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -224,8 +223,9 @@ const batchPair = fc
 describe('matmul', () => {
   // These tests pin the float64-accumulating JavaScript kernel (one rounding, "1 ulp" checks);
   // the float32 WebAssembly kernel has its own tests in src/kernels/wasm-matmul.test.ts.
+  const before = getBackend();
   beforeAll(() => setBackend('js'));
-  afterAll(() => resetKernels('matmul'));
+  afterAll(() => setBackend(before));
 
   it('multiplies matrices like torch.matmul', () => {
     // torch.tensor([[1., 2.], [3., 4.]]) @ torch.tensor([[5., 6.], [7., 8.]])

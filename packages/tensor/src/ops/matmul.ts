@@ -3,7 +3,7 @@ import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js
 import { formatShape, ShapeError, shapeError } from '../errors.js';
 import { sumToShape } from '../internal/broadcast.js';
 import { foldRows, gemm, type MatrixStack, stackOf, transposed } from '../internal/matrix.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
@@ -115,17 +115,10 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
       idx[d] = 0;
     }
   }
-  kernels.batchedMatmul(
-    out,
-    0,
-    a.data,
-    aOffsets,
-    a.rowStride,
-    a.colStride,
-    b.data,
-    bOffsets,
-    b.rowStride,
-    b.colStride,
+  backend().batchedMatmul(
+    { data: out, offset: 0 },
+    { data: a.data, offsets: aOffsets, rowStride: a.rowStride, colStride: a.colStride },
+    { data: b.data, offsets: bOffsets, rowStride: b.rowStride, colStride: b.colStride },
     m,
     n,
     k,

@@ -1,7 +1,7 @@
 import { allocate, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkIndexTensor } from '../internal/index-check.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { contiguousStrides, createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -41,7 +41,7 @@ export function oneHot(indices: Tensor, numClasses: number, options: OneHotOptio
   const one = allocate(dtype, 1);
   one[0] = 1;
   const rowStrides = contiguousStrides(shape).slice(0, indices.ndim);
-  kernels.scatterAdd(
+  backend().scatterAdd(
     { data, offset: 0, stride: rowStrides },
     indices.shape,
     { data: one, offset: 0, stride: rowStrides.map(() => 0) },

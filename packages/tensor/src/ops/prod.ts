@@ -3,7 +3,7 @@ import { allocate, promoteTypes } from '../dtype.js';
 import { broadcastBinary } from '../internal/broadcast.js';
 import { mapElements, multiply, reduceKept } from '../internal/reduce-kept.js';
 import { reductionPlan } from '../internal/reduction.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { fromData, type Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 import type { ReduceOptions } from './sum.js';
@@ -30,7 +30,7 @@ export function prod(x: Tensor, options: ReduceOptions = {}): Tensor {
   const plan = reductionPlan('prod', x.shape, options);
   const dtype = promoteTypes(x.dtype, 'int32');
   const out = allocate(dtype, plan.outSize);
-  kernels.reduce('prod', out, plan.outSize, plan.outStride, x.nd, x.shape);
+  backend().reduce('prod', out, plan.outSize, plan.outStride, x.nd, x.shape);
   return record('prod', fromData(out, plan.outShape, dtype), [x], (g) => {
     const zeros = reduceKept('sum', mapElements('prod', x, isZero, 'float64'), plan);
     const nonZero = reduceKept('prod', mapElements('prod', x, zeroToOne, 'float64'), plan);

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { expectTensor } from '../internal/unary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { fromData, type Tensor } from '../tensor.js';
 
 /**
@@ -24,11 +24,11 @@ export function relu(x: Tensor): Tensor {
   // Own kernels rather than mapUnary/mapGrad with a callback, for speed (see kernels/relu.ts);
   // Math.max propagates NaN, like PyTorch's relu.
   const data = allocate(x.dtype, x.size);
-  kernels.relu(data, x.shape, x.nd);
+  backend().relu(data, x.shape, x.nd);
   const out = fromData(data, x.shape, x.dtype);
   return record('relu', out, [x], (g) => {
     const dx = allocate(g.dtype, g.size);
-    kernels.reluBackward(dx, g.shape, g.nd, data);
+    backend().reluBackward(dx, g.shape, g.nd, data);
     return [fromData(dx, g.shape, g.dtype)];
   });
 }

@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectTensor } from '../internal/unary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import type { StridedView } from '../kernels/types.js';
 import { contiguousStrides } from '../ndarray.js';
 import { broadcastStrides, shapesEqual } from '../shape.js';
@@ -69,7 +69,7 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const cv = broadcastView(cos, target);
   const sv = broadcastView(sin, target);
   const data = allocate(dtype, x.size);
-  kernels.rotary(data, xc.nd, cv, sv, rowShape, d, half, interleaved);
+  backend().rotary(data, xc.nd, cv, sv, rowShape, d, half, interleaved);
   const out = fromData(data, x.shape, dtype);
 
   return record(op, out, [xc, cos, sin], (g) => {
@@ -79,7 +79,7 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
     const dSin = sin.requiresGrad ? new Float64Array(sin.size) : null;
     // Accumulators are row-major in cos's shape, read with stride 0 on its broadcast axes.
     const accStride = broadcastStrides(cos.shape, contiguousStrides(cos.shape), target);
-    kernels.rotaryBackward(dx, dCos, dSin, accStride, gc.nd, xc.nd, cv, sv, rowShape, d, half, interleaved);
+    backend().rotaryBackward(dx, dCos, dSin, accStride, gc.nd, xc.nd, cv, sv, rowShape, d, half, interleaved);
     return [
       dx === null ? null : fromData(dx, x.shape, xc.dtype),
       dCos === null ? null : rounded(dCos, cos.shape, cos.dtype),

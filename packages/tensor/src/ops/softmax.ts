@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { allocate, toFloating } from '../dtype.js';
 import { laneLayout, laneView } from '../internal/lane-layout.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { Tensor } from '../tensor.js';
 
@@ -27,7 +27,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const layout = laneLayout('softmax', x, axis);
   const dtype = toFloating(x.dtype);
   const out = allocate(dtype, x.size);
-  kernels.softmax(out, laneView(x), layout.shape, layout.axis);
+  backend().softmax(out, laneView(x), layout.shape, layout.axis);
   const y = new Tensor(createView(out, x.shape), dtype);
   // Fused backward, dx = y ⊙ (g − Σ g⊙y), instead of differentiating the composite
   // exp(x − max) / sum: one kernel pass per lane from y alone (no exp, max-mask or division
@@ -35,7 +35,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   // because y ∈ [0, 1], with the dot product accumulated in float64.
   return record('softmax', y, [x], (g) => {
     const dx = allocate(dtype, x.size);
-    kernels.softmaxBackward(dx, laneView(y), laneView(g), layout.shape, layout.axis);
+    backend().softmaxBackward(dx, laneView(y), laneView(g), layout.shape, layout.axis);
     return [new Tensor(createView(dx, x.shape), dtype)];
   });
 }

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { allocate, promoteTypes } from '../dtype.js';
 import { reductionPlan } from '../internal/reduction.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
@@ -31,7 +31,7 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   // Summing booleans counts them (PyTorch gives int64; int32 here).
   const dtype = promoteTypes(x.dtype, 'int32');
   const out = allocate(dtype, plan.outSize);
-  kernels.reduce('sum', out, plan.outSize, plan.outStride, x.nd, x.shape);
+  backend().reduce('sum', out, plan.outSize, plan.outStride, x.nd, x.shape);
   const result = new Tensor(createView(out, plan.outShape), dtype);
   // d(sum)/dx = 1 everywhere: broadcast the gradient back over the reduced axes.
   return record('sum', result, [x], (g) => [broadcastTo(reshape(g, plan.keptShape), x.shape)]);

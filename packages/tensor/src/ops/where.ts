@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { binaryOperands, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
 import { expectBool } from '../internal/unary.js';
-import { kernels } from '../kernels/registry.js';
+import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -36,7 +36,7 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
     stride: broadcastStrides(t.shape, t.nd.stride, shape),
   });
   const data = allocate(dtype, shapeSize(shape));
-  kernels.where(data, shape, view(cond), view(ta), view(tb));
+  backend().where(data, shape, view(cond), view(ta), view(tb));
   const out = new Tensor(createView(data, shape), dtype);
   return record('where', out, [ta, tb], (g) => [
     ta.requiresGrad ? sumToShape(where(cond, g, 0), ta.shape) : null,

@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/helpers.js';
 import { InvalidArgumentError } from '../errors.js';
-import { setBackend } from '../kernels/backend.js';
-import { wasmHeap, wasmKernels } from '../kernels/wasm-matmul.js';
+import { setBackend } from '../kernels/set-backend.js';
 import { fusedAttention } from '../ops/fused-attention.js';
 import { matmul } from '../ops/matmul.js';
 import { mul } from '../ops/mul.js';
 import { sum } from '../ops/sum.js';
 import { transpose } from '../ops/transpose.js';
 import { fromData, type Tensor } from '../tensor.js';
+import { wasmHeap, wasmKernels } from '../wasm/instance.js';
 import { activePool, getNumThreads, type Job, setNumThreads, threadsUnavailableReason } from './pool.js';
 
 /** Float32 values in [-1, 1) from a seed (integer hashing, reproducible). */

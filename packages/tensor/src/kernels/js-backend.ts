@@ -1,0 +1,77 @@
+import { argReduceKernel } from './arg-reduce.js';
+import { arithmeticKernel } from './arithmetic.js';
+import type { Backend, MatrixOut, MatrixView } from './backend.js';
+import { batchByProduct } from './batched-matmul.js';
+import { binaryKernel } from './binary.js';
+import { copyStrided } from './copy.js';
+import { jsExpRows } from './exp-rows.js';
+import { type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
+import { gatherKernel, scatterAddKernel } from './gather.js';
+import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
+import { matmulKernel } from './matmul.js';
+import { reduceKernel } from './reduce.js';
+import { reluBackwardKernel, reluKernel } from './relu.js';
+import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
+import {
+  logSoftmaxBackwardKernel,
+  logSoftmaxKernel,
+  softmaxBackwardKernel,
+  softmaxKernel,
+} from './softmax.js';
+import { unaryKernel } from './unary.js';
+import { whereKernel } from './where.js';
+
+/** The float64-accumulating JavaScript product ({@link matmulKernel}) through matrix views. */
+function jsMatmul(out: MatrixOut, a: MatrixView, b: MatrixView, m: number, n: number, k: number): void {
+  matmulKernel(
+    out.data,
+    out.offset,
+    a.data,
+    a.offset,
+    a.rowStride,
+    a.colStride,
+    b.data,
+    b.offset,
+    b.rowStride,
+    b.colStride,
+    m,
+    n,
+    k,
+  );
+}
+
+const tileOps: TileOps = { matmul: jsMatmul, expRows: jsExpRows };
+
+/**
+ * The portable backend: every kernel in plain JavaScript, products accumulated in float64 and
+ * rounded once (bit-reproducible on every engine). The reference the other backends are tested
+ * against, and the default where WebAssembly SIMD is unavailable.
+ */
+export const jsBackend: Backend = {
+  name: 'js',
+  matmul: jsMatmul,
+  batchedMatmul: (out, a, b, m, n, k, count) => batchByProduct(jsMatmul, out, a, b, m, n, k, count),
+  flashAttentionForward: (q, k, v, out, lse, shape) =>
+    tiledAttentionForward(tileOps, q, k, v, out, lse, shape),
+  flashAttentionBackward: (q, k, v, out, lse, dOut, dq, dk, dv, shape) =>
+    tiledAttentionBackward(tileOps, q, k, v, out, lse, dOut, dq, dk, dv, shape),
+  copyStrided,
+  gather: gatherKernel,
+  scatterAdd: scatterAddKernel,
+  binary: binaryKernel,
+  arithmetic: arithmeticKernel,
+  unary: unaryKernel,
+  where: whereKernel,
+  reduce: reduceKernel,
+  argReduce: argReduceKernel,
+  softmax: softmaxKernel,
+  logSoftmax: logSoftmaxKernel,
+  softmaxBackward: softmaxBackwardKernel,
+  logSoftmaxBackward: logSoftmaxBackwardKernel,
+  layerNorm: layerNormKernel,
+  layerNormBackward: layerNormBackwardKernel,
+  relu: reluKernel,
+  reluBackward: reluBackwardKernel,
+  rotary: rotaryKernel,
+  rotaryBackward: rotaryBackwardKernel,
+};

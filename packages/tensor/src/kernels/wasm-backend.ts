@@ -1,0 +1,20 @@
+import type { Backend } from './backend.js';
+import { jsBackend } from './js-backend.js';
+import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
+import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
+
+/**
+ * The default backend where WebAssembly SIMD validates: float32 products (SGEMM, 4×8 f32x4
+ * register tiles, float32 accumulation) and fused attention in src/wasm/sgemm.wat, split over the
+ * worker pool after setNumThreads(n > 1); every other kernel is the `js` backend's. Float64 and
+ * int32 products, and float32 products too small to pay for the call, run in JavaScript.
+ * The instance is created on the first product that needs it (src/wasm/instance.ts).
+ */
+export const wasmBackend: Backend = {
+  ...jsBackend,
+  name: 'wasm',
+  matmul: wasmMatmul,
+  batchedMatmul: wasmBatchedMatmul,
+  flashAttentionForward: wasmFlashAttentionForward,
+  flashAttentionBackward: wasmFlashAttentionBackward,
+};

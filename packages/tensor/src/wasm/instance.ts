@@ -1,0 +1,159 @@
+/**
+ * The WebAssembly instance of src/wasm/sgemm.wat and its heap, for the `wasm` backend: created
+ * synchronously on first use (the module is 4.9 KB, under every engine's limit for synchronous
+ * compilation on a page's main thread), or the worker pool's shared instance while
+ * setNumThreads(n > 1) is in effect. Nothing here runs until a kernel asks for the instance.
+ */
+import { activePool, type Job, type Pool, type TaskFunction } from '../threads/pool.js';
+import { decodeBase64 } from './decode.js';
+import { SGEMM_WASM_BASE64 } from './sgemm.generated.js';
+
+/** The exports of src/wasm/sgemm.wat (pointers are byte offsets into `memory`). */
+export interface WasmKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly sgemm: (a: number, b: number, c: number, mp: number, np: number, k: number) => void;
+  readonly pack: (
+    dst: number,
+    src: number,
+    rs: number,
+    cs: number,
+    rows: number,
+    rowsPadded: number,
+    k: number,
+    w: number,
+  ) => void;
+  readonly expShiftSum: (x: number, n: number, shift: number) => number;
+  readonly flashForward: (
+    qp: number,
+    kp: number,
+    vr: number,
+    o: number,
+    m: number,
+    l: number,
+    lim: number,
+    s: number,
+    lqp: number,
+    d: number,
+    dvp: number,
+    scale: number,
+  ) => void;
+  readonly flashBackward: (
+    qp: number,
+    qr: number,
+    kp: number,
+    kr: number,
+    vp: number,
+    dop: number,
+    dor: number,
+    lse: number,
+    rowDot: number,
+    lim: number,
+    s: number,
+    t: number,
+    dq: number,
+    dk: number,
+    dv: number,
+    lqp: number,
+    lk: number,
+    d: number,
+    dp: number,
+    dvDepth: number,
+    dvp: number,
+    scale: number,
+  ) => void;
+}
+
+let bytes: Uint8Array<ArrayBuffer> | null = null;
+let simd: boolean | null = null;
+let instance: WasmKernels | null = null;
+/** Set when instantiation failed (e.g. a CSP without 'wasm-unsafe-eval'): stay on JavaScript. */
+let failed = false;
+/** Float32 view of the memory in use; rebuilt after it grows (an unshared buffer detaches). */
+let heap = new Float32Array(0);
+let heapMemory: WebAssembly.Memory | null = null;
+/** The pool's instance seen as {@link WasmKernels}, for the pool it was made from. */
+let pooled: { pool: Pool; kernels: WasmKernels } | null = null;
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  bytes ??= decodeBase64(SGEMM_WASM_BASE64);
+  return bytes;
+}
+
+/** Whether this engine validates the SIMD module (WebAssembly with 128-bit SIMD); checked once. */
+export function wasmSimdSupported(): boolean {
+  simd ??=
+    typeof WebAssembly === 'object' &&
+    typeof WebAssembly.validate === 'function' &&
+    WebAssembly.validate(moduleBytes());
+  return simd;
+}
+
+function poolKernels(pool: Pool): WasmKernels {
+  if (pooled === null || pooled.pool !== pool) {
+    pooled = { pool, kernels: { ...(pool.exports as unknown as WasmKernels), memory: pool.memory } };
+  }
+  return pooled.kernels;
+}
+
+/**
+ * The instance the kernels should use: the shared-memory one of the worker pool while
+ * setNumThreads(n > 1) is in effect, else this module's own (created on first use); null where
+ * WebAssembly SIMD is unavailable or instantiation failed.
+ */
+export function wasmKernels(): WasmKernels | null {
+  const pool = activePool();
+  if (pool !== null) return poolKernels(pool);
+  if (instance !== null || failed) return instance;
+  if (!wasmSimdSupported()) {
+    failed = true;
+    return null;
+  }
+  try {
+    const module = new WebAssembly.Module(moduleBytes());
+    instance = new WebAssembly.Instance(module, {}).exports as unknown as WasmKernels;
+  } catch {
+    failed = true;
+  }
+  return instance;
+}
+
+/**
+ * Writes a job of export calls: on the pool's threads when one is running (tasks may run in any
+ * order and in parallel; `run()` waits for all), else each call runs at once on this thread.
+ */
+export function wasmJob(wasm: WasmKernels): Job {
+  const pool = activePool();
+  if (pool !== null && wasm === poolKernels(pool)) return pool.job();
+  const fns = wasm as unknown as Record<TaskFunction, (...args: number[]) => unknown>;
+  const job: Job = {
+    task: () => job,
+    call: (fn, ...args) => {
+      fns[fn](...args);
+      return job;
+    },
+    run: (work) => work?.(),
+  };
+  return job;
+}
+
+/** Threads the kernels run on now (1 without a pool). */
+export function wasmThreads(wasm: WasmKernels): number {
+  const pool = activePool();
+  return pool !== null && wasm === poolKernels(pool) ? pool.threads : 1;
+}
+
+/**
+ * The instance memory as float32, grown to at least `floats` elements (never shrinks; reused
+ * across calls); any earlier view of it is invalid after this call (growing detaches the old
+ * buffer).
+ */
+export function wasmHeap(wasm: WasmKernels, floats: number): Float32Array {
+  const needed = floats * 4;
+  const have = wasm.memory.buffer.byteLength;
+  if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
+  if (heapMemory !== wasm.memory || heap.byteLength !== wasm.memory.buffer.byteLength) {
+    heap = new Float32Array(wasm.memory.buffer);
+    heapMemory = wasm.memory;
+  }
+  return heap;
+}
