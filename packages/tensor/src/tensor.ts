@@ -2,6 +2,7 @@ import { runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
+import { matmulOp } from './internal/matmul-op.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
@@ -13,7 +14,6 @@ import { exp } from './ops/exp.js';
 import { flatten } from './ops/flatten.js';
 import { log } from './ops/log.js';
 import { logSoftmax } from './ops/log-softmax.js';
-import { matmul } from './ops/matmul.js';
 import { max } from './ops/max.js';
 import { mean } from './ops/mean.js';
 import { min } from './ops/min.js';
@@ -228,9 +228,12 @@ export class Tensor {
   relu(): Tensor {
     return relu(this);
   }
-  /** {@link matmul}(this, other). */
+  /**
+   * `matmul(this, other)`. In a bundle that imports none of the ops that bring the
+   * WebAssembly backend (`matmul`, `linear`, `fusedAttention`), this runs on `jsBackend`.
+   */
   matmul(other: Tensor): Tensor {
-    return matmul(this, other);
+    return matmulOp(this, other);
   }
   /** {@link sum}(this, options). */
   sum(options?: ReduceOptions): Tensor {

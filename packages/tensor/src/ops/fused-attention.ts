@@ -1,3 +1,5 @@
+// Imported for its effect: a program that uses this op runs on the WebAssembly backend by default.
+import '../kernels/prefer-wasm.js';
 import { record } from '../autograd/record.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
 import type { FlashAttentionShape } from '../kernels/backend.js';

@@ -1,12 +1,7 @@
-import { record } from '../autograd/record.js';
-import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
-import { formatShape, ShapeError, shapeError } from '../errors.js';
-import { sumToShape } from '../internal/broadcast.js';
-import { foldRows, gemm, type MatrixStack, stackOf, transposed } from '../internal/matrix.js';
-import { backend } from '../kernels/registry.js';
-import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
-import { fromData, type Tensor } from '../tensor.js';
-import { reshape } from './reshape.js';
+// Imported for its effect: a program that uses this op runs on the WebAssembly backend by default.
+import '../kernels/prefer-wasm.js';
+import { matmulOp } from '../internal/matmul-op.js';
+import type { Tensor } from '../tensor.js';
 
 /**
  * Matrix product with PyTorch `torch.matmul` semantics: dot product, matrix-vector, matrix-matrix,
@@ -39,99 +34,5 @@ import { reshape } from './reshape.js';
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim === 0) throw shapeError('matmul', 'a', '(..., k) with at least 1 axis', a.shape);
-  if (b.ndim === 0) throw shapeError('matmul', 'b', '(..., k, n) or (k) with at least 1 axis', b.shape);
-  const sa = stackOf(a.nd, a.ndim > 1, true);
-  const sb = stackOf(b.nd, true, b.ndim > 1);
-  if (sa.cols !== sb.rows) {
-    throw new ShapeError(
-      `matmul: a ${formatShape(a.shape)} and b ${formatShape(b.shape)} have mismatched inner dimensions (${sa.cols} vs ${sb.rows}).`,
-    );
-  }
-  const batch = broadcastShapes('matmul', sa.batchShape, sb.batchShape, [
-    `a ${formatShape(a.shape)} with batch axes`,
-    `b ${formatShape(b.shape)} with batch axes`,
-  ]);
-  const m = sa.rows;
-  const n = sb.cols;
-  const dtype = a.dtype === 'bool' && b.dtype === 'bool' ? 'int32' : promoteTypes(a.dtype, b.dtype);
-  const data = product(sa, sb, batch, dtype);
-  const shape = [...batch, ...(a.ndim > 1 ? [m] : []), ...(b.ndim > 1 ? [n] : [])];
-  const out = fromData(data, shape, dtype);
-  return record('matmul', out, [a, b], (g) => {
-    const sg = stackOf(g.nd, a.ndim > 1, b.ndim > 1);
-    // dL/dA = g·Bᵀ, then summed over the batch axes A was broadcast along.
-    const gradA = a.requiresGrad ? collapse(product(sg, transposed(sb), batch, a.dtype), batch, a, sa) : null;
-    // dL/dB = Aᵀ·g; when B is shared by the whole batch, contract over (batch, m) in one product.
-    let gradB: Tensor | null = null;
-    if (b.requiresGrad) {
-      const shared = sb.batchShape.every((d) => d === 1) && batch.length > 0;
-      const at = shared ? foldRows(sa, batch) : null;
-      const gf = at === null ? null : foldRows(sg, batch);
-      if (at !== null && gf !== null) {
-        gradB = reshape(fromData(product(transposed(at), gf, [], b.dtype), [sb.rows, n], b.dtype), b.shape);
-      } else {
-        gradB = collapse(product(transposed(sa), sg, batch, b.dtype), batch, b, sb);
-      }
-    }
-    return [gradA, gradB];
-  });
-}
-
-/**
- * Row-major storage of `a·b` for every batch index: shape (...batch, a.rows, b.cols) in `dtype`.
- * One `batchedMatmul` kernel call over every matrix (their offsets found by walking the batch
- * strides as an odometer), or one `matmul` call in all when `b` is shared by the batch and `a`'s
- * batch axes fold into its rows.
- */
-function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype: DType): TypedArray {
-  const m = a.rows;
-  const k = a.cols;
-  const n = b.cols;
-  const count = shapeSize(batch);
-  const out = allocate(dtype, count * m * n);
-  if (out.length === 0) return out;
-  const aStep = broadcastStrides(a.batchShape, a.batchStride, batch);
-  const bStep = broadcastStrides(b.batchShape, b.batchStride, batch);
-  const folded = bStep.every((s) => s === 0) ? foldRows(a, batch) : null;
-  if (folded !== null) {
-    gemm(out, folded, b, folded.rows, n, k);
-    return out;
-  }
-  const idx = new Array<number>(batch.length).fill(0);
-  const aOffsets = new Int32Array(count);
-  const bOffsets = new Int32Array(count);
-  let ao = a.offset;
-  let bo = b.offset;
-  for (let t = 0; t < count; t++) {
-    aOffsets[t] = ao;
-    bOffsets[t] = bo;
-    for (let d = batch.length - 1; d >= 0; d--) {
-      ao += aStep[d]!;
-      bo += bStep[d]!;
-      if (++idx[d]! < batch[d]!) break;
-      ao -= aStep[d]! * batch[d]!;
-      bo -= bStep[d]! * batch[d]!;
-      idx[d] = 0;
-    }
-  }
-  backend().batchedMatmul(
-    { data: out, offset: 0 },
-    { data: a.data, offsets: aOffsets, rowStride: a.rowStride, colStride: a.colStride },
-    { data: b.data, offsets: bOffsets, rowStride: b.rowStride, colStride: b.colStride },
-    m,
-    n,
-    k,
-    count,
-  );
-  return out;
-}
-
-/**
- * A gradient computed over the full batch, (…batch, rows, cols), summed back over the axes that
- * `input` (read as the stack `s`) was broadcast along, in `input`'s shape.
- */
-function collapse(data: TypedArray, batch: readonly number[], input: Tensor, s: MatrixStack): Tensor {
-  const full = fromData(data, [...batch, s.rows, s.cols], input.dtype);
-  return reshape(sumToShape(full, [...s.batchShape, s.rows, s.cols]), input.shape);
+  return matmulOp(a, b);
 }
