@@ -76,6 +76,12 @@ export interface Backend {
   /** Short name reported by `getBackend().name`: `'wasm'`, `'js'`, or a custom backend's own. */
   readonly name: string;
   /**
+   * Why this backend cannot run on this engine (e.g. `'needs WebAssembly SIMD, which this engine
+   * lacks'`), or null when it can; absent: always available. `setBackend` refuses an unavailable
+   * backend with this reason, and the default skips it. A GPU backend reports a missing adapter here.
+   */
+  unavailableReason?(): string | null;
+  /**
    * out (m × n) = a (m × k) · b (k × n). Float32 and float64 data are accumulated as the
    * backend documents (`js`: float64, `wasm`: float32 for float32 outputs); an Int32Array `out`
    * takes the exact product with 32-bit wrap-around.

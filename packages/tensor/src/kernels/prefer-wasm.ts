@@ -6,8 +6,7 @@
  * ships without the WebAssembly kernels, threads and fused attention. Without a bundler the
  * package entry loads every op, so the default is `wasmBackend` as before.
  */
-import { wasmSimdSupported } from '../wasm/instance.js';
 import { preferByDefault } from './registry.js';
 import { wasmBackend } from './wasm-backend.js';
 
-preferByDefault(() => (wasmSimdSupported() ? wasmBackend : null));
+preferByDefault(() => (wasmBackend.unavailableReason?.() ? null : wasmBackend));

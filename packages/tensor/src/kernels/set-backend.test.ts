@@ -90,6 +90,13 @@ describe('setBackend', () => {
     );
   });
 
+  it('throws InvalidArgumentError with the reason a backend gives for being unavailable', () => {
+    const gpu: Backend = { ...jsBackend, name: 'gpu', unavailableReason: () => 'needs a WebGPU adapter' };
+    expect(() => setBackend(gpu)).toThrow(InvalidArgumentError);
+    expect(() => setBackend(gpu)).toThrow("setBackend: backend 'gpu' needs a WebGPU adapter.");
+    expect(getBackend()).toBe(wasmBackend);
+  });
+
   it('throws InvalidArgumentError naming the kernels a backend object lacks', () => {
     const { matmul: _, ...partial } = jsBackend;
     expect(() => setBackend({ ...partial, name: 'partial' } as unknown as Backend)).toThrow(

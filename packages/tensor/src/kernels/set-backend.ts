@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '../errors.js';
-import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { backend, useBackend } from './registry.js';
@@ -16,7 +15,8 @@ export type BackendName = 'wasm' | 'js';
  *
  * @param next - A backend object, `'wasm'` for the 128-bit SIMD SGEMM and fused attention (float32
  * accumulation), or `'js'` for the float64-accumulating JavaScript kernels.
- * @throws {@link InvalidArgumentError} if `next` is `'wasm'` (or `wasmBackend`) and this engine lacks WebAssembly SIMD.
+ * @throws {@link InvalidArgumentError} if the backend reports itself unavailable (`unavailableReason()`),
+ *   e.g. `'wasm'` on an engine without WebAssembly SIMD.
  * @throws {@link InvalidArgumentError} if `next` is neither `'wasm'`, `'js'` nor an object with a
  *   string `name` and every kernel of {@link Backend} as a function (the message names the missing ones).
  * @remarks The WebAssembly kernels accumulate in float32, so a product's error grows like
@@ -44,11 +44,13 @@ export function setBackend(next: Backend | BackendName): void {
       );
     }
   }
-  if (next === wasmBackend && !wasmSimdSupported()) {
+  if (next.unavailableReason !== undefined && typeof next.unavailableReason !== 'function') {
     throw new InvalidArgumentError(
-      "setBackend: backend 'wasm' needs WebAssembly SIMD, which this engine lacks.",
+      'setBackend: backend is missing or has a wrong type for unavailableReason.',
     );
   }
+  const reason = next.unavailableReason?.() ?? null;
+  if (reason !== null) throw new InvalidArgumentError(`setBackend: backend '${next.name}' ${reason}.`);
   useBackend(next);
 }
 

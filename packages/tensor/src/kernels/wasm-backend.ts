@@ -1,3 +1,4 @@
+import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
@@ -13,6 +14,7 @@ import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
 export const wasmBackend: Backend = {
   ...jsBackend,
   name: 'wasm',
+  unavailableReason: () => (wasmSimdSupported() ? null : 'needs WebAssembly SIMD, which this engine lacks'),
   matmul: wasmMatmul,
   batchedMatmul: wasmBatchedMatmul,
   flashAttentionForward: wasmFlashAttentionForward,
