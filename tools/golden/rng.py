@@ -1,6 +1,7 @@
 """Golden fixtures for @attnkit/tensor's PyTorch-compatible random generator.
 
-Writes packages/tensor/test/fixtures/rng.json: for many seeds, the exact outputs of
+Writes packages/tensor/test/fixtures/rng.json and packages/layers/test/fixtures/dropout.json
+(``F.dropout`` right after seeding, for @attnkit/layers). The first holds for many seeds, the exact outputs of
 ``torch.manual_seed(seed)`` followed by a sequence of random calls (rand, randn, normal, uniform_,
 randint, randperm, bernoulli_, F.dropout), in float32 and float64, with sizes below and above 16
 (randn's vectorised path) and calls in a row (the cached Box–Muller normal carries over).
@@ -93,5 +94,6 @@ for seed, p, dt in [(0, 0.5, F32), (1, 0.1, F32), (2, 0.9, F64), (42, 0.3, F32),
 dump(
     "packages/tensor/test/fixtures/rng.json",
     {"meta": meta("rng.py", 0, cpu=torch.__config__.show().split("CPU capability usage: ")[1].split("\n")[0]),
-     "cases": cases, "d2l": d2l, "dropout": dropout},
+     "cases": cases, "d2l": d2l},
 )
+dump("packages/layers/test/fixtures/dropout.json", {"meta": meta("rng.py", 0), "cases": dropout})

@@ -5,7 +5,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DType, Tensor } from '../src/index.js';
-import { bernoulli, Generator, manualSeed, normal, rand, randint, randn, randperm, uniform } from '../src/index.js';
+import {
+  bernoulli,
+  Generator,
+  manualSeed,
+  normal,
+  rand,
+  randint,
+  randn,
+  randperm,
+  uniform,
+} from '../src/index.js';
 
 interface FixtureTensor {
   shape: number[];
@@ -31,9 +41,7 @@ interface Fixture {
   d2l: Record<string, FixtureTensor>;
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('./fixtures/rng.json', import.meta.url), 'utf8'),
-) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/rng.json', import.meta.url), 'utf8')) as Fixture;
 
 function run(call: Call, rng: Generator): Tensor {
   const shape = call.shape ?? [];
@@ -96,7 +104,8 @@ describe('Generator against PyTorch', () => {
         const got = run(call, rng);
         expect(got.shape, JSON.stringify(call)).toEqual(output.shape);
         const values = Array.from(got.toTypedArray() as ArrayLike<number>);
-        const lenient = output.dtype === 'float64' && (call.op === 'randn' || call.op === 'normal') && values.length >= 16;
+        const lenient =
+          output.dtype === 'float64' && (call.op === 'randn' || call.op === 'normal') && values.length >= 16;
         if (!lenient) {
           expect(values, JSON.stringify(call)).toEqual(valuesOf(output));
           continue;
@@ -123,6 +132,8 @@ describe('Generator against PyTorch', () => {
     expect(Array.from(rand([3]).toTypedArray())).toEqual(valuesOf(fixture.d2l.rand_3!));
     manualSeed(0);
     const x = normal(0, 0.01, [1000, 2]);
-    expect(Array.from(x.toTypedArray().subarray(0, 8))).toEqual(valuesOf(fixture.d2l['normal_0_0.01_1000_2_head']!));
+    expect(Array.from(x.toTypedArray().subarray(0, 8))).toEqual(
+      valuesOf(fixture.d2l['normal_0_0.01_1000_2_head']!),
+    );
   });
 });

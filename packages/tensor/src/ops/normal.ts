@@ -33,7 +33,12 @@ import type { RandomOptions } from './rand.js';
  * const noise = normal(0, 0.01, [1000]);
  * ```
  */
-export function normal(mean: number, std: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+export function normal(
+  mean: number,
+  std: number,
+  shape: readonly number[],
+  options: RandomOptions = {},
+): Tensor {
   return normalSamples('normal', mean, std, shape, options);
 }
 

@@ -30,7 +30,9 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const dtype = options.dtype ?? 'int32';
   const limit = dtype === 'int32' ? INT32_LIMIT : Number.MAX_SAFE_INTEGER;
   if (!Number.isSafeInteger(n) || n < 0 || n > limit) {
-    throw new InvalidArgumentError(`randperm: n must be an integer in [0, ${limit}] for dtype ${dtype}; got ${n}.`);
+    throw new InvalidArgumentError(
+      `randperm: n must be an integer in [0, ${limit}] for dtype ${dtype}; got ${n}.`,
+    );
   }
   if (options.requiresGrad && !isFloating(dtype)) {
     throw new InvalidArgumentError(`randperm: requiresGrad needs a floating dtype; got ${dtype}.`);

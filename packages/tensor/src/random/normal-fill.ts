@@ -31,7 +31,7 @@ const LOG_P = [
   7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
 ].map(f);
-const LOG_Q1 = f(-2.12194440e-4);
+const LOG_Q1 = f(-2.1219444e-4);
 const LOG_Q2 = f(0.693359375);
 const FOPI = f(1.27323954473516);
 const DP1 = f(-0.78515625);
@@ -46,7 +46,7 @@ function logPs(input: number): number {
   let x = Math.max(input, MIN_NORM_POS);
   const bits = bitsOf(x);
   x = floatOf((bits & ~0x7f800000) | 0x3f000000); // mantissa with the exponent of 0.5
-  let e = f(((bits >>> 23) - 0x7f) + 1);
+  let e = f((bits >>> 23) - 0x7f + 1);
   const small = x < SQRTHF;
   const tmp0 = small ? x : 0;
   x = f(x - 1);
@@ -156,7 +156,12 @@ function normalFill16Float64(data: Float64Array, at: number, mean: number, std: 
  * Fills `data` (length ≥ 16) with N(mean, std²) samples exactly as PyTorch's CPU `normal_fill`.
  * float32 data uses float32 `mean` and `std`, as PyTorch casts them.
  */
-export function normalFill(data: Float32Array | Float64Array, mean: number, std: number, rng: Generator): void {
+export function normalFill(
+  data: Float32Array | Float64Array,
+  mean: number,
+  std: number,
+  rng: Generator,
+): void {
   const n = data.length;
   const single = data instanceof Float32Array;
   const m = single ? f(mean) : mean;
