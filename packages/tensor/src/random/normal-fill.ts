@@ -1,5 +1,6 @@
 import type { Generator } from './generator.js';
 
+// Constants are avx_mathfun.h's literals as JS reads them (the shortest float64), then rounded to float32.
 // PyTorch's CPU `normal_kernel` (aten/src/ATen/native/cpu/DistributionTemplates.h, 1.13): a
 // contiguous tensor of 16 or more elements is filled with uniforms first and then transformed in
 // blocks of 16 by Box–Muller (`normal_fill`: element j pairs with j + 8), the last partial block
@@ -26,7 +27,7 @@ function floatOf(bits: number): number {
 export const NORMAL_FILL_BLOCK = 16;
 
 const MIN_NORM_POS = floatOf(0x00800000);
-const SQRTHF = f(0.707106781186547524);
+const SQRTHF = f(0.7071067811865476);
 const LOG_P = [
   7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
@@ -35,8 +36,8 @@ const LOG_Q1 = f(-2.1219444e-4);
 const LOG_Q2 = f(0.693359375);
 const FOPI = f(1.27323954473516);
 const DP1 = f(-0.78515625);
-const DP2 = f(-2.4187564849853515625e-4);
-const DP3 = f(-3.77489497744594108e-8);
+const DP2 = f(-0.00024187564849853516);
+const DP3 = f(-3.774894977445941e-8);
 const SINCOF = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f);
 const COSCOF = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f);
 const TWO_PI_F = f(2 * Math.PI);
