@@ -32,7 +32,7 @@ import { type ReduceOptions, sum } from './ops/sum.js';
 import { tanh } from './ops/tanh.js';
 import { transpose } from './ops/transpose.js';
 import { unsqueeze } from './ops/unsqueeze.js';
-import { shapeSize } from './shape.js';
+import { normalizeAxis, shapeSize } from './shape.js';
 
 /** Nested JS arrays as produced by {@link Tensor.toArray} (PyTorch `tolist()`). */
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -76,9 +76,32 @@ export class Tensor {
     return this.nd.shape.length;
   }
 
-  /** Number of elements. */
-  get size(): number {
+  /** Number of elements (PyTorch `numel()`). */
+  numel(): number {
     return shapeSize(this.nd.shape);
+  }
+
+  /**
+   * The shape, or the extent of one axis (PyTorch `x.size()` / `x.size(dim)`).
+   *
+   * @param dim - An axis; negative counts from the end (`size(-1)` is the last extent).
+   * @returns The shape without `dim`, else the extent of axis `dim`.
+   * @throws {@link InvalidArgumentError} if `dim` is not an integer in [-ndim, ndim).
+   * @example
+   * ```ts
+   * const x = zeros([2, 3, 4]);
+   * x.size(); // [2, 3, 4]
+   * x.size(-1); // 4
+   * ```
+   */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.nd.shape;
+    if (this.ndim === 0) {
+      throw new InvalidArgumentError(`size: dim must be omitted for a 0-d tensor; got ${dim}.`);
+    }
+    return this.nd.shape[normalizeAxis('size', dim, this.ndim, 'dim')]!;
   }
 
   /** Whether autograd tracks operations on this tensor. Only floating tensors can require gradients. */
@@ -118,7 +141,7 @@ export class Tensor {
    */
   toTypedArray(): TypedArray {
     const { data, offset } = this.nd;
-    const n = this.size;
+    const n = this.numel();
     if (this.isContiguous()) return data.subarray(offset, offset + n);
     return copyToContiguous(this.nd, this.dtype);
   }
@@ -145,7 +168,7 @@ export class Tensor {
       for (let i = 0; i < n; i++) out[i] = build(axis + 1, start + i * inner, inner);
       return out;
     };
-    return build(0, 0, this.size) as NestedArray<number> | NestedArray<boolean>;
+    return build(0, 0, this.numel()) as NestedArray<number> | NestedArray<boolean>;
   }
 
   /**
@@ -153,7 +176,7 @@ export class Tensor {
    * @throws {@link InvalidArgumentError} if the tensor has more than one element.
    */
   item(): number {
-    if (this.size !== 1) {
+    if (this.numel() !== 1) {
       throw new InvalidArgumentError(
         `item: tensor must have exactly one element; got shape (${this.shape.join(', ')}).`,
       );
@@ -305,7 +328,7 @@ export class Tensor {
   /** A short description: `Tensor(float32, (2, 3))` followed by the values when small. */
   toString(): string {
     const head = `Tensor(${this.dtype}, (${this.shape.join(', ')}))`;
-    return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
+    return this.numel() <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
   }
 }
 

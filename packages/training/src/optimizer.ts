@@ -106,7 +106,7 @@ export abstract class Optimizer {
       if (p.isContiguous()) {
         const { data, offset } = p.nd;
         // A contiguous view is row-major from its offset, so this subarray is the parameter.
-        this.update((data as FloatArray).subarray(offset, offset + p.size), grad.toTypedArray(), state);
+        this.update((data as FloatArray).subarray(offset, offset + p.numel()), grad.toTypedArray(), state);
       } else {
         // A strided leaf (e.g. a transposed view given requiresGrad): update a copy, write it back.
         const values = p.toTypedArray() as FloatArray;
