@@ -2,6 +2,7 @@ import { runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
+import { formatTensor } from './internal/format.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
@@ -325,11 +326,41 @@ export class Tensor {
     return cast(this, dtype);
   }
 
-  /** A short description: `Tensor(float32, (2, 3))` followed by the values when small. */
+  /**
+   * The values as PyTorch prints them (`str(tensor)`): `tensor([[0.1235, 0.5000]])`, 4 decimals
+   * or scientific notation when the magnitudes call for it, elements aligned, tensors over 1000
+   * elements summarised with `...` (3 items at each edge), then `dtype=…` unless float32 or bool
+   * (attnkit spells dtypes without `torch.`; its int32 is PyTorch's index int64), `grad_fn=<…>` or
+   * `requires_grad=True`.
+   * @example
+   * ```ts
+   * String(tensor([[0.12345, 0.5]])); // 'tensor([[0.1235, 0.5000]])'
+   * ```
+   */
   toString(): string {
-    const head = `Tensor(${this.dtype}, (${this.shape.join(', ')}))`;
-    return this.numel() <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
+    const suffixes: string[] = [];
+    if (this._node !== null) suffixes.push(`grad_fn=<${backwardName(this._node.op)}>`);
+    else if (this.requiresGrad) suffixes.push('requires_grad=True');
+    const text = formatTensor({
+      values: this.toTypedArray(),
+      shape: this.shape,
+      dtype: this.dtype,
+      suffixes,
+      prefix: 'tensor(',
+    });
+    // PyTorch's nn.Parameter repr.
+    return this.constructor.name === 'Parameter' ? `Parameter containing:\n${text}` : text;
   }
+
+  /** `console.log(x)` and `util.inspect(x)` in Node print {@link Tensor.toString}. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** PyTorch-style name of a backward node: `add` → `AddBackward`. */
+function backwardName(op: string): string {
+  return `${op.charAt(0).toUpperCase()}${op.slice(1)}Backward`;
 }
 
 /** Accepts both `x.reshape(2, 3)` and `x.reshape([2, 3])`, as PyTorch does. */
