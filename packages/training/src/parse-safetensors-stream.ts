@@ -50,10 +50,12 @@ const OP = 'parseSafetensorsStream';
  * @see {@link parseSafetensors}; WHATWG Streams; huggingface/safetensors "Format".
  * @example
  * ```ts
- * const { tensors } = await parseSafetensorsStream(await fetch('/model.safetensors'), {
+ * // In a page: parseSafetensorsStream(await fetch('/model.safetensors')). Here, a Response over bytes:
+ * const response = new Response(serializeSafetensors({ weight: randn([2, 3]) }));
+ * const { tensors } = await parseSafetensorsStream(response, {
  *   onProgress: (received, total) => console.log(`${received} / ${total} bytes`),
  * });
- * model.loadStateDict(tensors);
+ * tensors.weight!.shape; // [2, 3]
  * ```
  */
 export async function parseSafetensorsStream(
