@@ -11,16 +11,18 @@ import type { Generator } from './generator.js';
 // `Generator.normal()` per element.
 
 const f = Math.fround;
-const scratch = new DataView(new ArrayBuffer(4));
+// One word seen as a float and as an int (same byte order, so no endianness question).
+const scratchFloat = new Float32Array(1);
+const scratchInt = new Int32Array(scratchFloat.buffer);
 
 function bitsOf(x: number): number {
-  scratch.setFloat32(0, x);
-  return scratch.getInt32(0);
+  scratchFloat[0] = x;
+  return scratchInt[0]!;
 }
 
 function floatOf(bits: number): number {
-  scratch.setInt32(0, bits);
-  return scratch.getFloat32(0);
+  scratchInt[0] = bits;
+  return scratchFloat[0]!;
 }
 
 /** Elements per Box–Muller block of PyTorch's vectorised normal fill. */
