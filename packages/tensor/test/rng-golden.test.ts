@@ -1,7 +1,7 @@
 // Golden tests: the default Generator draws PyTorch's CPU numbers. The fixture comes from
 // tools/golden/rng.py (regenerate with `/usr/bin/python3 tools/golden/rng.py`): for each seed,
 // torch.manual_seed(seed) and then a sequence of random calls whose outputs must match exactly
-// (float64 results of the vectorised normal path within 4 ulps, see normal's remarks).
+// (float64 results of the vectorised normal path within 4 ulps, nearly all exactly, see normal's remarks).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DType, Tensor } from '../src/index.js';
@@ -120,10 +120,10 @@ describe('Generator against PyTorch', () => {
     });
   }
 
-  it('matches float64 normals of the vectorised path bit for bit in at least 90% of elements', () => {
-    // V8's and glibc's log/sin/cos disagree in the last bit now and then.
+  it('matches float64 normals of the vectorised path bit for bit in at least 99% of elements', () => {
+    // Where glibc's log/sin/cos are not correctly rounded (~0.2% of arguments), ours differ.
     expect(vectorisedFloat64).toBeGreaterThan(500);
-    expect(offByUlps / vectorisedFloat64).toBeLessThan(0.1);
+    expect(offByUlps / vectorisedFloat64).toBeLessThan(0.01);
   });
 
   it("prints D2L's first numbers after manualSeed(0)", () => {

@@ -24,8 +24,8 @@ import type { RandomOptions } from './rand.js';
  *   element j paired with j + 8; the last partial block recomputed over the final 16 elements);
  *   float32 replays its AVX2 float arithmetic bit for bit. Smaller tensors draw one cached
  *   {@link Generator.normal} per element, computed in float64 and rounded, as PyTorch does.
- *   float64 results of the vectorised path can differ from PyTorch's in the last bit (V8's
- *   `Math.log`/`Math.cos` and glibc's round differently in a few percent of cases).
+ *   float64 uses log/sin/cos rounded correctly in double-double, as glibc's nearly always are,
+ *   so about 0.2% of float64 elements (where glibc is off) differ from PyTorch's in the last bit.
  * @see D2L §3.3 `synthetic_data` (`torch.normal(0, 1, (n, len(w)))`).
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 import { mersenne } from 'pure-rand/generator/mersenne';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { InvalidArgumentError } from '../errors.js';
+import { cosAccurate, sinAccurate } from './accurate-math.js';
 
 /** PyTorch's default CPU seed (`default_rng_seed_val`), so an unseeded program draws PyTorch's numbers. */
 const DEFAULT_SEED = 67280421310721;
@@ -97,10 +98,11 @@ export class Generator {
     }
     const u1 = this.random();
     const u2 = this.random();
+    // V8's log1p agrees with glibc's; its sin/cos do not (glibc's are correctly rounded nearly always).
     const r = Math.sqrt(-2 * Math.log1p(-u2));
     const theta = 2 * Math.PI * u1;
-    this.#nextNormal = r * Math.sin(theta);
-    return r * Math.cos(theta);
+    this.#nextNormal = r * sinAccurate(theta);
+    return r * cosAccurate(theta);
   }
 
   /**

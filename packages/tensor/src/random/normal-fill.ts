@@ -1,3 +1,4 @@
+import { cosAccurate, logAccurate, sinAccurate } from './accurate-math.js';
 import type { Generator } from './generator.js';
 
 // Constants are avx_mathfun.h's literals as JS reads them (the shortest float64), then rounded to float32.
@@ -148,10 +149,11 @@ function normalFill16Float64(data: Float64Array, at: number, mean: number, std: 
   for (let j = 0; j < 8; j++) {
     const u1 = 1 - data[at + j]!; // [0, 1) -> (0, 1] for log
     const u2 = data[at + j + 8]!;
-    const radius = Math.sqrt(-2 * Math.log(u1));
+    // glibc's log/cos/sin are correctly rounded nearly always; V8's Math versions are not.
+    const radius = Math.sqrt(-2 * logAccurate(u1));
     const theta = 2 * Math.PI * u2;
-    data[at + j] = fma64(radius * Math.cos(theta), std, mean);
-    data[at + j + 8] = fma64(radius * Math.sin(theta), std, mean);
+    data[at + j] = fma64(radius * cosAccurate(theta), std, mean);
+    data[at + j + 8] = fma64(radius * sinAccurate(theta), std, mean);
   }
 }
 
