@@ -6,11 +6,12 @@
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
 
-// Results of the double-double helpers (module scalars: no allocation in the hot loop).
-let H = 0;
-let L = 0;
+// Results of the double-double helpers, hi in O[0] and lo in O[1] (a typed array, so writing
+// them allocates no heap numbers), and the reduced argument in R.
+const O = new Float64Array(2);
+const R = new Float64Array(2);
 
-/** H + L = a · b exactly (Dekker's TwoProduct). */
+/** O[0] + O[1] = a · b exactly (Dekker's TwoProduct). */
 function twoProd(a: number, b: number): void {
   const p = a * b;
   const ta = SPLIT * a;
@@ -19,33 +20,33 @@ function twoProd(a: number, b: number): void {
   const tb = SPLIT * b;
   const bh = tb - (tb - b);
   const bl = b - bh;
-  H = p;
-  L = ah * bh - p + ah * bl + al * bh + al * bl;
+  O[0] = p;
+  O[1] = ah * bh - p + ah * bl + al * bh + al * bl;
 }
 
-/** H + L ≈ (ah + al)(bh + bl), normalised. */
+/** O[0] + O[1] ≈ (ah + al)(bh + bl), normalised. */
 function ddMul(ah: number, al: number, bh: number, bl: number): void {
   twoProd(ah, bh);
-  const lo = L + (ah * bl + al * bh);
-  const hi = H;
-  H = hi + lo;
-  L = lo - (H - hi);
+  const lo = O[1]! + (ah * bl + al * bh);
+  const hi = O[0]!;
+  O[0] = hi + lo;
+  O[1] = lo - (O[0]! - hi);
 }
 
-/** H + L ≈ (ah + al) + (bh + bl), normalised. */
+/** O[0] + O[1] ≈ (ah + al) + (bh + bl), normalised. */
 function ddAdd(ah: number, al: number, bh: number, bl: number): void {
   const s = ah + bh;
   const bv = s - ah;
   const lo = ah - (s - bv) + (bh - bv) + al + bl;
-  H = s + lo;
-  L = lo - (H - s);
+  O[0] = s + lo;
+  O[1] = lo - (O[0]! - s);
 }
 
 /** [hi, lo] of 1/n. */
 function reciprocal(n: number): [number, number] {
   const hi = 1 / n;
   twoProd(hi, n);
-  return [hi, (1 - H - L) / n];
+  return [hi, (1 - O[0]! - O[1]!) / n];
 }
 
 const [THIRD_H, THIRD_L] = reciprocal(3);
@@ -68,8 +69,10 @@ const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // li
 export function logAccurate(x: number): number {
   if (!(x >= 2.2250738585072014e-308 && x < Number.POSITIVE_INFINITY)) return Math.log(x);
   bits[0] = x;
-  let k = ((words[HIGH]! >>> 20) & 0x7ff) - 1023;
-  let m = x / 2 ** k; // exact, in [1, 2)
+  const hiWord = words[HIGH]!;
+  let k = ((hiWord >>> 20) & 0x7ff) - 1023;
+  words[HIGH] = (hiWord & 0x800fffff) | 0x3ff00000; // same mantissa, exponent 0: m in [1, 2)
+  let m = bits[0]!;
   if (m > Math.SQRT2) {
     m /= 2;
     k += 1;
@@ -80,23 +83,23 @@ export function logAccurate(x: number): number {
   const dl = f - (dh - 2);
   const sh = f / dh;
   twoProd(sh, dh);
-  const sl = (f - H - L - sh * dl) / dh;
+  const sl = (f - O[0]! - O[1]! - sh * dl) / dh;
   ddMul(sh, sl, sh, sl);
-  const zh = H;
-  const zl = L;
+  const zh = O[0]!;
+  const zl = O[1]!;
   const z = zh;
   // s⁴/5 + s⁶/7 + … ≤ 1.8e-4 of the sum: double precision suffices for it (to s²⁸/29 ≈ 1e-23).
   let poly = 1 / 29;
   for (let j = 27; j >= 5; j -= 2) poly = 1 / j + z * poly;
   const tail = z * z * poly;
   ddMul(zh, zl, THIRD_H, THIRD_L); // s²/3
-  ddAdd(H, L, 1, tail); // (1, tail) as a pair: 1 + tail would round at 2^-53
-  ddMul(H, L, 2 * sh, 2 * sl);
-  const mh = H;
-  const ml = L;
+  ddAdd(O[0]!, O[1]!, 1, tail); // (1, tail) as a pair: 1 + tail would round at 2^-53
+  ddMul(O[0]!, O[1]!, 2 * sh, 2 * sl);
+  const mh = O[0]!;
+  const ml = O[1]!;
   ddMul(k, 0, LN2_HI, LN2_LO);
-  ddAdd(H, L, mh, ml);
-  return H + L;
+  ddAdd(O[0]!, O[1]!, mh, ml);
+  return O[0]! + O[1]!;
 }
 
 // π/2 in pieces (fdlibm's pio2_1, pio2_2, pio2_3 of 33 bits, and pio2_3's tail): n · piece is
@@ -105,55 +108,53 @@ const PIO2_1 = 1.5707963267341256;
 const PIO2_2 = 6.077100506303966e-11;
 const PIO2_3 = 2.0222662487111665e-21;
 const PIO2_3T = 8.4784276603689e-32;
-let RH = 0;
-let RL = 0;
 
-/** Sets RH + RL = theta − n·π/2 (|·| ≤ π/4) and returns n mod 4; theta in [0, 1e5). */
+/** Sets R[0]! + R[1] = theta − n·π/2 (|·| ≤ π/4) and returns n mod 4; theta in [0, 1e5). */
 function reduce(theta: number): number {
   const n = Math.round(theta / (PIO2_1 + PIO2_2));
   ddAdd(theta - n * PIO2_1, 0, -n * PIO2_2, 0); // theta − n·p1 is exact (Sterbenz)
-  ddAdd(H, L, -n * PIO2_3, -n * PIO2_3T);
-  RH = H;
-  RL = L;
+  ddAdd(O[0]!, O[1]!, -n * PIO2_3, -n * PIO2_3T);
+  R[0] = O[0]!;
+  R[1] = O[1]!;
   return n & 3;
 }
 
 /** sin of the reduced argument: r − r³/3! + r⁵/5! − …, the first three terms in double-double. */
 function sinKernel(): number {
-  ddMul(RH, RL, RH, RL);
-  const zh = H;
-  const zl = L;
+  ddMul(R[0]!, R[1]!, R[0]!, R[1]!);
+  const zh = O[0]!;
+  const zl = O[1]!;
   const z = zh;
   // −r⁴/7! + r⁶/9! − … (inside the bracket) ≤ 6.5e-5 of it; terms to r²²/25!.
   let poly = INV_FACT_D[25]!;
   for (let k = 23; k >= 7; k -= 2) poly = (k % 4 === 3 ? -1 : 1) * INV_FACT_D[k]! + z * poly;
   const tail = z * z * poly;
   ddMul(zh, zl, I120_H, I120_L); // r²/5!
-  ddAdd(H, L, tail, 0);
-  ddAdd(H, L, -I6_H, -I6_L); // −1/3! + r²/5! + …
-  ddMul(H, L, zh, zl);
-  ddMul(H, L, RH, RL);
-  ddAdd(RH, RL, H, L);
-  return H + L;
+  ddAdd(O[0]!, O[1]!, tail, 0);
+  ddAdd(O[0]!, O[1]!, -I6_H, -I6_L); // −1/3! + r²/5! + …
+  ddMul(O[0]!, O[1]!, zh, zl);
+  ddMul(O[0]!, O[1]!, R[0]!, R[1]!);
+  ddAdd(R[0]!, R[1]!, O[0]!, O[1]!);
+  return O[0]! + O[1]!;
 }
 
 /** cos of the reduced argument: 1 − r²/2! + r⁴/4! − r⁶/6! + …, the first four terms in double-double. */
 function cosKernel(): number {
-  ddMul(RH, RL, RH, RL);
-  const zh = H;
-  const zl = L;
+  ddMul(R[0]!, R[1]!, R[0]!, R[1]!);
+  const zh = O[0]!;
+  const zl = O[1]!;
   const z = zh;
   // r⁸/8! − … ≤ 2.3e-6 of cos r; terms to r²⁴/24!.
   let poly = INV_FACT_D[24]!;
   for (let k = 22; k >= 8; k -= 2) poly = (k % 4 === 2 ? -1 : 1) * INV_FACT_D[k]! + z * poly;
   const tail = z * z * z * z * poly;
   ddMul(zh, zl, -I720_H, -I720_L);
-  ddAdd(H, L, I24_H, I24_L); // 1/4! − r²/6!
-  ddMul(H, L, zh, zl);
-  ddAdd(H, L, -I2_H, -I2_L); // −1/2! + r²/4! − r⁴/6!
-  ddMul(H, L, zh, zl);
-  ddAdd(H, L, 1, tail);
-  return H + L;
+  ddAdd(O[0]!, O[1]!, I24_H, I24_L); // 1/4! − r²/6!
+  ddMul(O[0]!, O[1]!, zh, zl);
+  ddAdd(O[0]!, O[1]!, -I2_H, -I2_L); // −1/2! + r²/4! − r⁴/6!
+  ddMul(O[0]!, O[1]!, zh, zl);
+  ddAdd(O[0]!, O[1]!, 1, tail);
+  return O[0]! + O[1]!;
 }
 
 /** cos of theta in [0, 1e5), nearly always correctly rounded. */
