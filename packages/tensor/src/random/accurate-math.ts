@@ -109,7 +109,7 @@ const PIO2_2 = 6.077100506303966e-11;
 const PIO2_3 = 2.0222662487111665e-21;
 const PIO2_3T = 8.4784276603689e-32;
 
-/** Sets R[0]! + R[1] = theta − n·π/2 (|·| ≤ π/4) and returns n mod 4; theta in [0, 1e5). */
+/** Sets R[0] + R[1] = theta − n·π/2 (|·| ≤ π/4) and returns n mod 4; theta in [0, 1e5). */
 function reduce(theta: number): number {
   const n = Math.round(theta / (PIO2_1 + PIO2_2));
   ddAdd(theta - n * PIO2_1, 0, -n * PIO2_2, 0); // theta − n·p1 is exact (Sterbenz)
