@@ -1,7 +1,10 @@
 """Golden fixtures for @attnkit/tensor's PyTorch-compatible random generator.
 
-Writes packages/tensor/test/fixtures/rng.json and packages/layers/test/fixtures/dropout.json
-(``F.dropout`` right after seeding, for @attnkit/layers). The first holds for many seeds, the exact outputs of
+Writes packages/tensor/test/fixtures/rng.json, packages/layers/test/fixtures/dropout.json
+(``F.dropout`` right after seeding), packages/layers/test/fixtures/init.json (``nn.Linear`` and
+``nn.Embedding`` created right after seeding: their initial weights) and
+packages/multihead/test/fixtures/init.json (D2L's MultiHeadAttention created right after seeding,
+its state dict and its output). The first holds for many seeds, the exact outputs of
 ``torch.manual_seed(seed)`` followed by a sequence of random calls (rand, randn, normal, uniform_,
 randint, randperm, bernoulli_, F.dropout), in float32 and float64, with sizes below and above 16
 (randn's vectorised path) and calls in a row (the cached Box–Muller normal carries over).
@@ -20,7 +23,8 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # keep tools/golden free of __pycache__
 
-from common import dump, meta
+from common import MultiHeadAttention, dump, meta, state_dict
+from torch import nn
 
 F32, F64 = torch.float32, torch.float64
 NAMES = {F32: "float32", F64: "float64"}
@@ -97,3 +101,31 @@ dump(
      "cases": cases, "d2l": d2l},
 )
 dump("packages/layers/test/fixtures/dropout.json", {"meta": meta("rng.py", 0), "cases": dropout})
+
+# Initial weights of modules created right after seeding (for @attnkit/layers).
+init = []
+for seed, (i, o, bias) in [(0, (4, 3, True)), (1, (20, 7, True)), (2, (5, 16, False)), (42, (32, 32, True))]:
+    torch.manual_seed(seed)
+    layer = nn.Linear(i, o, bias=bias)
+    init.append({"seed": seed, "module": "Linear", "inFeatures": i, "outFeatures": o, "bias": bias,
+                 "state": state_dict(layer)})
+for seed, (n, d) in [(3, (10, 4)), (5, (50, 16))]:
+    torch.manual_seed(seed)
+    init.append({"seed": seed, "module": "Embedding", "numEmbeddings": n, "embeddingDim": d,
+                 "state": state_dict(nn.Embedding(n, d))})
+dump("packages/layers/test/fixtures/init.json", {"meta": meta("rng.py", 0), "cases": init})
+
+# D2L's MultiHeadAttention (§11.5) created right after seeding, in eval mode (for @attnkit/multihead).
+torch.manual_seed(0)
+mha = MultiHeadAttention(8, 2, 0.5, query_size=8, key_size=8, value_size=8)
+mha.eval()
+X = torch.linspace(-1, 1, 2 * 4 * 8).reshape(2, 4, 8)
+Y = torch.linspace(1, -1, 2 * 6 * 8).reshape(2, 6, 8)
+valid_lens = torch.tensor([3, 2])
+with torch.no_grad():
+    out = mha(X, Y, Y, valid_lens)
+dump("packages/multihead/test/fixtures/init.json", {
+    "meta": meta("rng.py", 0),
+    "numHiddens": 8, "numHeads": 2, "queries": X, "keys": Y, "validLens": valid_lens.to(torch.int32),
+    "state": state_dict(mha), "output": out,
+})
