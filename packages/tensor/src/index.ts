@@ -97,7 +97,7 @@ export { transpose } from './ops/transpose.js';
 export { uniform } from './ops/uniform.js';
 export { unsqueeze } from './ops/unsqueeze.js';
 export { where } from './ops/where.js';
-export { defaultGenerator, Generator, manualSeed } from './random/generator.js';
+export { defaultGenerator, Generator, type GeneratorState, manualSeed } from './random/generator.js';
 export { broadcastShapes } from './shape.js';
 export type { NestedArray } from './tensor.js';
 export { Tensor } from './tensor.js';

@@ -110,6 +110,27 @@ describe('Generator', () => {
     );
   });
 
+  it('resumes the stream from getState after a JSON round trip, including the cached normal', () => {
+    const g = new Generator(11);
+    g.normal(); // leaves the second Box–Muller value cached
+    const state = JSON.parse(JSON.stringify(g.getState()));
+    const ahead = [g.normal(), g.random(), g.nextUint32()];
+    const h = new Generator(0).setState(state);
+    expect([h.normal(), h.random(), h.nextUint32()]).toEqual(ahead);
+    expect(h.initialSeed).toBe(11);
+  });
+
+  it('throws InvalidArgumentError from setState for a malformed state and changes nothing', () => {
+    const g = new Generator(1);
+    const good = g.getState();
+    const next = new Generator(1).nextUint32();
+    expect(() => g.setState(null as never)).toThrow(InvalidArgumentError);
+    expect(() => g.setState({ ...good, mt: good.mt.slice(1) })).toThrow(/625 numbers/);
+    expect(() => g.setState({ ...good, mt: [700, ...good.mt.slice(1)] })).toThrow(/position in \[0, 624\)/);
+    expect(() => g.setState({ ...good, nextNormal: Number.NaN })).toThrow(/nextNormal/);
+    expect(g.nextUint32()).toBe(next);
+  });
+
   it('throws InvalidArgumentError for a seed that is not a safe integer', () => {
     expect(() => new Generator(1.5)).toThrow(InvalidArgumentError);
     expect(() => new Generator(2 ** 60)).toThrow(/seed must be a safe integer/);

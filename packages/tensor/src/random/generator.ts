@@ -1,7 +1,20 @@
-import { mersenne } from 'pure-rand/generator/mersenne';
+import { mersenne, mersenneFromState } from 'pure-rand/generator/mersenne';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { InvalidArgumentError } from '../errors.js';
 import { cosAccurate, sinAccurate } from './accurate-math.js';
+
+/**
+ * A generator's full state (PyTorch `Generator.get_state()`): plain JSON-safe data, so a training
+ * checkpoint can store it and resume the same random stream.
+ */
+export interface GeneratorState {
+  /** The seed last given ({@link Generator.initialSeed}). */
+  readonly seed: number;
+  /** The Mersenne Twister's position and 624 words (pure-rand's `getState()` layout). */
+  readonly mt: readonly number[];
+  /** The cached second Box–Muller normal, or null. */
+  readonly nextNormal: number | null;
+}
 
 /** PyTorch's default CPU seed (`default_rng_seed_val`), so an unseeded program draws PyTorch's numbers. */
 const DEFAULT_SEED = 67280421310721;
@@ -59,6 +72,39 @@ export class Generator {
     this.#seed = checkSeed(seed);
     this.#mt = mersenne(seed);
     this.#nextNormal = null;
+    return this;
+  }
+
+  /** A copy of the full state, for {@link Generator.setState} (PyTorch `get_state()`). */
+  getState(): GeneratorState {
+    return { seed: this.#seed, mt: this.#mt.getState().slice(), nextNormal: this.#nextNormal };
+  }
+
+  /**
+   * Restores a {@link Generator.getState} snapshot (PyTorch `set_state()`): the generator then
+   * continues the stream from where the snapshot was taken. A failed call changes nothing.
+   * @throws {@link InvalidArgumentError} if `state` is not such a snapshot (shape or values).
+   */
+  setState(state: GeneratorState): this {
+    const bad = (what: string): never => {
+      throw new InvalidArgumentError(`Generator.setState: state ${what}.`);
+    };
+    if (state === null || typeof state !== 'object') bad('must be an object from getState()');
+    const { seed, mt, nextNormal } = state;
+    if (!Number.isSafeInteger(seed)) bad(`.seed must be a safe integer; got ${seed}`);
+    if (!Array.isArray(mt) || mt.length !== 625)
+      bad('.mt must be an array of 625 numbers (position and 624 words)');
+    const [index, ...words] = mt;
+    if (!Number.isInteger(index) || index < 0 || index >= 624)
+      bad(`.mt[0] must be a position in [0, 624); got ${index}`);
+    if (!words.every((w) => Number.isInteger(w) && w >= -2147483648 && w <= 4294967295)) {
+      bad('.mt words must be 32-bit integers');
+    }
+    if (nextNormal !== null && !Number.isFinite(nextNormal))
+      bad(`.nextNormal must be a finite number or null; got ${nextNormal}`);
+    this.#mt = mersenneFromState([index, ...words.map((w) => w | 0)]);
+    this.#seed = seed;
+    this.#nextNormal = nextNormal;
     return this;
   }
 
