@@ -341,15 +341,13 @@ export class Tensor {
     const suffixes: string[] = [];
     if (this._node !== null) suffixes.push(`grad_fn=<${backwardName(this._node.op)}>`);
     else if (this.requiresGrad) suffixes.push('requires_grad=True');
-    const text = formatTensor({
+    return formatTensor({
       values: this.toTypedArray(),
       shape: this.shape,
       dtype: this.dtype,
       suffixes,
       prefix: 'tensor(',
     });
-    // PyTorch's nn.Parameter repr.
-    return this.constructor.name === 'Parameter' ? `Parameter containing:\n${text}` : text;
   }
 
   /** `console.log(x)` and `util.inspect(x)` in Node print {@link Tensor.toString}. */
