@@ -21,14 +21,13 @@ export interface FormatInput {
 function pyFixed(x: number, digits: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   const s = Object.is(x, -0) ? `-${(0).toFixed(digits)}` : x.toFixed(digits); // Python keeps -0's sign
-  return isTie(x.toFixed(Math.min(100, digits + 30)), digits) ? evenTie(s, x, digits, false) : s;
+  return isTie(x.toFixed(Math.min(100, digits + 30)), digits) ? evenTie(s, false) : s;
 }
 
 function pySci(x: number, digits: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   let s = Object.is(x, -0) ? `-${(0).toExponential(digits)}` : x.toExponential(digits);
-  if (isTie(x.toExponential(Math.min(100, digits + 30)).split('e')[0]!, digits))
-    s = evenTie(s, x, digits, true);
+  if (isTie(x.toExponential(Math.min(100, digits + 30)).split('e')[0]!, digits)) s = evenTie(s, true);
   const [mantissa, exp] = s.split('e') as [string, string];
   const sign = exp[0] === '-' ? '-' : '+';
   const e = exp.replace(/^[+-]/, '');
@@ -42,17 +41,10 @@ function isTie(long: string, digits: number): boolean {
 }
 
 /** JS rounded a tie away from zero; step back to the even neighbour when that is odd. */
-function evenTie(s: string, x: number, digits: number, sci: boolean): string {
-  const body = sci ? s.split('e')[0]! : s;
-  const last = body.replace('.', '').at(-1)!;
-  if (Number(last) % 2 === 0) return s;
-  return sci
-    ? x.toExponential(digits).replace(/^(-?)([\d.]+)/, (_, sg: string, m: string) => sg + stepDown(m))
-    : sgn(x) + stepDown(s.replace('-', ''));
-}
-
-function sgn(x: number): string {
-  return x < 0 ? '-' : '';
+function evenTie(s: string, sci: boolean): string {
+  const mantissa = sci ? s.split('e')[0]! : s;
+  if (Number(mantissa.at(-1)) % 2 === 0) return s;
+  return s.replace(/^(-?)([\d.]+)/, (_, sign: string, digits: string) => sign + stepDown(digits));
 }
 
 /** Decrements the last digit of a positive decimal string (it is odd, so no borrow). */
