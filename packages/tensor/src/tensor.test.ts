@@ -22,6 +22,16 @@ describe('Tensor', () => {
     expect(() => zeros([]).size(0)).toThrow(/dim must be omitted for a 0-d tensor/);
   });
 
+  it('has method forms of repeat, chunk, maskedSelect and maskedFill, as PyTorch', () => {
+    const x = tensor([1, 2, 3]);
+    expect(x.repeat(2, 1).toArray()).toEqual(x.repeat([2, 1]).toArray());
+    expect(x.repeat(2, 1).shape).toEqual([2, 3]);
+    expect(x.chunk(2).map((c) => c.toArray())).toEqual([[1, 2], [3]]);
+    const mask = tensor([true, false, true]);
+    expect(x.maskedSelect(mask).toArray()).toEqual([1, 3]);
+    expect(x.maskedFill(mask, 0).toArray()).toEqual([0, 2, 0]);
+  });
+
   it('reports shape, ndim, numel and dtype of its view', () => {
     const x = tensor([
       [1, 2, 3],

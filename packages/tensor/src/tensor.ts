@@ -9,11 +9,14 @@ import { add } from './ops/add.js';
 import { type ArgReduceOptions, argmax } from './ops/argmax.js';
 import { broadcastTo } from './ops/broadcast-to.js';
 import { cast } from './ops/cast.js';
+import { chunk } from './ops/chunk.js';
 import { div } from './ops/div.js';
 import { exp } from './ops/exp.js';
 import { flatten } from './ops/flatten.js';
 import { log } from './ops/log.js';
 import { logSoftmax } from './ops/log-softmax.js';
+import { maskedFill } from './ops/masked-fill.js';
+import { maskedSelect } from './ops/masked-select.js';
 import { matmul } from './ops/matmul.js';
 import { max } from './ops/max.js';
 import { mean } from './ops/mean.js';
@@ -23,6 +26,7 @@ import { neg } from './ops/neg.js';
 import { permute } from './ops/permute.js';
 import { pow } from './ops/pow.js';
 import { relu } from './ops/relu.js';
+import { repeat } from './ops/repeat.js';
 import { reshape } from './ops/reshape.js';
 import { sigmoid } from './ops/sigmoid.js';
 import { softmax } from './ops/softmax.js';
@@ -315,6 +319,25 @@ export class Tensor {
   expand(...shape: number[]): Tensor;
   expand(...args: (number | readonly number[])[]): Tensor {
     return broadcastTo(this, flattenArgs(args));
+  }
+
+  /** {@link repeat}(this, repeats) — PyTorch `x.repeat(2, 1)`. */
+  repeat(repeats: readonly number[]): Tensor;
+  repeat(...repeats: number[]): Tensor;
+  repeat(...args: (number | readonly number[])[]): Tensor {
+    return repeat(this, flattenArgs(args));
+  }
+  /** {@link chunk}(this, chunks, axis). */
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return chunk(this, chunks, axis);
+  }
+  /** {@link maskedSelect}(this, mask) — PyTorch `x[mask]`. */
+  maskedSelect(mask: Tensor): Tensor {
+    return maskedSelect(this, mask);
+  }
+  /** {@link maskedFill}(this, mask, value) — PyTorch `x.masked_fill(mask, value)`. */
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return maskedFill(this, mask, value);
   }
 
   /** {@link flatten}(this, startAxis, endAxis). */
