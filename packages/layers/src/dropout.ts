@@ -1,4 +1,4 @@
-import { type Generator, InvalidArgumentError, mul, rand, type Tensor } from '@attnkit/tensor';
+import { bernoulli, type Generator, InvalidArgumentError, mul, type Tensor } from '@attnkit/tensor';
 import { Module } from './module.js';
 
 /** Options of the functional {@link dropout}. */
@@ -21,6 +21,8 @@ export interface DropoutOptions {
  * @returns A new tensor (or `x` itself when not training or `p = 0`); the gradient is the same mask
  *   times 1/(1 − p).
  * @throws {@link InvalidArgumentError} if `p` is not a number in [0, 1].
+ * @remarks Draws PyTorch's CPU mask for the same seed (`F.dropout`): element i is kept when the
+ *   i-th float64 uniform is below 1 − p (see `bernoulli`).
  * @see D2L §5.6 "Dropout" (`dropout_layer`); Srivastava et al. 2014.
  * @example
  * ```ts
@@ -34,15 +36,15 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
   if (p === 1) return mul(x, 0);
   const dtype: 'float32' | 'float64' = x.dtype === 'float64' ? 'float64' : 'float32';
   const random = options.rng === undefined ? { dtype } : { dtype, rng: options.rng };
-  // u ~ U[0, 1) is kept when u ≥ p, i.e. with probability 1 − p; kept values are scaled by 1/(1 − p).
-  // The scaled mask is written over u's fresh storage in one pass (what cast(ge(u, p)) · 1/(1 − p)
-  // gives, with the same rounding of the scale to dtype) instead of three ops and three arrays:
+  // PyTorch's CPU dropout: noise.bernoulli_(1 − p), noise.div_(1 − p), x · noise. The mask draws
+  // the same numbers as PyTorch for the same seed, and the scale is divided in the dtype as there
+  // (float32: 1 / fround(1 − p)). The scale is written over the mask's fresh storage in one pass:
   // dropout runs on every attention-weight tensor, so this is a hot path in training.
-  const u = rand(x.shape, random);
-  const mask = u.nd.data;
-  const scale = 1 / (1 - p);
-  for (let i = 0; i < mask.length; i++) mask[i] = mask[i]! >= p ? scale : 0;
-  return mul(x, u);
+  const keep = bernoulli(x.shape, 1 - p, random);
+  const mask = keep.nd.data;
+  const scale = dtype === 'float32' ? 1 / Math.fround(1 - p) : 1 / (1 - p);
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) mask[i] = scale;
+  return mul(x, keep);
 }
 
 /** Options of {@link Dropout}. */

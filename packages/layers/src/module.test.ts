@@ -90,7 +90,7 @@ function countingState(): Record<string, Tensor> {
   let next = 1;
   const state: Record<string, Tensor> = {};
   for (const [key, t] of Object.entries(new Tree().stateDict())) {
-    const values = Array.from({ length: t.size }, () => next++);
+    const values = Array.from({ length: t.numel() }, () => next++);
     state[key] = tensor(values, { shape: t.shape, dtype: t.dtype });
   }
   return state;
@@ -304,7 +304,7 @@ describe('Module', () => {
             }
           }
           const m = new One();
-          const values = pool.slice(0, m.p.size);
+          const values = pool.slice(0, m.p.numel());
           m.loadStateDict({ p: new Float64Array(values) });
           expect([...m.p.toTypedArray()]).toEqual(values);
           expect([...m.stateDict().p!.toTypedArray()]).toEqual(values);

@@ -212,7 +212,7 @@ export abstract class Module {
 
   /** Total number of parameter elements (each shared parameter counted once). */
   numParameters(): number {
-    return this.parameters().reduce((n, p) => n + p.size, 0);
+    return this.parameters().reduce((n, p) => n + p.numel(), 0);
   }
 
   /** Sets `training` on this module and every descendant; returns `this`. */

@@ -22,6 +22,13 @@ describe('Parameter', () => {
     ]);
   });
 
+  it("prints as PyTorch's nn.Parameter repr", () => {
+    // str(nn.Parameter(torch.tensor([[0.5, -1.25]]))) in PyTorch 1.13
+    expect(String(new Parameter(tensor([[0.5, -1.25]])))).toBe(
+      'Parameter containing:\ntensor([[ 0.5000, -1.2500]], requires_grad=True)',
+    );
+  });
+
   it('keeps float64', () => {
     expect(new Parameter(zeros([3], { dtype: 'float64' })).dtype).toBe('float64');
   });

@@ -29,4 +29,9 @@ export class Parameter extends Tensor {
     // toTypedArray() is a no-copy subarray for a contiguous view and a fresh copy otherwise.
     super(createView(data.toTypedArray(), data.shape), data.dtype, true);
   }
+
+  /** PyTorch's `nn.Parameter` repr: `Parameter containing:` above the tensor's text. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
 }

@@ -89,7 +89,7 @@ const multiHead = fc
 /** `t` (batch, keys, ...) with the entries of keys j ≥ lens[b] taken from `other`. */
 function replaceMasked(t: Tensor, other: Tensor, lens: Tensor): Tensor {
   const [batch, numKeys] = t.shape as [number, number];
-  const inner = t.size / (batch * numKeys);
+  const inner = t.numel() / (batch * numKeys);
   const l = flat(lens);
   const out = flat(t);
   const o = flat(other);

@@ -6,12 +6,38 @@ import { transpose } from './ops/transpose.js';
 import { Tensor } from './tensor.js';
 
 describe('Tensor', () => {
-  it('reports shape, ndim, size and dtype of its view', () => {
+  it('gives the shape from size() and one extent from size(dim), negative dims from the end', () => {
+    const x = zeros([2, 3, 4]);
+    expect(x.size()).toEqual([2, 3, 4]);
+    expect([x.size(0), x.size(1), x.size(-1), x.size(-3)]).toEqual([2, 3, 4, 2]);
+    expect(zeros([]).size()).toEqual([]);
+  });
+
+  it('throws InvalidArgumentError from size(dim) for a dim out of range or of a 0-d tensor', () => {
+    expect(() => zeros([2, 3]).size(2)).toThrow(InvalidArgumentError);
+    expect(() => zeros([2, 3]).size(-3)).toThrow(
+      /dim must be an integer in \[-2, 1\] for a tensor of rank 2; got -3/,
+    );
+    expect(() => zeros([2]).size(0.5)).toThrow(InvalidArgumentError);
+    expect(() => zeros([]).size(0)).toThrow(/dim must be omitted for a 0-d tensor/);
+  });
+
+  it('has method forms of repeat, chunk, maskedSelect and maskedFill, as PyTorch', () => {
+    const x = tensor([1, 2, 3]);
+    expect(x.repeat(2, 1).toArray()).toEqual(x.repeat([2, 1]).toArray());
+    expect(x.repeat(2, 1).shape).toEqual([2, 3]);
+    expect(x.chunk(2).map((c) => c.toArray())).toEqual([[1, 2], [3]]);
+    const mask = tensor([true, false, true]);
+    expect(x.maskedSelect(mask).toArray()).toEqual([1, 3]);
+    expect(x.maskedFill(mask, 0).toArray()).toEqual([0, 2, 0]);
+  });
+
+  it('reports shape, ndim, numel and dtype of its view', () => {
     const x = tensor([
       [1, 2, 3],
       [4, 5, 6],
     ]);
-    expect([x.shape, x.ndim, x.size, x.dtype]).toEqual([[2, 3], 2, 6, 'float32']);
+    expect([x.shape, x.ndim, x.numel(), x.dtype]).toEqual([[2, 3], 2, 6, 'float32']);
     expect(x.nd.stride).toEqual([3, 1]);
   });
 

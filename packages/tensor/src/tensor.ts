@@ -2,6 +2,7 @@ import { runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
+import { formatTensor } from './internal/format.js';
 import { matmulOp } from './internal/matmul-op.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
@@ -9,11 +10,14 @@ import { add } from './ops/add.js';
 import { type ArgReduceOptions, argmax } from './ops/argmax.js';
 import { broadcastTo } from './ops/broadcast-to.js';
 import { cast } from './ops/cast.js';
+import { chunk } from './ops/chunk.js';
 import { div } from './ops/div.js';
 import { exp } from './ops/exp.js';
 import { flatten } from './ops/flatten.js';
 import { log } from './ops/log.js';
 import { logSoftmax } from './ops/log-softmax.js';
+import { maskedFill } from './ops/masked-fill.js';
+import { maskedSelect } from './ops/masked-select.js';
 import { max } from './ops/max.js';
 import { mean } from './ops/mean.js';
 import { min } from './ops/min.js';
@@ -22,6 +26,7 @@ import { neg } from './ops/neg.js';
 import { permute } from './ops/permute.js';
 import { pow } from './ops/pow.js';
 import { relu } from './ops/relu.js';
+import { repeat } from './ops/repeat.js';
 import { reshape } from './ops/reshape.js';
 import { sigmoid } from './ops/sigmoid.js';
 import { softmax } from './ops/softmax.js';
@@ -32,7 +37,7 @@ import { type ReduceOptions, sum } from './ops/sum.js';
 import { tanh } from './ops/tanh.js';
 import { transpose } from './ops/transpose.js';
 import { unsqueeze } from './ops/unsqueeze.js';
-import { shapeSize } from './shape.js';
+import { normalizeAxis, shapeSize } from './shape.js';
 
 /** Nested JS arrays as produced by {@link Tensor.toArray} (PyTorch `tolist()`). */
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -76,9 +81,32 @@ export class Tensor {
     return this.nd.shape.length;
   }
 
-  /** Number of elements. */
-  get size(): number {
+  /** Number of elements (PyTorch `numel()`). */
+  numel(): number {
     return shapeSize(this.nd.shape);
+  }
+
+  /**
+   * The shape, or the extent of one axis (PyTorch `x.size()` / `x.size(dim)`).
+   *
+   * @param dim - An axis; negative counts from the end (`size(-1)` is the last extent).
+   * @returns The shape without `dim`, else the extent of axis `dim`.
+   * @throws {@link InvalidArgumentError} if `dim` is not an integer in [-ndim, ndim).
+   * @example
+   * ```ts
+   * const x = zeros([2, 3, 4]);
+   * x.size(); // [2, 3, 4]
+   * x.size(-1); // 4
+   * ```
+   */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.nd.shape;
+    if (this.ndim === 0) {
+      throw new InvalidArgumentError(`size: dim must be omitted for a 0-d tensor; got ${dim}.`);
+    }
+    return this.nd.shape[normalizeAxis('size', dim, this.ndim, 'dim')]!;
   }
 
   /** Whether autograd tracks operations on this tensor. Only floating tensors can require gradients. */
@@ -118,7 +146,7 @@ export class Tensor {
    */
   toTypedArray(): TypedArray {
     const { data, offset } = this.nd;
-    const n = this.size;
+    const n = this.numel();
     if (this.isContiguous()) return data.subarray(offset, offset + n);
     return copyToContiguous(this.nd, this.dtype);
   }
@@ -145,7 +173,7 @@ export class Tensor {
       for (let i = 0; i < n; i++) out[i] = build(axis + 1, start + i * inner, inner);
       return out;
     };
-    return build(0, 0, this.size) as NestedArray<number> | NestedArray<boolean>;
+    return build(0, 0, this.numel()) as NestedArray<number> | NestedArray<boolean>;
   }
 
   /**
@@ -153,7 +181,7 @@ export class Tensor {
    * @throws {@link InvalidArgumentError} if the tensor has more than one element.
    */
   item(): number {
-    if (this.size !== 1) {
+    if (this.numel() !== 1) {
       throw new InvalidArgumentError(
         `item: tensor must have exactly one element; got shape (${this.shape.join(', ')}).`,
       );
@@ -296,6 +324,25 @@ export class Tensor {
     return broadcastTo(this, flattenArgs(args));
   }
 
+  /** {@link repeat}(this, repeats) — PyTorch `x.repeat(2, 1)`. */
+  repeat(repeats: readonly number[]): Tensor;
+  repeat(...repeats: number[]): Tensor;
+  repeat(...args: (number | readonly number[])[]): Tensor {
+    return repeat(this, flattenArgs(args));
+  }
+  /** {@link chunk}(this, chunks, axis). */
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return chunk(this, chunks, axis);
+  }
+  /** {@link maskedSelect}(this, mask) — PyTorch `x[mask]`. */
+  maskedSelect(mask: Tensor): Tensor {
+    return maskedSelect(this, mask);
+  }
+  /** {@link maskedFill}(this, mask, value) — PyTorch `x.masked_fill(mask, value)`. */
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return maskedFill(this, mask, value);
+  }
+
   /** {@link flatten}(this, startAxis, endAxis). */
   flatten(startAxis = 0, endAxis = -1): Tensor {
     return flatten(this, startAxis, endAxis);
@@ -305,11 +352,39 @@ export class Tensor {
     return cast(this, dtype);
   }
 
-  /** A short description: `Tensor(float32, (2, 3))` followed by the values when small. */
+  /**
+   * The values as PyTorch prints them (`str(tensor)`): `tensor([[0.1235, 0.5000]])`, 4 decimals
+   * or scientific notation when the magnitudes call for it, elements aligned, tensors over 1000
+   * elements summarised with `...` (3 items at each edge), then `dtype=…` unless float32 or bool
+   * (attnkit spells dtypes without `torch.`; its int32 is PyTorch's index int64), `grad_fn=<…>` or
+   * `requires_grad=True`.
+   * @example
+   * ```ts
+   * String(tensor([[0.12345, 0.5]])); // 'tensor([[0.1235, 0.5000]])'
+   * ```
+   */
   toString(): string {
-    const head = `Tensor(${this.dtype}, (${this.shape.join(', ')}))`;
-    return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
+    const suffixes: string[] = [];
+    if (this._node !== null) suffixes.push(`grad_fn=<${backwardName(this._node.op)}>`);
+    else if (this.requiresGrad) suffixes.push('requires_grad=True');
+    return formatTensor({
+      values: this.toTypedArray(),
+      shape: this.shape,
+      dtype: this.dtype,
+      suffixes,
+      prefix: 'tensor(',
+    });
   }
+
+  /** `console.log(x)` and `util.inspect(x)` in Node print {@link Tensor.toString}. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** PyTorch-style name of a backward node: `add` → `AddBackward`. */
+function backwardName(op: string): string {
+  return `${op.charAt(0).toUpperCase()}${op.slice(1)}Backward`;
 }
 
 /** Accepts both `x.reshape(2, 3)` and `x.reshape([2, 3])`, as PyTorch does. */

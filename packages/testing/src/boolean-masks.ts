@@ -21,7 +21,7 @@ export interface BooleanMasksConstraints {
  * @example
  * ```ts
  * const x = zeros([2, 3]);
- * fc.assert(fc.property(booleanMasks({ shape: [2, 3] }), (mask) => maskedFill(x, mask, 0).size === 6));
+ * fc.assert(fc.property(booleanMasks({ shape: [2, 3] }), (mask) => maskedFill(x, mask, 0).numel() === 6));
  * ```
  */
 export function booleanMasks(constraints: BooleanMasksConstraints): fc.Arbitrary<Tensor> {

@@ -73,7 +73,7 @@ export function checkGradients(
   });
 
   const out = floatingOutput(op, fn(...leaves));
-  const projection = randomSigns(out.size, seed);
+  const projection = randomSigns(out.numel(), seed);
   backwardProjected(out, projection);
   const targets: GradientTarget[] = [];
   inputs.forEach((input, k) => {

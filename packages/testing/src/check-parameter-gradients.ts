@@ -85,9 +85,11 @@ export function checkParameterGradients(
     for (const [, p] of checked) p.grad = null;
     const out = floatingOutput(op, fn());
     // A scalar is the loss itself; any other output is projected, which catches a permuted gradient.
-    projection = out.ndim === 0 ? Float64Array.of(1) : randomSigns(out.size, seed);
+    projection = out.ndim === 0 ? Float64Array.of(1) : randomSigns(out.numel(), seed);
     backwardProjected(out, projection);
-    analytic = checked.map(([, p]) => Float64Array.from(p.grad?.toTypedArray() ?? new Float64Array(p.size)));
+    analytic = checked.map(([, p]) =>
+      Float64Array.from(p.grad?.toTypedArray() ?? new Float64Array(p.numel())),
+    );
   } finally {
     checked.forEach(([, p], k) => {
       p.grad = saved[k] ?? null;

@@ -66,7 +66,7 @@ describe('tensors', () => {
     fc.assert(
       fc.property(tensors({ shape: shapes({ minRank: 2, maxRank: 2, maxSide: 3 }) }), (t) => {
         expect(t.ndim).toBe(2);
-        expect(t.size).toBe(t.shape[0]! * t.shape[1]!);
+        expect(t.numel()).toBe(t.shape[0]! * t.shape[1]!);
       }),
     );
   });
@@ -85,8 +85,8 @@ describe('tensors', () => {
     expect(drawn![0].shape).toEqual([]); // the failing element moves to the front, then the shape shrinks
     expect(drawn![0].item()).toBeCloseTo(1, 5);
     // Locally smallest sizes ≥ 3 are (3) and (2, 2); the elements go to the bound nearest 0.
-    const positive = fc.check(fc.property(tensors({ min: 2, max: 5 }), (t) => t.size < 3)).counterexample;
-    expect([3, 4]).toContain(positive![0].size);
+    const positive = fc.check(fc.property(tensors({ min: 2, max: 5 }), (t) => t.numel() < 3)).counterexample;
+    expect([3, 4]).toContain(positive![0].numel());
     expect(values(positive![0]).every((v) => v === 2)).toBe(true);
   });
 

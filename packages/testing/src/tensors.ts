@@ -38,7 +38,7 @@ export interface TensorsConstraints {
  * @see Hypothesis `hypothesis.extra.numpy.arrays`.
  * @example
  * ```ts
- * fc.assert(fc.property(tensors({ shape: [2, 3] }), (x) => sum(x).size === 1));
+ * fc.assert(fc.property(tensors({ shape: [2, 3] }), (x) => sum(x).numel() === 1));
  * ```
  */
 export function tensors(constraints: TensorsConstraints = {}): fc.Arbitrary<Tensor> {

@@ -30,7 +30,7 @@ export interface ValidLensConstraints {
  * @example
  * ```ts
  * const scores = rand([2, 4, 4]); // (batch, queries, keys)
- * fc.assert(fc.property(validLens({ batch: 2, numKeys: 4 }), (lens) => maskedSoftmax(scores, lens).size === 32));
+ * fc.assert(fc.property(validLens({ batch: 2, numKeys: 4 }), (lens) => maskedSoftmax(scores, lens).numel() === 32));
  * ```
  */
 export function validLens(constraints: ValidLensConstraints): fc.Arbitrary<Tensor> {

@@ -1,4 +1,4 @@
-import type { Parameter } from '@attnkit/layers';
+import type { Tensor } from '@attnkit/tensor';
 import type { AdamOptions } from './adam.js';
 import { AdamBase } from './internal/adam-base.js';
 
@@ -14,7 +14,8 @@ import { AdamBase } from './internal/adam-base.js';
  *
  * @param params - The parameters to update (e.g. `model.parameters()`); mutated by `step()`.
  * @param options - `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8), `weightDecay` (1e-2), `amsgrad` (false).
- * @throws {@link InvalidArgumentError} if `params` is empty or holds a non-Parameter or a duplicate,
+ * @throws {@link InvalidArgumentError} if `params` is empty or holds something other than a leaf tensor with
+ *   `requiresGrad` (a Parameter or e.g. `randn(shape, { requiresGrad: true })`) or a duplicate,
  *   `lr`, `eps` or `weightDecay` is negative or not finite, a beta lies outside [0, 1), or `betas`
  *   is not a pair.
  * @remarks The decay multiplies the parameter before the moment update, as PyTorch does; it is
@@ -28,7 +29,7 @@ import { AdamBase } from './internal/adam-base.js';
  * ```
  */
 export class AdamW extends AdamBase {
-  constructor(params: Iterable<Parameter>, options: AdamOptions = {}) {
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super('AdamW', params, options, 1e-2, true);
   }
 

@@ -1,4 +1,4 @@
-import type { Parameter } from '@attnkit/layers';
+import type { Tensor } from '@attnkit/tensor';
 import { AdamBase } from './internal/adam-base.js';
 
 /** Options of {@link Adam} and {@link AdamW} (PyTorch keywords in camelCase). */
@@ -27,7 +27,8 @@ export interface AdamOptions {
  *
  * @param params - The parameters to update (e.g. `model.parameters()`); mutated by `step()`.
  * @param options - `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8), `weightDecay` (0), `amsgrad` (false).
- * @throws {@link InvalidArgumentError} if `params` is empty or holds a non-Parameter or a duplicate,
+ * @throws {@link InvalidArgumentError} if `params` is empty or holds something other than a leaf tensor with
+ *   `requiresGrad` (a Parameter or e.g. `randn(shape, { requiresGrad: true })`) or a duplicate,
  *   `lr`, `eps` or `weightDecay` is negative or not finite, a beta lies outside [0, 1), or `betas`
  *   is not a pair.
  * @remarks eps is added after the square root and the bias correction, exactly where PyTorch adds
@@ -47,7 +48,7 @@ export interface AdamOptions {
  * ```
  */
 export class Adam extends AdamBase {
-  constructor(params: Iterable<Parameter>, options: AdamOptions = {}) {
+  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super('Adam', params, options, 0, false);
   }
 

@@ -152,7 +152,7 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
     model.zeroGrad();
     optimizer.zeroGrad();
     const loss = lossFn(model, next.value);
-    if (!(loss instanceof Tensor) || loss.size !== 1) {
+    if (!(loss instanceof Tensor) || loss.numel() !== 1) {
       throw new InvalidArgumentError(
         `${op}: lossFn must return a one-element Tensor; got ${loss instanceof Tensor ? `shape (${loss.shape.join(', ')})` : describe(loss)}.`,
       );
@@ -177,7 +177,7 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
       } finally {
         model.train();
       }
-      const valueOut = result instanceof Tensor && result.size === 1 ? result.item() : result;
+      const valueOut = result instanceof Tensor && result.numel() === 1 ? result.item() : result;
       if (typeof valueOut !== 'number') {
         throw new InvalidArgumentError(
           `${op}: evaluate.fn must return a number or a one-element Tensor; got ${describe(result)}.`,

@@ -32,6 +32,12 @@ export type {
 export { Optimizer } from './optimizer.js';
 export type { ParsedSafetensors } from './parse-safetensors.js';
 export { parseSafetensors } from './parse-safetensors.js';
+export {
+  type ParseSafetensorsStreamOptions,
+  parseSafetensorsStream,
+  type SafetensorsHeaderInfo,
+  type SafetensorsSource,
+} from './parse-safetensors-stream.js';
 export type { RandomWindowsOptions, WindowBatch } from './random-windows.js';
 export { randomWindows } from './random-windows.js';
 export { serializeSafetensors } from './serialize-safetensors.js';

@@ -1,5 +1,18 @@
 import { Parameter } from '@attnkit/layers';
-import { InvalidArgumentError, ShapeError, type Tensor, tensor, zeros } from '@attnkit/tensor';
+import {
+  Generator,
+  InvalidArgumentError,
+  matmul,
+  mean,
+  normal,
+  ShapeError,
+  square,
+  sub,
+  type Tensor,
+  tensor,
+  transpose,
+  zeros,
+} from '@attnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../test/helpers.js';
 import { Adam } from './adam.js';
@@ -98,6 +111,69 @@ describe('Optimizer', () => {
       nesterov: false,
       weightDecay: 0,
     });
+  });
+
+  it('trains plain leaf tensors with requiresGrad like Parameters (D2L §3.4 linear regression)', () => {
+    // PyTorch: w = torch.normal(0, 0.01, (2, 1), requires_grad=True); torch.optim.SGD([w, b], lr).
+    const rng = new Generator(0);
+    const X = normal(0, 1, [50, 2], { rng, dtype: 'float64' });
+    const y = matmul(X, tensor([[2], [-3.4]], { dtype: 'float64' })).add(4.2);
+    const run = (asParameters: boolean): number[][] => {
+      const w0 = normal(0, 0.01, [2, 1], { rng: new Generator(1), dtype: 'float64', requiresGrad: true });
+      const b0 = zeros([1], { dtype: 'float64', requiresGrad: true });
+      const [w, b] = asParameters ? [new Parameter(w0), new Parameter(b0)] : [w0, b0];
+      const optimizer = new SGD([w, b], { lr: 0.1 });
+      for (let epoch = 0; epoch < 100; epoch++) {
+        optimizer.zeroGrad();
+        mean(square(sub(matmul(X, w).add(b), y))).backward();
+        optimizer.step();
+      }
+      return [Array.from(w.toTypedArray()), Array.from(b.toTypedArray())];
+    };
+    const leaves = run(false);
+    expect(leaves).toEqual(run(true));
+    expectAllClose(leaves[0]!, [2, -3.4], 1e-3);
+    expectAllClose(leaves[1]!, [4.2], 1e-3);
+  });
+
+  it('updates a strided leaf in place through its view', () => {
+    const storage = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    );
+    const w = transpose(storage, 0, 1);
+    w.requiresGrad = true;
+    w.grad = tensor(
+      [
+        [1, 1],
+        [0, 0],
+      ],
+      { dtype: 'float64' },
+    );
+    new SGD([w], { lr: 1 }).step();
+    expect(w.toArray()).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+    expect(storage.toArray()).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+  });
+
+  it('throws InvalidArgumentError for a non-leaf tensor or one without requiresGrad', () => {
+    const w = zeros([2], { requiresGrad: true });
+    expect(() => new SGD([w.mul(2)], { lr: 0.1 })).toThrow(InvalidArgumentError);
+    expect(() => new Adam([w.mul(2)])).toThrow(
+      /params\[0\] must be a leaf tensor; got the result of an operation/,
+    );
+    expect(() => new SGD([w, zeros([2])], { lr: 0.1 })).toThrow(
+      /params\[1\] must require gradients; got a tensor with requiresGrad = false/,
+    );
+    expect(() => new SGD([w, 3 as unknown as Tensor], { lr: 0.1 })).toThrow(/params\[1\] must be a Tensor/);
   });
 
   it('throws InvalidArgumentError when lr is set to a negative number', () => {

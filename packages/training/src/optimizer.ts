@@ -1,4 +1,4 @@
-import { Parameter } from '@attnkit/layers';
+import type { Parameter } from '@attnkit/layers';
 import {
   createView,
   formatShape,
@@ -43,23 +43,26 @@ export interface ParamState {
  * and applies a subclass's update rule to every parameter that has a gradient.
  *
  * Optimizers mutate parameters, like PyTorch: {@link Optimizer.step} writes the new values into
- * each {@link Parameter}'s own storage with plain loops over its typed array (no autograd
- * recording), so modules holding the parameters see the update and no tensor is allocated.
+ * each parameter's own storage with plain loops over its typed array (no autograd recording), so
+ * modules holding the parameters see the update and no tensor is allocated. A parameter is a
+ * module's {@link Parameter} or any leaf tensor with `requiresGrad` (PyTorch's `SGD([w], lr)`,
+ * D2L §3.4's `w = normal(0, 0.01, [2, 1], { requiresGrad: true })`).
  *
  * @see PyTorch `torch.optim.Optimizer`; D2L §12 "Optimization Algorithms".
  */
 export abstract class Optimizer {
   /** The parameters this optimizer updates, in the order given (state-dict indices refer to it). */
-  readonly params: readonly Parameter[];
+  readonly params: readonly Tensor[];
   #lr: number;
   readonly #op: string;
-  readonly #state = new Map<Parameter, ParamState>();
+  readonly #state = new Map<Tensor, ParamState>();
 
   /**
    * @throws {@link InvalidArgumentError} if `params` is empty, holds something that is not a
-   *   {@link Parameter} or holds a parameter twice, or `lr` is negative or not finite.
+   *   leaf tensor with `requiresGrad` (a non-tensor, the result of an operation, or a tensor with
+   *   `requiresGrad = false`) or holds a parameter twice, or `lr` is negative or not finite.
    */
-  protected constructor(op: string, params: Iterable<Parameter>, lr: number) {
+  protected constructor(op: string, params: Iterable<Tensor>, lr: number) {
     this.#op = op;
     this.params = collectParams(op, params);
     this.#lr = checkNonNegative(op, 'lr', lr);
@@ -100,10 +103,16 @@ export abstract class Optimizer {
         state = { step: 0, buffers: new Map() };
         this.#state.set(p, state);
       }
-      const { data, offset } = p.nd;
-      // A Parameter's storage is row-major from its offset, so this subarray is the parameter.
-      const values = (data as FloatArray).subarray(offset, offset + p.size);
-      this.update(values, grad.toTypedArray(), state);
+      if (p.isContiguous()) {
+        const { data, offset } = p.nd;
+        // A contiguous view is row-major from its offset, so this subarray is the parameter.
+        this.update((data as FloatArray).subarray(offset, offset + p.numel()), grad.toTypedArray(), state);
+      } else {
+        // A strided leaf (e.g. a transposed view given requiresGrad): update a copy, write it back.
+        const values = p.toTypedArray() as FloatArray;
+        this.update(values, grad.toTypedArray(), state);
+        writeBack(p, values);
+      }
     });
   }
 
@@ -145,7 +154,7 @@ export abstract class Optimizer {
     const newLr = checkNonNegative(op, 'hyperparameters.lr', lr as number);
     const commitHyper = this.loadHyperparameters(op, rest);
     const allowed = this.bufferNames();
-    const next = new Map<Parameter, ParamState>();
+    const next = new Map<Tensor, ParamState>();
     for (const [key, value] of Object.entries(stateDict.state)) {
       const index = Number(key);
       const p = this.params[index];
@@ -212,30 +221,54 @@ export abstract class Optimizer {
   protected abstract bufferNames(): readonly string[];
 }
 
-function collectParams(op: string, params: Iterable<Parameter>): Parameter[] {
+function collectParams(op: string, params: Iterable<Tensor>): Tensor[] {
   if (params === null || typeof params !== 'object' || !(Symbol.iterator in params)) {
     throw new InvalidArgumentError(
-      `${op}: params must be an iterable of Parameters; got ${describe(params)}.`,
+      `${op}: params must be an iterable of leaf tensors with requiresGrad (e.g. model.parameters()); got ${describe(params)}.`,
     );
   }
-  const out: Parameter[] = [];
-  const seen = new Set<Parameter>();
+  const out: Tensor[] = [];
+  const seen = new Set<Tensor>();
   for (const p of params) {
-    if (!(p instanceof Parameter)) {
+    const at = `${op}: params[${out.length}]`;
+    if (!(p instanceof Tensor)) {
       throw new InvalidArgumentError(
-        `${op}: params[${out.length}] must be a Parameter (from @attnkit/layers); got ${describe(p)}.`,
+        `${at} must be a Tensor (a Parameter or a leaf with requiresGrad); got ${describe(p)}.`,
+      );
+    }
+    if (!p.isLeaf) {
+      throw new InvalidArgumentError(
+        `${at} must be a leaf tensor; got the result of an operation (optimize the tensor it was computed from, or detach() it and set requiresGrad).`,
+      );
+    }
+    if (!p.requiresGrad) {
+      throw new InvalidArgumentError(
+        `${at} must require gradients; got a tensor with requiresGrad = false (create it with { requiresGrad: true }).`,
       );
     }
     if (seen.has(p)) {
-      throw new InvalidArgumentError(
-        `${op}: params[${out.length}] appears twice; each parameter must be given once.`,
-      );
+      throw new InvalidArgumentError(`${at} appears twice; each parameter must be given once.`);
     }
     seen.add(p);
     out.push(p);
   }
   if (out.length === 0) throw new InvalidArgumentError(`${op}: params must not be empty.`);
   return out;
+}
+
+/** Writes row-major `values` into the strided view `p`, in place. */
+function writeBack(p: Tensor, values: FloatArray): void {
+  const { data, offset, stride, shape } = p.nd;
+  const index = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    let at = offset;
+    for (let a = 0; a < shape.length; a++) at += index[a]! * stride[a]!;
+    data[at] = values[i]!;
+    for (let a = shape.length - 1; a >= 0; a--) {
+      if (++index[a]! < shape[a]!) break;
+      index[a] = 0;
+    }
+  }
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

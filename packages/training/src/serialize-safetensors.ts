@@ -75,7 +75,7 @@ export function serializeSafetensors(
   if (meta !== null) parts.push(`"__metadata__":${JSON.stringify(meta)}`);
   let offset = 0;
   for (const e of entries) {
-    const end = offset + e.tensor.size * SAFETENSORS_DTYPES[e.dtype].size;
+    const end = offset + e.tensor.numel() * SAFETENSORS_DTYPES[e.dtype].size;
     parts.push(
       `${JSON.stringify(e.name)}:{"dtype":"${e.dtype}","shape":[${e.tensor.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
     );

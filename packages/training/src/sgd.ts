@@ -1,5 +1,4 @@
-import type { Parameter } from '@attnkit/layers';
-import { InvalidArgumentError, type TypedArray } from '@attnkit/tensor';
+import { InvalidArgumentError, type Tensor, type TypedArray } from '@attnkit/tensor';
 import { checkNonNegative } from './internal/check.js';
 import { stateBuffer } from './internal/state-buffer.js';
 import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from './optimizer.js';
@@ -36,7 +35,8 @@ interface SGDHyper {
  *
  * @param params - The parameters to update (e.g. `model.parameters()`); mutated by `step()`.
  * @param options - `lr` (required), `momentum`, `dampening`, `nesterov`, `weightDecay`.
- * @throws {@link InvalidArgumentError} if `params` is empty or holds a non-Parameter or a duplicate,
+ * @throws {@link InvalidArgumentError} if `params` is empty or holds something other than a leaf tensor with
+ *   `requiresGrad` (a Parameter or e.g. `randn(shape, { requiresGrad: true })`) or a duplicate,
  *   `lr`, `momentum` or `weightDecay` is negative or not finite, `dampening` is not finite, or
  *   `nesterov` is set without momentum > 0 and dampening 0.
  * @remarks Arithmetic is in float64 (JS numbers) and rounded once when stored; the momentum
@@ -56,7 +56,7 @@ interface SGDHyper {
 export class SGD extends Optimizer {
   #h: SGDHyper;
 
-  constructor(params: Iterable<Parameter>, options: SGDOptions) {
+  constructor(params: Iterable<Tensor>, options: SGDOptions) {
     super('SGD', params, options?.lr);
     this.#h = normalize('SGD', (options ?? {}) as unknown as Readonly<Record<string, unknown>>);
   }

@@ -46,7 +46,7 @@ const lastLogits = (lm: TransformerLM, tokens: readonly number[]) => {
 };
 /** Mean cross-entropy of next-token prediction. */
 const crossEntropy = (logits: Tensor, targets: Tensor, vocab: number) =>
-  div(neg(sum(mul(logSoftmax(logits), oneHot(targets, vocab, { dtype: 'float32' })))), targets.size);
+  div(neg(sum(mul(logSoftmax(logits), oneHot(targets, vocab, { dtype: 'float32' })))), targets.numel());
 
 describe('TransformerLM', () => {
   it('maps (batch, positions) tokens to (batch, positions, vocabSize) logits for every scheme', () => {

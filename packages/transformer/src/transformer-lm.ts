@@ -175,7 +175,7 @@ export class TransformerLM extends Module {
     // N(0, 1) → N(0, 1/numHiddens), in place (the parameter owns contiguous storage).
     const { data, offset } = this.embedding.weight.nd;
     const scale = 1 / Math.sqrt(numHiddens);
-    for (let i = 0; i < this.embedding.weight.size; i++)
+    for (let i = 0; i < this.embedding.weight.numel(); i++)
       data[offset + i] = (data[offset + i] as number) * scale;
 
     if (config.positional === 'sinusoidal') {

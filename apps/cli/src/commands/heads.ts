@@ -228,7 +228,7 @@ async function ablate(
     spreadWindows(evaluationWindows(val, context), options.evalWindows),
     32,
   );
-  const predictions = batches.reduce((n, b) => n + b.targets.size, 0);
+  const predictions = batches.reduce((n, b) => n + b.targets.numel(), 0);
 
   const lossWith = (masks: number[][]): number => withHeadMask(model, masks, () => meanLoss(model, batches));
   const baseLoss = meanLoss(model, batches);
@@ -320,7 +320,7 @@ function forwardSpeed(
   batches: readonly EvalBatch[],
   masks: number[][],
 ): number {
-  const tokens = batches.reduce((n, b) => n + b.inputs.size, 0);
+  const tokens = batches.reduce((n, b) => n + b.inputs.numel(), 0);
   let best = Number.POSITIVE_INFINITY;
   for (let run = 0; run < 2; run++) {
     const t0 = performance.now();

@@ -80,7 +80,7 @@ export function meanLoss(
       let count = 0;
       for (const { inputs, targets } of batches) {
         total += crossEntropy(forward(inputs), targets, { reduction: 'sum' }).item();
-        count += targets.size;
+        count += targets.numel();
       }
       return total / count;
     });

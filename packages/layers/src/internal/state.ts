@@ -63,7 +63,7 @@ export function readStateValue(key: string, value: unknown): ReadValue {
 export function checkStateShape(key: string, target: readonly number[], source: ReadValue): void {
   const shape = source.tensor.shape;
   if (sameShape(shape, target)) return;
-  if (source.flat && source.tensor.size === sizeOf(target)) return;
+  if (source.flat && source.tensor.numel() === sizeOf(target)) return;
   throw new ShapeError(
     `loadStateDict: ${key} must have shape ${formatShape(target)}; got ${formatShape(shape)}.`,
   );

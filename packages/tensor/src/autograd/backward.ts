@@ -15,7 +15,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor): void {
   }
   let seed: Tensor;
   if (gradOutput === undefined) {
-    if (root.size !== 1) {
+    if (root.numel() !== 1) {
       throw new GradientError(
         `backward: gradOutput must be given for a non-scalar tensor; got shape ${formatShape(root.shape)}.`,
       );

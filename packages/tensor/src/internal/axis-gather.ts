@@ -55,7 +55,7 @@ export function gatherAlongAxis(
   const out = new Tensor(createView(data, shape), x.dtype);
   return record(op, out, [x], (g) => {
     const strides = contiguousStrides(x.shape);
-    const grad = allocate(g.dtype, x.size);
+    const grad = allocate(g.dtype, x.numel());
     const target = { data: grad, offset: 0, stride: strides.map((s, d) => (d === ax ? 0 : s)) };
     backend().scatterAdd(target, shape, g.nd, indexView, strides[ax]!);
     return [new Tensor(createView(grad, x.shape), g.dtype)];

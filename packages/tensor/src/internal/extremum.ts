@@ -53,9 +53,9 @@ export function extremum(op: 'max' | 'min', x: Tensor, options: ReduceOptions): 
 export function argExtremum(op: 'argmax' | 'argmin', x: Tensor, options: ArgReduceOptions): Tensor {
   if (options.axis === undefined) {
     // Index into the row-major flattening of x (a contiguous copy when x is a strided view).
-    checkNonEmpty(op, [x.size], [0]);
+    checkNonEmpty(op, [x.numel()], [0]);
     const out = new Int32Array(1);
-    backend().argReduce(op, out, { data: x.toTypedArray(), offset: 0, stride: [1] }, [x.size], 0);
+    backend().argReduce(op, out, { data: x.toTypedArray(), offset: 0, stride: [1] }, [x.numel()], 0);
     return fromData(out, options.keepDim ? x.shape.map(() => 1) : [], 'int32');
   }
   // A 0-d tensor takes axis 0 or -1, as in PyTorch; its only index is 0.
@@ -63,7 +63,7 @@ export function argExtremum(op: 'argmax' | 'argmin', x: Tensor, options: ArgRedu
   if (x.ndim === 0) return fromData(new Int32Array(1), [], 'int32');
   checkNonEmpty(op, x.shape, [axis]);
   const kept = x.shape.map((d, i) => (i === axis ? 1 : d));
-  const out = new Int32Array(x.size / x.shape[axis]!);
+  const out = new Int32Array(x.numel() / x.shape[axis]!);
   backend().argReduce(op, out, x.nd, x.shape, axis);
   return fromData(out, options.keepDim ? kept : x.shape.filter((_, i) => i !== axis), 'int32');
 }

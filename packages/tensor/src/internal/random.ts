@@ -1,17 +1,7 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { isFloating } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Generator } from '../random/generator.js';
 import { fromData, type Tensor } from '../tensor.js';
-
-/** 2^24: float32 uniforms are multiples of 2^-24, exactly representable, so rounding never reaches 1. */
-const FLOAT32_GRID = 16777216;
-
-/** A uniform in [0, 1) with the resolution `dtype` can hold exactly (53 bits, or 24 for float32). */
-export function uniformFor(rng: Generator, dtype: DType): number {
-  const u = rng.random();
-  return dtype === 'float32' ? Math.floor(u * FLOAT32_GRID) / FLOAT32_GRID : u;
-}
 
 /**
  * `dtype`, defaulting to float32, after checking that it is floating.

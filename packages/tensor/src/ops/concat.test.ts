@@ -73,7 +73,7 @@ describe('concat', () => {
                   depth - 1,
                 ),
               );
-        if (out.size > 0)
+        if (out.numel() > 0)
           expect(out.toArray()).toEqual(
             join(
               parts.map((p) => p.toArray() as unknown[]),

@@ -64,7 +64,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
       if (!t.requiresGrad) return null;
       const part = narrow(g, ax, starts[i]!, t.shape[ax]!);
       if (part.dtype === t.dtype) return part;
-      const cast = allocate(t.dtype, part.size);
+      const cast = allocate(t.dtype, part.numel());
       backend().copyStrided(cast, 0, part.nd, part.shape);
       return new Tensor(createView(cast, part.shape), t.dtype);
     }),

@@ -76,20 +76,20 @@ export function layerNorm(
 
   // The kernel reads rows of n consecutive elements; contiguous() is the identity when they are.
   const n = shapeSize(normalizedShape);
-  const rows = n === 0 ? 0 : x.size / n;
+  const rows = n === 0 ? 0 : x.numel() / n;
   const xc = x.contiguous();
   const wc = weight?.contiguous() ?? null;
   const bc = bias?.contiguous() ?? null;
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
-  const data = allocate(dtype, x.size);
+  const data = allocate(dtype, x.numel());
   backend().layerNorm(data, mean, rstd, xc.nd, rows, n, wc?.nd ?? null, bc?.nd ?? null, eps);
   const out = fromData(data, x.shape, dtype);
 
   const inputs = [xc, ...(wc === null ? [] : [wc]), ...(bc === null ? [] : [bc])];
   return record(op, out, inputs, (g) => {
     const gc = g.contiguous();
-    const dx = xc.requiresGrad ? allocate(xc.dtype, x.size) : null;
+    const dx = xc.requiresGrad ? allocate(xc.dtype, x.numel()) : null;
     const dWeight = wc?.requiresGrad ? new Float64Array(n) : null;
     const dBias = bc?.requiresGrad ? new Float64Array(n) : null;
     backend().layerNormBackward(dx, dWeight, dBias, gc.nd, xc.nd, mean, rstd, wc?.nd ?? null, rows, n);

@@ -40,7 +40,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   }
   const fill = allocate(x.dtype, 1);
   fill[0] = castScalar(value, x.dtype);
-  const data = allocate(x.dtype, x.size);
+  const data = allocate(x.dtype, x.numel());
   const maskView = {
     data: mask.nd.data,
     offset: mask.nd.offset,

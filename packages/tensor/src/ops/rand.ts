@@ -1,5 +1,5 @@
 import { allocate } from '../dtype.js';
-import { floatingDType, uniformFor, wrapSamples } from '../internal/random.js';
+import { floatingDType, wrapSamples } from '../internal/random.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -21,11 +21,13 @@ export interface RandomOptions extends CreationOptions {
  * @returns A contiguous tensor of independent uniforms.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents or `dtype`
  *   is not floating.
- * @remarks float64 samples have 53 random bits; float32 samples are `floor(u·2^24)/2^24`, 24 bits,
- *   exactly representable and strictly below 1 (rounding 53 bits to float32 could give 1).
+ * @remarks PyTorch's CPU numbers for the same seed: float32 samples are one Mersenne Twister
+ *   word's low 24 bits times 2^-24 ({@link Generator.randomFloat32}), float64 samples 53 bits of
+ *   two words ({@link Generator.random}); both lie strictly below 1.
  * @example
  * ```ts
- * const x = rand([2, 3], { rng: new Generator(0) });
+ * manualSeed(0);
+ * rand([3]); // tensor([0.4963, 0.7682, 0.0885]), as torch.manual_seed(0); torch.rand(3)
  * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
@@ -34,6 +36,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
   const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = uniformFor(rng, dtype);
+  if (dtype === 'float32') for (let i = 0; i < n; i++) data[i] = rng.randomFloat32();
+  else for (let i = 0; i < n; i++) data[i] = rng.random();
   return wrapSamples(data, s, dtype, options.requiresGrad);
 }

@@ -1,8 +1,5 @@
-import { allocate } from '../dtype.js';
-import { floatingDType, wrapSamples } from '../internal/random.js';
-import { defaultGenerator } from '../random/generator.js';
-import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { normalSamples } from './normal.js';
 import type { RandomOptions } from './rand.js';
 
 /**
@@ -15,18 +12,15 @@ import type { RandomOptions } from './rand.js';
  * @returns A contiguous tensor of independent standard normals.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents or `dtype`
  *   is not floating.
- * @remarks Box–Muller via {@link Generator.normal}, computed in float64 and rounded to the dtype.
+ * @remarks PyTorch's CPU numbers for the same seed: `normal(0, 1, shape)`, i.e. PyTorch's
+ *   vectorised Box–Muller over blocks of 16 for 16 or more elements, one cached
+ *   {@link Generator.normal} per element below that.
  * @example
  * ```ts
- * const w = randn([4, 8], { rng: new Generator(42) });
+ * manualSeed(0);
+ * randn([3]); // tensor([ 1.5410, -0.2934, -2.1788]), as torch.manual_seed(0); torch.randn(3)
  * ```
  */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const s = checkShape('randn', shape);
-  const dtype = floatingDType('randn', options.dtype);
-  const rng = options.rng ?? defaultGenerator();
-  const n = shapeSize(s);
-  const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = rng.normal();
-  return wrapSamples(data, s, dtype, options.requiresGrad);
+  return normalSamples('randn', 0, 1, shape, options);
 }

@@ -23,11 +23,11 @@ export function relu(x: Tensor): Tensor {
   expectTensor('relu', x);
   // Own kernels rather than mapUnary/mapGrad with a callback, for speed (see kernels/relu.ts);
   // Math.max propagates NaN, like PyTorch's relu.
-  const data = allocate(x.dtype, x.size);
+  const data = allocate(x.dtype, x.numel());
   backend().relu(data, x.shape, x.nd);
   const out = fromData(data, x.shape, x.dtype);
   return record('relu', out, [x], (g) => {
-    const dx = allocate(g.dtype, g.size);
+    const dx = allocate(g.dtype, g.numel());
     backend().reluBackward(dx, g.shape, g.nd, data);
     return [fromData(dx, g.shape, g.dtype)];
   });

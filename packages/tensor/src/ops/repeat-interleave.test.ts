@@ -48,8 +48,8 @@ describe('repeatInterleave', () => {
           const rep = <T>(v: T[]) => v.flatMap((e) => Array<T>(r).fill(e));
           const expected = axis === 0 || axis === -2 ? rep(nested) : nested.map(rep);
           const out = repeatInterleave(rows, r, axis);
-          if (out.size > 0) expect(out.toArray()).toEqual(expected);
-          else expect(out.size).toBe(0);
+          if (out.numel() > 0) expect(out.toArray()).toEqual(expected);
+          else expect(out.numel()).toBe(0);
         },
       ),
     );

@@ -47,16 +47,16 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
   });
   const out = shape.slice();
   if (infer >= 0) {
-    if (known === 0 || x.size % known !== 0) {
+    if (known === 0 || x.numel() % known !== 0) {
       throw new ShapeError(
         `reshape: shape ${formatShape(shape)} is invalid for input of shape ${formatShape(x.shape)}.`,
       );
     }
-    out[infer] = x.size / known;
+    out[infer] = x.numel() / known;
   }
-  if (shapeSize(out) !== x.size) {
+  if (shapeSize(out) !== x.numel()) {
     throw new ShapeError(
-      `reshape: shape must have ${x.size} elements to match input of shape ${formatShape(x.shape)}; got ${formatShape(shape)}.`,
+      `reshape: shape must have ${x.numel()} elements to match input of shape ${formatShape(x.shape)}; got ${formatShape(shape)}.`,
     );
   }
   return out;

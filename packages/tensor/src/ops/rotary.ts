@@ -68,15 +68,15 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const target = [...rowShape, half];
   const cv = broadcastView(cos, target);
   const sv = broadcastView(sin, target);
-  const data = allocate(dtype, x.size);
+  const data = allocate(dtype, x.numel());
   backend().rotary(data, xc.nd, cv, sv, rowShape, d, half, interleaved);
   const out = fromData(data, x.shape, dtype);
 
   return record(op, out, [xc, cos, sin], (g) => {
     const gc = g.contiguous();
-    const dx = xc.requiresGrad ? allocate(xc.dtype, x.size) : null;
-    const dCos = cos.requiresGrad ? new Float64Array(cos.size) : null;
-    const dSin = sin.requiresGrad ? new Float64Array(sin.size) : null;
+    const dx = xc.requiresGrad ? allocate(xc.dtype, x.numel()) : null;
+    const dCos = cos.requiresGrad ? new Float64Array(cos.numel()) : null;
+    const dSin = sin.requiresGrad ? new Float64Array(sin.numel()) : null;
     // Accumulators are row-major in cos's shape, read with stride 0 on its broadcast axes.
     const accStride = broadcastStrides(cos.shape, contiguousStrides(cos.shape), target);
     backend().rotaryBackward(dx, dCos, dSin, accStride, gc.nd, xc.nd, cv, sv, rowShape, d, half, interleaved);

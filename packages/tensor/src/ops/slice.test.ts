@@ -78,7 +78,7 @@ describe('slice', () => {
                 ? nested.map((m) => pySlice(m, start, end, step))
                 : nested.map((m) => m.map((r) => pySlice(r, start, end, step)));
           const out = slice(x, axis, start, end, step);
-          if (out.size > 0) expect(out.toArray()).toEqual(expected);
+          if (out.numel() > 0) expect(out.toArray()).toEqual(expected);
           else expect(out.shape[axis]).toBe(0);
         },
       ),

@@ -1,7 +1,8 @@
 import { allocate } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { floatingDType, uniformFor, wrapSamples } from '../internal/random.js';
+import { floatingDType, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
+import { fma32, fma64 } from '../random/normal-fill.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { RandomOptions } from './rand.js';
@@ -18,8 +19,9 @@ import type { RandomOptions } from './rand.js';
  * @returns A contiguous tensor of independent uniforms.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents, `dtype` is
  *   not floating, or the bounds are not finite with `low <= high`.
- * @remarks `low + (high - low)·u` in float64, with `u` as in {@link rand}, then rounded to the
- *   dtype; as in PyTorch, that rounding can reach `high` when the bounds are wide.
+ * @remarks PyTorch's CPU numbers for the same seed: `u·(high − low) + low` with `u` as in
+ *   {@link rand}, computed in the dtype (bounds rounded to it first) with one fused multiply–add,
+ *   as PyTorch's AVX2 build does; as in PyTorch, rounding can reach `high` when the bounds are wide.
  * @example
  * ```ts
  * const w = uniform([3, 3], -0.1, 0.1, { rng: new Generator(0) });
@@ -41,7 +43,13 @@ export function uniform(
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
   const data = allocate(dtype, n);
-  const width = high - low;
-  for (let i = 0; i < n; i++) data[i] = low + width * uniformFor(rng, dtype);
+  if (dtype === 'float32') {
+    const from = Math.fround(low);
+    const width = Math.fround(Math.fround(high) - from);
+    for (let i = 0; i < n; i++) data[i] = fma32(rng.randomFloat32(), width, from);
+  } else {
+    const width = high - low;
+    for (let i = 0; i < n; i++) data[i] = fma64(rng.random(), width, low);
+  }
   return wrapSamples(data, s, dtype, options.requiresGrad);
 }

@@ -117,7 +117,15 @@ describe('where', () => {
     expect(() => where(tensor([1, 0]), tensor([1, 2]), 0)).toThrow(/cond must have dtype bool; got float32/);
   });
 
-  it('throws InvalidArgumentError when neither a nor b is a Tensor', () => {
-    expect(() => where(tensor([true]), 1, 2)).toThrow(InvalidArgumentError);
+  it('takes two numbers, as torch.where(cond, 1.0, 0.0): int32 for integers, float32 otherwise', () => {
+    const cond = tensor([true, false]);
+    const ints = where(cond, 1, 0);
+    expect([ints.dtype, ints.toArray()]).toEqual(['int32', [1, 0]]);
+    const floats = where(cond, 0.5, 0);
+    expect([floats.dtype, floats.toArray()]).toEqual(['float32', [0.5, 0]]);
+  });
+
+  it('throws InvalidArgumentError when a or b is neither a Tensor nor a number', () => {
+    expect(() => where(tensor([true]), '1' as never, 2)).toThrow(InvalidArgumentError);
   });
 });

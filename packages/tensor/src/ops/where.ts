@@ -6,6 +6,7 @@ import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { scalar } from './creation.js';
 
 /**
  * Elementwise selection: `a` where `cond` is true, `b` elsewhere, with broadcasting of all three
@@ -16,9 +17,10 @@ import { Tensor } from '../tensor.js';
  * @param cond - A `bool` tensor.
  * @param a - Values where `cond` is true, a tensor or a number.
  * @param b - Values where `cond` is false, a tensor or a number.
- * @returns A new contiguous tensor of the promoted dtype of `a` and `b`.
+ * @returns A new contiguous tensor of the promoted dtype of `a` and `b`; two numbers give int32
+ *   when both are integers, float32 otherwise (PyTorch: int64 / the default float dtype).
  * @throws {@link ShapeError} if `a` and `b`, or `cond` and their broadcast shape, do not broadcast.
- * @throws {@link InvalidArgumentError} if `cond` is not a bool Tensor, or neither `a` nor `b` is a Tensor.
+ * @throws {@link InvalidArgumentError} if `cond` is not a bool Tensor, or `a` or `b` is neither a Tensor nor a number.
  * @remarks The gradient flows to `a` where `cond` is true and to `b` elsewhere (summed over broadcast axes).
  * @example
  * ```ts
@@ -27,6 +29,11 @@ import { Tensor } from '../tensor.js';
  */
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   expectBool('where', cond, 'cond');
+  if (typeof a === 'number' && typeof b === 'number') {
+    // torch.where(mask, 1.0, 0.0): both values scalars.
+    const d = Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32';
+    return where(cond, scalar(a, d), b);
+  }
   const [ta, tb, dtype] = binaryOperands('where', a, b);
   const valueShape = broadcastShapes('where', ta.shape, tb.shape, ['a', 'b']);
   const shape = broadcastShapes('where', cond.shape, valueShape, ['cond', 'the broadcast of a and b']);

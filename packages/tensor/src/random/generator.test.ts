@@ -21,16 +21,39 @@ describe('Generator', () => {
     expect(draw(5, () => a.int(0, 1000))).toEqual(draw(5, () => b.int(0, 1000)));
   });
 
-  it('gives different streams for different seeds, including nearby and large ones', () => {
+  it('is the standard MT19937: the 10000th word for seed 5489 is 4123659995 (C++ [rand.predef])', () => {
+    const g = new Generator(5489);
+    for (let i = 0; i < 9999; i++) g.nextUint32();
+    expect(g.nextUint32()).toBe(4123659995);
+  });
+
+  it('gives different streams for nearby seeds and, as PyTorch, seeds only with the low 32 bits', () => {
     expect(new Generator(1).random()).not.toBe(new Generator(2).random());
     expect(new Generator(-1).random()).not.toBe(new Generator(0).random());
-    expect(new Generator(2 ** 40).random()).not.toBe(new Generator(0).random());
-    // Raw xoroshiro128+ would return a function of the seed first; hashed seeds spread over [0, 1).
+    // torch.manual_seed(2**32 + 5) and torch.manual_seed(5) draw the same numbers.
+    expect(draw(4, () => new Generator(2 ** 32 + 5).nextUint32())).toEqual(
+      draw(4, () => new Generator(5).nextUint32()),
+    );
     const firsts = Array.from({ length: 400 }, (_, s) => new Generator(s).random());
     const [mean] = meanVar(firsts);
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.05);
-    expect(Math.min(...firsts)).toBeLessThan(0.05);
-    expect(Math.max(...firsts)).toBeGreaterThan(0.95);
+  });
+
+  it('builds uniforms from the words as PyTorch: 24 bits of one word, or 53 bits of two', () => {
+    const words = new Generator(3);
+    const w = draw(3, () => words.nextUint32());
+    const g = new Generator(3);
+    expect(g.randomFloat32()).toBe((w[0]! & 0xffffff) / 2 ** 24);
+    expect(g.random()).toBe(((w[1]! & 0x1fffff) * 2 ** 32 + w[2]!) / 2 ** 53);
+  });
+
+  it('draws int(low, high) as low + word mod range, using two words from a range of 2^32', () => {
+    const words = new Generator(4);
+    const w = draw(3, () => words.nextUint32());
+    const g = new Generator(4);
+    expect(g.int(-5, 10)).toBe(-5 + (w[0]! % 15));
+    const big = 2 ** 40 + 3;
+    expect(g.int(0, big)).toBe(Number(((BigInt(w[1]!) << 32n) | BigInt(w[2]!)) % BigInt(big)));
   });
 
   it('replays from the start after manualSeed and reports initialSeed', () => {
@@ -85,6 +108,27 @@ describe('Generator', () => {
         },
       ),
     );
+  });
+
+  it('resumes the stream from getState after a JSON round trip, including the cached normal', () => {
+    const g = new Generator(11);
+    g.normal(); // leaves the second Box–Muller value cached
+    const state = JSON.parse(JSON.stringify(g.getState()));
+    const ahead = [g.normal(), g.random(), g.nextUint32()];
+    const h = new Generator(0).setState(state);
+    expect([h.normal(), h.random(), h.nextUint32()]).toEqual(ahead);
+    expect(h.initialSeed).toBe(11);
+  });
+
+  it('throws InvalidArgumentError from setState for a malformed state and changes nothing', () => {
+    const g = new Generator(1);
+    const good = g.getState();
+    const next = new Generator(1).nextUint32();
+    expect(() => g.setState(null as never)).toThrow(InvalidArgumentError);
+    expect(() => g.setState({ ...good, mt: good.mt.slice(1) })).toThrow(/625 numbers/);
+    expect(() => g.setState({ ...good, mt: [700, ...good.mt.slice(1)] })).toThrow(/position in \[0, 624\)/);
+    expect(() => g.setState({ ...good, nextNormal: Number.NaN })).toThrow(/nextNormal/);
+    expect(g.nextUint32()).toBe(next);
   });
 
   it('throws InvalidArgumentError for a seed that is not a safe integer', () => {

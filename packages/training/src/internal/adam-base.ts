@@ -1,5 +1,4 @@
-import type { Parameter } from '@attnkit/layers';
-import type { TypedArray } from '@attnkit/tensor';
+import type { Tensor, TypedArray } from '@attnkit/tensor';
 import type { AdamOptions } from '../adam.js';
 import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from '../optimizer.js';
 import { ADAM_BUFFERS, type AdamHyper, adamUpdate, normalizeAdam } from './adam-update.js';
@@ -16,7 +15,7 @@ export abstract class AdamBase extends Optimizer {
 
   protected constructor(
     op: string,
-    params: Iterable<Parameter>,
+    params: Iterable<Tensor>,
     options: AdamOptions,
     defaultWeightDecay: number,
     decoupled: boolean,
