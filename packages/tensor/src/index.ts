@@ -1,4 +1,5 @@
 // @attnkit/tensor — the package's table of contents: named re-exports only.
+export type { BackwardOptions } from './autograd/backward.js';
 export { isGradEnabled, noGrad, withGradEnabled } from './autograd/grad-mode.js';
 export type { GradNode } from './autograd/node.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
@@ -24,6 +25,7 @@ export { concat } from './ops/concat.js';
 export { cos } from './ops/cos.js';
 export type { CreationOptions, TensorLike, TensorOptions } from './ops/creation.js';
 export {
+  checkStorable,
   fromNdarray,
   full,
   fullLike,
@@ -94,3 +96,28 @@ export { broadcastShapes } from './shape.js';
 export type { NestedArray } from './tensor.js';
 export { Tensor } from './tensor.js';
 export { getNumThreads, setNumThreads, threadsUnavailableReason } from './threads/pool.js';
+export {
+  checkAdditiveMask,
+  checkLengthValues,
+  checkValidLens,
+  type LengthsLayout,
+} from './validation/attention-args.js';
+export {
+  type CheckOptionsSettings,
+  checkOptions,
+  describeValue,
+  isPlainObject,
+  type OptionCheck,
+  type OptionsSchema,
+  type OptionType,
+  snakeToCamel,
+  suggestKey,
+} from './validation/check-options.js';
+export {
+  checkAllocation,
+  formatBytes,
+  getMemoryLimit,
+  MAX_TYPED_ARRAY_LENGTH,
+  MemoryLimitError,
+  setMemoryLimit,
+} from './validation/memory.js';

@@ -1,8 +1,11 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { isFloating } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { Generator } from '../random/generator.js';
+import { CREATION_SCHEMA, checkCreationOptions } from '../ops/creation.js';
+import type { RandomOptions } from '../ops/rand.js';
+import { Generator } from '../random/generator.js';
 import { fromData, type Tensor } from '../tensor.js';
+import { checkOptions } from '../validation/check-options.js';
 
 /** 2^24: float32 uniforms are multiples of 2^-24, exactly representable, so rounding never reaches 1. */
 const FLOAT32_GRID = 16777216;
@@ -35,4 +38,16 @@ export function wrapSamples(
   const out = fromData(data, shape, dtype);
   if (requiresGrad) out.requiresGrad = true;
   return out;
+}
+
+/**
+ * Checks the options of a random creation function: `dtype`, `requiresGrad`, `rng` (a Generator).
+ * @throws {@link InvalidArgumentError} for an unknown key or a wrong type.
+ */
+export function checkRandomOptions(op: string, options: RandomOptions | undefined): void {
+  checkOptions(op, options, {
+    ...CREATION_SCHEMA,
+    rng: { expected: 'a Generator', test: (v) => v instanceof Generator },
+  });
+  checkCreationOptions(op, { ...(options?.dtype === undefined ? {} : { dtype: options.dtype }) });
 }

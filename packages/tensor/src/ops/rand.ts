@@ -1,5 +1,5 @@
 import { allocate } from '../dtype.js';
-import { floatingDType, uniformFor, wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, floatingDType, uniformFor, wrapSamples } from '../internal/random.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -29,11 +29,12 @@ export interface RandomOptions extends CreationOptions {
  * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  checkRandomOptions('rand', options);
   const s = checkShape('rand', shape);
   const dtype = floatingDType('rand', options.dtype);
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'rand', s, 'shape');
   for (let i = 0; i < n; i++) data[i] = uniformFor(rng, dtype);
   return wrapSamples(data, s, dtype, options.requiresGrad);
 }

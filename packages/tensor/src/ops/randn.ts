@@ -1,5 +1,5 @@
 import { allocate } from '../dtype.js';
-import { floatingDType, wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, floatingDType, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -22,11 +22,12 @@ import type { RandomOptions } from './rand.js';
  * ```
  */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  checkRandomOptions('randn', options);
   const s = checkShape('randn', shape);
   const dtype = floatingDType('randn', options.dtype);
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'randn', s, 'shape');
   for (let i = 0; i < n; i++) data[i] = rng.normal();
   return wrapSamples(data, s, dtype, options.requiresGrad);
 }

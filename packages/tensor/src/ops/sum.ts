@@ -30,7 +30,7 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   const plan = reductionPlan('sum', x.shape, options);
   // Summing booleans counts them (PyTorch gives int64; int32 here).
   const dtype = promoteTypes(x.dtype, 'int32');
-  const out = allocate(dtype, plan.outSize);
+  const out = allocate(dtype, plan.outSize, 'sum', plan.outShape);
   kernels.reduce('sum', out, plan.outSize, plan.outStride, x.nd, x.shape);
   const result = new Tensor(createView(out, plan.outShape), dtype);
   // d(sum)/dx = 1 everywhere: broadcast the gradient back over the reduced axes.

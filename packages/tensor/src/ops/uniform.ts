@@ -1,6 +1,6 @@
 import { allocate } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { floatingDType, uniformFor, wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, floatingDType, uniformFor, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -31,6 +31,7 @@ export function uniform(
   high: number,
   options: RandomOptions = {},
 ): Tensor {
+  checkRandomOptions('uniform', options);
   const s = checkShape('uniform', shape);
   const dtype = floatingDType('uniform', options.dtype);
   if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
@@ -40,7 +41,7 @@ export function uniform(
   }
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'uniform', s, 'shape');
   const width = high - low;
   for (let i = 0; i < n; i++) data[i] = low + width * uniformFor(rng, dtype);
   return wrapSamples(data, s, dtype, options.requiresGrad);
