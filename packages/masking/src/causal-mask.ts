@@ -1,4 +1,12 @@
-import { add, arange, InvalidArgumentError, le, unsqueeze } from '@attnkit/tensor';
+import {
+  add,
+  arange,
+  checkAllocation,
+  checkOptions,
+  InvalidArgumentError,
+  le,
+  unsqueeze,
+} from '@attnkit/tensor';
 import type { KeepMask } from './mask-types.js';
 
 /** Where the diagonal of a non-square causal mask sits. */
@@ -51,6 +59,13 @@ export function causalMask(
       throw new InvalidArgumentError(`causalMask: ${name} must be a non-negative integer; got ${n}.`);
     }
   }
+  checkOptions(
+    'causalMask',
+    options,
+    { alignment: 'string' },
+    { usage: `causalMask(${numQueries}, ${numKeys}, { alignment: ${JSON.stringify(options)} })` },
+  );
+  checkAllocation('causalMask', 'numQueries × numKeys', [numQueries, numKeys], 'bool');
   const alignment = options.alignment ?? 'bottom-right';
   if (alignment !== 'bottom-right' && alignment !== 'top-left') {
     throw new InvalidArgumentError(

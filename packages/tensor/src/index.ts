@@ -101,6 +101,7 @@ export {
   checkLengthValues,
   checkValidLens,
   type LengthsLayout,
+  lengthsTensor,
 } from './validation/attention-args.js';
 export {
   type CheckOptionsSettings,

@@ -55,6 +55,18 @@ function checkNumber(op: string, argument: string, v: unknown, i: number): numbe
 }
 
 /**
+ * Lengths as a tensor after checking only their form (not their values): the tensor itself, or a
+ * float64 copy of a `number[]` / rectangular `number[][]` (float64 so fractions reach the value check).
+ * @throws {@link InvalidArgumentError} for a bool tensor, non-numbers or another kind of value.
+ * @throws {@link ShapeError} for ragged rows.
+ */
+export function lengthsTensor(op: string, argument: string, lens: unknown): Tensor {
+  if (lens instanceof Tensor && lens.dtype !== 'bool') return lens;
+  const { values, shape } = readLengths(op, argument, lens);
+  return fromData(Float64Array.from(values), shape, 'float64');
+}
+
+/**
  * Checks lengths elementwise: finite integers in [0, limit]; returns them as a new int32 tensor.
  * The one check of lengths shared by masking, the plain and fused attention paths and multi-head
  * attention, so all of them give the same message.

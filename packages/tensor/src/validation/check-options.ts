@@ -106,6 +106,10 @@ export function suggestKey(
   const lower = name.toLowerCase().replace(/_/g, '');
   const ci = keys.find((k) => k.toLowerCase() === lower);
   if (ci !== undefined) return ci;
+  if (lower.length >= 3) {
+    const prefix = keys.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+    if (prefix !== undefined) return prefix;
+  }
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const k of keys) {
