@@ -1,5 +1,12 @@
-import { embedding, type Generator, randn, type Tensor } from '@attnkit/tensor';
-import { checkCount } from './internal/check.js';
+import {
+  checkAllocation,
+  checkOptions,
+  embedding,
+  type Generator,
+  randn,
+  type Tensor,
+} from '@attnkit/tensor';
+import { checkCount, FLOAT_DTYPE, RNG } from './internal/check.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -40,10 +47,17 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
+    checkOptions(
+      'Embedding',
+      options,
+      { numEmbeddings: 'number', embeddingDim: 'number', dtype: FLOAT_DTYPE, rng: RNG },
+      { required: true, usage: 'new Embedding({ numEmbeddings: 10, embeddingDim: 4 })' },
+    );
     this.numEmbeddings = checkCount('Embedding', 'numEmbeddings', options.numEmbeddings);
     this.embeddingDim = checkCount('Embedding', 'embeddingDim', options.embeddingDim);
     const shape = [this.numEmbeddings, this.embeddingDim];
     const dtype = options.dtype ?? 'float32';
+    checkAllocation('Embedding', 'numEmbeddings × embeddingDim', shape, dtype);
     const random = options.rng === undefined ? { dtype } : { dtype, rng: options.rng };
     this.weight = this.registerParameter('weight', new Parameter(randn(shape, random)));
   }

@@ -1,4 +1,12 @@
-import { formatShape, InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  describeValue,
+  formatShape,
+  InvalidArgumentError,
+  isPlainObject,
+  ShapeError,
+  type Tensor,
+} from '@attnkit/tensor';
 import {
   checkStateShape,
   type ReadValue,
@@ -107,6 +115,7 @@ export abstract class Module {
    * @throws {@link InvalidArgumentError} if `name` is empty, contains a dot or names a parameter or a child module.
    */
   registerBuffer<T extends Tensor | null>(name: string, value: T, options: RegisterBufferOptions = {}): T {
+    checkOptions('registerBuffer', options, { persistent: 'boolean' });
     this.#checkName('registerBuffer', name, this.#buffers.has(name));
     this.#buffers.set(name, value);
     if (options.persistent ?? true) this.#nonPersistent.delete(name);
@@ -275,6 +284,12 @@ export abstract class Module {
     state: Readonly<Record<string, StateValue>>,
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
+    if (!isPlainObject(state)) {
+      throw new InvalidArgumentError(
+        `loadStateDict: state must be an object of key → tensor data (as stateDict() gives); got ${describeValue(state)}.`,
+      );
+    }
+    checkOptions('loadStateDict', options, { strict: 'boolean' });
     const targets = this.#stateTargets();
     const missingKeys = [...targets.keys()].filter((key) => !Object.hasOwn(state, key));
     const unexpectedKeys = Object.keys(state).filter((key) => !targets.has(key));

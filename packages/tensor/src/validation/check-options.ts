@@ -10,7 +10,7 @@ export interface OptionCheck {
 
 /**
  * The type of one option: a primitive kind, a list of allowed strings, or a custom check.
- * `number` accepts any number except NaN; `finite` only finite ones; `integer` safe integers;
+ * `number` accepts any number (the caller checks its domain); `finite` only finite ones; `integer` safe integers;
  * `boolean` only `true`/`false` (no truthiness); `tensor` a {@link Tensor}; `object` a plain object.
  */
 export type OptionType =
@@ -191,7 +191,8 @@ function matches(type: OptionType, v: unknown): boolean {
       case 'integer':
         return Number.isSafeInteger(v);
       case 'number':
-        return typeof v === 'number' && !Number.isNaN(v);
+        // NaN and ±Infinity pass here: the domain check that follows gives the specific message.
+        return typeof v === 'number';
       case 'object':
         return typeof v === 'object' && v !== null && !Array.isArray(v);
       case 'string':
