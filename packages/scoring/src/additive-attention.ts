@@ -2,6 +2,8 @@ import { Dropout, Linear, Module } from '@attnkit/layers';
 import { maskedSoftmax, type ValidLens } from '@attnkit/masking';
 import {
   add,
+  checkAllocation,
+  checkOptions,
   formatShape,
   type Generator,
   InvalidArgumentError,
@@ -13,6 +15,7 @@ import {
   unsqueeze,
 } from '@attnkit/tensor';
 import { checkBatchedInputs } from './internal/check-inputs.js';
+import { FLOAT_DTYPE, RNG } from './internal/options.js';
 
 /** Options of {@link AdditiveAttention}. */
 export interface AdditiveAttentionOptions {
@@ -72,12 +75,33 @@ export class AdditiveAttention extends Module {
 
   constructor(options: AdditiveAttentionOptions) {
     super();
+    checkOptions(
+      'AdditiveAttention',
+      options,
+      {
+        numHiddens: 'number',
+        dropout: 'number',
+        keySize: 'number',
+        querySize: 'number',
+        dtype: FLOAT_DTYPE,
+        rng: RNG,
+      },
+      { required: true, usage: 'new AdditiveAttention({ numHiddens: 8, dropout: 0.1 })' },
+    );
     const { numHiddens, dtype = 'float32', rng } = options;
     if (!Number.isInteger(numHiddens) || numHiddens < 1) {
       throw new InvalidArgumentError(
         `AdditiveAttention: numHiddens must be a positive integer; got ${numHiddens}.`,
       );
     }
+    // All three projections at once, before any is allocated (lazy sizes count as 1 until known).
+    const inputs = (options.keySize ?? 1) + (options.querySize ?? 1) + 1;
+    checkAllocation(
+      'AdditiveAttention',
+      'numHiddens × (keySize + querySize + 1) parameters',
+      [numHiddens, inputs],
+      dtype,
+    );
     const linear = (inFeatures: number | undefined, outFeatures: number): Linear =>
       new Linear({
         outFeatures,

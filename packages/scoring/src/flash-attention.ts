@@ -1,5 +1,5 @@
 import type { ValidLens } from '@attnkit/masking';
-import { fusedAttention, type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, checkValidLens, fusedAttention, type Tensor } from '@attnkit/tensor';
 
 /** Options of {@link flashAttention}. */
 export interface FlashAttentionOptions {
@@ -46,12 +46,14 @@ export function flashAttention(
   values: Tensor,
   options: FlashAttentionOptions = {},
 ): Tensor {
+  checkOptions('flashAttention', options, { scale: 'number', isCausal: 'boolean', validLens: 'any' });
   const { validLens, ...rest } = options;
   if (validLens === undefined) return fusedAttention(queries, keys, values, rest);
-  // Nested (batch, queries) arrays become an int32 tensor; the op validates the shape and values.
-  const lens =
-    Array.isArray(validLens) && validLens.some((x) => Array.isArray(x))
-      ? tensor(validLens as number[][], { dtype: 'int32' })
-      : (validLens as Tensor | readonly number[]);
+  // The one check of lengths shared with scaledDotProductAttention and MultiHeadAttention.
+  const lens = checkValidLens('flashAttention', validLens, {
+    batch: queries.ndim >= 3 ? queries.shape[0] : undefined,
+    queries: queries.shape.at(-2) ?? 0,
+    keys: keys.shape.at(-2) ?? 0,
+  });
   return fusedAttention(queries, keys, values, { ...rest, validLens: lens });
 }
