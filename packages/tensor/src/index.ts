@@ -4,7 +4,7 @@ export { isGradEnabled, noGrad, withGradEnabled } from './autograd/grad-mode.js'
 export type { GradNode } from './autograd/node.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export { isFloating, promoteTypes } from './dtype.js';
-export { formatShape, GradientError, InvalidArgumentError, ShapeError } from './errors.js';
+export { formatShape, GradientError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
 export { type Backend, getBackend, setBackend } from './kernels/backend.js';
 export type { KernelTable } from './kernels/registry.js';
 export { kernels, registerKernel, resetKernels } from './kernels/registry.js';
