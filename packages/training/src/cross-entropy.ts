@@ -1,5 +1,6 @@
 import {
   add,
+  checkOptions,
   createView,
   div,
   formatShape,
@@ -61,6 +62,7 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
+  checkOptions(op, options, { ignoreIndex: 'number', labelSmoothing: 'number', reduction: 'string' });
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const epsilon = checkUnitInterval(op, 'labelSmoothing', options.labelSmoothing ?? 0, true);
   const ignoreIndex = options.ignoreIndex ?? -100;

@@ -67,12 +67,13 @@ export function maskedSoftmaxCELoss(
     pred.dtype === 'float64' ? new Float64Array(batch * steps) : new Float32Array(batch * steps);
   for (let b = 0; b < batch; b++) {
     const len = lens[b]!;
-    if (!Number.isInteger(len) || len < 0) {
+    // A length past the steps is an error, not clamped: it means pred and validLen do not belong together.
+    if (!Number.isInteger(len) || len < 0 || len > steps) {
       throw new InvalidArgumentError(
-        `${op}: validLen must hold integers ≥ 0; got ${String(len)} at index ${b}.`,
+        `${op}: validLen must hold integers in [0, steps = ${steps}]; got ${String(len)} at index ${b}.`,
       );
     }
-    for (let s = 0; s < Math.min(len, steps); s++) weights[b * steps + s] = 1;
+    for (let s = 0; s < len; s++) weights[b * steps + s] = 1;
   }
   const unweighted = crossEntropy(pred, label, { reduction: 'none' });
   return mean(mul(unweighted, fromNdarray(createView(weights, [batch, steps]))), { axis: 1 });
