@@ -38,7 +38,7 @@ export type {
   ParamState,
 } from './optimizer.js';
 export { Optimizer } from './optimizer.js';
-export type { ParsedSafetensors } from './parse-safetensors.js';
+export type { ParsedSafetensors, ReadSafetensorsOptions } from './parse-safetensors.js';
 export { parseSafetensors } from './parse-safetensors.js';
 export type { RandomWindowsOptions, WindowBatch } from './random-windows.js';
 export { randomWindows } from './random-windows.js';

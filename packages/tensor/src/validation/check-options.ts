@@ -65,6 +65,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   p: ['dropout'],
   learningRate: ['lr'],
   learning_rate: ['lr'],
+  reduce: ['reduction'],
+  size_average: ['reduction'],
 };
 
 /** `num_heads` → `numHeads`. */
