@@ -29,7 +29,6 @@ import {
   ShapeError,
   softmax,
   type Tensor,
-  tensor,
   transpose,
 } from '@attnkit/tensor';
 import type { AttentionResult } from './attention-result.js';
