@@ -97,7 +97,7 @@ describe('robustness: transformer configs and options', () => {
     ],
     [
       'generate without options',
-      () => lm().generate([1]),
+      () => (lm().generate as (prompt: number[]) => unknown).call(lm(), [1]),
       InvalidArgumentError,
       /^TransformerLM\.generate: options must be an options object .*lm\.generate\(prompt, \{ maxNewTokens: 20 \}\).*got undefined/,
     ],
