@@ -1,3 +1,4 @@
+import { checkOptions } from '@attnkit/tensor';
 import { Command, CommanderError } from 'commander';
 import { ENCODINGS_DEFAULTS, encodings } from './commands/encodings.js';
 import { HEADS_DEFAULTS, heads } from './commands/heads.js';
@@ -32,6 +33,7 @@ function defined<T extends object>(values: T): { [K in keyof T]: Exclude<T[K], u
  *   `onInterrupted`: called when `train` was stopped early.
  */
 export function createProgram(io: Io, options: ProgramOptions = {}): Command {
+  checkOptions('createProgram', options, { sigint: 'boolean', onInterrupted: 'function' });
   const program = new Command('attnkit')
     .description(
       'Attention mechanisms from D2L, in TypeScript: train a character-level Transformer and draw the figures.',
@@ -240,6 +242,7 @@ export async function run(
   io: Io,
   options: { sigint?: boolean } = {},
 ): Promise<number> {
+  checkOptions('run', options, { sigint: 'boolean' });
   let interrupted: 'SIGINT' | 'SIGTERM' | null | undefined;
   const program = createProgram(io, {
     ...options,

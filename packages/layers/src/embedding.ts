@@ -29,6 +29,8 @@ export interface EmbeddingOptions {
  *
  * @param options - `numEmbeddings`, `embeddingDim`, `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if `numEmbeddings` or `embeddingDim` is not a non-negative integer.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type.
+ * @throws {@link MemoryLimitError} if the weight would exceed the memory limit.
  * @remarks `weight` starts from N(0, 1), as PyTorch; state key `weight`.
  * @see D2L §11.7 (token embeddings of the Transformer), §11.9 (learned positions in BERT).
  * @example

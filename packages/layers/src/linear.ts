@@ -38,6 +38,8 @@ export interface LinearOptions {
  *
  * @param options - `outFeatures`, optional `inFeatures`, `bias = true`, `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if `inFeatures` or `outFeatures` is not a non-negative integer.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type (`bias` must be a boolean).
+ * @throws {@link MemoryLimitError} if the weight and bias would exceed the memory limit.
  * @remarks Initialisation as PyTorch: weight from kaiming_uniform with a = √5, which is
  *   U(−1/√in, 1/√in), and bias from U(−1/√in, 1/√in); the numbers differ from PyTorch's (another RNG).
  * @see D2L §3.4 and §11.5 (`nn.LazyLinear` in `MultiHeadAttention`); PyTorch `nn.Linear.reset_parameters`.

@@ -224,8 +224,14 @@ export abstract class Module {
     return this.parameters().reduce((n, p) => n + p.size, 0);
   }
 
-  /** Sets `training` on this module and every descendant; returns `this`. */
+  /**
+   * Sets `training` on this module and every descendant; returns `this`.
+   * @throws {@link InvalidArgumentError} if `mode` is not a boolean (no truthiness: `train('no')` is an error).
+   */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') {
+      throw new InvalidArgumentError(`train: mode must be a boolean (true or false); got ${describeValue(mode)}.`);
+    }
     for (const [, module] of this.namedModules()) module.training = mode;
     return this;
   }

@@ -36,6 +36,8 @@ export interface CausalMaskOptions {
  *   `(batch, queries, keys)` scores.
  * @throws {@link InvalidArgumentError} if a size is not a non-negative integer or `alignment` is
  *   unknown.
+ * @throws {@link InvalidArgumentError} if `options` is not an options object (`causalMask(2, 3, 'top-left')`: use `{ alignment: 'top-left' }`) or has an unknown key.
+ * @throws {@link MemoryLimitError} if the (numQueries, numKeys) mask would exceed the memory limit.
  * @remarks With `'bottom-right'` and `numQueries > numKeys` the first `numQueries - numKeys` rows
  *   are fully masked; {@link maskedSoftmax} with `{ mask }` gives them zero weights.
  * @see PyTorch `torch.nn.attention.bias.causal_lower_right`; D2L §11.7 (decoder self-attention).

@@ -50,6 +50,7 @@ const MASKED_LOGIT = -1e6;
  *   broadcast to `x`'s shape, or a mask is given and `x` is 0-D.
  * @throws {@link InvalidArgumentError} if a length is negative, fractional or greater than
  *   keys, `validLens` is a bool tensor, or the mask is not a tensor of dtype bool.
+ * @throws {@link InvalidArgumentError} if the second argument is neither validLens nor an options object `{ mask }` (e.g. `null`), or validLens holds non-numbers.
  * @remarks Fully masked rows follow one policy per form. validLens path (D2L exactly): masked
  *   scores become -1e6, not -Infinity, so a row with validLen 0 is uniform (1/keys). Mask path:
  *   masked scores become -Infinity and a row with no visible key yields zero weights and zero

@@ -128,6 +128,7 @@ const OP = 'MultiHeadAttention';
  *   `positional: 'rotary'`, or the rotary dimension is not an even integer in [2, numHiddens / numHeads].
  * @throws {@link InvalidArgumentError} if `querySize`, `keySize`, `valueSize` or `layerIndex` is not a
  *   non-negative integer.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key (`num_heads` → `numHeads`) or a wrong type; `forward` likewise for its options (`cache` must be a KVCache or KVCacheLayer) and for validLens (checked once, whichever path runs).
  * @remarks Heads are computed as one batched attention over `(batch, heads, n, d)`, which is D2L's
  *   `transpose_qkv` layout `(batch·heads, n, d)` with the heads axis unfolded; `attentionWeights`
  *   is reported in D2L's layout. Scores are scaled by 1/√d with d the head size. When the

@@ -49,6 +49,8 @@ export interface AdditiveAttentionOptions {
  * @param options - `numHiddens`, `dropout = 0`, `keySize?`, `querySize?`, `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if `numHiddens` is not a positive integer, `keySize` or
  *   `querySize` is not a non-negative integer, or `dropout` is not a number in [0, 1].
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type.
+ * @throws {@link MemoryLimitError} if the three projections would exceed the memory limit.
  * @remarks The features are formed by broadcasting, (batch, queries, 1, h) + (batch, 1, keys, h)
  *   -> (batch, queries, keys, h), exactly as D2L; memory grows with queries·keys·h.
  * @see D2L §11.3.3 "Additive Attention"; Bahdanau et al. 2015.

@@ -29,6 +29,7 @@ export interface FlashAttentionOptions {
  *   `(batch)` nor `(batch, queries)`.
  * @throws {@link InvalidArgumentError} if an input is not float32, `scale` is not finite, or a
  *   valid length is not an integer in [0, keys].
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type. (`mask` is not an option of the fused kernel).
  * @remarks Memory grows with queries·d instead of queries·keys (see `fusedAttention` in
  *   `@attnkit/tensor`). Masked keys get exactly zero weight and a query that sees no key gets a zero
  *   output; so with `validLens` containing 0 the result differs from D2L's masked softmax, which

@@ -85,6 +85,9 @@ const OP = 'scaledDotProductAttention';
  * @throws {@link InvalidArgumentError} if the mask is neither bool nor float or has a NaN, `scale`
  *   is not finite, `dropout` is not in [0, 1], `alignment` is unknown, or a length is negative,
  *   fractional or greater than keys.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link InvalidArgumentError} if a float `mask` holds +Infinity or NaN.
+ * @throws {@link MemoryLimitError} if the (..., queries, keys) scores would exceed the memory limit.
  * @remarks Masks combine by AND. With `validLens` alone the semantics are D2L's `masked_softmax`
  *   (masked scores −1e6, so validLen 0 gives uniform weights). As soon as a bool mask, `isCausal`
  *   or a float mask with −∞ entries is involved, masked keys get exactly zero weight and a query

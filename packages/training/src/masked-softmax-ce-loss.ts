@@ -25,6 +25,7 @@ import { crossEntropy } from './cross-entropy.js';
  *   message names both shapes).
  * @throws {@link InvalidArgumentError} if `validLen` is neither a Tensor nor an array, a length is
  *   negative or not an integer, or `label` is not int32 or holds a token outside [0, vocab).
+ * @throws {@link InvalidArgumentError} if a valid length is not an integer in [0, steps] (lengths past the steps are not clamped).
  * @remarks As in D2L, the mean is over all `steps` (masked steps count as 0), not over the valid
  *   ones, so a row with validLen 0 gives 0.
  * @see D2L §10.7 "Sequence-to-Sequence Learning for Machine Translation" (`MaskedSoftmaxCELoss`).

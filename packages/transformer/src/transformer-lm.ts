@@ -139,6 +139,9 @@ const CONFIG_KEYS: readonly (keyof TransformerLMConfig)[] = [
  *   divisible by `numHeads`, `numKVHeads` does not divide `numHeads`, `dropout` is not in [0, 1],
  *   `positional`, `norm`, `activation` or `dtype` is unknown, `tieWeights` is not a boolean, or
  *   `positional` is `'rotary'` with an odd head size numHiddens / numHeads.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key (`numLayers` → `numBlks`) or a wrong type.
+ * @throws {@link MemoryLimitError} if all parameters together would exceed the memory limit (checked before any is allocated).
+ * @throws {@link NonFiniteError} from `generate` if the logits are not finite.
  * @remarks Logits at position t depend only on tokens 0..t. Inputs are embedding · √numHiddens
  *   (D2L, Vaswani et al. §3.4) with the embedding initialised N(0, 1/numHiddens), so inputs have
  *   unit scale next to the sinusoidal encoding and a tied head gives logits of unit scale.

@@ -157,3 +157,10 @@ describe('robustness: parameters are size-checked before allocating', () => {
   ];
   it.each(cases)('%s', (...c) => expectCase(c));
 });
+
+describe('robustness: Module.train takes a real boolean', () => {
+  it.each(['no', 0, 1, null])('train(%s) throws InvalidArgumentError naming mode', (mode) => {
+    expect(() => new ReLU().train(mode as never)).toThrow(InvalidArgumentError);
+    expect(() => new ReLU().train(mode as never)).toThrow(/^train: mode must be a boolean/);
+  });
+});

@@ -18,6 +18,8 @@ import { checkCreationOptions } from './creation.js';
  * @returns A 1-D contiguous tensor; empty when `start === end`.
  * @throws {@link InvalidArgumentError} if an argument is not finite, `step` is 0, or `end - start`
  *   and `step` have opposite signs.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @remarks Element i is `start + i·step` computed in float64 and then rounded to the dtype (no
  *   accumulated error from repeated addition).
  * @see PyTorch `torch.arange`; D2L §2.1.

@@ -31,6 +31,9 @@ export type TensorLike = number | boolean | NestedArray<number> | NestedArray<bo
  * @returns A contiguous tensor.
  * @throws {@link ShapeError} if nested arrays are ragged or `shape` does not match the data's length.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link InvalidArgumentError} if `dtype` is unknown (float16, int64, …), the data holds non-numbers, or an int32 value is not an integer in the int32 range (no truncation or wrap-around).
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @example
  * ```ts
  * const x = tensor([[1, 2, 3], [4, 5, 6]]); // float32, shape (2, 3)
@@ -178,6 +181,8 @@ export function fromNdarray(nd: NdArray, options: CreationOptions = {}): Tensor 
 /**
  * A tensor of `shape` filled with `value`.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  */
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
   return filled('full', shape, value, options);

@@ -43,6 +43,7 @@ const OP = 'fusedAttention';
  * @throws {@link InvalidArgumentError} if an input is not float32.
  * @throws {@link InvalidArgumentError} if `scale` is not finite.
  * @throws {@link InvalidArgumentError} if a valid length is not an integer in [0, keys].
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
  * @remarks Memory grows with queries·d, not queries·keys: the forward keeps each row's running
  *   maximum and sum (FlashAttention Algorithm 1) and saves only the output and the row
  *   log-sum-exp; the backward recomputes the weights tile by tile (Algorithm 2). With the

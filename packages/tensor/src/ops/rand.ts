@@ -21,6 +21,8 @@ export interface RandomOptions extends CreationOptions {
  * @returns A contiguous tensor of independent uniforms.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents or `dtype`
  *   is not floating.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @remarks float64 samples have 53 random bits; float32 samples are `floor(u·2^24)/2^24`, 24 bits,
  *   exactly representable and strictly below 1 (rounding 53 bits to float32 could give 1).
  * @example

@@ -15,6 +15,8 @@ import type { RandomOptions } from './rand.js';
  * @returns A contiguous tensor of independent standard normals.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents or `dtype`
  *   is not floating.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @remarks Box–Muller via {@link Generator.normal}, computed in float64 and rounded to the dtype.
  * @example
  * ```ts

@@ -21,6 +21,7 @@ export interface ReduceOptions {
  * Shapes: x (...) -> x's shape without the reduced axes (extent 1 with `keepDim`)
  *
  * @throws {@link InvalidArgumentError} if an axis is out of range.
+ * @throws {@link InvalidArgumentError} if `options` is not an options object (`sum(x, 0)`: use `sum(x, { axis: 0 })`), has an unknown key, or `keepDim` is not a boolean.
  * @example
  * ```ts
  * sum(tensor([[1, 2], [3, 4]]), { axis: 1 }); // [3, 7]
