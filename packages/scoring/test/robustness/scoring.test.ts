@@ -177,6 +177,25 @@ describe('robustness: validLens and masks give identical errors on the plain and
     }
   });
 
+  it('gives finite outputs for any additive mask of finite values and -Infinity, and rejects +Infinity/NaN (property)', () => {
+    const entry = fc.oneof(
+      fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+      fc.constant(Number.NEGATIVE_INFINITY),
+      fc.constant(Number.POSITIVE_INFINITY),
+      fc.constant(Number.NaN),
+    );
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 9, maxLength: 9 }), (values) => {
+        const mask = tensor(values, { shape: [3, 3], dtype: 'float32' });
+        const x = randn([2, 3, 4]);
+        const bad = values.some((v) => Number.isNaN(v) || v === Number.POSITIVE_INFINITY);
+        const call = () => scaledDotProductAttention(x, x, x, { mask }).output;
+        if (bad) expect(call).toThrow(/mask \(additive\) must hold finite values or -Infinity/);
+        else expect(call().toTypedArray().every(Number.isFinite)).toBe(true);
+      }),
+    );
+  });
+
   it('accepts every valid length and rejects every invalid one on both paths (property)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: -3, max: 6 }), fc.double()), (v) => {
