@@ -128,6 +128,13 @@ describe.skipIf(!built)('attnkit exit codes (spawned)', () => {
     }
   });
 
+  it('exits 1 instead of printing NaN when nw diverges', () => {
+    const r = cli('nw', '--out', join(dir, 'nw'), '--lr', '1e300', '--init-w', '1e300');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^attnkit: fit: the loss is NaN at step 1/);
+    expect(r.stdout).not.toMatch(/NaN/);
+  });
+
   it('stops on SIGTERM like on SIGINT: saves the checkpoint, then exits 143', async () => {
     const out = join(dir, 'terminated');
     const child: ChildProcess = spawn(process.execPath, [
