@@ -230,7 +230,9 @@ export abstract class Module {
    */
   train(mode = true): this {
     if (typeof mode !== 'boolean') {
-      throw new InvalidArgumentError(`train: mode must be a boolean (true or false); got ${describeValue(mode)}.`);
+      throw new InvalidArgumentError(
+        `train: mode must be a boolean (true or false); got ${describeValue(mode)}.`,
+      );
     }
     for (const [, module] of this.namedModules()) module.training = mode;
     return this;
