@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Generator } from '@attnkit/tensor';
@@ -25,10 +26,19 @@ export interface TrainingRecord {
   readonly seed: number;
 }
 
+/**
+ * The checkpoint format version written by {@link saveCheckpoint}. Version 2 adds
+ * `weightsSha256` and the model config in the weights' `__metadata__`; version 1 checkpoints
+ * (no checksum) still load.
+ */
+export const CHECKPOINT_VERSION = 2;
+
 /** The contents of `config.json`. */
 export interface CheckpointConfig {
   readonly format: 'attnkit-lm';
-  readonly version: 1;
+  readonly version: 1 | 2;
+  /** SHA-256 (hex) of `model.safetensors`, verified on load (version 2). */
+  readonly weightsSha256?: string;
   /** `TransformerLM.config`: rebuilds the model with `TransformerLM.fromConfig`. */
   readonly model: TransformerLMConfig;
   /** The character vocabulary (`Vocab.toJSON()`). */
@@ -57,13 +67,29 @@ export async function saveCheckpoint(
   training: TrainingRecord,
   metrics?: Readonly<Record<string, number>>,
 ): Promise<{ weights: string; config: string }> {
+  const state = model.stateDict();
+  // A diverged model is never saved over a good checkpoint.
+  for (const [key, t] of Object.entries(state)) {
+    const values = t.toTypedArray();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) {
+        throw new CliError(
+          `refusing to save a checkpoint with non-finite weights: ${key} holds ${values[i]} at flat index ${i}.`,
+        );
+      }
+    }
+  }
   await mkdir(dir, { recursive: true });
   const weights = join(dir, WEIGHTS_FILE);
   const config = join(dir, CONFIG_FILE);
-  await saveSafetensors(weights, model.stateDict(), { format: 'pt', producer: 'attnkit' });
+  // The model config rides in the weights' metadata too, so an edited config.json (e.g. 2 → 4
+  // heads, which changes no weight shape) no longer matches and is refused on load.
+  const modelConfig = JSON.stringify(model.config);
+  await saveSafetensors(weights, state, { format: 'pt', producer: 'attnkit', attnkitModel: modelConfig });
   const json: CheckpointConfig = {
     format: 'attnkit-lm',
-    version: 1,
+    version: CHECKPOINT_VERSION,
+    weightsSha256: await sha256File(weights),
     model: model.config,
     vocab: vocab.toJSON(),
     training,
@@ -102,6 +128,27 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
       `checkpoint config ${configPath} is not an attnkit-lm config (no "format": "attnkit-lm").`,
     );
   }
+  if (config.version !== 1 && config.version !== CHECKPOINT_VERSION) {
+    throw new CliError(
+      `checkpoint config ${configPath} has format version ${JSON.stringify(config.version)}; this attnkit reads versions 1 and ${CHECKPOINT_VERSION} (upgrade attnkit for newer checkpoints).`,
+    );
+  }
+  if (config.version >= 2) {
+    if (typeof config.weightsSha256 !== 'string') {
+      throw new CliError(`checkpoint config ${configPath} (version ${config.version}) has no weightsSha256.`);
+    }
+    let actual: string;
+    try {
+      actual = await sha256File(weightsPath);
+    } catch (err) {
+      throw new CliError(`cannot read checkpoint weights ${weightsPath}: ${(err as Error).message}`);
+    }
+    if (actual !== config.weightsSha256) {
+      throw new CliError(
+        `checkpoint weights ${weightsPath} do not match the SHA-256 in ${configPath} (expected ${config.weightsSha256}, got ${actual}): the file was changed or truncated.`,
+      );
+    }
+  }
   let model: TransformerLM;
   let vocab: Vocab;
   try {
@@ -116,10 +163,17 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     );
   }
   let tensors: Awaited<ReturnType<typeof loadSafetensors>>['tensors'];
+  let metadata: Record<string, string>;
   try {
-    ({ tensors } = await loadSafetensors(weightsPath));
+    // Non-finite weights are refused (loadSafetensors' default).
+    ({ tensors, metadata } = await loadSafetensors(weightsPath));
   } catch (err) {
     throw new CliError(`cannot read checkpoint weights ${weightsPath}: ${(err as Error).message}`);
+  }
+  if (config.version >= 2 && metadata.attnkitModel !== JSON.stringify(model.config)) {
+    throw new CliError(
+      `checkpoint config ${configPath} does not describe the model its weights were saved from: config.json says ${JSON.stringify(model.config)}, the weights' metadata says ${metadata.attnkitModel ?? '(nothing)'}.`,
+    );
   }
   try {
     model.loadStateDict(tensors);
@@ -130,4 +184,11 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
   model.eval();
   return { model, vocab, config };
+}
+
+/** SHA-256 of a file, hex. */
+async function sha256File(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }

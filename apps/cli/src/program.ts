@@ -1,16 +1,18 @@
+import { checkOptions } from '@attnkit/tensor';
 import { Command, CommanderError } from 'commander';
 import { ENCODINGS_DEFAULTS, encodings } from './commands/encodings.js';
 import { HEADS_DEFAULTS, heads } from './commands/heads.js';
 import { NW_DEFAULTS, nw } from './commands/nw.js';
 import { SAMPLE_DEFAULTS, sample } from './commands/sample.js';
 import { TRAIN_DEFAULTS, train } from './commands/train.js';
+import { EXIT, UsageError } from './errors.js';
 import { type Io, writeLine } from './io.js';
 import { parseChoice, parseFraction, parseInteger, parsePositive, parseSeed } from './options.js';
 
 /** Options of {@link createProgram}. */
 export interface ProgramOptions {
   sigint?: boolean;
-  onInterrupted?: () => void;
+  onInterrupted?: (signal: 'SIGINT' | 'SIGTERM' | null) => void;
 }
 
 /** Option values as commander hands them to an action. */
@@ -31,6 +33,7 @@ function defined<T extends object>(values: T): { [K in keyof T]: Exclude<T[K], u
  *   `onInterrupted`: called when `train` was stopped early.
  */
 export function createProgram(io: Io, options: ProgramOptions = {}): Command {
+  checkOptions('createProgram', options, { sigint: 'boolean', onInterrupted: 'function' });
   const program = new Command('attnkit')
     .description(
       'Attention mechanisms from D2L, in TypeScript: train a character-level Transformer and draw the figures.',
@@ -118,7 +121,7 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
         },
         io,
       );
-      if (report.aborted) options.onInterrupted?.();
+      if (report.aborted) options.onInterrupted?.(report.stoppedBy);
     });
 
   const S = SAMPLE_DEFAULTS;
@@ -230,31 +233,39 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
 
 /**
  * Runs the CLI on `argv` (the arguments after the executable and script) and returns the exit
- * code: 0 on success, 130 when `train` was interrupted (its checkpoint is saved), 1 on any error,
- * which is printed as `attnkit: <message>`.
+ * code: 0 on success (bare `attnkit` prints the help on stdout), 2 on a usage error (unknown
+ * command or option, bad option value), 1 on any other error, printed as `attnkit: <message>`;
+ * 130 / 143 when `train` was stopped by SIGINT / SIGTERM (its checkpoint is saved).
  */
 export async function run(
   argv: readonly string[],
   io: Io,
   options: { sigint?: boolean } = {},
 ): Promise<number> {
-  let interrupted = false;
+  checkOptions('run', options, { sigint: 'boolean' });
+  let interrupted: 'SIGINT' | 'SIGTERM' | null | undefined;
   const program = createProgram(io, {
     ...options,
-    onInterrupted: () => {
-      interrupted = true;
+    onInterrupted: (signal) => {
+      interrupted = signal;
     },
   });
+  if (argv.length === 0) {
+    // Bare `attnkit`: the help is the answer asked for, on stdout, with success.
+    program.outputHelp();
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return interrupted ? 130 : 0;
+    if (interrupted === undefined) return EXIT.ok;
+    return interrupted === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander has printed its message (or the help) already.
-      return err.exitCode;
+      // commander has printed its message (or the help) already; --help and --version succeed.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     writeLine(io.err, `attnkit: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.ATTNKIT_DEBUG && err instanceof Error && err.stack) writeLine(io.err, err.stack);
-    return 1;
+    return err instanceof UsageError ? EXIT.usage : EXIT.error;
   }
 }

@@ -46,7 +46,7 @@ beforeAll(async () => {
 describe('attnkit (errors)', () => {
   it('rejects a negative step count with the option named', async () => {
     const { code, err } = await cli('train', '--steps', '-5');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toMatch(
       /^attnkit: option '--steps <n>' argument '-5' is invalid\. Expected an integer ≥ 1\./,
     );
@@ -54,18 +54,18 @@ describe('attnkit (errors)', () => {
 
   it('rejects a thread count outside [1, 64] with the option named', async () => {
     const zero = await cli('train', '--threads', '0');
-    expect(zero.code).toBe(1);
+    expect(zero.code).toBe(2);
     expect(zero.err).toMatch(
       /^attnkit: option '--threads <n>' argument '0' is invalid\. Expected an integer ≥ 1\./,
     );
     const many = await cli('train', '--data', smallText, '--threads', '65');
-    expect(many.code).toBe(1);
+    expect(many.code).toBe(2);
     expect(many.err).toBe('attnkit: --threads must be at most 64; got 65.\n');
   });
 
   it('rejects a head count that does not divide the width', async () => {
     const { code, err } = await cli('train', '--data', smallText, '--hiddens', '10', '--heads', '4');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toBe('attnkit: --heads must divide --hiddens; got 4 heads for 10 hiddens.\n');
   });
 
@@ -102,13 +102,13 @@ describe('attnkit (errors)', () => {
 
   it('rejects an unknown position scheme', async () => {
     const { code, err } = await cli('train', '--positional', 'fourier');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain('Expected one of sinusoidal, learned, rotary, alibi.');
   });
 
   it('rejects sample without --checkpoint', async () => {
     const { code, err } = await cli('sample');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain("attnkit: required option '--checkpoint <dir>' not specified");
   });
 
@@ -128,7 +128,7 @@ describe('attnkit (errors)', () => {
     const { code, err } = await cli('sample', '--checkpoint', broken);
     expect(code).toBe(1);
     expect(err).toMatch(
-      /^attnkit: checkpoint weights .*model\.safetensors do not match the model config in .*config\.json: /,
+      /^attnkit: checkpoint config .*config\.json does not describe the model its weights were saved from/,
     );
   });
 
@@ -159,7 +159,7 @@ describe('attnkit (errors)', () => {
       '--out',
       join(dir, 'h'),
     );
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toBe('attnkit: --prune must be an integer in [1, 1] for 2 heads; got 2.\n');
     // The checkpoint is checked before anything is written.
     expect(existsSync(join(dir, 'h', 'heads-weights.svg'))).toBe(false);
@@ -167,7 +167,7 @@ describe('attnkit (errors)', () => {
 
   it('rejects an unknown command', async () => {
     const { code, err } = await cli('fly');
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toContain("attnkit: unknown command 'fly'");
   });
 
@@ -178,9 +178,12 @@ describe('attnkit (errors)', () => {
   });
 
   const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-  it.skipIf(!existsSync(main))('exits the built executable with status 1 and the message on stderr', () => {
-    const result = spawnSync(process.execPath, [main, 'train', '--steps', '0'], { encoding: 'utf8' });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^attnkit: option '--steps <n>' argument '0' is invalid/);
-  });
+  it.skipIf(!existsSync(main))(
+    'exits the built executable with status 2 on a usage error and the message on stderr',
+    () => {
+      const result = spawnSync(process.execPath, [main, 'train', '--steps', '0'], { encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^attnkit: option '--steps <n>' argument '0' is invalid/);
+    },
+  );
 });

@@ -18,6 +18,7 @@ export const guide = [
   { text: 'Masks and their conventions', link: '/guide/masks' },
   { text: 'Weights to and from PyTorch', link: '/guide/pytorch-interop' },
   { text: 'Performance', link: '/guide/performance' },
+  { text: 'Errors and limits', link: '/guide/errors-and-limits' },
 ];
 
 export const packages = PACKAGES.map((name) => ({ text: `@attnkit/${name}`, link: `/packages/${name}` }));

@@ -1,4 +1,5 @@
-import { bernoulli, type Generator, InvalidArgumentError, mul, type Tensor } from '@attnkit/tensor';
+import { bernoulli, checkOptions, type Generator, InvalidArgumentError, mul, type Tensor } from '@attnkit/tensor';
+import { RNG } from './internal/check.js';
 import { Module } from './module.js';
 
 /** Options of the functional {@link dropout}. */
@@ -31,6 +32,12 @@ export interface DropoutOptions {
  */
 export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkP('dropout', p);
+  checkOptions(
+    'dropout',
+    options,
+    { training: 'boolean', rng: RNG },
+    { usage: 'dropout(x, 0.1, { training: true })' },
+  );
   if (!(options.training ?? true) || p === 0) return x;
   // D2L: "In this case, all elements are dropped out" — avoids 0 · 1/(1 − 1) = NaN.
   if (p === 1) return mul(x, 0);
@@ -78,6 +85,7 @@ export class Dropout extends Module {
 
   constructor(options: DropoutLayerOptions = {}) {
     super();
+    checkOptions('Dropout', options, { p: 'number', rng: RNG }, { usage: 'new Dropout({ p: 0.1 })' });
     this.p = checkP('Dropout', options.p ?? 0.5);
     this.#rng = options.rng;
   }

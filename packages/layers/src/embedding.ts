@@ -1,5 +1,12 @@
-import { embedding, type Generator, randn, type Tensor } from '@attnkit/tensor';
-import { checkCount } from './internal/check.js';
+import {
+  checkAllocation,
+  checkOptions,
+  embedding,
+  type Generator,
+  randn,
+  type Tensor,
+} from '@attnkit/tensor';
+import { checkCount, FLOAT_DTYPE, RNG } from './internal/check.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -22,6 +29,8 @@ export interface EmbeddingOptions {
  *
  * @param options - `numEmbeddings`, `embeddingDim`, `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if `numEmbeddings` or `embeddingDim` is not a non-negative integer.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type.
+ * @throws {@link MemoryLimitError} if the weight would exceed the memory limit.
  * @remarks `weight` starts from N(0, 1), as PyTorch; state key `weight`.
  * @see D2L §11.7 (token embeddings of the Transformer), §11.9 (learned positions in BERT).
  * @example
@@ -40,10 +49,17 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
+    checkOptions(
+      'Embedding',
+      options,
+      { numEmbeddings: 'number', embeddingDim: 'number', dtype: FLOAT_DTYPE, rng: RNG },
+      { required: true, usage: 'new Embedding({ numEmbeddings: 10, embeddingDim: 4 })' },
+    );
     this.numEmbeddings = checkCount('Embedding', 'numEmbeddings', options.numEmbeddings);
     this.embeddingDim = checkCount('Embedding', 'embeddingDim', options.embeddingDim);
     const shape = [this.numEmbeddings, this.embeddingDim];
     const dtype = options.dtype ?? 'float32';
+    checkAllocation('Embedding', 'numEmbeddings × embeddingDim', shape, dtype);
     const random = options.rng === undefined ? { dtype } : { dtype, rng: options.rng };
     this.weight = this.registerParameter('weight', new Parameter(randn(shape, random)));
   }

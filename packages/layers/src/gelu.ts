@@ -1,4 +1,4 @@
-import { gelu, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { checkOptions, gelu, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import { Module } from './module.js';
 
 /** Options of {@link GELU}. */
@@ -26,6 +26,7 @@ export class GELU extends Module {
 
   constructor(options: GELUOptions = {}) {
     super();
+    checkOptions('GELU', options, { approximate: 'string' }, { usage: "new GELU({ approximate: 'tanh' })" });
     const approximate = options.approximate ?? 'none';
     if (approximate !== 'none' && approximate !== 'tanh') {
       throw new InvalidArgumentError(

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   formatShape,
   InvalidArgumentError,
   layerNorm,
@@ -7,7 +8,7 @@ import {
   type Tensor,
   zeros,
 } from '@attnkit/tensor';
-import { checkCount } from './internal/check.js';
+import { checkCount, FLOAT_DTYPE } from './internal/check.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -53,6 +54,12 @@ export class LayerNorm extends Module {
 
   constructor(options: LayerNormOptions) {
     super();
+    checkOptions(
+      'LayerNorm',
+      options,
+      { normalizedShape: 'any', eps: 'number', elementwiseAffine: 'boolean', dtype: FLOAT_DTYPE },
+      { required: true, usage: 'new LayerNorm({ normalizedShape: 4 })' },
+    );
     const shape =
       typeof options.normalizedShape === 'number' ? [options.normalizedShape] : [...options.normalizedShape];
     if (shape.length === 0) {

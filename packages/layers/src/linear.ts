@@ -1,4 +1,6 @@
 import {
+  checkAllocation,
+  checkOptions,
   formatShape,
   type Generator,
   InvalidArgumentError,
@@ -7,7 +9,7 @@ import {
   type Tensor,
   uniform,
 } from '@attnkit/tensor';
-import { checkCount } from './internal/check.js';
+import { checkCount, FLOAT_DTYPE, RNG } from './internal/check.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -36,6 +38,8 @@ export interface LinearOptions {
  *
  * @param options - `outFeatures`, optional `inFeatures`, `bias = true`, `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if `inFeatures` or `outFeatures` is not a non-negative integer.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type (`bias` must be a boolean).
+ * @throws {@link MemoryLimitError} if the weight and bias would exceed the memory limit.
  * @remarks Initialisation as PyTorch: weight from kaiming_uniform with a = √5, which is
  *   U(−1/√in, 1/√in), and bias from U(−1/√in, 1/√in); the numbers differ from PyTorch's (another RNG).
  * @see D2L §3.4 and §11.5 (`nn.LazyLinear` in `MultiHeadAttention`); PyTorch `nn.Linear.reset_parameters`.
@@ -58,6 +62,12 @@ export class Linear extends Module {
 
   constructor(options: LinearOptions) {
     super();
+    checkOptions(
+      'Linear',
+      options,
+      { inFeatures: 'number', outFeatures: 'number', bias: 'boolean', dtype: FLOAT_DTYPE, rng: RNG },
+      { required: true, usage: 'new Linear({ inFeatures: 4, outFeatures: 2 })' },
+    );
     this.outFeatures = checkCount('Linear', 'outFeatures', options.outFeatures);
     this.#hasBias = options.bias ?? true;
     this.#dtype = options.dtype ?? 'float32';
@@ -124,6 +134,13 @@ export class Linear extends Module {
   }
 
   #initialize(inFeatures: number): void {
+    // Weight and bias are checked together against the memory limit before either is allocated.
+    checkAllocation(
+      'Linear',
+      'outFeatures × (inFeatures + 1)',
+      [this.outFeatures, inFeatures + 1],
+      this.#dtype,
+    );
     this.#inFeatures = inFeatures;
     // kaiming_uniform_(a=√5): gain = √(2/(1+a²)) = √(1/3), bound = √3·gain/√in = 1/√in.
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;

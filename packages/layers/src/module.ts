@@ -1,4 +1,12 @@
-import { formatShape, InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  describeValue,
+  formatShape,
+  InvalidArgumentError,
+  isPlainObject,
+  ShapeError,
+  type Tensor,
+} from '@attnkit/tensor';
 import {
   checkStateShape,
   type ReadValue,
@@ -107,6 +115,7 @@ export abstract class Module {
    * @throws {@link InvalidArgumentError} if `name` is empty, contains a dot or names a parameter or a child module.
    */
   registerBuffer<T extends Tensor | null>(name: string, value: T, options: RegisterBufferOptions = {}): T {
+    checkOptions('registerBuffer', options, { persistent: 'boolean' });
     this.#checkName('registerBuffer', name, this.#buffers.has(name));
     this.#buffers.set(name, value);
     if (options.persistent ?? true) this.#nonPersistent.delete(name);
@@ -215,8 +224,16 @@ export abstract class Module {
     return this.parameters().reduce((n, p) => n + p.numel(), 0);
   }
 
-  /** Sets `training` on this module and every descendant; returns `this`. */
+  /**
+   * Sets `training` on this module and every descendant; returns `this`.
+   * @throws {@link InvalidArgumentError} if `mode` is not a boolean (no truthiness: `train('no')` is an error).
+   */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') {
+      throw new InvalidArgumentError(
+        `train: mode must be a boolean (true or false); got ${describeValue(mode)}.`,
+      );
+    }
     for (const [, module] of this.namedModules()) module.training = mode;
     return this;
   }
@@ -275,6 +292,12 @@ export abstract class Module {
     state: Readonly<Record<string, StateValue>>,
     options: LoadStateDictOptions = {},
   ): LoadStateDictResult {
+    if (!isPlainObject(state)) {
+      throw new InvalidArgumentError(
+        `loadStateDict: state must be an object of key → tensor data (as stateDict() gives); got ${describeValue(state)}.`,
+      );
+    }
+    checkOptions('loadStateDict', options, { strict: 'boolean' });
     const targets = this.#stateTargets();
     const missingKeys = [...targets.keys()].filter((key) => !Object.hasOwn(state, key));
     const unexpectedKeys = Object.keys(state).filter((key) => !targets.has(key));

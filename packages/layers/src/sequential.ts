@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { describeValue, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import { Module } from './module.js';
 
 /** A module that maps one tensor to one tensor — what {@link Sequential} chains. */
@@ -27,7 +27,10 @@ export class Sequential extends Module {
 
   constructor(...modules: TensorModule[]) {
     super();
-    for (const m of modules) this.append(m);
+    modules.forEach((m, i) => {
+      checkModule(`Sequential: modules[${i}]`, m);
+      this.append(m);
+    });
   }
 
   /** Number of stages. */
@@ -51,6 +54,7 @@ export class Sequential extends Module {
 
   /** Adds a stage at the end under the next index name; returns `this`. */
   append(module: TensorModule): this {
+    checkModule('Sequential.append: module', module);
     this.registerModule(String(this.#stages.length), module);
     this.#stages.push(module);
     return this;
@@ -66,5 +70,11 @@ export class Sequential extends Module {
   /** The stages, in order. */
   [Symbol.iterator](): Iterator<TensorModule> {
     return this.#stages[Symbol.iterator]();
+  }
+}
+
+function checkModule(what: string, m: unknown): void {
+  if (!(m instanceof Module) || typeof (m as { forward?: unknown }).forward !== 'function') {
+    throw new InvalidArgumentError(`${what} must be a Module with forward(x); got ${describeValue(m)}.`);
   }
 }

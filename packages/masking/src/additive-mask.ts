@@ -1,11 +1,14 @@
 import {
+  checkAdditiveMask,
+  checkOptions,
   type DType,
+  describeValue,
   gt,
   InvalidArgumentError,
   isFloating,
   logicalNot,
   maskedFill,
-  type Tensor,
+  Tensor,
   zeros,
 } from '@attnkit/tensor';
 import { checkBoolMask, type KeepMask, type MaskLike } from './mask-types.js';
@@ -42,7 +45,13 @@ export interface FromAdditiveMaskOptions {
  * ```
  */
 export function fromAdditiveMask(mask: Tensor, options: FromAdditiveMaskOptions = {}): KeepMask {
+  checkOptions('fromAdditiveMask', options, { threshold: 'any' });
   const threshold = options.threshold ?? Number.NEGATIVE_INFINITY;
+  if (!(mask instanceof Tensor)) {
+    throw new InvalidArgumentError(
+      `fromAdditiveMask: mask must be a float Tensor; got ${describeValue(mask)}.`,
+    );
+  }
   if (!isFloating(mask.dtype)) {
     throw new InvalidArgumentError(
       `fromAdditiveMask: mask must have dtype float32 or float64 (0 / -Infinity); got ${mask.dtype}. Use keepMask or blockMask for bool masks.`,
@@ -51,14 +60,8 @@ export function fromAdditiveMask(mask: Tensor, options: FromAdditiveMaskOptions 
   if (Number.isNaN(threshold)) {
     throw new InvalidArgumentError('fromAdditiveMask: threshold must be a number; got NaN.');
   }
-  const values = mask.toTypedArray();
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i]!)) {
-      throw new InvalidArgumentError(
-        `fromAdditiveMask: mask must not contain NaN; got NaN at flat index ${i}.`,
-      );
-    }
-  }
+  // NaN or +Infinity would make every weight of the row NaN once added to the scores.
+  checkAdditiveMask('fromAdditiveMask', mask);
   return gt(mask, threshold) as KeepMask;
 }
 

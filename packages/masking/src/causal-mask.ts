@@ -1,4 +1,12 @@
-import { add, arange, InvalidArgumentError, le, unsqueeze } from '@attnkit/tensor';
+import {
+  add,
+  arange,
+  checkAllocation,
+  checkOptions,
+  InvalidArgumentError,
+  le,
+  unsqueeze,
+} from '@attnkit/tensor';
 import type { KeepMask } from './mask-types.js';
 
 /** Where the diagonal of a non-square causal mask sits. */
@@ -28,6 +36,8 @@ export interface CausalMaskOptions {
  *   `(batch, queries, keys)` scores.
  * @throws {@link InvalidArgumentError} if a size is not a non-negative integer or `alignment` is
  *   unknown.
+ * @throws {@link InvalidArgumentError} if `options` is not an options object (`causalMask(2, 3, 'top-left')`: use `{ alignment: 'top-left' }`) or has an unknown key.
+ * @throws {@link MemoryLimitError} if the (numQueries, numKeys) mask would exceed the memory limit.
  * @remarks With `'bottom-right'` and `numQueries > numKeys` the first `numQueries - numKeys` rows
  *   are fully masked; {@link maskedSoftmax} with `{ mask }` gives them zero weights.
  * @see PyTorch `torch.nn.attention.bias.causal_lower_right`; D2L §11.7 (decoder self-attention).
@@ -51,6 +61,13 @@ export function causalMask(
       throw new InvalidArgumentError(`causalMask: ${name} must be a non-negative integer; got ${n}.`);
     }
   }
+  checkOptions(
+    'causalMask',
+    options,
+    { alignment: 'string' },
+    { usage: `causalMask(${numQueries}, ${numKeys}, { alignment: ${JSON.stringify(options)} })` },
+  );
+  checkAllocation('causalMask', 'numQueries × numKeys', [numQueries, numKeys], 'bool');
   const alignment = options.alignment ?? 'bottom-right';
   if (alignment !== 'bottom-right' && alignment !== 'top-left') {
     throw new InvalidArgumentError(

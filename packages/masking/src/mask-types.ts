@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { describeValue, InvalidArgumentError, Tensor } from '@attnkit/tensor';
 
 /**
  * A boolean mask in the "may attend" convention: `true` marks a (query, key) pair whose key the
@@ -29,6 +29,9 @@ export type MaskLike = KeepMask | UnbrandedTensor;
 
 /** Throws unless `mask` is a bool tensor; shared by every function that takes a mask. */
 export function checkBoolMask(op: string, mask: Tensor, argument = 'mask'): void {
+  if (!(mask instanceof Tensor)) {
+    throw new InvalidArgumentError(`${op}: ${argument} must be a bool Tensor; got ${describeValue(mask)}.`);
+  }
   if (mask.dtype !== 'bool') {
     throw new InvalidArgumentError(`${op}: ${argument} must have dtype bool; got ${mask.dtype}.`);
   }

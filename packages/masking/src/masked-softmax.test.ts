@@ -340,9 +340,13 @@ describe('maskedSoftmax', () => {
   it('throws InvalidArgumentError for negative, fractional or too-large validLens', () => {
     const x = tensor(SCORES);
     expect(() => maskedSoftmax(x, [-1, 2])).toThrow(InvalidArgumentError);
-    expect(() => maskedSoftmax(x, [-1, 2])).toThrow(/non-negative integers; got -1/);
-    expect(() => maskedSoftmax(x, tensor([1.5, 2]))).toThrow(/non-negative integers; got 1.5/);
-    expect(() => maskedSoftmax(x, [2, 5])).toThrow(/must not exceed keys \(4\); got 5/);
+    expect(() => maskedSoftmax(x, [-1, 2])).toThrow(
+      /must hold integers in \[0, [a-zA-Z]* = [0-9]*\]; got -1 /,
+    );
+    expect(() => maskedSoftmax(x, tensor([1.5, 2]))).toThrow(
+      /must hold integers in \[0, [a-zA-Z]* = [0-9]*\]; got 1.5 /,
+    );
+    expect(() => maskedSoftmax(x, [2, 5])).toThrow(/must hold integers in \[0, keys = 4\]; got 5 /);
   });
 
   it('throws InvalidArgumentError when validLens is a bool tensor', () => {

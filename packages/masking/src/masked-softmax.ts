@@ -1,8 +1,11 @@
 import {
   broadcastShapes,
+  checkOptions,
+  describeValue,
   eq,
   formatShape,
   InvalidArgumentError,
+  isPlainObject,
   logicalNot,
   maskedFill,
   reshape,
@@ -47,6 +50,7 @@ const MASKED_LOGIT = -1e6;
  *   broadcast to `x`'s shape, or a mask is given and `x` is 0-D.
  * @throws {@link InvalidArgumentError} if a length is negative, fractional or greater than
  *   keys, `validLens` is a bool tensor, or the mask is not a tensor of dtype bool.
+ * @throws {@link InvalidArgumentError} if the second argument is neither validLens nor an options object `{ mask }` (e.g. `null`), or validLens holds non-numbers.
  * @remarks Fully masked rows follow one policy per form. validLens path (D2L exactly): masked
  *   scores become -1e6, not -Infinity, so a row with validLen 0 is uniform (1/keys). Mask path:
  *   masked scores become -Infinity and a row with no visible key yields zero weights and zero
@@ -64,11 +68,20 @@ const MASKED_LOGIT = -1e6;
 export function maskedSoftmax(x: Tensor, validLens?: ValidLens): Tensor;
 export function maskedSoftmax(x: Tensor, options: MaskedSoftmaxOptions): Tensor;
 export function maskedSoftmax(x: Tensor, validLensOrOptions?: ValidLens | MaskedSoftmaxOptions): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new InvalidArgumentError(`maskedSoftmax: x must be a Tensor; got ${describeValue(x)}.`);
+  }
   if (validLensOrOptions === undefined) return softmax(x, -1);
   if (validLensOrOptions instanceof Tensor || Array.isArray(validLensOrOptions)) {
     return softmaxWithValidLens(x, validLensOrOptions as ValidLens);
   }
-  return softmaxWithMask(x, (validLensOrOptions as MaskedSoftmaxOptions).mask);
+  if (!isPlainObject(validLensOrOptions)) {
+    throw new InvalidArgumentError(
+      `maskedSoftmax: the second argument must be validLens (a Tensor, number[] or number[][]) or an options object { mask }; got ${describeValue(validLensOrOptions)}.`,
+    );
+  }
+  const { mask } = checkOptions('maskedSoftmax', validLensOrOptions as MaskedSoftmaxOptions, { mask: 'any' });
+  return softmaxWithMask(x, mask);
 }
 
 /** D2L: scores at positions >= validLen become -1e6, then a plain softmax. */
@@ -96,9 +109,6 @@ function softmaxWithValidLens(x: Tensor, validLens: ValidLens): Tensor {
 
 /** Mask form: -Infinity for masked scores, zero weights (and gradients) for fully masked rows. */
 function softmaxWithMask(x: Tensor, mask: MaskLike): Tensor {
-  if (!(mask instanceof Tensor)) {
-    throw new InvalidArgumentError(`maskedSoftmax: mask must be a bool Tensor; got ${typeof mask}.`);
-  }
   checkBoolMask('maskedSoftmax', mask);
   if (x.ndim < 1) {
     throw new ShapeError(`maskedSoftmax: x must have at least one axis (keys); got ${formatShape(x.shape)}.`);

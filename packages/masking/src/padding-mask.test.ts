@@ -70,9 +70,9 @@ describe('paddingMask', () => {
   it('throws InvalidArgumentError for a bad maxLen or bad lengths', () => {
     expect(() => paddingMask([1], -1)).toThrow(InvalidArgumentError);
     expect(() => paddingMask([1], 2.5)).toThrow(/maxLen must be a non-negative integer; got 2.5/);
-    expect(() => paddingMask([3], 2)).toThrow(/must not exceed maxLen \(2\); got 3/);
-    expect(() => paddingMask([-2], 2)).toThrow(/non-negative integers; got -2/);
-    expect(() => paddingMask([0.5], 2)).toThrow(/non-negative integers; got 0.5/);
+    expect(() => paddingMask([3], 2)).toThrow(/must hold integers in \[0, maxLen = 2\]; got 3 /);
+    expect(() => paddingMask([-2], 2)).toThrow(/must hold integers in \[0, [a-zA-Z]* = [0-9]*\]; got -2 /);
+    expect(() => paddingMask([0.5], 2)).toThrow(/must hold integers in \[0, [a-zA-Z]* = [0-9]*\]; got 0.5 /);
     expect(() => paddingMask(tensor([true]) as never, 2)).toThrow(/got dtype bool/);
   });
 });

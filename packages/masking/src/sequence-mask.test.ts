@@ -99,8 +99,10 @@ describe('sequenceMask', () => {
       [4, 5, 6],
     ]);
     expect(() => sequenceMask(x, [-1, 2])).toThrow(InvalidArgumentError);
-    expect(() => sequenceMask(x, tensor([1, 2.5]))).toThrow(/non-negative integers; got 2.5/);
-    expect(() => sequenceMask(x, [1, 4])).toThrow(/must not exceed maxLen \(3\); got 4/);
+    expect(() => sequenceMask(x, tensor([1, 2.5]))).toThrow(
+      /must hold integers in \[0, [a-zA-Z]* = [0-9]*\]; got 2.5 /,
+    );
+    expect(() => sequenceMask(x, [1, 4])).toThrow(/must hold integers in \[0, maxLen = 3\]; got 4 /);
     expect(() => sequenceMask(x, tensor([true, false]) as never)).toThrow(InvalidArgumentError);
   });
 });

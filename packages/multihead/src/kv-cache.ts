@@ -1,4 +1,11 @@
-import { concat, formatShape, InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  concat,
+  formatShape,
+  InvalidArgumentError,
+  ShapeError,
+  type Tensor,
+} from '@attnkit/tensor';
 import { checkCount } from './internal/check.js';
 
 /** Options of {@link KVCache}. */
@@ -134,6 +141,7 @@ export class KVCache {
   readonly #layers: KVCacheLayer[];
 
   constructor(options: KVCacheOptions = {}) {
+    checkOptions('KVCache', options, { numLayers: 'number' }, { usage: 'new KVCache({ numLayers: 2 })' });
     this.numLayers = checkCount('KVCache', 'numLayers', options.numLayers ?? 1);
     this.#layers = Array.from({ length: this.numLayers }, () => new KVCacheLayer());
   }

@@ -3,8 +3,10 @@ import type { CausalAlignment, MaskLike, ValidLens } from '@attnkit/masking';
 import { applyRotaryEmbedding } from '@attnkit/positional';
 import { flashAttention, scaledDotProductAttention } from '@attnkit/scoring';
 import {
+  checkOptions,
+  checkValidLens,
   formatShape,
-  type Generator,
+  Generator,
   InvalidArgumentError,
   mul,
   repeatInterleave,
@@ -14,10 +16,10 @@ import {
   tensor,
 } from '@attnkit/tensor';
 import { attentionMask } from './internal/attention-mask.js';
-import { checkAttentionInputs, checkCount, checkRotary, checkValidLens } from './internal/check.js';
+import { checkAttentionInputs, checkCount, checkRotary } from './internal/check.js';
 import { canFuse } from './internal/fusable.js';
 import { mergeHeads, splitHeads } from './internal/heads.js';
-import { KVCache, type KVCacheLayer } from './kv-cache.js';
+import { KVCache, KVCacheLayer } from './kv-cache.js';
 
 /** How positions enter the attention: not at all, by rotating queries and keys, or by a score bias. */
 export type PositionalKind = 'none' | 'rotary' | 'alibi';
@@ -126,6 +128,7 @@ const OP = 'MultiHeadAttention';
  *   `positional: 'rotary'`, or the rotary dimension is not an even integer in [2, numHiddens / numHeads].
  * @throws {@link InvalidArgumentError} if `querySize`, `keySize`, `valueSize` or `layerIndex` is not a
  *   non-negative integer.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key (`num_heads` → `numHeads`) or a wrong type; `forward` likewise for its options (`cache` must be a KVCache or KVCacheLayer) and for validLens (checked once, whichever path runs).
  * @remarks Heads are computed as one batched attention over `(batch, heads, n, d)`, which is D2L's
  *   `transpose_qkv` layout `(batch·heads, n, d)` with the heads axis unfolded; `attentionWeights`
  *   is reported in D2L's layout. Scores are scaled by 1/√d with d the head size. When the
@@ -175,6 +178,34 @@ export class MultiHeadAttention extends Module {
 
   constructor(options: MultiHeadAttentionOptions) {
     super();
+    checkOptions(
+      OP,
+      options,
+      {
+        numHiddens: 'number',
+        numHeads: 'number',
+        dropout: 'number',
+        bias: 'boolean',
+        querySize: 'number',
+        keySize: 'number',
+        valueSize: 'number',
+        numKVHeads: 'number',
+        positional: 'string',
+        rotary: 'object',
+        layerIndex: 'number',
+        dtype: ['float32', 'float64'],
+        rng: { expected: 'a Generator', test: (v) => v instanceof Generator },
+      },
+      { required: true, usage: 'new MultiHeadAttention({ numHiddens: 8, numHeads: 2 })' },
+    );
+    if (options.rotary !== undefined) {
+      checkOptions(
+        OP,
+        options.rotary,
+        { base: 'number', rotaryDim: 'number', interleaved: 'boolean' },
+        { argument: 'options.rotary' },
+      );
+    }
     this.numHiddens = checkCount(OP, 'numHiddens', options.numHiddens);
     this.numHeads = checkCount(OP, 'numHeads', options.numHeads);
     if (this.numHiddens % this.numHeads !== 0) {
@@ -299,10 +330,31 @@ export class MultiHeadAttention extends Module {
       this.W_k.inFeatures,
       this.W_v.inFeatures,
     ]);
-    if (validLens !== undefined) checkValidLens(OP, validLens, queries.shape);
+    checkOptions(
+      OP,
+      options,
+      {
+        mask: 'tensor',
+        isCausal: 'boolean',
+        alignment: 'string',
+        cache: {
+          expected: 'a KVCache or a KVCacheLayer',
+          test: (v) => v instanceof KVCache || v instanceof KVCacheLayer,
+        },
+        headMask: 'any',
+        needWeights: 'boolean',
+      },
+      { usage: 'mha.forward(q, k, v, validLens, { isCausal: true })' },
+    );
     const slot = options.cache instanceof KVCache ? options.cache.layer(this.layerIndex) : options.cache;
     const past = slot?.length ?? 0;
     const [batch, numQueries] = queries.shape as [number, number, number];
+    // One check of the lengths (counted over cached and new keys) whichever path runs below, so the
+    // fused and the plain path report the same errors; both then receive a checked int32 tensor.
+    const lens =
+      validLens === undefined
+        ? undefined
+        : checkValidLens(OP, validLens, { batch, queries: numQueries, keys: past + keys.shape[1]! });
 
     // D2L transpose_qkv, with the heads axis kept: (batch, n, heads·d) -> (batch, heads, n, d).
     let q = splitHeads(this.W_q.forward(queries), this.numHeads);
@@ -340,7 +392,7 @@ export class MultiHeadAttention extends Module {
         scoresMasked: mask !== undefined,
         isCausal,
         alignment,
-        validLens,
+        validLens: lens,
       });
 
     let output: Tensor;
@@ -348,13 +400,13 @@ export class MultiHeadAttention extends Module {
       // softmax(QKᵀ/√d)V without the weights; isCausal is the kernel's bottom-right diagonal.
       output = flashAttention(q, k, v, {
         ...(isCausal ? { isCausal } : {}),
-        ...(validLens === undefined ? {} : { validLens }),
+        ...(lens === undefined ? {} : { validLens: lens }),
       });
       this.#weights = null;
     } else {
       const result = scaledDotProductAttention(q, k, v, {
         ...(mask === undefined ? {} : { mask }),
-        ...(validLens === undefined ? {} : { validLens }),
+        ...(lens === undefined ? {} : { validLens: lens }),
         ...(isCausal ? { isCausal: true, alignment } : {}),
         dropout: this.dropout,
         training: this.training,

@@ -1,4 +1,11 @@
-import { createView, fromNdarray, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import {
+  checkAllocation,
+  checkOptions,
+  createView,
+  fromNdarray,
+  InvalidArgumentError,
+  type Tensor,
+} from '@attnkit/tensor';
 import { alibiSlopes } from './alibi-slopes.js';
 import { checkCount, checkFloatDType } from './internal/check.js';
 
@@ -45,6 +52,7 @@ export function alibiBias(
   options: AlibiBiasOptions = {},
 ): Tensor {
   const op = 'alibiBias';
+  checkOptions(op, options, { alignment: 'string', dtype: 'string' });
   checkCount(op, 'numHeads', numHeads, 1);
   checkCount(op, 'numQueries', numQueries);
   checkCount(op, 'numKeys', numKeys);
@@ -57,6 +65,7 @@ export function alibiBias(
   const dtype = checkFloatDType(op, options.dtype);
   const slopes = alibiSlopes(numHeads, { dtype: 'float64' }).toTypedArray();
   const shift = alignment === 'bottom-right' ? numKeys - numQueries : 0;
+  checkAllocation(op, 'numHeads × numQueries × numKeys', [numHeads, numQueries, numKeys], dtype);
   const n = numHeads * numQueries * numKeys;
   const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   for (let h = 0; h < numHeads; h++) {

@@ -1,4 +1,4 @@
-import { createView, fromNdarray, type Tensor } from '@attnkit/tensor';
+import { checkOptions, createView, fromNdarray, type Tensor } from '@attnkit/tensor';
 import { checkCount, checkFloatDType } from './internal/check.js';
 
 /** Options of {@link alibiSlopes}. */
@@ -28,6 +28,7 @@ export interface AlibiSlopesOptions {
  */
 export function alibiSlopes(numHeads: number, options: AlibiSlopesOptions = {}): Tensor {
   const op = 'alibiSlopes';
+  checkOptions(op, options, { dtype: 'string' });
   const n = checkCount(op, 'numHeads', numHeads, 1);
   const dtype = checkFloatDType(op, options.dtype);
   const p = 2 ** Math.floor(Math.log2(n));

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   createView,
   embedding,
   formatShape,
@@ -70,6 +71,15 @@ export interface ApplyRotaryEmbeddingOptions {
  */
 export function applyRotaryEmbedding(x: Tensor, options: ApplyRotaryEmbeddingOptions = {}): Tensor {
   const op = 'applyRotaryEmbedding';
+  checkOptions(op, options, {
+    positions: 'tensor',
+    offset: 'number',
+    base: 'number',
+    rotaryDim: 'number',
+    interleaved: 'boolean',
+    cos: 'tensor',
+    sin: 'tensor',
+  });
   checkFloating(op, 'x', x);
   if (x.ndim < 2) {
     throw new ShapeError(`${op}: x must have shape (..., positions, headDim); got ${formatShape(x.shape)}.`);

@@ -1,7 +1,8 @@
 import { Dropout, Module, Parameter } from '@attnkit/layers';
-import { add, type Generator, mul, narrow, randn, type Tensor } from '@attnkit/tensor';
+import { add, checkOptions, type Generator, mul, narrow, randn, type Tensor } from '@attnkit/tensor';
 import { checkCount, checkFloatDType } from './internal/check.js';
 import { checkPositions } from './internal/offset.js';
+import { RNG } from './internal/rng.js';
 import type { PositionOffsetOptions } from './positional-encoding.js';
 
 /** Options of {@link LearnedPositionalEncoding}. */
@@ -53,6 +54,12 @@ export class LearnedPositionalEncoding extends Module {
   constructor(options: LearnedPositionalEncodingOptions) {
     super();
     const op = 'LearnedPositionalEncoding';
+    checkOptions(
+      op,
+      options,
+      { maxLen: 'number', numHiddens: 'number', dropout: 'number', dtype: 'string', rng: RNG },
+      { required: true, usage: 'new LearnedPositionalEncoding({ maxLen: 100, numHiddens: 8 })' },
+    );
     this.maxLen = checkCount(op, 'maxLen', options.maxLen);
     this.numHiddens = checkCount(op, 'numHiddens', options.numHiddens, 1);
     const dtype = checkFloatDType(op, options.dtype);
@@ -76,6 +83,12 @@ export class LearnedPositionalEncoding extends Module {
    *   maxLen (the message names both numbers).
    */
   forward(X: Tensor, options: PositionOffsetOptions = {}): Tensor {
+    checkOptions(
+      'LearnedPositionalEncoding.forward',
+      options,
+      { offset: 'number' },
+      { usage: 'forward(X, { offset: 3 })' },
+    );
     const offset = options.offset ?? 0;
     const steps = checkPositions(
       'LearnedPositionalEncoding.forward',

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   createView,
   formatShape,
   fromNdarray,
@@ -52,6 +53,12 @@ export interface PermuteRotaryWeightsOptions {
  */
 export function permuteRotaryWeights(weight: Tensor, options: PermuteRotaryWeightsOptions): Tensor {
   const op = 'permuteRotaryWeights';
+  checkOptions(
+    op,
+    options,
+    { numHeads: 'number', headDim: 'number', from: 'string', to: 'string' },
+    { required: true },
+  );
   const numHeads = checkCount(op, 'numHeads', options.numHeads, 1);
   const headDim = checkEven(op, 'headDim', options.headDim);
   for (const key of ['from', 'to'] as const) {

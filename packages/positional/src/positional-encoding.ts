@@ -1,7 +1,8 @@
 import { Dropout, Module } from '@attnkit/layers';
-import { add, type Generator, narrow, reshape, type Tensor } from '@attnkit/tensor';
+import { add, checkOptions, type Generator, narrow, reshape, type Tensor } from '@attnkit/tensor';
 import { checkCount } from './internal/check.js';
 import { checkPositions } from './internal/offset.js';
+import { RNG } from './internal/rng.js';
 import { sinusoidalEncoding } from './sinusoidal-encoding.js';
 
 /** Options of {@link PositionalEncoding}. */
@@ -62,6 +63,12 @@ export class PositionalEncoding extends Module {
   constructor(options: PositionalEncodingOptions) {
     super();
     const op = 'PositionalEncoding';
+    checkOptions(
+      op,
+      options,
+      { numHiddens: 'number', dropout: 'number', maxLen: 'number', rng: RNG },
+      { required: true, usage: 'new PositionalEncoding({ numHiddens: 8, dropout: 0.1 })' },
+    );
     this.numHiddens = checkCount(op, 'numHiddens', options.numHiddens, 1);
     this.maxLen = checkCount(op, 'maxLen', options.maxLen ?? 1000);
     const p = options.dropout ?? 0;
@@ -90,6 +97,12 @@ export class PositionalEncoding extends Module {
    *   maxLen (the message names both numbers).
    */
   forward(X: Tensor, options: PositionOffsetOptions = {}): Tensor {
+    checkOptions(
+      'PositionalEncoding.forward',
+      options,
+      { offset: 'number' },
+      { usage: 'forward(X, { offset: 3 })' },
+    );
     const offset = options.offset ?? 0;
     const steps = checkPositions('PositionalEncoding.forward', X, this.numHiddens, this.maxLen, offset);
     return this.dropout.forward(add(X, narrow(this.P, 1, offset, steps)));

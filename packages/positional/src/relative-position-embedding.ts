@@ -1,5 +1,6 @@
 import { Module, Parameter } from '@attnkit/layers';
 import {
+  checkOptions,
   createView,
   embedding,
   fromNdarray,
@@ -9,6 +10,7 @@ import {
   uniform,
 } from '@attnkit/tensor';
 import { checkCount, checkFloatDType } from './internal/check.js';
+import { RNG } from './internal/rng.js';
 
 /** Options of {@link RelativePositionEmbedding}. */
 export interface RelativePositionEmbeddingOptions {
@@ -67,6 +69,12 @@ export class RelativePositionEmbedding extends Module {
   constructor(options: RelativePositionEmbeddingOptions) {
     super();
     const op = 'RelativePositionEmbedding';
+    checkOptions(
+      op,
+      options,
+      { maxRelativePosition: 'number', headDim: 'number', dtype: 'string', rng: RNG },
+      { required: true },
+    );
     this.maxRelativePosition = checkCount(op, 'maxRelativePosition', options.maxRelativePosition);
     this.headDim = checkCount(op, 'headDim', options.headDim, 1);
     const dtype = checkFloatDType(op, options.dtype);
@@ -97,6 +105,7 @@ export class RelativePositionEmbedding extends Module {
     options: RelativePositionEmbeddingForwardOptions = {},
   ): Tensor {
     const op = 'RelativePositionEmbedding.forward';
+    checkOptions(op, options, { offset: 'number' });
     checkCount(op, 'numQueries', numQueries);
     checkCount(op, 'numKeys', numKeys);
     const offset = options.offset ?? numKeys - numQueries;

@@ -1,4 +1,4 @@
-import { createView, fromNdarray, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { checkOptions, createView, fromNdarray, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import { checkEven, checkFloatDType } from './internal/check.js';
 import { inverseFrequencies } from './internal/frequencies.js';
 
@@ -40,6 +40,7 @@ export function relativeRotation(
   options: RelativeRotationOptions = {},
 ): Tensor {
   const op = 'relativeRotation';
+  checkOptions(op, options, { dtype: 'string' });
   if (typeof delta !== 'number' || !Number.isFinite(delta)) {
     throw new InvalidArgumentError(`${op}: delta must be a finite number; got ${delta}.`);
   }

@@ -1,4 +1,4 @@
-import { createView, fromNdarray, type Tensor } from '@attnkit/tensor';
+import { checkAllocation, checkOptions, createView, fromNdarray, type Tensor } from '@attnkit/tensor';
 import { checkBase, checkCount, checkEven, checkFloatDType } from './internal/check.js';
 import { inverseFrequencies } from './internal/frequencies.js';
 
@@ -46,11 +46,13 @@ export function rotaryTables(
   options: RotaryTablesOptions = {},
 ): RotaryTables {
   const op = 'rotaryTables';
+  checkOptions(op, options, { base: 'number', dtype: 'string' });
   checkCount(op, 'maxPos', maxPos);
   const r = checkEven(op, 'rotaryDim', rotaryDim);
   const theta = inverseFrequencies(r, checkBase(op, options.base ?? 10000));
   const dtype = checkFloatDType(op, options.dtype);
   const half = r / 2;
+  checkAllocation(op, 'maxPos × rotaryDim / 2 (cos and sin)', [2, maxPos, half], dtype);
   const n = maxPos * half;
   const cos = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   const sin = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);

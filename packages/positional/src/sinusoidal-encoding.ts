@@ -1,4 +1,4 @@
-import { createView, fromNdarray, type Tensor } from '@attnkit/tensor';
+import { checkAllocation, checkOptions, createView, fromNdarray, type Tensor } from '@attnkit/tensor';
 import { checkCount, checkFloatDType } from './internal/check.js';
 import { inverseFrequencies } from './internal/frequencies.js';
 
@@ -35,9 +35,11 @@ export function sinusoidalEncoding(
   options: SinusoidalEncodingOptions = {},
 ): Tensor {
   const op = 'sinusoidalEncoding';
+  checkOptions(op, options, { dtype: 'string' });
   checkCount(op, 'maxLen', maxLen);
   checkCount(op, 'numHiddens', numHiddens, 1);
   const dtype = checkFloatDType(op, options.dtype);
+  checkAllocation(op, 'maxLen × numHiddens', [maxLen, numHiddens], dtype);
   const omega = inverseFrequencies(numHiddens, 10000);
   const data =
     dtype === 'float32' ? new Float32Array(maxLen * numHiddens) : new Float64Array(maxLen * numHiddens);

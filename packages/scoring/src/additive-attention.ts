@@ -2,6 +2,8 @@ import { Dropout, Linear, Module } from '@attnkit/layers';
 import { maskedSoftmax, type ValidLens } from '@attnkit/masking';
 import {
   add,
+  checkAllocation,
+  checkOptions,
   formatShape,
   type Generator,
   InvalidArgumentError,
@@ -13,6 +15,7 @@ import {
   unsqueeze,
 } from '@attnkit/tensor';
 import { checkBatchedInputs } from './internal/check-inputs.js';
+import { FLOAT_DTYPE, RNG } from './internal/options.js';
 
 /** Options of {@link AdditiveAttention}. */
 export interface AdditiveAttentionOptions {
@@ -46,6 +49,8 @@ export interface AdditiveAttentionOptions {
  * @param options - `numHiddens`, `dropout = 0`, `keySize?`, `querySize?`, `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if `numHiddens` is not a positive integer, `keySize` or
  *   `querySize` is not a non-negative integer, or `dropout` is not a number in [0, 1].
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type.
+ * @throws {@link MemoryLimitError} if the three projections would exceed the memory limit.
  * @remarks The features are formed by broadcasting, (batch, queries, 1, h) + (batch, 1, keys, h)
  *   -> (batch, queries, keys, h), exactly as D2L; memory grows with queries·keys·h.
  * @see D2L §11.3.3 "Additive Attention"; Bahdanau et al. 2015.
@@ -72,12 +77,33 @@ export class AdditiveAttention extends Module {
 
   constructor(options: AdditiveAttentionOptions) {
     super();
+    checkOptions(
+      'AdditiveAttention',
+      options,
+      {
+        numHiddens: 'number',
+        dropout: 'number',
+        keySize: 'number',
+        querySize: 'number',
+        dtype: FLOAT_DTYPE,
+        rng: RNG,
+      },
+      { required: true, usage: 'new AdditiveAttention({ numHiddens: 8, dropout: 0.1 })' },
+    );
     const { numHiddens, dtype = 'float32', rng } = options;
     if (!Number.isInteger(numHiddens) || numHiddens < 1) {
       throw new InvalidArgumentError(
         `AdditiveAttention: numHiddens must be a positive integer; got ${numHiddens}.`,
       );
     }
+    // All three projections at once, before any is allocated (lazy sizes count as 1 until known).
+    const inputs = (options.keySize ?? 1) + (options.querySize ?? 1) + 1;
+    checkAllocation(
+      'AdditiveAttention',
+      'numHiddens × (keySize + querySize + 1) parameters',
+      [numHiddens, inputs],
+      dtype,
+    );
     const linear = (inFeatures: number | undefined, outFeatures: number): Linear =>
       new Linear({
         outFeatures,

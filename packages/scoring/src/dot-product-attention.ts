@@ -1,7 +1,8 @@
 import { Dropout, Module } from '@attnkit/layers';
 import { maskedSoftmax, type ValidLens } from '@attnkit/masking';
-import { div, type Generator, matmul, type Tensor, transpose } from '@attnkit/tensor';
+import { checkOptions, div, type Generator, matmul, type Tensor, transpose } from '@attnkit/tensor';
 import { checkBatchedInputs } from './internal/check-inputs.js';
+import { RNG } from './internal/options.js';
 
 /** Options of {@link DotProductAttention}. */
 export interface DotProductAttentionOptions {
@@ -42,6 +43,12 @@ export class DotProductAttention extends Module {
 
   constructor(options: DotProductAttentionOptions = {}) {
     super();
+    checkOptions(
+      'DotProductAttention',
+      options,
+      { dropout: 'number', rng: RNG },
+      { usage: 'new DotProductAttention({ dropout: 0.1 })' },
+    );
     const p = options.dropout ?? 0;
     this.dropout = this.registerModule(
       'dropout',

@@ -1,5 +1,5 @@
 import type { ValidLens } from '@attnkit/masking';
-import { fusedAttention, type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, checkValidLens, fusedAttention, type Tensor } from '@attnkit/tensor';
 
 /** Options of {@link flashAttention}. */
 export interface FlashAttentionOptions {
@@ -29,6 +29,7 @@ export interface FlashAttentionOptions {
  *   `(batch)` nor `(batch, queries)`.
  * @throws {@link InvalidArgumentError} if an input is not float32, `scale` is not finite, or a
  *   valid length is not an integer in [0, keys].
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type. (`mask` is not an option of the fused kernel).
  * @remarks Memory grows with queries·d instead of queries·keys (see `fusedAttention` in
  *   `@attnkit/tensor`). Masked keys get exactly zero weight and a query that sees no key gets a zero
  *   output; so with `validLens` containing 0 the result differs from D2L's masked softmax, which
@@ -46,12 +47,14 @@ export function flashAttention(
   values: Tensor,
   options: FlashAttentionOptions = {},
 ): Tensor {
+  checkOptions('flashAttention', options, { scale: 'number', isCausal: 'boolean', validLens: 'any' });
   const { validLens, ...rest } = options;
   if (validLens === undefined) return fusedAttention(queries, keys, values, rest);
-  // Nested (batch, queries) arrays become an int32 tensor; the op validates the shape and values.
-  const lens =
-    Array.isArray(validLens) && validLens.some((x) => Array.isArray(x))
-      ? tensor(validLens as number[][], { dtype: 'int32' })
-      : (validLens as Tensor | readonly number[]);
+  // The one check of lengths shared with scaledDotProductAttention and MultiHeadAttention.
+  const lens = checkValidLens('flashAttention', validLens, {
+    batch: queries.ndim >= 3 ? queries.shape[0] : undefined,
+    queries: queries.shape.at(-2) ?? 0,
+    keys: keys.shape.at(-2) ?? 0,
+  });
   return fusedAttention(queries, keys, values, { ...rest, validLens: lens });
 }

@@ -1,6 +1,7 @@
 import {
   abs,
   cast,
+  checkOptions,
   div,
   eq,
   formatShape,
@@ -98,6 +99,12 @@ export function nadarayaWatson(
       `${op}: values must have shape (${numKeys}) or (${numKeys}, v) to match keys ${formatShape(keys.shape)}; got ${formatShape(values.shape)}.`,
     );
   }
+  checkOptions(op, options, {
+    kernel: {
+      expected: "'gaussian', 'boxcar', 'constant', 'epanechikov' or a function",
+      test: (v) => typeof v === 'string' || typeof v === 'function',
+    },
+  });
   const kernel = options.kernel ?? 'gaussian';
   if (typeof kernel !== 'function' && !(kernel === 'gaussian' || Object.hasOwn(KERNELS, kernel))) {
     throw new InvalidArgumentError(

@@ -1,5 +1,6 @@
 import { Module, Parameter } from '@attnkit/layers';
 import {
+  checkOptions,
   div,
   formatShape,
   type Generator,
@@ -17,6 +18,7 @@ import {
   tensor,
   unsqueeze,
 } from '@attnkit/tensor';
+import { RNG } from './internal/options.js';
 
 /** Options of {@link NWKernelRegression}. */
 export interface NWKernelRegressionOptions {
@@ -58,6 +60,7 @@ export class NWKernelRegression extends Module {
 
   constructor(options: NWKernelRegressionOptions = {}) {
     super();
+    checkOptions('NWKernelRegression', options, { w: 'number', dtype: 'string', rng: RNG });
     const dtype = options.dtype ?? 'float32';
     if (dtype !== 'float32' && dtype !== 'float64') {
       throw new InvalidArgumentError(`NWKernelRegression: dtype must be float32 or float64; got ${dtype}.`);

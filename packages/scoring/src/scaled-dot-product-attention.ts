@@ -15,6 +15,10 @@ import {
   broadcastShapes,
   broadcastTo,
   cast,
+  checkAdditiveMask,
+  checkAllocation,
+  checkOptions,
+  checkValidLens,
   formatShape,
   type Generator,
   InvalidArgumentError,
@@ -24,11 +28,11 @@ import {
   reshape,
   ShapeError,
   softmax,
-  Tensor,
-  tensor,
+  type Tensor,
   transpose,
 } from '@attnkit/tensor';
 import type { AttentionResult } from './attention-result.js';
+import { RNG } from './internal/options.js';
 
 /** Options of {@link scaledDotProductAttention}. */
 export interface ScaledDotProductAttentionOptions {
@@ -81,6 +85,9 @@ const OP = 'scaledDotProductAttention';
  * @throws {@link InvalidArgumentError} if the mask is neither bool nor float or has a NaN, `scale`
  *   is not finite, `dropout` is not in [0, 1], `alignment` is unknown, or a length is negative,
  *   fractional or greater than keys.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link InvalidArgumentError} if a float `mask` holds +Infinity or NaN.
+ * @throws {@link MemoryLimitError} if the (..., queries, keys) scores would exceed the memory limit.
  * @remarks Masks combine by AND. With `validLens` alone the semantics are D2L's `masked_softmax`
  *   (masked scores −1e6, so validLen 0 gives uniform weights). As soon as a bool mask, `isCausal`
  *   or a float mask with −∞ entries is involved, masked keys get exactly zero weight and a query
@@ -104,6 +111,16 @@ export function scaledDotProductAttention(
   values: Tensor,
   options: ScaledDotProductAttentionOptions = {},
 ): AttentionResult {
+  checkOptions(OP, options, {
+    mask: 'tensor',
+    validLens: 'any',
+    isCausal: 'boolean',
+    alignment: 'string',
+    scale: 'number',
+    dropout: 'number',
+    training: 'boolean',
+    rng: RNG,
+  });
   const { numQueries, numKeys, d } = checkInputs(queries, keys, values);
   const scale = options.scale ?? 1 / Math.sqrt(d);
   if (typeof scale !== 'number' || !Number.isFinite(scale)) {
@@ -114,6 +131,10 @@ export function scaledDotProductAttention(
     throw new InvalidArgumentError(`${OP}: dropout must be a number in [0, 1]; got ${p}.`);
   }
 
+  // The (..., queries, keys) scores and weights are the large allocations: check them up front.
+  const lead = broadcastShapes(OP, queries.shape.slice(0, -2), keys.shape.slice(0, -2));
+  const floatType = isFloating(queries.dtype) ? queries.dtype : 'float32';
+  checkAllocation(OP, 'scores (..., queries, keys)', [...lead, numQueries, numKeys], floatType);
   let scores = mul(matmul(queries, transpose(keys)), scale); // (..., queries, keys)
   let keep: KeepMask | null = null;
   const and = (m: KeepMask): KeepMask => (keep === null ? m : combineMasks(keep, m));
@@ -141,7 +162,7 @@ export function scaledDotProductAttention(
 
   let weights: Tensor;
   if (options.validLens !== undefined) {
-    const lens = checkValidLens(options.validLens, scores.shape);
+    const lens = checkLengths(options.validLens, scores.shape);
     if (keep === null) {
       weights = d2lMaskedSoftmax(scores, lens);
     } else {
@@ -201,6 +222,7 @@ function checkInputs(
 
 /** A bool or float tensor that broadcasts to the scores' shape (without enlarging it). */
 function checkMask(mask: Tensor, scoresShape: readonly number[]): void {
+  checkAdditiveMask(OP, mask);
   if (mask.dtype !== 'bool' && !isFloating(mask.dtype)) {
     throw new InvalidArgumentError(
       `${OP}: mask must have dtype bool (true = may attend) or float32/float64 (added to the scores); got ${mask.dtype}.`,
@@ -217,28 +239,19 @@ function checkMask(mask: Tensor, scoresShape: readonly number[]): void {
 }
 
 /** validLens as a tensor of shape (batch) or (batch, queries), batch = the first leading axis. */
-function checkValidLens(validLens: ValidLens, scoresShape: readonly number[]): Tensor {
+function checkLengths(validLens: ValidLens, scoresShape: readonly number[]): Tensor {
   const rank = scoresShape.length;
   if (rank < 3) {
     throw new ShapeError(
       `${OP}: validLens needs a batch axis: queries must have shape (batch, ..., queries, d); got scores ${formatShape(scoresShape)}.`,
     );
   }
-  // Plain arrays become float64 so that masking can still reject fractional lengths.
-  const lens =
-    validLens instanceof Tensor
-      ? validLens
-      : tensor(validLens as number[] | number[][], { dtype: 'float64' });
-  const batch = scoresShape[0]!;
-  const numQueries = scoresShape[rank - 2]!;
-  const ok =
-    (lens.ndim === 1 && lens.shape[0] === batch) ||
-    (lens.ndim === 2 && lens.shape[0] === batch && lens.shape[1] === numQueries);
-  if (!ok) {
-    throw new ShapeError(
-      `${OP}: validLens must have shape (batch) = (${batch}) or (batch, queries) = (${batch}, ${numQueries}) to match scores ${formatShape(scoresShape)}; got ${formatShape(lens.shape)}.`,
-    );
-  }
+  // The one check of lengths shared with flashAttention and MultiHeadAttention.
+  const lens = checkValidLens(OP, validLens, {
+    batch: scoresShape[0],
+    queries: scoresShape[rank - 2]!,
+    keys: scoresShape[rank - 1]!,
+  });
   return lens;
 }
 

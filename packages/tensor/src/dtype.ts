@@ -1,3 +1,5 @@
+import { checkAllocation } from './validation/memory.js';
+
 /** Element types a {@link Tensor} can hold. `bool` is stored as 0/1 bytes. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
@@ -16,9 +18,26 @@ export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** Allocates zeroed storage of `n` elements for `dtype`. */
-export function allocate<T extends DType>(dtype: T, n: number): DTypeArrayMap[T];
-export function allocate(dtype: DType, n: number): TypedArray {
+/**
+ * Allocates zeroed storage of `n` elements for `dtype`, after checking the size against the memory
+ * limit (the one place tensor storage is allocated; `op` and `shape` name the request in errors).
+ * @throws {@link MemoryLimitError} if the storage would exceed the limit.
+ */
+export function allocate<T extends DType>(
+  dtype: T,
+  n: number,
+  op?: string,
+  shape?: readonly number[],
+  argument?: string,
+): DTypeArrayMap[T];
+export function allocate(
+  dtype: DType,
+  n: number,
+  op = 'allocate',
+  shape: readonly number[] = [n],
+  argument = 'result',
+): TypedArray {
+  checkAllocation(op, argument, shape, dtype);
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);

@@ -21,6 +21,15 @@ export class GradientError extends Error {
   override name = 'GradientError';
 }
 
+/**
+ * A computation produced NaN or ±Infinity where a finite value is required (a training loss or
+ * gradient norm, a model's logits or outputs, checkpoint weights). The message names what was
+ * not finite and where.
+ */
+export class NonFiniteError extends Error {
+  override name = 'NonFiniteError';
+}
+
 /** Builds the standard ShapeError: `op: argument must have shape expected; got (actual).` */
 export function shapeError(
   op: string,

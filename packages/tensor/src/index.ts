@@ -1,9 +1,10 @@
 // @attnkit/tensor — the package's table of contents: named re-exports only.
+export type { BackwardOptions } from './autograd/backward.js';
 export { isGradEnabled, noGrad, withGradEnabled } from './autograd/grad-mode.js';
 export type { GradNode } from './autograd/node.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export { isFloating, promoteTypes } from './dtype.js';
-export { formatShape, GradientError, InvalidArgumentError, ShapeError } from './errors.js';
+export { formatShape, GradientError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
 export type {
   Backend,
   FlashAttentionShape,
@@ -33,6 +34,7 @@ export { concat } from './ops/concat.js';
 export { cos } from './ops/cos.js';
 export type { CreationOptions, TensorLike, TensorOptions } from './ops/creation.js';
 export {
+  checkStorable,
   fromNdarray,
   full,
   fullLike,
@@ -109,3 +111,29 @@ export { broadcastShapes } from './shape.js';
 export type { NestedArray } from './tensor.js';
 export { Tensor } from './tensor.js';
 export { getNumThreads, setNumThreads, threadsUnavailableReason } from './threads/pool.js';
+export {
+  checkAdditiveMask,
+  checkLengthValues,
+  checkValidLens,
+  type LengthsLayout,
+  lengthsTensor,
+} from './validation/attention-args.js';
+export {
+  type CheckOptionsSettings,
+  checkOptions,
+  describeValue,
+  isPlainObject,
+  type OptionCheck,
+  type OptionsSchema,
+  type OptionType,
+  snakeToCamel,
+  suggestKey,
+} from './validation/check-options.js';
+export {
+  checkAllocation,
+  formatBytes,
+  getMemoryLimit,
+  MAX_TYPED_ARRAY_LENGTH,
+  MemoryLimitError,
+  setMemoryLimit,
+} from './validation/memory.js';

@@ -1,4 +1,4 @@
-import { runBackward } from './autograd/backward.js';
+import { type BackwardOptions, runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
@@ -194,12 +194,18 @@ export class Tensor {
    * Reverse-mode autodiff from this tensor: accumulates d(this)/d(leaf) into every leaf's `.grad`.
    *
    * @param gradOutput - Gradient with respect to this tensor, same shape; defaults to 1 for a
-   *   one-element tensor.
+   *   one-element tensor. May be left out: `backward({ retainGraph: true })`.
+   * @param options - `retainGraph` (default false): keep the graph for another backward through it.
    * @throws {@link GradientError} if this tensor does not require gradients, or is not a scalar and
-   *   no `gradOutput` is given, or `gradOutput` has another shape.
+   *   no `gradOutput` is given, or `gradOutput` has another shape, or the graph was already used by
+   *   a backward without `retainGraph: true` (as PyTorch).
    */
-  backward(gradOutput?: Tensor): void {
-    runBackward(this, gradOutput);
+  backward(gradOutput?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    if (gradOutput !== undefined && !(gradOutput instanceof Tensor)) {
+      runBackward(this, undefined, gradOutput);
+      return;
+    }
+    runBackward(this, gradOutput, options);
   }
 
   /** The same data cut off from the autograd graph (shares storage; PyTorch `detach()`). */

@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, type Tensor, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { elements } from './internal/elements.js';
 import { ShapedTensors } from './internal/shaped-tensors.js';
@@ -60,6 +60,23 @@ export interface AttentionInputs {
  * ```
  */
 export function attentionInputs(constraints: AttentionInputsConstraints = {}): fc.Arbitrary<AttentionInputs> {
+  checkOptions(
+    'attentionInputs',
+    constraints,
+    {
+      batch: 'number',
+      queries: 'number',
+      keys: 'number',
+      d: 'number',
+      v: 'number',
+      maxSide: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      requiresGrad: 'boolean',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'attentionInputs';
   const maxSide = checkInteger(op, 'maxSide', constraints.maxSide ?? 6, 1);
   const size = (name: 'batch' | 'queries' | 'keys' | 'd' | 'v'): fc.Arbitrary<number> => {

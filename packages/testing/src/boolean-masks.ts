@@ -1,4 +1,4 @@
-import type { Tensor } from '@attnkit/tensor';
+import { checkOptions, type Tensor } from '@attnkit/tensor';
 import type fc from 'fast-check';
 import { tensors } from './tensors.js';
 
@@ -25,5 +25,6 @@ export interface BooleanMasksConstraints {
  * ```
  */
 export function booleanMasks(constraints: BooleanMasksConstraints): fc.Arbitrary<Tensor> {
+  checkOptions('booleanMasks', constraints, { shape: 'any' }, { argument: 'constraints' });
   return tensors({ shape: constraints.shape, dtype: 'bool' });
 }

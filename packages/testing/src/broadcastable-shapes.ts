@@ -1,3 +1,4 @@
+import { checkOptions } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { resolveShapesConstraints } from './internal/validate.js';
 import type { ShapesConstraints } from './shapes.js';
@@ -30,6 +31,12 @@ export interface BroadcastableShapesConstraints extends ShapesConstraints {}
 export function broadcastableShapes(
   constraints: BroadcastableShapesConstraints = {},
 ): fc.Arbitrary<[number[], number[]]> {
+  checkOptions(
+    'broadcastableShapes',
+    constraints,
+    { minRank: 'number', maxRank: 'number', minSide: 'number', maxSide: 'number' },
+    { argument: 'constraints' },
+  );
   const c = resolveShapesConstraints('broadcastableShapes', constraints);
   const result = fc.array(fc.integer({ min: c.minSide, max: c.maxSide }), {
     minLength: c.minRank,

@@ -1,4 +1,11 @@
-import { createView, fromNdarray, InvalidArgumentError, isFloating, type Tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  createView,
+  fromNdarray,
+  InvalidArgumentError,
+  isFloating,
+  type Tensor,
+} from '@attnkit/tensor';
 import { floatingOutput, randomSigns } from './internal/finite-differences.js';
 import {
   backwardProjected,
@@ -54,6 +61,12 @@ export function checkGradients(
   inputs: readonly Tensor[],
   options: CheckGradientsOptions = {},
 ): void {
+  checkOptions(
+    'checkGradients',
+    options,
+    { eps: 'number', atol: 'number', rtol: 'number', seed: 'number' },
+    { argument: 'options' },
+  );
   const op = 'checkGradients';
   const { tolerances, seed } = resolveCheckOptions(op, options);
   if (!inputs.some((x) => x.requiresGrad)) {

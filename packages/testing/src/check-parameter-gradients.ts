@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { checkOptions, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import type { CheckGradientsOptions } from './check-gradients.js';
 import { floatingOutput, randomSigns } from './internal/finite-differences.js';
 import {
@@ -62,6 +62,12 @@ export function checkParameterGradients(
   fn: () => Tensor,
   options: CheckParameterGradientsOptions = {},
 ): void {
+  checkOptions(
+    'checkParameterGradients',
+    options,
+    { eps: 'number', atol: 'number', rtol: 'number', seed: 'number' },
+    { argument: 'options' },
+  );
   const op = 'checkParameterGradients';
   const { tolerances, seed } = resolveCheckOptions(op, options);
   const named = owner.namedParameters?.() ?? owner.parameters().map((p, k): [string, Tensor] => [`${k}`, p]);

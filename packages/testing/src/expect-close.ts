@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   formatShape,
   InvalidArgumentError,
   type NestedArray,
@@ -47,6 +48,12 @@ export function expectClose(
   expected: CloseValue,
   options: ExpectCloseOptions = {},
 ): void {
+  checkOptions(
+    'expectClose',
+    options,
+    { atol: 'number', rtol: 'number', equalNan: 'boolean' },
+    { argument: 'options' },
+  );
   const { atol = 1e-5, rtol = 1.3e-6, equalNan = false } = options;
   const a = flatten(actual, 'actual');
   const e = flatten(expected, 'expected');

@@ -1,3 +1,4 @@
+import { checkOptions } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { resolveShapesConstraints } from './internal/validate.js';
 
@@ -30,6 +31,12 @@ export interface ShapesConstraints {
  * ```
  */
 export function shapes(constraints: ShapesConstraints = {}): fc.Arbitrary<number[]> {
+  checkOptions(
+    'shapes',
+    constraints,
+    { minRank: 'number', maxRank: 'number', minSide: 'number', maxSide: 'number' },
+    { argument: 'constraints' },
+  );
   const { minRank, maxRank, minSide, maxSide } = resolveShapesConstraints('shapes', constraints);
   return fc.array(fc.integer({ min: minSide, max: maxSide }), { minLength: minRank, maxLength: maxRank });
 }

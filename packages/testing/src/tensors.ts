@@ -1,4 +1,11 @@
-import { type DType, InvalidArgumentError, isFloating, type Tensor, tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  type DType,
+  InvalidArgumentError,
+  isFloating,
+  type Tensor,
+  tensor,
+} from '@attnkit/tensor';
 import fc from 'fast-check';
 import { elements } from './internal/elements.js';
 import { ShapedTensors } from './internal/shaped-tensors.js';
@@ -42,6 +49,12 @@ export interface TensorsConstraints {
  * ```
  */
 export function tensors(constraints: TensorsConstraints = {}): fc.Arbitrary<Tensor> {
+  checkOptions(
+    'tensors',
+    constraints,
+    { shape: 'any', dtype: 'string', min: 'number', max: 'number', requiresGrad: 'boolean' },
+    { argument: 'constraints' },
+  );
   const { dtype = 'float32', min = -10, max = 10, requiresGrad = false } = constraints;
   if (requiresGrad && !isFloating(dtype)) {
     throw new InvalidArgumentError(`tensors: requiresGrad needs a float32 or float64 dtype; got ${dtype}.`);

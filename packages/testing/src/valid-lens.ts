@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, type Tensor, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { checkInteger, checkOrder } from './internal/validate.js';
 
@@ -34,6 +34,12 @@ export interface ValidLensConstraints {
  * ```
  */
 export function validLens(constraints: ValidLensConstraints): fc.Arbitrary<Tensor> {
+  checkOptions(
+    'validLens',
+    constraints,
+    { batch: 'number', numKeys: 'number', perQuery: 'number', minLen: 'number' },
+    { argument: 'constraints' },
+  );
   const batch = checkInteger('validLens', 'batch', constraints.batch);
   const numKeys = checkInteger('validLens', 'numKeys', constraints.numKeys);
   const minLen = checkInteger('validLens', 'minLen', constraints.minLen ?? 0);

@@ -82,7 +82,7 @@ describe('Adam', () => {
     );
     expect(() => new Adam(p, { betas: [0.9, -0.1] })).toThrow(InvalidArgumentError);
     expect(() => new Adam(p, { betas: [0.9] as unknown as [number, number] })).toThrow(
-      'Adam: betas must be a pair [beta1, beta2]',
+      'Adam: options.betas must be a pair [beta1, beta2]',
     );
   });
 

@@ -31,6 +31,7 @@ export interface AdamOptions {
  *   `requiresGrad` (a Parameter or e.g. `randn(shape, { requiresGrad: true })`) or a duplicate,
  *   `lr`, `eps` or `weightDecay` is negative or not finite, a beta lies outside [0, 1), or `betas`
  *   is not a pair.
+ * @throws {@link InvalidArgumentError} for an unknown option (`beta1` → `betas`) or an option of the wrong type.
  * @remarks eps is added after the square root and the bias correction, exactly where PyTorch adds
  *   it. Per-element arithmetic is in float64 (JS numbers); the moment buffers have the parameter's
  *   dtype and are read back after rounding, as PyTorch's are. Each parameter counts its own steps;

@@ -1,4 +1,4 @@
-import { createView, fromNdarray, InvalidArgumentError, Tensor } from '@attnkit/tensor';
+import { checkOptions, createView, fromNdarray, InvalidArgumentError, Tensor } from '@attnkit/tensor';
 import { checkNonNegative, describe } from './internal/check.js';
 
 /** Options of {@link clipGradNorm}. */
@@ -45,6 +45,7 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   const op = 'clipGradNorm';
+  checkOptions(op, options, { normType: 'number' }, { usage: 'clipGradNorm(params, 1, { normType: 2 })' });
   checkNonNegative(op, 'maxNorm', maxNorm);
   const p = options.normType ?? 2;
   if (typeof p !== 'number' || !(p > 0)) {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@attnkit/tensor';
+import { checkOptions, InvalidArgumentError } from '@attnkit/tensor';
 import { checkInteger, checkNonNegative } from './internal/check.js';
 import { LRScheduler } from './lr-scheduler.js';
 import type { Optimizer } from './optimizer.js';
@@ -39,6 +39,12 @@ export interface CosineWithWarmupOptions {
 export class CosineWithWarmup extends LRScheduler {
   constructor(optimizer: Optimizer, options: CosineWithWarmupOptions) {
     const op = 'CosineWithWarmup';
+    checkOptions(
+      op,
+      options,
+      { warmupSteps: 'number', totalSteps: 'number', minLr: 'number' },
+      { required: true },
+    );
     const warmup = checkInteger(op, 'warmupSteps', options?.warmupSteps, 0);
     const total = checkInteger(op, 'totalSteps', options.totalSteps, warmup);
     const minLr = checkNonNegative(op, 'minLr', options.minLr ?? 0);

@@ -1,5 +1,6 @@
 import {
   add,
+  checkOptions,
   createView,
   div,
   formatShape,
@@ -49,6 +50,7 @@ export interface CrossEntropyOptions {
  * @throws {@link InvalidArgumentError} if `logits` is not float32/float64, `targets` is not int32,
  *   a target lies outside [0, C) and is not `ignoreIndex`, `ignoreIndex` is not an integer,
  *   `labelSmoothing` lies outside [0, 1], or `reduction` is unknown.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type. (`ignore_index` → `ignoreIndex`).
  * @remarks Built from `logSoftmax` (stable, max-shifted), `gather` and `where`, so autograd gives
  *   the gradient `(softmax − smoothed one-hot) / count`. With every target ignored, 'mean' gives
  *   NaN (0/0), as in PyTorch.
@@ -61,6 +63,7 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
+  checkOptions(op, options, { ignoreIndex: 'number', labelSmoothing: 'number', reduction: 'string' });
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const epsilon = checkUnitInterval(op, 'labelSmoothing', options.labelSmoothing ?? 0, true);
   const ignoreIndex = options.ignoreIndex ?? -100;

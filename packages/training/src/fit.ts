@@ -1,5 +1,5 @@
-import type { Module } from '@attnkit/layers';
-import { InvalidArgumentError, noGrad, Tensor } from '@attnkit/tensor';
+import { Module } from '@attnkit/layers';
+import { checkOptions, InvalidArgumentError, NonFiniteError, noGrad, Tensor } from '@attnkit/tensor';
 import { clipGradNorm } from './clip-grad-norm.js';
 import { checkInteger, checkNonNegative, describe } from './internal/check.js';
 import { LRScheduler } from './lr-scheduler.js';
@@ -18,6 +18,16 @@ export interface FitStepInfo {
 }
 
 /** One evaluation: the step after which it ran and the value `evaluate.fn` returned. */
+/** What {@link FitCallbacks.onSkip} receives. */
+export interface FitSkipInfo {
+  /** 1-based step number of the skipped batch. */
+  readonly step: number;
+  /** What was not finite. */
+  readonly reason: 'loss' | 'gradNorm';
+  /** The non-finite value. */
+  readonly value: number;
+}
+
 export interface FitEvalInfo {
   readonly step: number;
   readonly value: number;
@@ -33,6 +43,8 @@ export interface FitResult {
   readonly steps: number;
   /** True if `signal` stopped the run early. */
   readonly aborted: boolean;
+  /** Steps skipped because of a non-finite loss or gradient norm (`onNonFinite: 'skip'`). */
+  readonly skippedSteps: number;
 }
 
 /** Hooks of {@link fit}; a returned promise is awaited before training continues. */
@@ -40,6 +52,8 @@ export interface FitCallbacks {
   onStep?: (info: FitStepInfo) => void | Promise<void>;
   onEval?: (info: FitEvalInfo) => void | Promise<void>;
   onEnd?: (result: FitResult) => void | Promise<void>;
+  /** Called for a step skipped because of a non-finite loss or gradient norm (`onNonFinite: 'skip'`). */
+  onSkip?: (info: FitSkipInfo) => void | Promise<void>;
 }
 
 /** Periodic evaluation in {@link fit}. */
@@ -74,6 +88,14 @@ export interface FitOptions<M extends Module, B> {
   callbacks?: FitCallbacks;
   /** Stops the run cleanly before the next step once aborted. */
   signal?: AbortSignal;
+  /**
+   * What a step whose loss or gradient norm is NaN or ±Infinity does. `'throw'` (default): stop
+   * with a {@link NonFiniteError} before the optimizer touches the weights, so the model keeps the
+   * weights of the last finite step. `'skip'`: leave the weights and the scheduler unchanged for
+   * this batch and go on (as mixed-precision loss scalers skip steps); skipped steps are counted
+   * in {@link FitResult.skippedSteps} and reported to `callbacks.onSkip`.
+   */
+  onNonFinite?: 'throw' | 'skip';
 }
 
 /** Milliseconds of work between yields to the event loop, so abort signals and UIs are served. */
@@ -87,9 +109,13 @@ const YIELD_EVERY_MS = 16;
  * Shapes: whatever `lossFn` takes; the loss must have one element
  *
  * @param options - See {@link FitOptions}: `model`, `optimizer`, `data`, `lossFn`, `steps` | `epochs`,
- *   `scheduler`, `clipNorm`, `evaluate`, `callbacks`, `signal`.
- * @returns The loss and evaluation histories, the number of steps, and whether it was aborted.
- * @throws {@link InvalidArgumentError} (as a rejected promise) if not exactly one of `steps` and
+ *   `scheduler`, `clipNorm`, `evaluate`, `callbacks`, `signal`, `onNonFinite`.
+ * @returns The loss and evaluation histories, the number of steps, whether it was aborted and how
+ *   many steps were skipped.
+ * @throws {@link NonFiniteError} (as a rejected promise) if a loss or the gradient norm is NaN or
+ *   ±Infinity and `onNonFinite` is `'throw'` (the default); the weights are those of the last
+ *   finite step.
+ * @throws {@link InvalidArgumentError} (as a rejected promise) for an unknown option or a wrong type, if not exactly one of `steps` and
  *   `epochs` is given or either is not an integer ≥ 0, `epochs` is used with a function `data`,
  *   `optimizer` or `scheduler` has the wrong type, `clipNorm` is negative, `evaluate.every` is not
  *   an integer ≥ 1, `lossFn` returns something other than a one-element tensor, `evaluate.fn`
@@ -114,6 +140,36 @@ const YIELD_EVERY_MS = 16;
  */
 export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promise<FitResult> {
   const op = 'fit';
+  checkOptions(
+    op,
+    options,
+    {
+      model: { expected: 'a Module', test: (v) => v instanceof Module },
+      optimizer: 'any',
+      data: 'any',
+      lossFn: 'any',
+      steps: 'number',
+      epochs: 'number',
+      scheduler: 'any',
+      clipNorm: 'number',
+      evaluate: 'object',
+      callbacks: 'object',
+      signal: { expected: 'an AbortSignal', test: (v) => typeof (v as AbortSignal).aborted === 'boolean' },
+      onNonFinite: ['throw', 'skip'],
+    },
+    { required: true, usage: 'fit({ model, optimizer, data, lossFn, steps: 100 })' },
+  );
+  if (options.evaluate !== undefined)
+    checkOptions(op, options.evaluate, { every: 'number', fn: 'any' }, { argument: 'options.evaluate' });
+  if (options.callbacks !== undefined) {
+    checkOptions(
+      op,
+      options.callbacks,
+      { onStep: 'function', onEval: 'function', onEnd: 'function', onSkip: 'function' },
+      { argument: 'options.callbacks' },
+    );
+  }
+  const onNonFinite = options.onNonFinite ?? 'throw';
   const { model, optimizer, data, lossFn, scheduler, clipNorm, evaluate, callbacks = {}, signal } = options;
   if (!(optimizer instanceof Optimizer)) {
     throw new InvalidArgumentError(`${op}: optimizer must be an Optimizer; got ${describe(optimizer)}.`);
@@ -139,6 +195,7 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
   const lossHistory: number[] = [];
   const valHistory: FitEvalInfo[] = [];
   let steps = 0;
+  let skippedSteps = 0;
   let aborted = false;
   let lastYield = now();
   model.train();
@@ -158,8 +215,28 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
       );
     }
     const value = loss.item();
-    loss.backward();
-    const gradNorm = clipNorm === undefined ? undefined : clipGradNorm(model.parameters(), clipNorm);
+    // NaN policy: check the loss, then the gradient norm, before the optimizer touches the weights.
+    let bad: FitSkipInfo | null = Number.isFinite(value) ? null : { step: steps + 1, reason: 'loss', value };
+    let gradNorm: number | undefined;
+    if (bad === null) {
+      loss.backward();
+      const norm = clipNorm === undefined ? totalGradNorm(model) : clipGradNorm(model.parameters(), clipNorm);
+      if (clipNorm !== undefined) gradNorm = norm;
+      if (!Number.isFinite(norm)) bad = { step: steps + 1, reason: 'gradNorm', value: norm };
+    }
+    if (bad !== null) {
+      if (onNonFinite === 'throw') {
+        throw new NonFiniteError(
+          `${op}: the ${bad.reason === 'loss' ? 'loss' : 'gradient norm'} is ${bad.value} at step ${bad.step}; training stopped before the update, so the model keeps the weights of step ${steps} (lower lr, clip gradients with clipNorm, or pass onNonFinite: 'skip').`,
+        );
+      }
+      model.zeroGrad();
+      optimizer.zeroGrad();
+      steps += 1;
+      skippedSteps += 1;
+      await callbacks.onSkip?.(bad);
+      continue;
+    }
     const lr = optimizer.lr;
     optimizer.step();
     scheduler?.step();
@@ -193,7 +270,7 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
       lastYield = now();
     }
   }
-  const result: FitResult = { lossHistory, valHistory, steps, aborted };
+  const result: FitResult = { lossHistory, valHistory, steps, aborted, skippedSteps };
   await callbacks.onEnd?.(result);
   return result;
 }
@@ -236,6 +313,17 @@ function* batchSource<B>(
       );
     }
   }
+}
+
+/** The L2 norm of every gradient of `model`'s parameters, in float64 (NaN if any entry is NaN). */
+function totalGradNorm(model: Module): number {
+  let acc = 0;
+  for (const p of model.parameters()) {
+    if (p.grad === null) continue;
+    const g = p.grad.toTypedArray();
+    for (let i = 0; i < g.length; i++) acc += g[i]! * g[i]!;
+  }
+  return Math.sqrt(acc);
 }
 
 function now(): number {

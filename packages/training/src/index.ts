@@ -10,7 +10,15 @@ export type { CosineWithWarmupOptions } from './cosine-with-warmup.js';
 export { CosineWithWarmup } from './cosine-with-warmup.js';
 export type { CrossEntropyOptions } from './cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
-export type { FitCallbacks, FitEvalInfo, FitEvaluate, FitOptions, FitResult, FitStepInfo } from './fit.js';
+export type {
+  FitCallbacks,
+  FitEvalInfo,
+  FitEvaluate,
+  FitOptions,
+  FitResult,
+  FitSkipInfo,
+  FitStepInfo,
+} from './fit.js';
 export { fit } from './fit.js';
 export type { Reduction } from './internal/reduction.js';
 export type { SafetensorsDType } from './internal/safetensors-dtypes.js';
@@ -30,7 +38,7 @@ export type {
   ParamState,
 } from './optimizer.js';
 export { Optimizer } from './optimizer.js';
-export type { ParsedSafetensors } from './parse-safetensors.js';
+export type { ParsedSafetensors, ReadSafetensorsOptions } from './parse-safetensors.js';
 export { parseSafetensors } from './parse-safetensors.js';
 export {
   type ParseSafetensorsStreamOptions,

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   createView,
   defaultGenerator,
   formatShape,
@@ -10,6 +11,7 @@ import {
   Tensor,
 } from '@attnkit/tensor';
 import { checkInteger, describe } from './internal/check.js';
+import { RNG } from './internal/options.js';
 
 /** Options of {@link loadArray}. */
 export interface LoadArrayOptions {
@@ -57,6 +59,12 @@ export function loadArray(
   batchSize: number,
   options: LoadArrayOptions = {},
 ): BatchIterable {
+  checkOptions(
+    'loadArray',
+    options,
+    { shuffle: 'boolean', rng: RNG },
+    { usage: 'loadArray(arrays, 32, { shuffle: true })' },
+  );
   const op = 'loadArray';
   if (!Array.isArray(arrays) || arrays.length === 0) {
     throw new InvalidArgumentError(

@@ -13,7 +13,7 @@ describe('maskedSoftmaxCELoss', () => {
     expectAllClose(loss, [Math.log(10), Math.log(10) / 2, 0], 1e-6, 1e-6); // D2L prints [2.3026, 1.1513, 0]
   });
 
-  it('accepts validLen as a number array and treats lengths beyond steps as steps', () => {
+  it('accepts validLen as a number array and rejects lengths beyond steps (no clamping)', () => {
     const pred = tensor(
       [
         [
@@ -26,8 +26,10 @@ describe('maskedSoftmaxCELoss', () => {
     );
     const label = ints([[1, 0, 0]]);
     const full = maskedSoftmaxCELoss(pred, label, [3]).item();
-    expect(maskedSoftmaxCELoss(pred, label, [7]).item()).toBeCloseTo(full, 12);
-    expect(maskedSoftmaxCELoss(pred, label, ints([7])).item()).toBeCloseTo(full, 12);
+    expect(maskedSoftmaxCELoss(pred, label, ints([3])).item()).toBeCloseTo(full, 12);
+    expect(() => maskedSoftmaxCELoss(pred, label, [7])).toThrow(
+      'maskedSoftmaxCELoss: validLen must hold integers in [0, steps = 3]; got 7 at index 0.',
+    );
   });
 
   it('equals the masked per-step cross-entropy averaged over all steps, by a loop', () => {
@@ -109,7 +111,7 @@ describe('maskedSoftmaxCELoss', () => {
     const pred = ones([2, 3, 4]);
     const label = ones([2, 3], { dtype: 'int32' });
     expect(() => maskedSoftmaxCELoss(pred, label, [1, -1])).toThrow(
-      'maskedSoftmaxCELoss: validLen must hold integers ≥ 0; got -1 at index 1.',
+      /^maskedSoftmaxCELoss: validLen must hold integers in \[0, steps = \d+\]; got -1 at index 1\.$/,
     );
     expect(() => maskedSoftmaxCELoss(pred, label, tensor([1.5, 2]))).toThrow(InvalidArgumentError);
     expect(() => maskedSoftmaxCELoss(pred, label, '12' as unknown as number[])).toThrow(InvalidArgumentError);

@@ -25,6 +25,7 @@ import { crossEntropy } from './cross-entropy.js';
  *   message names both shapes).
  * @throws {@link InvalidArgumentError} if `validLen` is neither a Tensor nor an array, a length is
  *   negative or not an integer, or `label` is not int32 or holds a token outside [0, vocab).
+ * @throws {@link InvalidArgumentError} if a valid length is not an integer in [0, steps] (lengths past the steps are not clamped).
  * @remarks As in D2L, the mean is over all `steps` (masked steps count as 0), not over the valid
  *   ones, so a row with validLen 0 gives 0.
  * @see D2L §10.7 "Sequence-to-Sequence Learning for Machine Translation" (`MaskedSoftmaxCELoss`).
@@ -67,12 +68,13 @@ export function maskedSoftmaxCELoss(
     pred.dtype === 'float64' ? new Float64Array(batch * steps) : new Float32Array(batch * steps);
   for (let b = 0; b < batch; b++) {
     const len = lens[b]!;
-    if (!Number.isInteger(len) || len < 0) {
+    // A length past the steps is an error, not clamped: it means pred and validLen do not belong together.
+    if (!Number.isInteger(len) || len < 0 || len > steps) {
       throw new InvalidArgumentError(
-        `${op}: validLen must hold integers ≥ 0; got ${String(len)} at index ${b}.`,
+        `${op}: validLen must hold integers in [0, steps = ${steps}]; got ${String(len)} at index ${b}.`,
       );
     }
-    for (let s = 0; s < Math.min(len, steps); s++) weights[b * steps + s] = 1;
+    for (let s = 0; s < len; s++) weights[b * steps + s] = 1;
   }
   const unweighted = crossEntropy(pred, label, { reduction: 'none' });
   return mean(mul(unweighted, fromNdarray(createView(weights, [batch, steps]))), { axis: 1 });

@@ -1,4 +1,4 @@
-import { formatShape, ShapeError, square, sub, type Tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, ShapeError, square, sub, type Tensor } from '@attnkit/tensor';
 import { checkReduction, type Reduction, reduce } from './internal/reduction.js';
 
 /** Options of {@link mseLoss}. */
@@ -28,6 +28,7 @@ export interface MseLossOptions {
  * ```
  */
 export function mseLoss(pred: Tensor, target: Tensor, options: MseLossOptions = {}): Tensor {
+  checkOptions('mseLoss', options, { reduction: 'string' });
   const reduction = checkReduction('mseLoss', options.reduction ?? 'mean');
   const same = pred.ndim === target.ndim && pred.shape.every((d, i) => d === target.shape[i]);
   if (!same) {

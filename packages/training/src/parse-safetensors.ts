@@ -1,6 +1,10 @@
-import { type ParsedSafetensors, readSafetensors } from './internal/read-safetensors.js';
+import {
+  type ParsedSafetensors,
+  type ReadSafetensorsOptions,
+  readSafetensors,
+} from './internal/read-safetensors.js';
 
-export type { ParsedSafetensors } from './internal/read-safetensors.js';
+export type { ParsedSafetensors, ReadSafetensorsOptions } from './internal/read-safetensors.js';
 
 /**
  * Reads a safetensors file from its bytes: the tensors (copied out) and the `__metadata__` strings.
@@ -13,9 +17,11 @@ export type { ParsedSafetensors } from './internal/read-safetensors.js';
  * row-major, tensors back to back.
  *
  * @param bytes - The whole file (a Uint8Array, Node Buffer or ArrayBuffer); never modified or kept.
+ * @param options - `allowNonFinite` (default false): accept float tensors holding NaN or ±Infinity.
  * @returns `{ tensors, metadata }`. F32 → float32, F64 → float64, I32 → int32, BOOL → bool;
  *   F16 and BF16 → float32 (exact); U8, I8, I16, U16 → int32; U32, I64, U64 → int32 when in range.
- * @throws {@link InvalidArgumentError} naming what is wrong, and never returning a partial result,
+ * @throws {@link InvalidArgumentError} naming what is wrong (including a key that appears twice in
+ *   the header, and a NaN or ±Infinity in a float tensor unless `allowNonFinite`), and never returning a partial result,
  *   if: the buffer is shorter than 8 bytes; the header length exceeds the buffer or 100 MB; the
  *   header is not UTF-8 JSON or not an object; `__metadata__` is not an object of strings; an entry
  *   is not an object, has an unsupported dtype, a shape that is not a list of integers ≥ 0 or
@@ -33,6 +39,9 @@ export type { ParsedSafetensors } from './internal/read-safetensors.js';
  * model.loadStateDict(tensors);
  * ```
  */
-export function parseSafetensors(bytes: Uint8Array | ArrayBuffer): ParsedSafetensors {
-  return readSafetensors('parseSafetensors', bytes);
+export function parseSafetensors(
+  bytes: Uint8Array | ArrayBuffer,
+  options: ReadSafetensorsOptions = {},
+): ParsedSafetensors {
+  return readSafetensors('parseSafetensors', bytes, options);
 }

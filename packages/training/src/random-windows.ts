@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   createView,
   defaultGenerator,
   fromNdarray,
@@ -7,6 +8,7 @@ import {
   type Tensor,
 } from '@attnkit/tensor';
 import { checkInteger, describe } from './internal/check.js';
+import { RNG } from './internal/options.js';
 
 /** Options of {@link randomWindows}. */
 export interface RandomWindowsOptions {
@@ -50,6 +52,7 @@ export interface WindowBatch {
  */
 export function randomWindows(tokens: Int32Array, options: RandomWindowsOptions): () => WindowBatch {
   const op = 'randomWindows';
+  checkOptions(op, options, { contextLength: 'number', batchSize: 'number', rng: RNG }, { required: true });
   if (!(tokens instanceof Int32Array)) {
     throw new InvalidArgumentError(`${op}: tokens must be an Int32Array; got ${describe(tokens)}.`);
   }

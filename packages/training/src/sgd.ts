@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Tensor, type TypedArray } from '@attnkit/tensor';
+import { checkOptions, InvalidArgumentError, type Tensor, type TypedArray } from '@attnkit/tensor';
 import { checkNonNegative } from './internal/check.js';
 import { stateBuffer } from './internal/state-buffer.js';
 import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from './optimizer.js';
@@ -57,6 +57,12 @@ export class SGD extends Optimizer {
   #h: SGDHyper;
 
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
+    checkOptions(
+      'SGD',
+      options,
+      { lr: 'number', momentum: 'number', dampening: 'number', nesterov: 'boolean', weightDecay: 'number' },
+      { required: true, usage: 'new SGD(model.parameters(), { lr: 0.1 })' },
+    );
     super('SGD', params, options?.lr);
     this.#h = normalize('SGD', (options ?? {}) as unknown as Readonly<Record<string, unknown>>);
   }

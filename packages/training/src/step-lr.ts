@@ -1,3 +1,4 @@
+import { checkOptions } from '@attnkit/tensor';
 import { checkInteger, checkNonNegative } from './internal/check.js';
 import { LRScheduler } from './lr-scheduler.js';
 import type { Optimizer } from './optimizer.js';
@@ -30,6 +31,12 @@ export interface StepLROptions {
  */
 export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: StepLROptions) {
+    checkOptions(
+      'StepLR',
+      options,
+      { stepSize: 'number', gamma: 'number' },
+      { required: true, usage: 'new StepLR(optimizer, { stepSize: 10 })' },
+    );
     const stepSize = checkInteger('StepLR', 'stepSize', options?.stepSize, 1);
     const gamma = checkNonNegative('StepLR', 'gamma', options.gamma ?? 0.1);
     super('StepLR', optimizer, (t, base) => base * gamma ** Math.floor(t / stepSize));

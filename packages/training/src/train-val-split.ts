@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@attnkit/tensor';
+import { checkOptions, InvalidArgumentError } from '@attnkit/tensor';
 import { checkUnitInterval, describe } from './internal/check.js';
 
 /** Options of {@link trainValSplit}. */
@@ -30,6 +30,12 @@ export function trainValSplit(
   options: TrainValSplitOptions = {},
 ): { train: Int32Array; val: Int32Array } {
   const op = 'trainValSplit';
+  checkOptions(
+    op,
+    options,
+    { valFraction: 'number' },
+    { usage: 'trainValSplit(tokens, { valFraction: 0.1 })' },
+  );
   if (!(tokens instanceof Int32Array)) {
     throw new InvalidArgumentError(`${op}: tokens must be an Int32Array; got ${describe(tokens)}.`);
   }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { checkOptions, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import { describe, isRecord } from './internal/check.js';
 import { compareCodePoints } from './internal/compare-code-points.js';
 import { readIds } from './internal/ids.js';
@@ -84,6 +84,7 @@ export class Vocab implements Tokenizer {
    */
   static fromText(text: string, options: VocabFromTextOptions = {}): Vocab {
     const op = 'Vocab.fromText';
+    checkOptions(op, options, { minFreq: 'number', reserved: 'array' });
     if (typeof text !== 'string') {
       throw new InvalidArgumentError(`${op}: text must be a string; got ${describe(text)}.`);
     }

@@ -1,6 +1,6 @@
 import { Dropout, LayerNorm, Module } from '@attnkit/layers';
 import { add, formatShape, type Generator, ShapeError, type Tensor } from '@attnkit/tensor';
-import { checkCount, checkProbability, type FloatDType } from './internal/check.js';
+import { checkConfig, checkCount, checkProbability, type FloatDType } from './internal/check.js';
 
 /** Options of {@link AddNorm}. */
 export interface AddNormOptions {
@@ -41,6 +41,7 @@ export class AddNorm extends Module {
 
   constructor(options: AddNormOptions) {
     super();
+    checkConfig('AddNorm', options);
     const op = 'AddNorm';
     const p = checkProbability(op, 'dropout', options.dropout ?? 0);
     const shape = typeof options.normShape === 'number' ? [options.normShape] : [...options.normShape];

@@ -1,6 +1,6 @@
 import { GELU, Linear, Module, ReLU } from '@attnkit/layers';
 import type { Generator, Tensor } from '@attnkit/tensor';
-import { checkChoice, checkCount, type FloatDType } from './internal/check.js';
+import { checkChoice, checkConfig, checkCount, type FloatDType } from './internal/check.js';
 
 /** Options of {@link PositionWiseFFN}. */
 export interface PositionWiseFFNOptions {
@@ -48,6 +48,7 @@ export class PositionWiseFFN extends Module {
 
   constructor(options: PositionWiseFFNOptions) {
     super();
+    checkConfig('PositionWiseFFN', options);
     const op = 'PositionWiseFFN';
     const hidden = checkCount(op, 'ffnNumHiddens', options.ffnNumHiddens, 1);
     const outputs = checkCount(op, 'ffnNumOutputs', options.ffnNumOutputs, 1);

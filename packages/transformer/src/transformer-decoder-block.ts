@@ -1,10 +1,18 @@
 import { Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
 import type { MultiHeadAttention } from '@attnkit/multihead';
-import { concat, formatShape, type Generator, ShapeError, type Tensor, tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  concat,
+  formatShape,
+  type Generator,
+  ShapeError,
+  type Tensor,
+  tensor,
+} from '@attnkit/tensor';
 import type { AddNorm } from './add-norm.js';
 import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
-import { checkCount, type FloatDType } from './internal/check.js';
+import { checkConfig, checkCount, type FloatDType, SCHEMAS } from './internal/check.js';
 import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /**
@@ -103,6 +111,7 @@ export class TransformerDecoderBlock extends Module {
 
   constructor(options: TransformerDecoderBlockOptions) {
     super();
+    checkConfig('TransformerDecoderBlock', options);
     const op = 'TransformerDecoderBlock';
     const parts = checkBlockParts(op, options);
     this.i = checkCount(op, 'i', options.i ?? 0);
@@ -137,6 +146,7 @@ export class TransformerDecoderBlock extends Module {
     options: TransformerDecoderForwardOptions = {},
   ): [Tensor, TransformerDecoderState] {
     const op = 'TransformerDecoderBlock.forward';
+    checkOptions(op, options, SCHEMAS.needWeights);
     if (X.ndim !== 3 || X.shape[2] !== this.#numHiddens) {
       throw new ShapeError(
         `${op}: X must have shape (batch, positions, ${this.#numHiddens}); got ${formatShape(X.shape)}.`,

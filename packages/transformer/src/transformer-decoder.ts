@@ -1,8 +1,16 @@
 import { type Embedding, Linear, Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
 import type { PositionalEncoding } from '@attnkit/positional';
-import { formatShape, type Generator, InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  formatShape,
+  type Generator,
+  InvalidArgumentError,
+  ShapeError,
+  type Tensor,
+} from '@attnkit/tensor';
 import type { FloatDType } from './internal/check.js';
+import { checkConfig, SCHEMAS } from './internal/check.js';
 import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
 import {
@@ -82,6 +90,7 @@ export class TransformerDecoder extends Module {
 
   constructor(options: TransformerDecoderOptions) {
     super();
+    checkConfig('TransformerDecoder', options);
     const stack = buildTokenStack(
       this,
       'TransformerDecoder',
@@ -159,6 +168,7 @@ export class TransformerDecoder extends Module {
     options: TransformerDecoderForwardOptions = {},
   ): [Tensor, TransformerDecoderState] {
     const op = 'TransformerDecoder.forward';
+    checkOptions(op, options, SCHEMAS.needWeights);
     checkTokens(op, tokens, this.vocabSize);
     if (state.keyValues.length !== this.blks.length) {
       throw new InvalidArgumentError(

@@ -2,9 +2,11 @@ import { Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
 import type { MultiHeadAttention } from '@attnkit/multihead';
 import type { Generator, Tensor } from '@attnkit/tensor';
+import { checkOptions } from '@attnkit/tensor';
 import type { AddNorm } from './add-norm.js';
 import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
 import type { FloatDType } from './internal/check.js';
+import { checkConfig, SCHEMAS } from './internal/check.js';
 import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /** Options of {@link TransformerEncoderBlock}. */
@@ -67,6 +69,7 @@ export class TransformerEncoderBlock extends Module {
 
   constructor(options: TransformerEncoderBlockOptions) {
     super();
+    checkConfig('TransformerEncoderBlock', options);
     const parts = checkBlockParts('TransformerEncoderBlock', options);
     this.attention = this.registerModule(
       'attention',
@@ -91,6 +94,7 @@ export class TransformerEncoderBlock extends Module {
    * @throws {@link InvalidArgumentError} if a valid length is negative, fractional or > positions.
    */
   forward(X: Tensor, validLens?: ValidLens, options: TransformerEncoderForwardOptions = {}): Tensor {
+    checkOptions('TransformerEncoderBlock.forward', options, SCHEMAS.needWeights);
     const needWeights = options.needWeights ?? true;
     const Y = this.addnorm1.forward(X, this.attention.forward(X, X, X, validLens, { needWeights }));
     return this.addnorm2.forward(Y, this.ffn.forward(Y));

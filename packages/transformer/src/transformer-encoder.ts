@@ -2,7 +2,9 @@ import { type Embedding, Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
 import type { PositionalEncoding } from '@attnkit/positional';
 import type { Generator, Tensor } from '@attnkit/tensor';
+import { checkOptions } from '@attnkit/tensor';
 import type { FloatDType } from './internal/check.js';
+import { checkConfig, SCHEMAS } from './internal/check.js';
 import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
 import {
@@ -69,6 +71,7 @@ export class TransformerEncoder extends Module {
 
   constructor(options: TransformerEncoderOptions) {
     super();
+    checkConfig('TransformerEncoder', options);
     const stack = buildTokenStack(
       this,
       'TransformerEncoder',
@@ -106,6 +109,7 @@ export class TransformerEncoder extends Module {
    *   [0, vocabSize), positions > maxLen, or a valid length is out of range.
    */
   forward(tokens: Tensor, validLens?: ValidLens, options: TransformerEncoderForwardOptions = {}): Tensor {
+    checkOptions('TransformerEncoder.forward', options, SCHEMAS.needWeights);
     checkTokens('TransformerEncoder.forward', tokens, this.vocabSize);
     let X = embedTokens(this, this.numHiddens, tokens);
     for (const blk of this.blks) X = blk.forward(X, validLens, options);

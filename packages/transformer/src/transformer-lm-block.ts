@@ -1,9 +1,9 @@
 import { Dropout, LayerNorm, Module } from '@attnkit/layers';
 import type { KVCache, KVCacheLayer, MultiHeadAttention } from '@attnkit/multihead';
-import { add, type Generator, type Tensor } from '@attnkit/tensor';
+import { add, checkOptions, type Generator, type Tensor } from '@attnkit/tensor';
 import type { AddNorm } from './add-norm.js';
 import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
-import { checkChoice, checkCount, type FloatDType } from './internal/check.js';
+import { checkChoice, checkConfig, checkCount, type FloatDType, SCHEMAS } from './internal/check.js';
 import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /** Options of {@link TransformerLMBlock}. */
@@ -84,6 +84,7 @@ export class TransformerLMBlock extends Module {
 
   constructor(options: TransformerLMBlockOptions) {
     super();
+    checkConfig('TransformerLMBlock', options);
     const op = 'TransformerLMBlock';
     const parts = checkBlockParts(op, options);
     const { numHiddens, dropout, dtype, rng } = parts;
@@ -127,6 +128,7 @@ export class TransformerLMBlock extends Module {
    *   cache (raised by `MultiHeadAttention`).
    */
   forward(X: Tensor, options: TransformerLMBlockForwardOptions = {}): Tensor {
+    checkOptions('TransformerLMBlock.forward', options, SCHEMAS.blockForward);
     const attend = (H: Tensor): Tensor =>
       this.attention.forward(H, H, H, undefined, {
         isCausal: true,

@@ -2,17 +2,28 @@ import { Dropout, Embedding, LayerNorm, Linear, Module } from '@attnkit/layers';
 import { KVCache } from '@attnkit/multihead';
 import { LearnedPositionalEncoding, PositionalEncoding } from '@attnkit/positional';
 import {
+  checkAllocation,
+  checkOptions,
   defaultGenerator,
   type Generator,
   InvalidArgumentError,
   matmul,
   mul,
+  NonFiniteError,
   noGrad,
   type Tensor,
   tensor,
   transpose,
 } from '@attnkit/tensor';
-import { checkChoice, checkCount, checkHeads, checkProbability, type FloatDType } from './internal/check.js';
+import {
+  checkChoice,
+  checkConfig,
+  checkCount,
+  checkHeads,
+  checkProbability,
+  type FloatDType,
+  SCHEMAS,
+} from './internal/check.js';
 import { ModuleList } from './internal/module-list.js';
 import { sampleToken } from './internal/sample.js';
 import { checkTokens } from './internal/tokens.js';
@@ -128,6 +139,9 @@ const CONFIG_KEYS: readonly (keyof TransformerLMConfig)[] = [
  *   divisible by `numHeads`, `numKVHeads` does not divide `numHeads`, `dropout` is not in [0, 1],
  *   `positional`, `norm`, `activation` or `dtype` is unknown, `tieWeights` is not a boolean, or
  *   `positional` is `'rotary'` with an odd head size numHiddens / numHeads.
+ * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key (`numLayers` → `numBlks`) or a wrong type.
+ * @throws {@link MemoryLimitError} if all parameters together would exceed the memory limit (checked before any is allocated).
+ * @throws {@link NonFiniteError} from `generate` if the logits are not finite.
  * @remarks Logits at position t depend only on tokens 0..t. Inputs are embedding · √numHiddens
  *   (D2L, Vaswani et al. §3.4) with the embedding initialised N(0, 1/numHiddens), so inputs have
  *   unit scale next to the sinusoidal encoding and a tied head gives logits of unit scale.
@@ -163,6 +177,7 @@ export class TransformerLM extends Module {
 
   constructor(options: TransformerLMOptions) {
     super();
+    checkConfig('TransformerLM', options);
     const config = resolveConfig(options);
     this.#config = config;
     const { vocabSize, numHiddens, dropout, dtype, maxLen } = config;
@@ -306,6 +321,7 @@ export class TransformerLM extends Module {
    */
   forward(tokens: Tensor, options: TransformerLMForwardOptions = {}): Tensor {
     const op = 'TransformerLM.forward';
+    checkOptions(op, options, SCHEMAS.lmForward);
     const { numHiddens, maxLen, positional, numBlks } = this.#config;
     checkTokens(op, tokens, this.#config.vocabSize);
     const { cache } = options;
@@ -363,6 +379,10 @@ export class TransformerLM extends Module {
    */
   generate(prompt: Int32Array | readonly number[], options: GenerateOptions): Int32Array {
     const op = 'TransformerLM.generate';
+    checkOptions(op, options, SCHEMAS.generate, {
+      required: true,
+      usage: 'lm.generate(prompt, { maxNewTokens: 20 })',
+    });
     const { vocabSize, maxLen } = this.#config;
     if (prompt.length === 0)
       throw new InvalidArgumentError(`${op}: prompt must have at least one token; got none.`);
@@ -400,7 +420,16 @@ export class TransformerLM extends Module {
             logits = this.forward(tokens1d(out.subarray(Math.max(0, length - maxLen), length)));
           }
           const row = logits.toTypedArray();
-          out[length] = sampleToken(row.subarray(row.length - vocabSize), temperature, topK, rng);
+          const last = row.subarray(row.length - vocabSize);
+          for (let v = 0; v < last.length; v++) {
+            if (!Number.isFinite(last[v]!)) {
+              // Sampling from NaN logits would always pick one id; fail instead (NaN never passes silently).
+              throw new NonFiniteError(
+                `${op}: the logits at position ${length} are not finite (${last[v]} for token id ${v}); the model's weights may hold NaN or ±Infinity.`,
+              );
+            }
+          }
+          out[length] = sampleToken(last, temperature, topK, rng);
           length++;
         }
       });
@@ -451,6 +480,21 @@ function resolveConfig(options: TransformerLMOptions): TransformerLMConfig {
   }
   const activation = checkChoice(op, 'activation', options.activation ?? 'relu', ['relu', 'gelu']);
   const dtype = checkChoice(op, 'dtype', options.dtype ?? 'float32', ['float32', 'float64']);
+  // Every parameter and table together, before the first is allocated: embedding (and output head
+  // unless tied), positions, and per block attention (≈ 4·h²), FFN (2·h·ffn) and norms.
+  const h = numHiddens;
+  const kv = (h / numHeads) * numKVHeads;
+  const perBlock = h * h * 2 + h * kv * 2 + 2 * h * ffnNumHiddens + ffnNumHiddens + 6 * h;
+  const total =
+    vocabSize * h * (tieWeights ? 1 : 2) +
+    (positional === 'sinusoidal' || positional === 'learned' ? maxLen * h : 0) +
+    numBlks * perBlock;
+  checkAllocation(
+    op,
+    `parameters for numHiddens ${h}, numBlks ${numBlks}, vocabSize ${vocabSize}`,
+    [total],
+    dtype,
+  );
   return {
     vocabSize,
     numHiddens,

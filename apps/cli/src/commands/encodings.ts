@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { causalMask } from '@attnkit/masking';
 import { sinusoidalEncoding } from '@attnkit/positional';
+import { checkOptions } from '@attnkit/tensor';
+import { UsageError } from '../errors.js';
 import { heatmap } from '../figures/heatmap.js';
 import { linePlot } from '../figures/line-plot.js';
 import { writeFigure } from '../figures/svg.js';
@@ -17,6 +19,9 @@ export interface EncodingsOptions {
   /** Size of the causal-mask picture. */
   maskSize: number;
 }
+
+/** Largest table `encodings` draws (cells of the heatmap). */
+export const MAX_HEATMAP_CELLS = 1_000_000;
 
 export const ENCODINGS_DEFAULTS = {
   out: join('runs', 'encodings'),
@@ -40,7 +45,19 @@ export interface EncodingsReport {
  * the alternating frequencies resemble — and the causal mask of decoder self-attention.
  */
 export async function encodings(options: EncodingsOptions, io: Io): Promise<EncodingsReport> {
+  checkOptions(
+    'encodings',
+    options,
+    { out: 'string', positions: 'number', dims: 'number', maskSize: 'number' },
+    { required: true },
+  );
   const { positions, dims, out } = options;
+  // The heatmap has one SVG cell per entry: past a million cells it takes minutes and gigabytes.
+  if (positions * dims > MAX_HEATMAP_CELLS) {
+    throw new UsageError(
+      `--positions × --dims must be at most ${MAX_HEATMAP_CELLS.toLocaleString('en-US')} cells for the heatmap; got ${positions} × ${dims} = ${(positions * dims).toLocaleString('en-US')}.`,
+    );
+  }
   const P = sinusoidalEncoding(positions, dims).toTypedArray();
   const plotted = [6, 7, 8, 9].filter((c) => c < dims);
   const columns = plotted.map((c) => Array.from({ length: positions }, (_, i) => P[i * dims + c]!));

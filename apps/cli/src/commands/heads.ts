@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { MultiHeadAttention, transposeQKV } from '@attnkit/multihead';
 import {
+  checkOptions,
   formatShape,
   Generator,
   noGrad,
@@ -13,7 +14,7 @@ import {
 import { trainValSplit } from '@attnkit/training';
 import { type Checkpoint, loadCheckpoint } from '../checkpoint.js';
 import { loadCorpus } from '../corpus.js';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { type HeatmapOptions, type HeatmapPanel, heatmap } from '../figures/heatmap.js';
 import { writeFigure } from '../figures/svg.js';
 import {
@@ -23,6 +24,7 @@ import {
   meanLoss,
   spreadWindows,
 } from '../internal/evaluate.js';
+import { requireFinite } from '../internal/finite.js';
 import { headMasks, withHeadMask } from '../internal/head-mask.js';
 import { type Io, writeLine } from '../io.js';
 
@@ -86,6 +88,19 @@ export interface HeadsReport {
  *   is not below the number of heads.
  */
 export async function heads(options: HeadsOptions, io: Io): Promise<HeadsReport> {
+  checkOptions(
+    'heads',
+    options,
+    {
+      out: 'string',
+      seed: 'number',
+      checkpoint: 'string',
+      data: 'string',
+      evalWindows: 'number',
+      prune: 'number',
+    },
+    { required: true },
+  );
   const files: string[] = [];
   // Load and check the checkpoint first, so a bad one fails before anything is written.
   const loaded = options.checkpoint === undefined ? null : await loadCheckpoint(options.checkpoint);
@@ -201,7 +216,7 @@ function checkPrune({ model }: Checkpoint, prune: number | undefined): number {
   const total = model.config.numBlks * model.config.numHeads;
   const count = prune ?? Math.max(1, Math.floor(total / 4));
   if (!Number.isInteger(count) || count < 1 || count >= total) {
-    throw new CliError(`--prune must be an integer in [1, ${total - 1}] for ${total} heads; got ${count}.`);
+    throw new UsageError(`--prune must be an integer in [1, ${total - 1}] for ${total} heads; got ${count}.`);
   }
   return count;
 }
@@ -235,6 +250,10 @@ async function ablate(
   const maskedLoss = Array.from({ length: numBlks }, (_, b) =>
     Array.from({ length: numHeads }, (_, h) => lossWith(headMasks(numBlks, numHeads, [[b, h]]))),
   );
+  requireFinite('heads', {
+    'the validation loss': baseLoss,
+    'the loss with a head masked': maskedLoss.flat(),
+  });
   writeLine(
     io.out,
     `head importance of ${dir} (${numBlks} blocks × ${numHeads} heads) on ${predictions.toLocaleString('en-US')} held-out characters:`,
@@ -253,6 +272,7 @@ async function ablate(
   const pruned = ranked.slice(0, prune).map(({ b, h }) => [b, h] as const);
   const pruneMasks = headMasks(numBlks, numHeads, pruned);
   const prunedLoss = lossWith(pruneMasks);
+  requireFinite('heads', { 'the loss after pruning': prunedLoss });
   const before = forwardSpeed(model, batches, headMasks(numBlks, numHeads));
   const after = forwardSpeed(model, batches, pruneMasks);
   writeLine(

@@ -3,6 +3,7 @@ import { NWKernelRegression, nadarayaWatson } from '@attnkit/scoring';
 import {
   add,
   arange,
+  checkOptions,
   full,
   Generator,
   mean,
@@ -19,6 +20,7 @@ import { fit, mseLoss, SGD } from '@attnkit/training';
 import { heatmap } from '../figures/heatmap.js';
 import { linePlot } from '../figures/line-plot.js';
 import { writeFigure } from '../figures/svg.js';
+import { requireFinite } from '../internal/finite.js';
 import { type Io, writeLine } from '../io.js';
 
 /** Options of {@link nw} (the `attnkit nw` flags). */
@@ -70,6 +72,12 @@ function f(x: Tensor): Tensor {
  * the prediction plots and attention-weight heatmaps as SVG.
  */
 export async function nw(options: NwOptions, io: Io): Promise<NwReport> {
+  checkOptions(
+    'nw',
+    options,
+    { out: 'string', seed: 'number', trainPoints: 'number', epochs: 'number', lr: 'number', initW: 'number' },
+    { required: true },
+  );
   const rng = new Generator(options.seed);
   const n = options.trainPoints;
   const xTrain = tensor(Float32Array.from(mul(rand([n], { rng }), 5).toTypedArray()).sort(), {
@@ -122,6 +130,11 @@ export async function nw(options: NwOptions, io: Io): Promise<NwReport> {
     nonParametric: mseLoss(nonParametric.output, yTruth).item(),
     parametric: mseLoss(yParametric, yTruth).item(),
   };
+  requireFinite('nw', {
+    'learned w': w,
+    'mean squared error': Object.values(mse),
+    'training loss': lossHistory,
+  });
   writeLine(io.out, `learned w = ${w.toFixed(3)} (the Gaussian's width is 1/w = ${(1 / w).toFixed(3)})`);
   writeLine(io.out, 'mean squared error against the truth on the test inputs:');
   writeLine(io.out, `  average pooling              ${mse.average.toFixed(4)}`);

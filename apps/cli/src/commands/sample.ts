@@ -1,4 +1,4 @@
-import { Generator } from '@attnkit/tensor';
+import { checkOptions, Generator } from '@attnkit/tensor';
 import { loadCheckpoint } from '../checkpoint.js';
 import { CliError } from '../errors.js';
 import { generateWithin } from '../internal/generate.js';
@@ -32,6 +32,19 @@ export const SAMPLE_DEFAULTS = { prompt: 'The ', length: 300, temperature: 0.8, 
  *   prompt is empty or has characters outside the vocabulary, or an option is out of range.
  */
 export async function sample(options: SampleOptions, io: Io): Promise<string> {
+  checkOptions(
+    'sample',
+    options,
+    {
+      checkpoint: 'string',
+      prompt: 'string',
+      length: 'number',
+      temperature: 'number',
+      topK: 'number',
+      seed: 'number',
+    },
+    { required: true },
+  );
   if (!Number.isInteger(options.length) || options.length < 0) {
     throw new CliError(`--length must be an integer ≥ 0; got ${options.length}.`);
   }

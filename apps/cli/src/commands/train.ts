@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Generator, getNumThreads, setNumThreads } from '@attnkit/tensor';
+import { checkOptions, Generator, getNumThreads, NonFiniteError, setNumThreads } from '@attnkit/tensor';
 import {
   AdamW,
   CosineWithWarmup,
@@ -14,11 +14,12 @@ import { type LMPositional, TransformerLM } from '@attnkit/transformer';
 import { type NgramBaselines, ngramBaselines } from '../baselines.js';
 import { saveCheckpoint, type TrainingRecord } from '../checkpoint.js';
 import { loadCorpus, MOBY_DICK } from '../corpus.js';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { linePlot } from '../figures/line-plot.js';
 import { writeFigure } from '../figures/svg.js';
 import { evaluationBatches, evaluationWindows, meanLoss, spreadWindows } from '../internal/evaluate.js';
 import { generateWithin } from '../internal/generate.js';
+import { prepareOutputDir } from '../internal/output-dir.js';
 import { createProgress } from '../internal/progress.js';
 import { type Io, writeJson, writeLine } from '../io.js';
 import { timestamp } from '../options.js';
@@ -114,6 +115,8 @@ export interface TrainReport {
   readonly parameters: number;
   readonly steps: number;
   readonly aborted: boolean;
+  /** The signal that stopped training (with `handleSigint`), or null. */
+  readonly stoppedBy: 'SIGINT' | 'SIGTERM' | null;
   /**
    * Final validation loss (nats/char) on the final evaluation windows, or the last periodic
    * estimate after an abort (null if there was none).
@@ -165,6 +168,8 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
   const started = performance.now();
   const out = options.out ?? join('runs', timestamp());
   const json = io.terminal === undefined;
+  // Checked before anything is loaded or trained, not at the first checkpoint minutes later.
+  await prepareOutputDir(out, '--out');
 
   const corpus = await loadCorpus(options.data);
   const vocab = Vocab.fromText(corpus.text);
@@ -278,9 +283,18 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
 
   const signals = [options.signal].filter((s): s is AbortSignal => s !== undefined);
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
+  // SIGTERM (a service manager, `timeout`, a container stop) stops training like Ctrl-C: the
+  // checkpoint is saved, then the CLI exits with 128 + the signal number.
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
+    stoppedBy ??= name;
+    controller.abort();
+  };
+  const onSigint = (): void => onSignal('SIGINT');
+  const onSigterm = (): void => onSignal('SIGTERM');
   if (options.handleSigint === true) {
     process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
     signals.push(controller.signal);
   }
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
@@ -336,9 +350,18 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
       },
       ...(signal === undefined ? {} : { signal }),
     });
+  } catch (err) {
+    if (err instanceof NonFiniteError) {
+      // No checkpoint is written from the diverged run; the last periodic one (finite) stays.
+      const kept =
+        files.config === '' ? 'no checkpoint was written' : `the last checkpoint (${files.weights}) is kept`;
+      throw new CliError(`training diverged: ${err.message} ${kept}.`);
+    }
+    throw err;
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
   const trainSeconds = trainMs() / 1000;
   const valHistory = [{ step: 0, value: initialValLoss }, ...result.valHistory];
@@ -395,6 +418,7 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
     parameters,
     steps: result.steps,
     aborted: result.aborted,
+    stoppedBy,
     valLoss,
     valLossIsFinal,
     baselines,
@@ -455,6 +479,36 @@ export function formatTrainReport(report: TrainReport): string {
 
 /** Validates option combinations the option parsers cannot see. */
 function checkTrainOptions(o: TrainOptions): void {
+  checkOptions(
+    'train',
+    o,
+    {
+      data: 'string',
+      hiddens: 'number',
+      heads: 'number',
+      blocks: 'number',
+      ffn: 'number',
+      context: 'number',
+      batch: 'number',
+      steps: 'number',
+      lr: 'number',
+      warmup: 'number',
+      weightDecay: 'number',
+      dropout: 'number',
+      positional: 'string',
+      seed: 'number',
+      out: 'string',
+      evalEvery: 'number',
+      evalWindows: 'number',
+      finalEvalWindows: 'number',
+      valFraction: 'number',
+      sampleLength: 'number',
+      threads: 'number',
+      signal: 'object',
+      handleSigint: 'boolean',
+    },
+    { required: true },
+  );
   const ints: [string, number, number][] = [
     ['hiddens', o.hiddens, 1],
     ['heads', o.heads, 1],
@@ -472,18 +526,18 @@ function checkTrainOptions(o: TrainOptions): void {
   if (o.threads !== undefined) ints.push(['threads', o.threads, 1]);
   for (const [name, value, min] of ints) {
     if (!Number.isInteger(value) || value < min) {
-      throw new CliError(`--${name} must be an integer ≥ ${min}; got ${value}.`);
+      throw new UsageError(`--${name} must be an integer ≥ ${min}; got ${value}.`);
     }
   }
   if (o.threads !== undefined && o.threads > 64) {
-    throw new CliError(`--threads must be at most 64; got ${o.threads}.`);
+    throw new UsageError(`--threads must be at most 64; got ${o.threads}.`);
   }
   if (o.hiddens % o.heads !== 0) {
-    throw new CliError(`--heads must divide --hiddens; got ${o.heads} heads for ${o.hiddens} hiddens.`);
+    throw new UsageError(`--heads must divide --hiddens; got ${o.heads} heads for ${o.hiddens} hiddens.`);
   }
-  if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new CliError(`--lr must be a number > 0; got ${o.lr}.`);
+  if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new UsageError(`--lr must be a number > 0; got ${o.lr}.`);
   if (!(o.valFraction > 0 && o.valFraction < 1)) {
-    throw new CliError(`the validation fraction must lie in (0, 1); got ${o.valFraction}.`);
+    throw new UsageError(`the validation fraction must lie in (0, 1); got ${o.valFraction}.`);
   }
 }
 

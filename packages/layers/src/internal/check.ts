@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@attnkit/tensor';
+import { Generator, InvalidArgumentError, type OptionCheck } from '@attnkit/tensor';
 
 /**
  * Checks a layer size: an integer ≥ `min` (0 by default).
@@ -10,3 +10,8 @@ export function checkCount(op: string, argument: string, value: number, min = 0)
   }
   return value;
 }
+
+/** Option types shared by the layers' configs. */
+export const FLOAT_DTYPE = ['float32', 'float64'] as const;
+/** An `rng` option: a {@link Generator}. */
+export const RNG: OptionCheck = { expected: 'a Generator', test: (v) => v instanceof Generator };

@@ -1,5 +1,4 @@
-import type { ValidLens } from '@attnkit/masking';
-import { formatShape, InvalidArgumentError, ShapeError, Tensor } from '@attnkit/tensor';
+import { formatShape, InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
 import type { MultiHeadRotaryOptions, PositionalKind } from '../multi-head-attention.js';
 
 /**
@@ -65,28 +64,6 @@ export function checkAttentionInputs(
   if (values.shape[0] !== batch || values.shape[1] !== keys.shape[1]) {
     throw new ShapeError(
       `${op}: values must have shape (${batch}, ${keys.shape[1]}, ${values.shape[2]}) to match keys ${formatShape(keys.shape)}; got ${formatShape(values.shape)}.`,
-    );
-  }
-}
-
-/**
- * Checks that validLens is `(batch)` or `(batch, queries)` for queries `(batch, queries, ·)`.
- * @throws {@link ShapeError} naming both shapes otherwise.
- */
-export function checkValidLens(op: string, validLens: ValidLens, queriesShape: readonly number[]): void {
-  const shape =
-    validLens instanceof Tensor
-      ? validLens.shape
-      : Array.isArray(validLens[0])
-        ? [validLens.length, (validLens[0] as readonly number[]).length]
-        : [validLens.length];
-  const [batch, numQueries] = queriesShape as [number, number];
-  const ok =
-    (shape.length === 1 && shape[0] === batch) ||
-    (shape.length === 2 && shape[0] === batch && shape[1] === numQueries);
-  if (!ok) {
-    throw new ShapeError(
-      `${op}: validLens must have shape (batch) = (${batch}) or (batch, queries) = (${batch}, ${numQueries}) to match queries ${formatShape(queriesShape)}; got ${formatShape(shape)}.`,
     );
   }
 }

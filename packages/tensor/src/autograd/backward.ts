@@ -2,14 +2,31 @@ import { formatShape, GradientError } from '../errors.js';
 import { add } from '../ops/add.js';
 import { onesLike } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { checkOptions, describeValue } from '../validation/check-options.js';
 import { noGrad } from './grad-mode.js';
 
 /**
  * Reverse sweep over the recorded graph in topological order (each node's gradient is complete
  * before it is propagated), accumulating into leaves' `.grad` as PyTorch does.
  */
-export function runBackward(root: Tensor, gradOutput?: Tensor): void {
+/** Nodes whose backward has run without `retainGraph`: their graph is spent (PyTorch frees it). */
+const released = new WeakSet<object>();
+
+/** Options of {@link Tensor.backward}. */
+export interface BackwardOptions {
+  /**
+   * Keep the graph so that `backward()` can run through it again (PyTorch `retain_graph`);
+   * default `false`: a second backward through the same ops throws a {@link GradientError}.
+   */
+  retainGraph?: boolean;
+}
+
+export function runBackward(root: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, { retainGraph: 'boolean' });
+  if (gradOutput !== undefined && !(gradOutput instanceof Tensor)) {
+    throw new GradientError(`backward: gradOutput must be a Tensor; got ${describeValue(gradOutput)}.`);
+  }
   if (!root.requiresGrad) {
     throw new GradientError('backward: tensor does not require gradients (no input had requiresGrad: true).');
   }
@@ -50,6 +67,18 @@ export function runBackward(root: Tensor, gradOutput?: Tensor): void {
       stack.pop();
       order.push(t);
     }
+  }
+
+  for (const t of order) {
+    const node = t._node;
+    if (node !== null && released.has(node)) {
+      throw new GradientError(
+        `backward: trying to backward through the graph a second time (op ${node.op} has already been used); pass { retainGraph: true } to the first backward() to do so.`,
+      );
+    }
+  }
+  if (options.retainGraph !== true) {
+    for (const t of order) if (t._node !== null) released.add(t._node);
   }
 
   noGrad(() => {

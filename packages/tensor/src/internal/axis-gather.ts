@@ -50,7 +50,7 @@ export function gatherAlongAxis(
     offset: x.nd.offset,
     stride: x.nd.stride.map((s, d) => (d === ax ? 0 : s)),
   };
-  const data = allocate(x.dtype, shapeSize(shape));
+  const data = allocate(x.dtype, shapeSize(shape), op, shape);
   backend().gather(data, shape, srcView, indexView, x.nd.stride[ax]!);
   const out = new Tensor(createView(data, shape), x.dtype);
   return record(op, out, [x], (g) => {

@@ -60,7 +60,7 @@ export function scatterIntoZeros(
   start: number,
   step: number,
 ): Tensor {
-  const out = allocate(g.dtype, shapeSize(shape));
+  const out = allocate(g.dtype, shapeSize(shape), 'scatter', shape);
   copyIntoAxisRange(out, shape, axis, start, step, g.nd);
   return new Tensor(createView(out, shape), g.dtype);
 }

@@ -9,7 +9,7 @@ import { normalizeAxis } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
 import { broadcastBinary } from './broadcast.js';
 import { divide, multiply, reduceKept } from './reduce-kept.js';
-import { reductionPlan } from './reduction.js';
+import { checkReduceOptions, reductionPlan } from './reduction.js';
 
 const isEqual = (x: number, y: number): number => (x === y ? 1 : 0);
 
@@ -51,6 +51,7 @@ export function extremum(op: 'max' | 'min', x: Tensor, options: ReduceOptions): 
 
 /** The forward shared by {@link argmax} and {@link argmin}; indices are int32 and not differentiable. */
 export function argExtremum(op: 'argmax' | 'argmin', x: Tensor, options: ArgReduceOptions): Tensor {
+  checkReduceOptions(op, options, { expected: 'a number', test: (v) => typeof v === 'number' });
   if (options.axis === undefined) {
     // Index into the row-major flattening of x (a contiguous copy when x is a strided view).
     checkNonEmpty(op, [x.numel()], [0]);

@@ -64,7 +64,7 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
   const k = a.cols;
   const n = b.cols;
   const count = shapeSize(batch);
-  const out = allocate(dtype, count * m * n);
+  const out = allocate(dtype, count * m * n, 'matmul', [...batch, m, n]);
   if (out.length === 0) return out;
   const aStep = broadcastStrides(a.batchShape, a.batchStride, batch);
   const bStep = broadcastStrides(b.batchShape, b.batchStride, batch);

@@ -1,4 +1,20 @@
 import { normalizeAxes, shapeSize } from '../shape.js';
+import { checkOptions, type OptionCheck } from '../validation/check-options.js';
+
+// Integers and ranges are checked by normalizeAxes, which knows the rank.
+const AXES: OptionCheck = {
+  expected: 'a number or an array of numbers',
+  test: (v) => typeof v === 'number' || (Array.isArray(v) && v.every((a) => typeof a === 'number')),
+};
+
+/**
+ * Checks the options of a reduction (`axis`, `keepDim`); a number in their place (`sum(x, 0)`)
+ * is an error that shows the options form.
+ * @throws {@link InvalidArgumentError} for a wrong form, an unknown key or a wrong type.
+ */
+export function checkReduceOptions(op: string, options: unknown, axis: OptionCheck = AXES): void {
+  checkOptions(op, options as object, { axis, keepDim: 'boolean' }, { usage: `${op}(x, { axis: 0 })` });
+}
 
 /** Where each input element lands in a reduction's output. */
 export interface ReductionPlan {
@@ -20,6 +36,7 @@ export function reductionPlan(
   shape: readonly number[],
   options: { axis?: number | readonly number[]; keepDim?: boolean },
 ): ReductionPlan {
+  checkReduceOptions(op, options);
   const axes = normalizeAxes(op, options.axis, shape.length);
   const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outStride = new Array<number>(shape.length).fill(0);

@@ -2,6 +2,7 @@ import { allocate, castScalar, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { fromData, type Tensor } from '../tensor.js';
 import type { CreationOptions } from './creation.js';
+import { checkCreationOptions } from './creation.js';
 
 /**
  * Evenly spaced values `start, start + step, …` below `end` (above it for a negative step).
@@ -17,6 +18,8 @@ import type { CreationOptions } from './creation.js';
  * @returns A 1-D contiguous tensor; empty when `start === end`.
  * @throws {@link InvalidArgumentError} if an argument is not finite, `step` is 0, or `end - start`
  *   and `step` have opposite signs.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @remarks Element i is `start + i·step` computed in float64 and then rounded to the dtype (no
  *   accumulated error from repeated addition).
  * @see PyTorch `torch.arange`; D2L §2.1.
@@ -27,6 +30,7 @@ import type { CreationOptions } from './creation.js';
  * ```
  */
 export function arange(startOrEnd: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
+  checkCreationOptions('arange', options);
   const start = end === undefined ? 0 : startOrEnd;
   const stop = end === undefined ? startOrEnd : end;
   for (const [name, v] of [
@@ -45,7 +49,7 @@ export function arange(startOrEnd: number, end?: number, step = 1, options: Crea
   const integral = Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step);
   const dtype: DType = options.dtype ?? (integral ? 'int32' : 'float32');
   const n = Math.ceil((stop - start) / step);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'arange', [n], 'end - start');
   for (let i = 0; i < n; i++) data[i] = castScalar(start + i * step, dtype);
   const out = fromData(data, [n], dtype);
   if (options.requiresGrad) out.requiresGrad = true;

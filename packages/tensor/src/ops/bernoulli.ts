@@ -1,6 +1,6 @@
 import { allocate, castScalar, isFloating } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -27,6 +27,7 @@ import type { RandomOptions } from './rand.js';
  * ```
  */
 export function bernoulli(shape: readonly number[], p: number, options: RandomOptions = {}): Tensor {
+  checkRandomOptions('bernoulli', options);
   const s = checkShape('bernoulli', shape);
   const dtype = options.dtype ?? 'float32';
   if (!(p >= 0 && p <= 1)) {
@@ -37,7 +38,7 @@ export function bernoulli(shape: readonly number[], p: number, options: RandomOp
   }
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'bernoulli', s, 'shape');
   const one = castScalar(1, dtype);
   const zero = castScalar(0, dtype);
   for (let i = 0; i < n; i++) data[i] = rng.random() < p ? one : zero;

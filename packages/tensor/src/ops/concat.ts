@@ -53,7 +53,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   });
   const shape = first.shape.slice();
   shape[ax] = total;
-  const data = allocate(dtype, shapeSize(shape));
+  const data = allocate(dtype, shapeSize(shape), 'concat', shape);
   tensors.forEach((t, i) => {
     copyIntoAxisRange(data, shape, ax, starts[i]!, 1, t.nd);
   });

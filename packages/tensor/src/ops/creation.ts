@@ -1,9 +1,10 @@
-import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from '../dtype.js';
+import { allocate, castScalar, DTYPES, type DType, dtypeOfArray, type TypedArray } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { copyToContiguous } from '../kernels/copy.js';
 import { createView, isNdarray, type NdArray } from '../ndarray.js';
 import { checkShape, shapeSize } from '../shape.js';
 import { fromData, type NestedArray, Tensor } from '../tensor.js';
+import { checkOptions, describeValue, type OptionsSchema } from '../validation/check-options.js';
 
 /** Options shared by the creation functions. */
 export interface CreationOptions {
@@ -30,6 +31,9 @@ export type TensorLike = number | boolean | NestedArray<number> | NestedArray<bo
  * @returns A contiguous tensor.
  * @throws {@link ShapeError} if nested arrays are ragged or `shape` does not match the data's length.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link InvalidArgumentError} if `dtype` is unknown (float16, int64, …), the data holds non-numbers, or an int32 value is not an integer in the int32 range (no truncation or wrap-around).
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @example
  * ```ts
  * const x = tensor([[1, 2, 3], [4, 5, 6]]); // float32, shape (2, 3)
@@ -37,6 +41,8 @@ export type TensorLike = number | boolean | NestedArray<number> | NestedArray<bo
  * ```
  */
 export function tensor(data: TensorLike, options: TensorOptions = {}): Tensor {
+  checkOptions('tensor', options, { ...CREATION_SCHEMA, shape: 'array' });
+  checkDType('tensor', options.dtype);
   let flat: ArrayLike<number | boolean>;
   let shape: number[];
   let inferred: DType = 'float32';
@@ -53,7 +59,7 @@ export function tensor(data: TensorLike, options: TensorOptions = {}): Tensor {
     flat = [data];
     shape = [];
     if (typeof data === 'boolean') inferred = 'bool';
-  } else {
+  } else if (Array.isArray(data)) {
     shape = inferShape(data);
     flat = (data as unknown[]).flat(Number.POSITIVE_INFINITY) as (number | boolean)[];
     if (flat.length !== shapeSize(shape)) {
@@ -62,6 +68,18 @@ export function tensor(data: TensorLike, options: TensorOptions = {}): Tensor {
       );
     }
     if (typeof flat[0] === 'boolean') inferred = 'bool';
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      if (typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new InvalidArgumentError(
+          `tensor: data must hold numbers or booleans; got ${describeValue(v)} at flat index ${i}.`,
+        );
+      }
+    }
+  } else {
+    throw new InvalidArgumentError(
+      `tensor: data must be a number, boolean, (nested) array, typed array or ndarray; got ${describeValue(data)}.`,
+    );
   }
   if (options.shape !== undefined) {
     const target = checkShape('tensor', options.shape);
@@ -73,11 +91,61 @@ export function tensor(data: TensorLike, options: TensorOptions = {}): Tensor {
     shape = target;
   }
   const dtype = options.dtype ?? inferred;
-  const storage = allocate(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) storage[i] = castScalar(Number(flat[i]), dtype);
+  const storage = allocate(dtype, flat.length, 'tensor', shape, 'data');
+  const exact = dtype === 'int32';
+  for (let i = 0; i < flat.length; i++) {
+    const v = Number(flat[i]);
+    if (exact) checkStorable('tensor', 'data', v, dtype, i);
+    storage[i] = castScalar(v, dtype);
+  }
   const t = fromData(storage, shape, dtype);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
+}
+
+/** The keys every creation function accepts. */
+export const CREATION_SCHEMA = {
+  dtype: 'string',
+  requiresGrad: 'boolean',
+} as const satisfies OptionsSchema;
+
+/**
+ * Checks creation options (`dtype`, `requiresGrad`) and the dtype's name.
+ * @throws {@link InvalidArgumentError} for an unknown key, a dtype attnkit does not have (float16,
+ *   int64, …) or a non-boolean `requiresGrad`.
+ */
+export function checkCreationOptions(op: string, options: CreationOptions | undefined): void {
+  checkOptions(op, options, CREATION_SCHEMA);
+  checkDType(op, options?.dtype);
+}
+
+function checkDType(op: string, dtype: unknown): void {
+  if (dtype !== undefined && !DTYPES.includes(dtype as DType)) {
+    throw new InvalidArgumentError(
+      `${op}: dtype must be one of ${DTYPES.map((d) => `'${d}'`).join(', ')}; got ${describeValue(dtype)}.`,
+    );
+  }
+}
+
+/**
+ * Checks that `value` is stored exactly by int32: integers in [−2³¹, 2³¹ − 1] (no truncation of
+ * 1.7, no wrap-around of 3e9, no NaN → 0). Bool storage takes any number (non-zero → true, as PyTorch).
+ * @throws {@link InvalidArgumentError} naming `argument` and the flat index.
+ */
+export function checkStorable(
+  op: string,
+  argument: string,
+  value: number | boolean,
+  dtype: DType,
+  index?: number,
+): void {
+  const v = Number(value);
+  const at = index === undefined ? '' : ` at flat index ${index}`;
+  if (dtype === 'int32' && !(Number.isInteger(v) && v >= -(2 ** 31) && v <= 2 ** 31 - 1)) {
+    throw new InvalidArgumentError(
+      `${op}: ${argument} must hold integers in [-2147483648, 2147483647] for dtype int32; got ${v}${at} (use cast() to truncate).`,
+    );
+  }
 }
 
 function inferShape(data: unknown): number[] {
@@ -95,6 +163,7 @@ function inferShape(data: unknown): number[] {
  * @throws {@link InvalidArgumentError} if the view's storage is not Float32/Float64/Int32/Uint8Array.
  */
 export function fromNdarray(nd: NdArray, options: CreationOptions = {}): Tensor {
+  checkCreationOptions('fromNdarray', options);
   const dtype = dtypeOfArray(nd.data);
   if (dtype === undefined) {
     throw new InvalidArgumentError(
@@ -112,28 +181,53 @@ export function fromNdarray(nd: NdArray, options: CreationOptions = {}): Tensor 
 /**
  * A tensor of `shape` filled with `value`.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  */
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
-  const s = checkShape('full', shape);
+  return filled('full', shape, value, options);
+}
+
+/** {@link full} under the name of the public function that was called, for messages. */
+export function filled(
+  op: string,
+  shape: readonly number[],
+  value: number,
+  options: CreationOptions,
+): Tensor {
+  checkCreationOptions(op, options);
+  if (!Array.isArray(shape)) {
+    throw new InvalidArgumentError(
+      `${op}: shape must be an array of non-negative integers; got ${describeValue(shape)}.`,
+    );
+  }
+  const s = checkShape(op, shape);
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new InvalidArgumentError(`${op}: value must be a number; got ${describeValue(value)}.`);
+  }
   const dtype = options.dtype ?? 'float32';
-  const data = allocate(dtype, shapeSize(s));
+  checkStorable(op, 'value', value, dtype);
+  const data = allocate(dtype, shapeSize(s), op, s, 'shape');
   if (value !== 0) data.fill(castScalar(value, dtype));
   return new Tensor(createView(data, s), dtype, options.requiresGrad ?? false);
 }
 
 /** A tensor of zeros of `shape`. */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones of `shape`. */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** A tensor with `x`'s shape and dtype (unless overridden) filled with `value`. */
 export function fullLike(x: Tensor, value: number, options: CreationOptions = {}): Tensor {
-  return full(x.shape, value, { dtype: x.dtype, ...options });
+  return filled('fullLike', x.shape, value, {
+    dtype: x.dtype,
+    ...checkOptions('fullLike', options, CREATION_SCHEMA),
+  });
 }
 
 /** Zeros with `x`'s shape and dtype. */
@@ -148,5 +242,5 @@ export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
 
 /** A 0-d tensor holding `value`. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  return full([], value, { dtype });
+  return filled('scalar', [], value, { dtype });
 }

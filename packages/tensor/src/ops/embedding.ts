@@ -54,7 +54,7 @@ export function embedding(indices: Tensor, weight: Tensor): Tensor {
     offset: weight.nd.offset,
     stride: [...rowStride, weight.nd.stride[1]!],
   };
-  const data = allocate(weight.dtype, shapeSize(shape));
+  const data = allocate(weight.dtype, shapeSize(shape), 'embedding', shape);
   backend().gather(data, shape, srcView, indexView, weight.nd.stride[0]!);
   const out = new Tensor(createView(data, shape), weight.dtype);
   return record('embedding', out, [weight], (g) => {

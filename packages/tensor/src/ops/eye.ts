@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { type CreationOptions, zeros } from './creation.js';
+import { type CreationOptions, checkCreationOptions, filled } from './creation.js';
 
 /**
  * An `n × m` matrix with ones on the main diagonal and zeros elsewhere.
@@ -19,6 +19,7 @@ import { type CreationOptions, zeros } from './creation.js';
  * ```
  */
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
+  checkCreationOptions('eye', options);
   for (const [name, v] of [
     ['n', n],
     ['m', m],
@@ -27,7 +28,7 @@ export function eye(n: number, m: number = n, options: CreationOptions = {}): Te
       throw new InvalidArgumentError(`eye: ${name} must be a non-negative integer; got ${v}.`);
     }
   }
-  const out = zeros([n, m], options);
+  const out = filled('eye', [n, m], 0, options);
   const data = out.nd.data;
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return out;

@@ -331,7 +331,7 @@ describe('fusedAttention', () => {
   it('throws ShapeError for validLens of the wrong shape or without a batch axis', () => {
     const q = tensor(new Float32Array(8), { shape: [2, 2, 2] });
     expect(() => fusedAttention(q, q, q, { validLens: [1, 2, 2] })).toThrow(
-      'fusedAttention: validLens must have shape (2) or (2, 2); got (3).',
+      'fusedAttention: validLens must have shape (batch) = (2) or (batch, queries) = (2, 2); got (3).',
     );
     const m = tensor(new Float32Array(4), { shape: [2, 2] });
     expect(() => fusedAttention(m, m, m, { validLens: [1] })).toThrow(ShapeError);
@@ -353,7 +353,7 @@ describe('fusedAttention', () => {
   it('throws InvalidArgumentError for a valid length outside [0, keys] or fractional', () => {
     const q = tensor(new Float32Array(8), { shape: [2, 2, 2] });
     expect(() => fusedAttention(q, q, q, { validLens: [1, 3] })).toThrow(
-      'fusedAttention: validLens must be integers in [0, 2]; got 3.',
+      'fusedAttention: validLens must hold integers in [0, keys = 2]; got 3 at flat index 1.',
     );
     expect(() => fusedAttention(q, q, q, { validLens: [1.5, 1] })).toThrow(InvalidArgumentError);
   });

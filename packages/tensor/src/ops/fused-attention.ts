@@ -6,6 +6,8 @@ import type { FlashAttentionShape } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
 import { shapeSize } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
+import { checkValidLens } from '../validation/attention-args.js';
+import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link fusedAttention}. */
 export interface FusedAttentionOptions {
@@ -17,7 +19,7 @@ export interface FusedAttentionOptions {
    * Valid keys per sequence `(batch)` or per query `(batch, queries)`, where batch is the first
    * leading axis; keys at or beyond the length are hidden from every head.
    */
-  validLens?: Tensor | readonly number[];
+  validLens?: Tensor | readonly number[] | readonly (readonly number[])[];
 }
 
 const OP = 'fusedAttention';
@@ -43,6 +45,7 @@ const OP = 'fusedAttention';
  * @throws {@link InvalidArgumentError} if an input is not float32.
  * @throws {@link InvalidArgumentError} if `scale` is not finite.
  * @throws {@link InvalidArgumentError} if a valid length is not an integer in [0, keys].
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
  * @remarks Memory grows with queries·d, not queries·keys: the forward keeps each row's running
  *   maximum and sum (FlashAttention Algorithm 1) and saves only the output and the row
  *   log-sum-exp; the backward recomputes the weights tile by tile (Algorithm 2). With the
@@ -65,6 +68,11 @@ export function fusedAttention(
   values: Tensor,
   options: FusedAttentionOptions = {},
 ): Tensor {
+  checkOptions(OP, options, {
+    scale: 'number',
+    isCausal: 'boolean',
+    validLens: 'any',
+  });
   const shape = checkInputs(queries, keys, values, options);
   const { heads, numQueries, dv } = shape;
   const q = queries.toTypedArray();
@@ -147,26 +155,15 @@ function rowLimits(
   if (validLens === undefined && !isCausal) return null;
   const limits = new Int32Array(heads * numQueries).fill(numKeys);
   if (validLens !== undefined) {
-    const lens = Array.isArray(validLens)
-      ? (validLens as readonly number[])
-      : Array.from((validLens as Tensor).toTypedArray());
-    const lensShape = Array.isArray(validLens) ? [validLens.length] : (validLens as Tensor).shape;
-    const batch = lead[0];
-    const perQuery = lensShape.length === 2 && lensShape[1] === numQueries;
-    if (batch === undefined || lensShape[0] !== batch || !(lensShape.length === 1 || perQuery)) {
-      const expected =
-        batch === undefined ? 'inputs with a batch axis' : `(${batch}) or (${batch}, ${numQueries})`;
-      throw shapeError(OP, 'validLens', expected, lensShape);
-    }
+    const checked = checkValidLens(OP, validLens, { batch: lead[0], queries: numQueries, keys: numKeys });
+    const lens = checked.toTypedArray();
+    const batch = lead[0]!;
+    const perQuery = checked.ndim === 2;
     const perBatch = heads / batch;
     for (let h = 0; h < heads; h++) {
       const b = Math.floor(h / perBatch);
       for (let i = 0; i < numQueries; i++) {
-        const len = Number(lens[perQuery ? b * numQueries + i : b]);
-        if (!Number.isInteger(len) || len < 0 || len > numKeys) {
-          throw new InvalidArgumentError(`${OP}: validLens must be integers in [0, ${numKeys}]; got ${len}.`);
-        }
-        limits[h * numQueries + i] = len;
+        limits[h * numQueries + i] = lens[perQuery ? b * numQueries + i : b]!;
       }
     }
   }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { erfc } from '../internal/erf.js';
 import { expectTensor, mapGrad, mapUnary } from '../internal/unary.js';
 import type { Tensor } from '../tensor.js';
+import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link gelu}. */
 export interface GeluOptions {
@@ -50,6 +51,7 @@ const geluTanhGrad = (g: number, x: number): number => {
  */
 export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
   expectTensor('gelu', x);
+  checkOptions('gelu', options, { approximate: 'string' });
   const approximate = options.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new InvalidArgumentError(`gelu: approximate must be 'none' or 'tanh'; got ${String(approximate)}.`);

@@ -65,7 +65,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const xr = rowsOf(x.nd) ?? (rowsOf(x.detach().contiguous().nd) as MatrixStack);
   const rows = xr.rows;
   const shape = [...x.shape.slice(0, -1), outFeatures];
-  const data = allocate(dtype, rows * outFeatures);
+  const data = allocate(dtype, rows * outFeatures, 'linear', shape);
   const w = stackOf(weight.nd, true, true);
   // y = x·Wᵀ: Wᵀ (in × out) is W read with its row and column strides swapped.
   product(data, xr, transposed(w), rows, outFeatures, inFeatures);

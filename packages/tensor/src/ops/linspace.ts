@@ -2,6 +2,7 @@ import { allocate, castScalar } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { fromData, type Tensor } from '../tensor.js';
 import type { CreationOptions } from './creation.js';
+import { checkCreationOptions } from './creation.js';
 
 /**
  * `steps` evenly spaced values from `start` to `end`, both included.
@@ -24,6 +25,7 @@ import type { CreationOptions } from './creation.js';
  * ```
  */
 export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
+  checkCreationOptions('linspace', options);
   if (!Number.isFinite(start) || !Number.isFinite(end)) {
     throw new InvalidArgumentError(`linspace: start and end must be finite; got ${start} and ${end}.`);
   }
@@ -31,7 +33,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
     throw new InvalidArgumentError(`linspace: steps must be a non-negative integer; got ${steps}.`);
   }
   const dtype = options.dtype ?? 'float32';
-  const data = allocate(dtype, steps);
+  const data = allocate(dtype, steps, 'linspace', [steps], 'steps');
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) {

@@ -1,6 +1,6 @@
 import { allocate } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { floatingDType, wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, floatingDType, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import { fma64, NORMAL_FILL_BLOCK, normalFill } from '../random/normal-fill.js';
 import { checkShape, shapeSize } from '../shape.js';
@@ -50,6 +50,7 @@ export function normalSamples(
   shape: readonly number[],
   options: RandomOptions,
 ): Tensor {
+  checkRandomOptions(op, options);
   const s = checkShape(op, shape);
   const dtype = floatingDType(op, options.dtype);
   if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
@@ -59,7 +60,7 @@ export function normalSamples(
   }
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n) as Float32Array | Float64Array;
+  const data = allocate(dtype, n, op, s, 'shape') as Float32Array | Float64Array;
   if (n >= NORMAL_FILL_BLOCK) normalFill(data, mean, std, rng);
   else for (let i = 0; i < n; i++) data[i] = fma64(rng.normal(), std, mean);
   return wrapSamples(data, s, dtype, options.requiresGrad);

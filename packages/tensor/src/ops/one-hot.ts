@@ -1,10 +1,11 @@
-import { allocate, type DType } from '../dtype.js';
+import { allocate, DTYPES, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkIndexTensor } from '../internal/index-check.js';
 import { backend } from '../kernels/registry.js';
 import { contiguousStrides, createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link oneHot}. */
 export interface OneHotOptions {
@@ -34,9 +35,10 @@ export function oneHot(indices: Tensor, numClasses: number, options: OneHotOptio
     throw new InvalidArgumentError(`oneHot: numClasses must be a non-negative integer; got ${numClasses}.`);
   }
   checkIndexTensor('oneHot', 'indices', indices, numClasses, `numClasses ${numClasses}`);
+  checkOptions('oneHot', options, { dtype: DTYPES });
   const dtype = options.dtype ?? 'int32';
   const shape = [...indices.shape, numClasses];
-  const data = allocate(dtype, shapeSize(shape));
+  const data = allocate(dtype, shapeSize(shape), 'oneHot', shape);
   // Scatter a constant 1 (stride-0 view) into each row at its index.
   const one = allocate(dtype, 1);
   one[0] = 1;

@@ -29,7 +29,7 @@ import type { ReduceOptions } from './sum.js';
 export function prod(x: Tensor, options: ReduceOptions = {}): Tensor {
   const plan = reductionPlan('prod', x.shape, options);
   const dtype = promoteTypes(x.dtype, 'int32');
-  const out = allocate(dtype, plan.outSize);
+  const out = allocate(dtype, plan.outSize, 'prod', plan.outShape);
   backend().reduce('prod', out, plan.outSize, plan.outStride, x.nd, x.shape);
   return record('prod', fromData(out, plan.outShape, dtype), [x], (g) => {
     const zeros = reduceKept('sum', mapElements('prod', x, isZero, 'float64'), plan);

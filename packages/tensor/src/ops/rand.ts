@@ -1,5 +1,5 @@
 import { allocate } from '../dtype.js';
-import { floatingDType, wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, floatingDType, wrapSamples } from '../internal/random.js';
 import { defaultGenerator, type Generator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -21,6 +21,8 @@ export interface RandomOptions extends CreationOptions {
  * @returns A contiguous tensor of independent uniforms.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents or `dtype`
  *   is not floating.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @remarks PyTorch's CPU numbers for the same seed: float32 samples are one Mersenne Twister
  *   word's low 24 bits times 2^-24 ({@link Generator.randomFloat32}), float64 samples 53 bits of
  *   two words ({@link Generator.random}); both lie strictly below 1.
@@ -31,11 +33,12 @@ export interface RandomOptions extends CreationOptions {
  * ```
  */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  checkRandomOptions('rand', options);
   const s = checkShape('rand', shape);
   const dtype = floatingDType('rand', options.dtype);
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'rand', s, 'shape');
   if (dtype === 'float32') for (let i = 0; i < n; i++) data[i] = rng.randomFloat32();
   else for (let i = 0; i < n; i++) data[i] = rng.random();
   return wrapSamples(data, s, dtype, options.requiresGrad);

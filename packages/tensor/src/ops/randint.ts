@@ -1,6 +1,6 @@
 import { allocate, castScalar } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import { checkShape, shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -32,6 +32,7 @@ export function randint(
   shape: readonly number[],
   options: RandomOptions = {},
 ): Tensor {
+  checkRandomOptions('randint', options);
   const s = checkShape('randint', shape);
   const dtype = options.dtype ?? 'int32';
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low >= high) {
@@ -46,7 +47,7 @@ export function randint(
   }
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'randint', s, 'shape');
   for (let i = 0; i < n; i++) data[i] = castScalar(rng.int(low, high), dtype);
   return wrapSamples(data, s, dtype, options.requiresGrad);
 }

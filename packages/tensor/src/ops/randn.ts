@@ -12,6 +12,8 @@ import type { RandomOptions } from './rand.js';
  * @returns A contiguous tensor of independent standard normals.
  * @throws {@link InvalidArgumentError} if `shape` has negative or non-integer extents or `dtype`
  *   is not floating.
+ * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type.
+ * @throws {@link MemoryLimitError} if the result would exceed the memory limit ({@link getMemoryLimit}).
  * @remarks PyTorch's CPU numbers for the same seed: `normal(0, 1, shape)`, i.e. PyTorch's
  *   vectorised Box–Muller over blocks of 16 for 16 or more elements, one cached
  *   {@link Generator.normal} per element below that.

@@ -1,6 +1,6 @@
 import { allocate, castScalar, isFloating } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import type { Tensor } from '../tensor.js';
 import type { RandomOptions } from './rand.js';
@@ -27,6 +27,7 @@ const INT32_LIMIT = 2147483647;
  * ```
  */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkRandomOptions('randperm', options);
   const dtype = options.dtype ?? 'int32';
   const limit = dtype === 'int32' ? INT32_LIMIT : Number.MAX_SAFE_INTEGER;
   if (!Number.isSafeInteger(n) || n < 0 || n > limit) {
@@ -38,6 +39,7 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     throw new InvalidArgumentError(`randperm: requiresGrad needs a floating dtype; got ${dtype}.`);
   }
   const rng = options.rng ?? defaultGenerator();
+  const data = allocate(dtype, n, 'randperm', [n], 'n');
   const perm = new Float64Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = 0; i < n - 1; i++) {
@@ -46,7 +48,6 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
     perm[i] = perm[z]!;
     perm[z] = saved;
   }
-  const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = castScalar(perm[i]!, dtype);
   return wrapSamples(data, [n], dtype, options.requiresGrad);
 }

@@ -7,6 +7,7 @@ import type { StridedView } from '../kernels/types.js';
 import { contiguousStrides } from '../ndarray.js';
 import { broadcastStrides, shapesEqual } from '../shape.js';
 import { fromData, type Tensor } from '../tensor.js';
+import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link rotary}. */
 export interface RotaryOptions {
@@ -60,6 +61,7 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const rowShape = checkInputs(op, x, cos, sin);
   const d = x.shape[x.ndim - 1]!;
   const half = cos.shape[cos.ndim - 1]!;
+  checkOptions('rotary', options, { interleaved: 'boolean' });
   const interleaved = options.interleaved ?? false;
   const dtype: DType = promoteTypes(promoteTypes(x.dtype, cos.dtype), sin.dtype);
 

@@ -21,6 +21,7 @@ export interface ReduceOptions {
  * Shapes: x (...) -> x's shape without the reduced axes (extent 1 with `keepDim`)
  *
  * @throws {@link InvalidArgumentError} if an axis is out of range.
+ * @throws {@link InvalidArgumentError} if `options` is not an options object (`sum(x, 0)`: use `sum(x, { axis: 0 })`), has an unknown key, or `keepDim` is not a boolean.
  * @example
  * ```ts
  * sum(tensor([[1, 2], [3, 4]]), { axis: 1 }); // [3, 7]
@@ -30,7 +31,7 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   const plan = reductionPlan('sum', x.shape, options);
   // Summing booleans counts them (PyTorch gives int64; int32 here).
   const dtype = promoteTypes(x.dtype, 'int32');
-  const out = allocate(dtype, plan.outSize);
+  const out = allocate(dtype, plan.outSize, 'sum', plan.outShape);
   backend().reduce('sum', out, plan.outSize, plan.outStride, x.nd, x.shape);
   const result = new Tensor(createView(out, plan.outShape), dtype);
   // d(sum)/dx = 1 everywhere: broadcast the gradient back over the reduced axes.

@@ -1,6 +1,6 @@
 import { allocate } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
-import { floatingDType, wrapSamples } from '../internal/random.js';
+import { checkRandomOptions, floatingDType, wrapSamples } from '../internal/random.js';
 import { defaultGenerator } from '../random/generator.js';
 import { fma32, fma64 } from '../random/normal-fill.js';
 import { checkShape, shapeSize } from '../shape.js';
@@ -33,6 +33,7 @@ export function uniform(
   high: number,
   options: RandomOptions = {},
 ): Tensor {
+  checkRandomOptions('uniform', options);
   const s = checkShape('uniform', shape);
   const dtype = floatingDType('uniform', options.dtype);
   if (!Number.isFinite(low) || !Number.isFinite(high) || low > high) {
@@ -42,7 +43,7 @@ export function uniform(
   }
   const rng = options.rng ?? defaultGenerator();
   const n = shapeSize(s);
-  const data = allocate(dtype, n);
+  const data = allocate(dtype, n, 'uniform', s, 'shape');
   if (dtype === 'float32') {
     const from = Math.fround(low);
     const width = Math.fround(Math.fround(high) - from);

@@ -42,7 +42,7 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
     offset: t.nd.offset,
     stride: broadcastStrides(t.shape, t.nd.stride, shape),
   });
-  const data = allocate(dtype, shapeSize(shape));
+  const data = allocate(dtype, shapeSize(shape), 'where', shape);
   backend().where(data, shape, view(cond), view(ta), view(tb));
   const out = new Tensor(createView(data, shape), dtype);
   return record('where', out, [ta, tb], (g) => [

@@ -403,7 +403,7 @@ export function getNumThreads(): number {
  * @returns The thread count now in use: `n`, or 1 where workers or SharedArrayBuffer are
  *   unavailable (a browser page that is not cross-origin isolated, an engine without WebAssembly
  *   SIMD); {@link threadsUnavailableReason} tells why.
- * @throws {@link InvalidArgumentError} if `n` is not an integer in [1, 64].
+ * @throws Rejects (never throws) with {@link InvalidArgumentError} if `n` is not an integer in [1, 64].
  * @remarks Kernels stay synchronous: the calling thread works on its share and then blocks until
  *   the workers finish (on a browser's main thread, where blocking is not allowed, it spins). Only
  *   products with at least about a million multiply-adds are split; smaller ones and every other
@@ -418,7 +418,12 @@ export function getNumThreads(): number {
  */
 export function setNumThreads(n: number): Promise<number> {
   if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new InvalidArgumentError(`setNumThreads: n must be an integer in [1, 64]; got ${String(n)}.`);
+    // An async API reports bad input through its promise, never by throwing synchronously.
+    return Promise.reject(
+      new InvalidArgumentError(
+        `setNumThreads: n must be an integer in [1, 64]; got ${typeof n === 'string' ? `'${n}'` : String(n)}.`,
+      ),
+    );
   }
   const next = pending.then(() => resize(n));
   pending = next.catch(() => undefined);

@@ -1,4 +1,4 @@
-import { formatShape, type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, type Tensor, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import {
   type AttentionInputs,
@@ -56,6 +56,23 @@ export function causalNoLeak<O = undefined>(
   impl: AttentionImpl<O>,
   constraints: CausalNoLeakConstraints<O> = {},
 ): fc.IProperty<[CausalNoLeakCase]> {
+  checkOptions(
+    'causalNoLeak',
+    constraints,
+    {
+      batch: 'number',
+      d: 'number',
+      v: 'number',
+      maxSide: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      length: 'number',
+      options: 'any',
+      atol: 'number',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'causalNoLeak';
   const { options, atol = 1e-6, length, ...inputConstraints } = constraints;
   const maxSide = checkInteger(op, 'maxSide', constraints.maxSide ?? 6, 1);

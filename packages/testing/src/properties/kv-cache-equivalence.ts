@@ -1,4 +1,11 @@
-import { concat, formatShape, InvalidArgumentError, narrow, type Tensor } from '@attnkit/tensor';
+import {
+  checkOptions,
+  concat,
+  formatShape,
+  InvalidArgumentError,
+  narrow,
+  type Tensor,
+} from '@attnkit/tensor';
 import fc from 'fast-check';
 import { elements } from '../internal/elements.js';
 import { formatNumber } from '../internal/format-number.js';
@@ -88,6 +95,21 @@ export function kvCacheEquivalence(
   impl: IncrementalImpl,
   constraints: KVCacheEquivalenceConstraints = {},
 ): fc.IProperty<[KVCacheEquivalenceCase]> {
+  checkOptions(
+    'kvCacheEquivalence',
+    constraints,
+    {
+      features: 'number',
+      batch: 'number',
+      length: 'number',
+      maxSide: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      atol: 'number',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'kvCacheEquivalence';
   const { dtype = 'float32', min = -1, max = 1, atol = 1e-5 } = constraints;
   const maxSide = checkInteger(op, 'maxSide', constraints.maxSide ?? 6, 1);

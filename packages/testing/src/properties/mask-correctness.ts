@@ -1,4 +1,4 @@
-import { formatShape, type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, type Tensor, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { unravel } from '../internal/unravel.js';
 import { resolveShapesConstraints } from '../internal/validate.js';
@@ -47,6 +47,22 @@ export function maskCorrectness(
   impl: (scores: Tensor, keepMask: Tensor) => Tensor,
   constraints: MaskCorrectnessConstraints = {},
 ): fc.IProperty<[[Tensor, Tensor]]> {
+  checkOptions(
+    'maskCorrectness',
+    constraints,
+    {
+      minRank: 'number',
+      maxRank: 'number',
+      minSide: 'number',
+      maxSide: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      atol: 'number',
+      fullyMaskedRows: 'boolean',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'maskCorrectness';
   const { dtype = 'float32', min = -100, max = 100, atol = 1e-5, fullyMaskedRows = false } = constraints;
   const shape = resolveShapesConstraints(op, {

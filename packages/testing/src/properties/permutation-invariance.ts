@@ -1,4 +1,4 @@
-import { formatShape, indexSelect, tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, indexSelect, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import {
   type AttentionInputs,
@@ -51,6 +51,24 @@ export function permutationInvariance<O = undefined>(
   impl: AttentionImpl<O>,
   constraints: PermutationInvarianceConstraints<O> = {},
 ): fc.IProperty<[PermutationInvarianceCase]> {
+  checkOptions(
+    'permutationInvariance',
+    constraints,
+    {
+      batch: 'number',
+      queries: 'number',
+      keys: 'number',
+      d: 'number',
+      v: 'number',
+      maxSide: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      options: 'any',
+      atol: 'number',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'permutationInvariance';
   const { options, atol = 1e-5, ...inputConstraints } = constraints;
   const cases = attentionInputs(inputConstraints).chain((inputs) => {

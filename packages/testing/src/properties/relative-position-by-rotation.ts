@@ -1,4 +1,4 @@
-import { formatShape, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, InvalidArgumentError, type Tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { formatNumber } from '../internal/format-number.js';
 
@@ -40,6 +40,12 @@ export function relativePositionByRotation(
   rotation: (delta: number, numHiddens: number) => Tensor,
   constraints: RelativePositionByRotationConstraints = {},
 ): fc.IProperty<[[number, number, number, number]]> {
+  checkOptions(
+    'relativePositionByRotation',
+    constraints,
+    { maxLen: 'number', maxPairs: 'number', atol: 'number' },
+    { argument: 'constraints' },
+  );
   const op = 'relativePositionByRotation';
   const { maxLen = 64, maxPairs = 3, atol = 1e-5 } = constraints;
   for (const [name, value] of [

@@ -1,4 +1,4 @@
-import { formatShape, InvalidArgumentError, type Tensor, tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, InvalidArgumentError, type Tensor, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { elements } from '../internal/elements.js';
 import { formatNumber } from '../internal/format-number.js';
@@ -49,6 +49,20 @@ export function ropeRelativity(
   applyRope: (x: Tensor, positions: Tensor) => Tensor,
   constraints: RopeRelativityConstraints = {},
 ): fc.IProperty<[[Tensor, number, number, number]]> {
+  checkOptions(
+    'ropeRelativity',
+    constraints,
+    {
+      maxPairs: 'number',
+      maxPosition: 'number',
+      maxShift: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      atol: 'number',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'ropeRelativity';
   const { maxPairs = 3, maxPosition = 64, maxShift = 64, dtype = 'float32', min = -1, max = 1 } = constraints;
   const { atol = 1e-5 } = constraints;

@@ -1,4 +1,4 @@
-import { formatShape, type Tensor } from '@attnkit/tensor';
+import { checkOptions, formatShape, type Tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { elements } from '../internal/elements.js';
 import { formatNumber } from '../internal/format-number.js';
@@ -41,6 +41,21 @@ export function softmaxRowsSumToOne(
   softmaxImpl: (x: Tensor) => Tensor,
   constraints: SoftmaxRowsSumToOneConstraints = {},
 ): fc.IProperty<[Tensor]> {
+  checkOptions(
+    'softmaxRowsSumToOne',
+    constraints,
+    {
+      minRank: 'number',
+      maxRank: 'number',
+      minSide: 'number',
+      maxSide: 'number',
+      dtype: 'string',
+      min: 'number',
+      max: 'number',
+      atol: 'number',
+    },
+    { argument: 'constraints' },
+  );
   const op = 'softmaxRowsSumToOne';
   const { dtype = 'float32', min = -100, max = 100, atol = 1e-5 } = constraints;
   const shape = resolveShapesConstraints(op, {

@@ -1,7 +1,9 @@
 import type { Tensor, TypedArray } from '@attnkit/tensor';
+import { checkOptions } from '@attnkit/tensor';
 import type { AdamOptions } from '../adam.js';
 import { type FloatArray, type Hyperparameter, Optimizer, type ParamState } from '../optimizer.js';
 import { ADAM_BUFFERS, type AdamHyper, adamUpdate, normalizeAdam } from './adam-update.js';
+import { BETAS } from './options.js';
 
 /**
  * The shared body of {@link Adam} and {@link AdamW}: hyperparameter storage, accessors, state
@@ -20,7 +22,13 @@ export abstract class AdamBase extends Optimizer {
     defaultWeightDecay: number,
     decoupled: boolean,
   ) {
-    super(op, params, options.lr ?? 1e-3);
+    checkOptions(
+      op,
+      options,
+      { lr: 'number', betas: BETAS, eps: 'number', weightDecay: 'number', amsgrad: 'boolean' },
+      { usage: `new ${op}(model.parameters(), { lr: 1e-3 })` },
+    );
+    super(op, params, options?.lr ?? 1e-3);
     this.#h = normalizeAdam(op, options as Readonly<Record<string, unknown>>, defaultWeightDecay);
     this.#decoupled = decoupled;
     this.#defaultWeightDecay = defaultWeightDecay;

@@ -1,4 +1,11 @@
-import { createView, fromNdarray, InvalidArgumentError, type Tensor, type TypedArray } from '@attnkit/tensor';
+import {
+  checkOptions,
+  createView,
+  fromNdarray,
+  InvalidArgumentError,
+  type Tensor,
+  type TypedArray,
+} from '@attnkit/tensor';
 import { describe, isRecord } from './check.js';
 import {
   bfloat16ToNumber,
@@ -14,6 +21,15 @@ export interface ParsedSafetensors {
   readonly tensors: Record<string, Tensor>;
   /** The `__metadata__` strings; `{}` when the file has none. */
   readonly metadata: Record<string, string>;
+}
+
+/** Options of the safetensors readers. */
+export interface ReadSafetensorsOptions {
+  /**
+   * Accept float tensors holding NaN or ±Infinity (default `false`: such a file is rejected, as
+   * overwritten or diverged weights would otherwise load silently).
+   */
+  allowNonFinite?: boolean;
 }
 
 /** Largest header accepted (the reference implementation's limit). */
@@ -34,10 +50,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Parses a safetensors buffer: validates the whole header against the buffer first, then copies
  * every tensor out. Any problem throws an InvalidArgumentError prefixed with `context`.
  */
-export function readSafetensors(context: string, input: unknown): ParsedSafetensors {
+export function readSafetensors(
+  context: string,
+  input: unknown,
+  options: ReadSafetensorsOptions = {},
+): ParsedSafetensors {
   const fail = (what: string): never => {
     throw new InvalidArgumentError(`${context}: ${what}`);
   };
+  checkOptions(context, options, { allowNonFinite: 'boolean' });
   // A plain Uint8Array view: a Node Buffer's slice() would share memory instead of copying.
   let bytes: Uint8Array;
   if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
@@ -76,6 +97,9 @@ export function readSafetensors(context: string, input: unknown): ParsedSafetens
     return fail(`header is not valid JSON (${(err as Error).message}).`);
   }
   if (!isRecord(header)) return fail(`header must be a JSON object; got ${describe(header)}.`);
+  // JSON.parse keeps the last of duplicate keys; the reference implementation rejects them.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) return fail(`header has the key ${duplicate}.`);
 
   // 3. Every entry, and the layout of the data section.
   const dataStart = 8 + n;
@@ -122,6 +146,15 @@ export function readSafetensors(context: string, input: unknown): ParsedSafetens
   const tensors: Record<string, Tensor> = {};
   for (const e of entries) {
     const data = decode(fail, e, bytes, view, dataStart + e.begin);
+    if (options.allowNonFinite !== true && (data instanceof Float32Array || data instanceof Float64Array)) {
+      for (let i = 0; i < data.length; i++) {
+        if (!Number.isFinite(data[i]!)) {
+          return fail(
+            `tensor '${e.name}' holds ${data[i]} at flat index ${i}; pass allowNonFinite: true to load non-finite values.`,
+          );
+        }
+      }
+    }
     define(tensors, e.name, fromNdarray(createView(data, e.shape)));
   }
   return { tensors, metadata };
@@ -251,4 +284,40 @@ function preview(value: unknown): string {
     text = String(value);
   }
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * The first key that appears twice in one object of a JSON text already accepted by JSON.parse,
+ * quoted, with where it is (`"w" in the top-level object`, `"dtype" in 'w'`), or null. One
+ * linear scan; strings are skipped with their escapes.
+ */
+export function findDuplicateKey(text: string): string | null {
+  const stack: { keys: Set<string> | null; expectKey: boolean; name: string }[] = [];
+  let lastKey = '';
+  const nameFor = (): string => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return 'the top-level object';
+    return top.keys ? `'${lastKey}'` : top.name;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === '{') stack.push({ keys: new Set(), expectKey: true, name: nameFor() });
+    else if (c === '[') stack.push({ keys: null, expectKey: false, name: nameFor() });
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',' && top?.keys) top.expectKey = true;
+    else if (c === ':' && top?.keys) top.expectKey = false;
+    else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) return `${JSON.stringify(key)} twice in ${top.name}`;
+        top.keys.add(key);
+        lastKey = key;
+      }
+      i = j;
+    }
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { ParsedSafetensors } from '../internal/read-safetensors.js';
+import type { ParsedSafetensors, ReadSafetensorsOptions } from '../internal/read-safetensors.js';
 import { readSafetensors } from '../internal/read-safetensors.js';
 
 /**
@@ -11,6 +11,7 @@ import { readSafetensors } from '../internal/read-safetensors.js';
  * Shapes: each tensor has the shape its header entry gives
  *
  * @param path - File path or `file:` URL.
+ * @param options - `allowNonFinite` (default false): accept float tensors holding NaN or ±Infinity.
  * @returns `{ tensors, metadata }`.
  * @throws {@link InvalidArgumentError} (rejected) naming the file and what is wrong if it is not a
  *   valid safetensors file (see {@link parseSafetensors}); never a partial result. A missing file
@@ -29,8 +30,11 @@ import { readSafetensors } from '../internal/read-safetensors.js';
  * model.loadStateDict(tensors); // model now holds the saved weights
  * ```
  */
-export async function loadSafetensors(path: string | URL): Promise<ParsedSafetensors> {
+export async function loadSafetensors(
+  path: string | URL,
+  options: ReadSafetensorsOptions = {},
+): Promise<ParsedSafetensors> {
   const target = typeof path === 'string' ? path : fileURLToPath(path);
   const bytes = await readFile(target);
-  return readSafetensors(`loadSafetensors: ${target}`, bytes);
+  return readSafetensors(`loadSafetensors: ${target}`, bytes, options);
 }

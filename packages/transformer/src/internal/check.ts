@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@attnkit/tensor';
+import { checkOptions, Generator, InvalidArgumentError, type OptionsSchema } from '@attnkit/tensor';
 
 /** A floating dtype, the only ones parameters are stored in. */
 export type FloatDType = 'float32' | 'float64';
@@ -54,4 +54,101 @@ export function checkChoice<T extends string>(
     throw new InvalidArgumentError(`${op}: ${argument} must be one of ${list}; got '${String(value)}'.`);
   }
   return value;
+}
+
+const RNG = { expected: 'a Generator', test: (v: unknown) => v instanceof Generator };
+
+/** Declared keys of every public config and options object of the package. */
+export const SCHEMAS = {
+  AddNorm: { normShape: 'any', dropout: 'number', eps: 'number', dtype: 'string', rng: RNG },
+  PositionWiseFFN: {
+    ffnNumHiddens: 'number',
+    ffnNumOutputs: 'number',
+    activation: 'string',
+    ffnNumInputs: 'number',
+    dtype: 'string',
+    rng: RNG,
+  },
+  TransformerEncoderBlock: {
+    numHiddens: 'number',
+    ffnNumHiddens: 'number',
+    numHeads: 'number',
+    dropout: 'number',
+    useBias: 'boolean',
+    dtype: 'string',
+    rng: RNG,
+  },
+  TransformerDecoderBlock: {
+    numHiddens: 'number',
+    ffnNumHiddens: 'number',
+    numHeads: 'number',
+    dropout: 'number',
+    i: 'number',
+    dtype: 'string',
+    rng: RNG,
+  },
+  TransformerEncoder: {
+    vocabSize: 'number',
+    numHiddens: 'number',
+    ffnNumHiddens: 'number',
+    numHeads: 'number',
+    numBlks: 'number',
+    dropout: 'number',
+    useBias: 'boolean',
+    maxLen: 'number',
+    dtype: 'string',
+    rng: RNG,
+  },
+  TransformerDecoder: {
+    vocabSize: 'number',
+    numHiddens: 'number',
+    ffnNumHiddens: 'number',
+    numHeads: 'number',
+    numBlks: 'number',
+    dropout: 'number',
+    maxLen: 'number',
+    dtype: 'string',
+    rng: RNG,
+  },
+  TransformerLMBlock: {
+    numHiddens: 'number',
+    numHeads: 'number',
+    ffnNumHiddens: 'number',
+    dropout: 'number',
+    norm: 'string',
+    positional: 'string',
+    numKVHeads: 'number',
+    activation: 'string',
+    layerIndex: 'number',
+    dtype: 'string',
+    rng: RNG,
+  },
+  TransformerLM: {
+    vocabSize: 'number',
+    numHiddens: 'number',
+    numHeads: 'number',
+    numBlks: 'number',
+    ffnNumHiddens: 'number',
+    maxLen: 'number',
+    dropout: 'number',
+    positional: 'string',
+    norm: 'string',
+    tieWeights: 'boolean',
+    numKVHeads: 'number',
+    activation: 'string',
+    dtype: 'string',
+    rng: RNG,
+  },
+  generate: { maxNewTokens: 'number', temperature: 'number', topK: 'number', rng: RNG },
+  lmForward: { cache: 'object', offset: 'number', needWeights: 'boolean' },
+  blockForward: { cache: 'object', needWeights: 'boolean' },
+  needWeights: { needWeights: 'boolean' },
+} as const satisfies Record<string, OptionsSchema>;
+
+/**
+ * Checks a constructor config (required) against its schema.
+ * @throws {@link InvalidArgumentError} for a missing config, an unknown key or a wrong type.
+ */
+export function checkConfig(op: keyof typeof SCHEMAS, options: object | undefined): void {
+  checkOptions(op, options, SCHEMAS[op], { required: true });
 }

@@ -1,0 +1,260 @@
+import { InvalidArgumentError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+
+/** A custom option type: a description for messages and a test. */
+export interface OptionCheck {
+  /** What the value must be, e.g. `'a Generator'`. */
+  readonly expected: string;
+  readonly test: (value: unknown) => boolean;
+}
+
+/**
+ * The type of one option: a primitive kind, a list of allowed strings, or a custom check.
+ * `number` accepts any number (the caller checks its domain); `finite` only finite ones; `integer` safe integers;
+ * `boolean` only `true`/`false` (no truthiness); `tensor` a {@link Tensor}; `object` a plain object.
+ */
+export type OptionType =
+  | 'any'
+  | 'array'
+  | 'boolean'
+  | 'finite'
+  | 'function'
+  | 'integer'
+  | 'number'
+  | 'object'
+  | 'string'
+  | 'tensor'
+  | readonly string[]
+  | OptionCheck;
+
+/** Declared keys of an options object and the type of each. */
+export type OptionsSchema = Readonly<Record<string, OptionType>>;
+
+/** How {@link checkOptions} treats a missing object and what it suggests for a wrong form. */
+export interface CheckOptionsSettings {
+  /** The options object must be given (a constructor config); default `false`. */
+  readonly required?: boolean;
+  /** What the call looks like with options, for a wrong positional form: `'sum(x, { axis: 0 })'`. */
+  readonly usage?: string;
+  /** Name of the parameter in messages (default `options`). */
+  readonly argument?: string;
+  /** Extra near names → the declared key they mean (added to the shared aliases). */
+  readonly aliases?: Readonly<Record<string, string>>;
+}
+
+/** Names users bring from PyTorch, D2L or Keras → attnkit's key (used when that key is declared). */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  causal: ['isCausal'],
+  is_causal: ['isCausal'],
+  attn_mask: ['mask'],
+  attnMask: ['mask'],
+  keepdim: ['keepDim'],
+  keepdims: ['keepDim'],
+  dim: ['axis'],
+  beta1: ['betas'],
+  beta2: ['betas'],
+  numLayers: ['numBlks', 'numBlocks', 'numLayers'],
+  num_layers: ['numBlks', 'numBlocks', 'numLayers'],
+  nLayers: ['numBlks', 'numBlocks', 'numLayers'],
+  numBlocks: ['numBlks'],
+  interleave: ['interleaved'],
+  hiddenSize: ['numHiddens'],
+  embedDim: ['numHiddens'],
+  nHeads: ['numHeads'],
+  dropoutRate: ['dropout'],
+  p: ['dropout'],
+  learningRate: ['lr'],
+  learning_rate: ['lr'],
+  reduce: ['reduction'],
+  size_average: ['reduction'],
+};
+
+/** `num_heads` → `numHeads`. */
+export function snakeToCamel(name: string): string {
+  return name.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The declared key a mistyped `name` most likely means: a known alias, the camelCase of a
+ * snake_case name, a case-insensitive match, or a key within edit distance 2 (1 for short names).
+ */
+export function suggestKey(
+  name: string,
+  keys: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const own = aliases[name];
+  if (own !== undefined && keys.includes(own)) return own;
+  const shared = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
+  const alias = shared?.find((k) => keys.includes(k));
+  if (alias !== undefined) return alias;
+  const camel = snakeToCamel(name);
+  if (keys.includes(camel)) return camel;
+  const lower = name.toLowerCase().replace(/_/g, '');
+  const ci = keys.find((k) => k.toLowerCase() === lower);
+  if (ci !== undefined) return ci;
+  if (lower.length >= 3) {
+    const prefix = keys.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+    if (prefix !== undefined) return prefix;
+  }
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of keys) {
+    const d = editDistance(camel.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  const allowed = Math.min(2, Math.floor(Math.max(name.length, 2) / 3));
+  return bestD <= allowed ? best : undefined;
+}
+
+/** A short description of a value for messages: `'abc'`, `0 (a number)`, `an array`, `a Tensor`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value instanceof Tensor) return `a ${value.dtype} Tensor of shape (${value.shape.join(', ')})`;
+  if (typeof value === 'string')
+    return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}' (a string)`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name === undefined || name === 'Object' ? 'an object' : `a ${name}`;
+  }
+  return `${String(value)} (a ${typeof value})`;
+}
+
+/** True for `{}`-style objects (not arrays, tensors, class instances other than Object). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function expectedOf(type: OptionType): string {
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'any':
+        return 'any value';
+      case 'array':
+        return 'an array';
+      case 'boolean':
+        return 'a boolean (true or false)';
+      case 'finite':
+        return 'a finite number';
+      case 'function':
+        return 'a function';
+      case 'integer':
+        return 'an integer';
+      case 'number':
+        return 'a number';
+      case 'object':
+        return 'an object';
+      case 'string':
+        return 'a string';
+      case 'tensor':
+        return 'a Tensor';
+    }
+  }
+  if (Array.isArray(type)) return `one of ${(type as readonly string[]).map((s) => `'${s}'`).join(', ')}`;
+  return (type as OptionCheck).expected;
+}
+
+function matches(type: OptionType, v: unknown): boolean {
+  if (typeof type === 'string') {
+    switch (type) {
+      case 'any':
+        return true;
+      case 'array':
+        return Array.isArray(v);
+      case 'boolean':
+        return typeof v === 'boolean';
+      case 'finite':
+        return typeof v === 'number' && Number.isFinite(v);
+      case 'function':
+        return typeof v === 'function';
+      case 'integer':
+        return Number.isSafeInteger(v);
+      case 'number':
+        // NaN and ±Infinity pass here: the domain check that follows gives the specific message.
+        return typeof v === 'number';
+      case 'object':
+        return typeof v === 'object' && v !== null && !Array.isArray(v);
+      case 'string':
+        return typeof v === 'string';
+      case 'tensor':
+        return v instanceof Tensor;
+    }
+  }
+  if (Array.isArray(type)) return typeof v === 'string' && (type as readonly string[]).includes(v);
+  return (type as OptionCheck).test(v);
+}
+
+/**
+ * Checks an options object against its declared keys and types; the one checker every public
+ * options object and constructor config of attnkit goes through.
+ *
+ * Keys whose value is `undefined` count as absent. Unknown keys are errors with a "did you mean"
+ * for near names (snake_case → camelCase, PyTorch/D2L names such as `causal` → `isCausal`).
+ *
+ * @param where - The function or constructor, e.g. `'flashAttention'` or `'new Linear'`.
+ * @param options - The object the caller passed (may be `undefined` unless `required`).
+ * @param schema - Declared keys and their {@link OptionType}.
+ * @returns `options`, or `{}` when it was `undefined`.
+ * @throws {@link InvalidArgumentError} naming `where`, the key and the expected type; for a
+ *   non-object (a wrong positional form such as `sum(x, 0)`) saying which options object is expected.
+ * @example
+ * ```ts
+ * checkOptions('sum', { axis: 0 }, { axis: 'any', keepDim: 'boolean' });
+ * ```
+ */
+export function checkOptions<T extends object>(
+  where: string,
+  options: T | undefined,
+  schema: OptionsSchema,
+  settings: CheckOptionsSettings = {},
+): T {
+  const argument = settings.argument ?? 'options';
+  const keys = Object.keys(schema);
+  const form = `{ ${keys.map((k) => `${k}?`).join(', ')} }`;
+  if (options === undefined && !settings.required) return {} as T;
+  if (!isPlainObject(options)) {
+    const usage = settings.usage === undefined ? '' : ` (e.g. ${settings.usage})`;
+    throw new InvalidArgumentError(
+      `${where}: ${argument} must be an options object ${form}${usage}; got ${describeValue(options)}.`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (!Object.hasOwn(schema, key)) {
+      const hint = suggestKey(key, keys, settings.aliases);
+      const tail =
+        hint === undefined ? ` Known options: ${keys.join(', ') || '(none)'}.` : ` Did you mean '${hint}'?`;
+      throw new InvalidArgumentError(`${where}: unknown option '${key}' in ${argument}.${tail}`);
+    }
+    if (value === undefined) continue;
+    const type = schema[key]!;
+    if (!matches(type, value)) {
+      throw new InvalidArgumentError(
+        `${where}: ${argument}.${key} must be ${expectedOf(type)}; got ${describeValue(value)}.`,
+      );
+    }
+  }
+  return options;
+}
