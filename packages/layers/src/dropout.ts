@@ -1,4 +1,11 @@
-import { bernoulli, checkOptions, type Generator, InvalidArgumentError, mul, type Tensor } from '@attnkit/tensor';
+import {
+  bernoulli,
+  checkOptions,
+  type Generator,
+  InvalidArgumentError,
+  mul,
+  type Tensor,
+} from '@attnkit/tensor';
 import { RNG } from './internal/check.js';
 import { Module } from './module.js';
 
