@@ -72,7 +72,8 @@ function viewClass(d) {
   lines.push(`  hi(${optionalArgs}): View${d}d {`);
   lines.push(`    return new (this.constructor as typeof View${d}d)(`);
   lines.push('      this.data,');
-  for (const i of ix) lines.push(`      typeof i${i} !== 'number' || i${i} < 0 ? this.shape[${i}]! : i${i} | 0,`);
+  for (const i of ix)
+    lines.push(`      typeof i${i} !== 'number' || i${i} < 0 ? this.shape[${i}]! : i${i} | 0,`);
   for (const i of ix) lines.push(`      this.stride[${i}]!,`);
   lines.push('      this.offset,');
   lines.push('    );');
