@@ -22,9 +22,10 @@ const MIME = {
 
 /**
  * Serves `root` on 127.0.0.1 (a random port) with COOP/COEP and `csp`. `routes` maps a path to
- * a function returning [status, contentType, body, headers?] for generated responses.
+ * a function returning [status, contentType, body, headers?] for generated responses; `mapPath`
+ * maps other paths to files (null: 404).
  */
-export function serve(root, { csp = STRICT_CSP, routes = {} } = {}) {
+export function serve(root, { csp = STRICT_CSP, routes = {}, mapPath = (path) => join(root, path) } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname);
@@ -44,12 +45,13 @@ export function serve(root, { csp = STRICT_CSP, routes = {} } = {}) {
       res.writeHead(status, { ...headers, 'Content-Type': type, ...extra }).end(body);
       return;
     }
-    const file = join(root, path);
-    if (!file.startsWith(root)) {
+    const file = mapPath(path);
+    if (file !== null && !file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
     try {
+      if (file === null) throw new Error('not served');
       const body = await readFile(file);
       res.writeHead(200, { ...headers, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
@@ -106,39 +108,50 @@ function packageDirs(nodeModules) {
 }
 
 /**
+ * Import-map entries of the package in `dir` (its `exports`, or `module`/`main`), with URLs from
+ * `urlOf(file)`; an entry that is not ESM goes to `problems` (it cannot load without a bundler).
+ */
+export function packageImports(dir, urlOf, imports = {}, problems = []) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const entries = [];
+  if (manifest.exports) {
+    const exp =
+      typeof manifest.exports === 'string' || Object.keys(manifest.exports).some((k) => !k.startsWith('.'))
+        ? { '.': manifest.exports }
+        : manifest.exports;
+    for (const [key, value] of Object.entries(exp)) {
+      if (key.includes('*') || key === './package.json') continue;
+      const target = esmTarget(value);
+      if (target) entries.push([`${manifest.name}${key.slice(1)}`, target]);
+    }
+  } else if (manifest.module || manifest.main) {
+    entries.push([manifest.name, manifest.module ?? manifest.main]);
+  }
+  for (const [specifier, target] of entries) {
+    const file = join(dir, target);
+    if (!target.endsWith('.mjs') && nearestType(file, dir, manifest) !== 'module') {
+      problems.push(`${specifier} → ${target} is CommonJS (no ESM entry for browsers)`);
+    }
+    imports[specifier] = urlOf(file);
+  }
+  return { imports, problems, manifest };
+}
+
+/**
  * An import map for every package installed (flat, as npm installs) under `projectDir`, with
- * URLs under `urlBase` (the URL of projectDir). A package whose entry is not ESM is reported in
- * `problems`: it cannot load without a bundler.
+ * URLs under `urlBase` (the URL of projectDir).
  */
 export function importMap(projectDir, urlBase) {
   const imports = {};
   const problems = [];
   for (const dir of packageDirs(join(projectDir, 'node_modules'))) {
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    if (manifest.name.startsWith('@types/')) continue;
-    const url = (file) => `${urlBase}/${relative(projectDir, join(dir, file)).split(sep).join('/')}`;
-    const entries = [];
-    if (manifest.exports) {
-      const exp =
-        typeof manifest.exports === 'string' || Object.keys(manifest.exports).some((k) => !k.startsWith('.'))
-          ? { '.': manifest.exports }
-          : manifest.exports;
-      for (const [key, value] of Object.entries(exp)) {
-        if (key.includes('*') || key === './package.json') continue;
-        const target = esmTarget(value);
-        if (target) entries.push([`${manifest.name}${key.slice(1)}`, target]);
-      }
-    } else if (manifest.module || manifest.main) {
-      entries.push([manifest.name, manifest.module ?? manifest.main]);
-    }
-    for (const [specifier, target] of entries) {
-      const file = join(dir, target);
-      const nearest = nearestType(file, dir, manifest);
-      if (!target.endsWith('.mjs') && nearest !== 'module') {
-        problems.push(`${specifier} → ${target} is CommonJS (no ESM entry for browsers)`);
-      }
-      imports[specifier] = url(target);
-    }
+    if (dir.includes(`${sep}@types${sep}`)) continue;
+    packageImports(
+      dir,
+      (file) => `${urlBase}/${relative(projectDir, file).split(sep).join('/')}`,
+      imports,
+      problems,
+    );
   }
   return { imports, problems };
 }
