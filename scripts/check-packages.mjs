@@ -12,7 +12,8 @@
 //      import map and no bundler, under a strict CSP (no eval, no blob:), and compares its console
 //      output with Node's;
 // and checks the tarball's contents (no tests or fixtures) and metadata (repository with
-// directory, homepage, bugs, engines, keywords, license, absolute README links).
+// directory, homepage, bugs, engines, keywords, license, absolute README links), and that the
+// root README's package table quotes the tarballs' sizes (pnpm sizes).
 //
 //   pnpm check:packages            (builds first)
 //   node scripts/check-packages.mjs [name…] [--keep]   (--keep leaves the temp projects)
@@ -32,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { importMap, importMapPage, launchChromium, runPage, serve } from './lib/browser.mjs';
+import { stale } from './package-sizes.mjs';
 
 const execFile = promisify(execFileCb);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -495,8 +497,20 @@ for (const r of results) {
     `${r.problems.length ? '✗' : '✓'} ${r.name.padEnd(21)} ${kib(r.size).padStart(9)} ${kib(r.unpacked).padStart(11)} ${String(r.files).padStart(6)}  ${[...r.deps, ...r.peers.map((p) => `peer ${p}`)].join(', ')}`,
   );
 }
-const failed = results.filter((r) => r.problems.length).length;
+// The README's package table must quote these tarballs (pnpm sizes rewrites it).
+let sizesStale = [];
+if (only.length === 0) {
+  sizesStale = stale(
+    readFileSync(join(root, 'README.md'), 'utf8'),
+    results.map((r) => ({ name: r.name, packed: r.size })),
+  );
+  if (sizesStale.length)
+    console.log(`✗ README package table is out of date (run pnpm sizes):\n  ${sizesStale.join('\n  ')}`);
+  else console.log('README package table matches the tarballs.');
+}
+const packageFailures = results.filter((r) => r.problems.length).length;
+const failed = packageFailures + (sizesStale.length ? 1 : 0);
 console.log(
-  `check-packages: ${results.length - failed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  `check-packages: ${results.length - packageFailures} of ${results.length} packages passed${sizesStale.length ? ', README table stale' : ''} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
 );
 process.exit(failed ? 1 : 0);
