@@ -3,7 +3,7 @@
  * `pick`, `lo`, `hi`, `step`, `transpose`, …), made without the `ndarray` package. The library
  * compiles its view classes with `new Function`, which a strict Content Security Policy forbids;
  * the same classes are written out in ndarray-views.generated.ts and ndarray-view-base.ts (see
- * docs/decisions/0007-ndarray-views-without-eval.md), and ndarray.test.ts checks them against it.
+ * docs/decisions/0008-ndarray-views-without-eval.md), and ndarray.test.ts checks them against it.
  */
 import type { TypedArray } from './dtype.js';
 import { arrayDType, constructorFor, useGeneratedViews } from './ndarray-view-base.js';
