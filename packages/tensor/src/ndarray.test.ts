@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from './errors.js';
 import { createView, type NdArray } from './ndarray.js';
 import { arrayDType, constructorFor } from './ndarray-view-base.js';
 
@@ -130,6 +131,11 @@ describe('createView', () => {
     const view = createView(data, [2, 3, 4]);
     expect(snapshot(view)).toEqual(snapshot(ndarray(data, [2, 3, 4])));
     expect(view.index(1, 2, 3)).toBe(23);
+  });
+
+  it('throws InvalidArgumentError for storage that is not array-like', () => {
+    const generic = { get: () => 0, set: () => 0, length: 4 };
+    expect(() => createView(generic as unknown as Float32Array, [4])).toThrow(InvalidArgumentError);
   });
 
   it('compiles no code: no Function constructor is reached', () => {

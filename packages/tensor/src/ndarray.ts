@@ -6,6 +6,7 @@
  * docs/decisions/0008-ndarray-views-without-eval.md), and ndarray.test.ts checks them against it.
  */
 import type { TypedArray } from './dtype.js';
+import { InvalidArgumentError } from './errors.js';
 import { arrayDType, constructorFor, useGeneratedViews } from './ndarray-view-base.js';
 import { VIEW_CLASSES } from './ndarray-views.generated.js';
 
@@ -66,6 +67,8 @@ export interface NdArray<D extends TypedArray = TypedArray> {
  * @param shape - Extent of each axis.
  * @param stride - Elements to skip per step along each axis; row-major when omitted.
  * @param offset - Index in `data` of element `(0, …, 0)`.
+ * @throws {@link InvalidArgumentError} if `data` is not array-like storage (scijs' `generic`
+ *   storage with `get`/`set` methods is not supported).
  */
 export function createView<D extends TypedArray>(
   data: D,
@@ -73,7 +76,11 @@ export function createView<D extends TypedArray>(
   stride?: readonly number[],
   offset = 0,
 ): NdArray<D> {
-  const construct = constructorFor(arrayDType(data), shape.length);
+  const dtype = arrayDType(data);
+  if (dtype === 'generic') {
+    throw new InvalidArgumentError('createView: data must be a typed array, a Buffer or an array.');
+  }
+  const construct = constructorFor(dtype, shape.length);
   return construct(data, shape, stride ?? contiguousStrides(shape), offset) as unknown as NdArray<D>;
 }
 
