@@ -5,6 +5,7 @@
  * the same classes are written out in ndarray-views.generated.ts and ndarray-view-base.ts (see
  * docs/decisions/0008-ndarray-views-without-eval.md), and ndarray.test.ts checks them against it.
  */
+import type ndarray from 'ndarray';
 import type { TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import { arrayDType, constructorFor, useGeneratedViews } from './ndarray-view-base.js';
@@ -12,53 +13,13 @@ import { VIEW_CLASSES } from './ndarray-views.generated.js';
 
 useGeneratedViews(VIEW_CLASSES);
 
-/** The `dtype` string scijs ndarray gives a view over `D`. */
-export type NdArrayDType<D extends TypedArray = TypedArray> = D extends Float32Array
-  ? 'float32'
-  : D extends Float64Array
-    ? 'float64'
-    : D extends Int32Array
-      ? 'int32'
-      : 'uint8';
-
 /**
- * A scijs ndarray view over a typed array (the interface of `ndarray` 1.x, as `@types/ndarray`
- * describes it, without its `T` member, which the library does not have).
+ * A scijs ndarray view over a typed array: `data`, `shape`, `stride`, `offset`, `get`/`set`/
+ * `pick`/`lo`/`hi`/`step`/`transpose`, … The type is `@types/ndarray`'s (a dependency of this
+ * package), so views pass to code typed for the scijs ecosystem; its `T` member is declared there
+ * but exists neither in the library nor here.
  */
-export interface NdArray<D extends TypedArray = TypedArray> {
-  /** The storage, shared with every view of it. */
-  data: D;
-  /** Extent of each axis. */
-  shape: number[];
-  /** Elements of `data` to skip per step along each axis (may be negative). */
-  stride: number[];
-  /** Index in `data` of element `(0, …, 0)`. */
-  offset: number;
-  /** Name of the storage type (`'float32'`, `'int32'`, …). */
-  dtype: NdArrayDType<D>;
-  /** Number of elements (product of `shape`). */
-  size: number;
-  /** Axes from the smallest |stride| to the largest. */
-  order: number[];
-  /** Number of axes. */
-  dimension: number;
-  /** The element at the given indices. */
-  get(...indices: number[]): number;
-  /** Stores `value` (the last argument) at the given indices; returns it. */
-  set(...indicesThenValue: number[]): number;
-  /** The index in `data` of the element at the given indices. */
-  index(...indices: number[]): number;
-  /** The view starting at the given indices (a negative or missing index keeps the axis). */
-  lo(...indices: Array<number | null | undefined>): NdArray<D>;
-  /** The view ending before the given indices (a negative or missing index keeps the axis). */
-  hi(...indices: Array<number | null | undefined>): NdArray<D>;
-  /** The view taking every k-th element per axis (negative k: in reverse). */
-  step(...steps: Array<number | null | undefined>): NdArray<D>;
-  /** The view with axes reordered: axis i of the result is axis `axes[i]`. */
-  transpose(...axes: number[]): NdArray<D>;
-  /** The view with the axes given a non-negative index fixed (others: `null`/negative). */
-  pick(...indices: Array<number | null | undefined>): NdArray<D>;
-}
+export type NdArray<D extends TypedArray = TypedArray> = ndarray.NdArray<D>;
 
 /**
  * Wraps `data` in a strided view without copying.
