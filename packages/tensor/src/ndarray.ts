@@ -1,12 +1,25 @@
 /**
- * The one file that imports the CommonJS `ndarray` package (scijs). Everything else in attnkit
- * sees views only through the `NdArray` type and `createView`.
+ * Tensors' storage views: scijs `ndarray` views (`data`, `shape`, `stride`, `offset`, `get`, `set`,
+ * `pick`, `lo`, `hi`, `step`, `transpose`, …), made without the `ndarray` package. The library
+ * compiles its view classes with `new Function`, which a strict Content Security Policy forbids;
+ * the same classes are written out in ndarray-views.generated.ts and ndarray-view-base.ts (see
+ * docs/decisions/0008-ndarray-views-without-eval.md), and ndarray.test.ts checks them against it.
  */
-import ndarrayFactory from 'ndarray';
+import type ndarray from 'ndarray';
 import type { TypedArray } from './dtype.js';
+import { InvalidArgumentError } from './errors.js';
+import { arrayDType, constructorFor, useGeneratedViews } from './ndarray-view-base.js';
+import { VIEW_CLASSES } from './ndarray-views.generated.js';
 
-/** A scijs ndarray view over a typed array: `data`, `shape`, `stride`, `offset`. */
-export type NdArray<D extends TypedArray = TypedArray> = ndarrayFactory.NdArray<D>;
+useGeneratedViews(VIEW_CLASSES);
+
+/**
+ * A scijs ndarray view over a typed array: `data`, `shape`, `stride`, `offset`, `get`/`set`/
+ * `pick`/`lo`/`hi`/`step`/`transpose`, … The type is `@types/ndarray`'s (a dependency of this
+ * package), so views pass to code typed for the scijs ecosystem; its `T` member is declared there
+ * but exists neither in the library nor here.
+ */
+export type NdArray<D extends TypedArray = TypedArray> = ndarray.NdArray<D>;
 
 /**
  * Wraps `data` in a strided view without copying.
@@ -15,6 +28,8 @@ export type NdArray<D extends TypedArray = TypedArray> = ndarrayFactory.NdArray<
  * @param shape - Extent of each axis.
  * @param stride - Elements to skip per step along each axis; row-major when omitted.
  * @param offset - Index in `data` of element `(0, …, 0)`.
+ * @throws {@link InvalidArgumentError} if `data` is not array-like storage (scijs' `generic`
+ *   storage with `get`/`set` methods is not supported).
  */
 export function createView<D extends TypedArray>(
   data: D,
@@ -22,7 +37,12 @@ export function createView<D extends TypedArray>(
   stride?: readonly number[],
   offset = 0,
 ): NdArray<D> {
-  return ndarrayFactory(data, shape.slice(), stride ? stride.slice() : contiguousStrides(shape), offset);
+  const dtype = arrayDType(data);
+  if (dtype === 'generic') {
+    throw new InvalidArgumentError('createView: data must be a typed array, a Buffer or an array.');
+  }
+  const construct = constructorFor(dtype, shape.length);
+  return construct(data, shape, stride ?? contiguousStrides(shape), offset) as unknown as NdArray<D>;
 }
 
 /** Row-major (C-order) strides for `shape`. */

@@ -35,6 +35,8 @@ describe('package entries', () => {
     expect(pkg.exports['./node']).toEqual({
       types: './dist/node/index.d.ts',
       import: './dist/node/index.js',
+      // require() on Node >= 20.19 loads the same ES module.
+      default: './dist/node/index.js',
     });
   });
 });

@@ -32,5 +32,9 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   return record('broadcastTo', out, [x], (g) => [sumToShape(g, x.shape)]);
 }
 
-/** Alias of {@link broadcastTo} with PyTorch's name. */
+/**
+ * Alias of {@link broadcastTo} with PyTorch's name.
+ *
+ * @alias
+ */
 export const expand = broadcastTo;

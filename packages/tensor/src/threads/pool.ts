@@ -10,6 +10,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { decodeBase64 } from '../wasm/decode.js';
 import { SGEMM_SHARED_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { drain, type ExportFn, type WorkerInit } from './worker-loop.js';
 
 /** Exports a task may call, by index (the index is what the job table stores). */
 export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward'] as const;
@@ -17,8 +18,7 @@ export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward']
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
 
 // Control block (one SharedArrayBuffer): Int32 header, a BigInt64 ticket, Int32 task starts, and
-// the Float64 call table. The slot numbers are repeated as literals inside `drain` and `serve`
-// below, which run from their source text in the workers and so cannot read module constants.
+// the Float64 call table. The slot numbers are repeated as literals in worker-loop.ts.
 const SEQ = 0; // wake counter: idle workers wait on it
 const COUNT = 3; // tasks in the current job
 const FAILED = 4; // set when a task threw
@@ -45,104 +45,6 @@ const CLOSED = 0xffff;
  */
 const SPIN_MS = 1;
 
-type ExportFn = (...args: number[]) => unknown;
-
-/**
- * Claims and runs tasks of the open job until none is left: task t is the calls in
- * calls[starts[t] … starts[t + 1]), each stored as (function index, argument count, arguments…).
- * A task is claimed by advancing the ticket (job number · 2¹⁶ + next task) with compare-and-swap:
- * the caller closes the ticket under a new job number before it rewrites the table and the
- * count, so a claim succeeds only while the count read just before it belongs to the same job,
- * and a late worker never runs a task of a job it did not read. Every claimed task is counted as
- * completed, even if it throws; returns the first error. Self-contained (no outer references):
- * the workers run it from its source text.
- */
-function drain(h: Int32Array, ticket: BigInt64Array, calls: Float64Array, fns: readonly ExportFn[]): unknown {
-  let error: unknown = null;
-  for (;;) {
-    const cur = Atomics.load(ticket, 0);
-    const t = Number(cur & 0xffffn);
-    const count = Atomics.load(h, 3);
-    if (t >= count) return error;
-    if (Atomics.compareExchange(ticket, 0, cur, cur + 1n) !== cur) continue;
-    try {
-      let p = h[32 + t]!;
-      const end = h[33 + t]!;
-      while (p < end) {
-        const argc = calls[p + 1]!;
-        const args: number[] = [];
-        for (let i = 0; i < argc; i++) args.push(calls[p + 2 + i]!);
-        fns[calls[p]!]!(...args);
-        p += 2 + argc;
-      }
-    } catch (e) {
-      Atomics.store(h, 4, 1);
-      error ??= e;
-    }
-    if (Atomics.add(h, 6, 1) + 1 === count) Atomics.notify(h, 6);
-  }
-}
-
-/** What a worker receives once, before its first job. */
-interface WorkerInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  control: SharedArrayBuffer;
-  names: readonly string[];
-  callsAt: number;
-  spinMs: number;
-}
-
-/**
- * A worker's life: instantiate the module on the shared memory, report ready, then whenever the
- * wake counter changes help drain the open job. Between jobs it polls before it sleeps in
- * Atomics.wait: jobs come back to back (a training step), and waking a sleeping thread costs tens
- * of microseconds — milliseconds on a virtual machine whose idle vCPU the host has descheduled
- * (OpenMP runtimes poll for the same reason). It polls while the job it worked on is still running
- * on other threads (the next job follows the moment that one ends), then for `spinMs`.
- * Self-contained like `drain`.
- */
-function serve(init: WorkerInit, post: (message: unknown) => void, run: typeof drain): void {
-  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
-  const exports = instance.exports as Record<string, ExportFn>;
-  const fns = init.names.map((name) => exports[name]!);
-  const h = new Int32Array(init.control, 0, 32 + 4097);
-  const ticket = new BigInt64Array(init.control, 64, 1);
-  const calls = new Float64Array(init.control, init.callsAt);
-  // Read before reporting ready: the first job may be posted the moment the caller hears of it.
-  let seen = Atomics.load(h, 0);
-  post('ready');
-  for (;;) {
-    const started = performance.now();
-    while (Atomics.load(h, 0) === seen) {
-      if (performance.now() - started > init.spinMs) {
-        Atomics.wait(h, 0, seen);
-        break;
-      }
-      for (let i = 0; i < 256; i++) if (Atomics.load(h, 0) !== seen) break;
-    }
-    if (Atomics.load(h, 5) !== 0) return;
-    seen = Atomics.load(h, 0);
-    run(h, ticket, calls, fns);
-    while (Atomics.load(h, 6) < Atomics.load(h, 3) && Atomics.load(h, 0) === seen);
-  }
-}
-
-/** The worker script: `drain` and `serve` from their source, wired to Node's or the browser's port. */
-const WORKER_SOURCE = `'use strict';
-const drain = ${drain.toString()};
-const serve = ${serve.toString()};
-if (typeof require === 'function') {
-  const { parentPort } = require('node:worker_threads');
-  parentPort.once('message', (init) => serve(init, (m) => parentPort.postMessage(m), drain));
-} else {
-  self.onmessage = (e) => {
-    self.onmessage = null;
-    serve(e.data, (m) => self.postMessage(m), drain);
-  };
-}
-`;
-
 /** A started worker, whatever the platform. */
 interface Thread {
   post(message: unknown): void;
@@ -152,7 +54,23 @@ interface Thread {
 
 type Spawn = () => Thread;
 
-/** How this platform starts a worker from {@link WORKER_SOURCE}, or why it cannot. */
+/**
+ * The worker's module file beside this one (dist/threads/worker.js). Held in a variable so that
+ * bundlers do not treat the Node branch's URL as an asset; the browser branch below spells out
+ * `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })`, the form Vite,
+ * webpack and esbuild plugins recognise and bundle.
+ */
+const WORKER_FILE = './worker.js';
+
+/** A worker failed to start; `cause` is what the platform reported. */
+class WorkerStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WorkerStartError';
+  }
+}
+
+/** How this platform starts a worker from worker.ts, or why it cannot. */
 async function spawner(): Promise<Spawn | string> {
   const g = globalThis as Record<string, unknown> & { process?: { versions?: { node?: string } } };
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
@@ -163,8 +81,8 @@ async function spawner(): Promise<Spawn | string> {
     const specifier = 'node:worker_threads';
     const threads = (await import(/* @vite-ignore */ specifier)) as {
       Worker: new (
-        source: string,
-        options: { eval: boolean },
+        file: URL,
+        options: object,
       ) => {
         postMessage(m: unknown): void;
         once(event: string, cb: (value: unknown) => void): void;
@@ -172,8 +90,13 @@ async function spawner(): Promise<Spawn | string> {
         terminate(): Promise<number>;
       };
     };
+    // Run from the TypeScript sources (the test suite, which builds first), the workers run the
+    // built worker: Node cannot load worker.ts itself.
+    const url = import.meta.url.endsWith('.ts')
+      ? new URL(`../../dist/threads/${WORKER_FILE}`, import.meta.url)
+      : new URL(WORKER_FILE, import.meta.url);
     return () => {
-      const worker = new threads.Worker(WORKER_SOURCE, { eval: true });
+      const worker = new threads.Worker(url, {});
       // Idle workers must not keep the process alive.
       worker.unref();
       return {
@@ -182,35 +105,64 @@ async function spawner(): Promise<Spawn | string> {
           new Promise<void>((resolve, reject) => {
             worker.once('message', () => resolve());
             worker.once('error', (e) => reject(e));
+            worker.once('exit', (code) =>
+              reject(new WorkerStartError(`the worker (${url.href}) exited with code ${String(code)}`)),
+            );
           }),
         terminate: () => void worker.terminate(),
       };
     };
   }
-  type WebWorker = {
-    postMessage(m: unknown): void;
-    onmessage: ((e: unknown) => void) | null;
-    onerror: ((e: unknown) => void) | null;
-    terminate(): void;
-  };
-  const WorkerCtor = g.Worker as (new (url: string) => WebWorker) | undefined;
-  if (typeof WorkerCtor !== 'function') return 'this platform has no Worker';
+  if (typeof Worker !== 'function') return 'this platform has no Worker';
   if (g.crossOriginIsolated !== true) {
     return 'the page is not cross-origin isolated (serve it with COOP/COEP headers)';
   }
-  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   return () => {
-    const worker = new WorkerCtor(url);
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     return {
       post: (m) => worker.postMessage(m),
       ready: () =>
         new Promise<void>((resolve, reject) => {
           worker.onmessage = () => resolve();
-          worker.onerror = (e) => reject(e);
+          worker.onerror = (e) => {
+            e.preventDefault();
+            void describeWorkerError(e, worker).then(reject);
+          };
         }),
       terminate: () => worker.terminate(),
     };
   };
+}
+
+/**
+ * What went wrong when a Web Worker reports an error before it is ready. An exception inside the
+ * worker arrives as an ErrorEvent with a message; a script that could not be loaded (not served,
+ * wrong MIME type, blocked by the page's `worker-src`/`script-src`) arrives as a bare Event, so
+ * the file is fetched once to tell which.
+ */
+async function describeWorkerError(e: Event, worker: { terminate(): void }): Promise<Error> {
+  worker.terminate();
+  const url = new URL('./worker.js', import.meta.url).href;
+  if (typeof ErrorEvent === 'function' && e instanceof ErrorEvent && e.message) {
+    const where = e.filename ? ` (${e.filename}:${e.lineno}:${e.colno})` : '';
+    return new WorkerStartError(`${e.message}${where}`, { cause: e.error });
+  }
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return new WorkerStartError(`${url} could not be loaded: HTTP ${response.status}`);
+    const type = response.headers.get('content-type') ?? '(none)';
+    if (!/javascript|ecmascript/.test(type)) {
+      return new WorkerStartError(`${url} is served as ${type}, not as JavaScript`);
+    }
+    return new WorkerStartError(
+      `${url} was served but did not start: the page's Content-Security-Policy (worker-src or script-src) may block it`,
+    );
+  } catch (cause) {
+    return new WorkerStartError(
+      `${url} could not be fetched (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+  }
 }
 
 /** The shared instance and the workers around it. */
