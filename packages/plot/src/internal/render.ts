@@ -1,0 +1,46 @@
+// Vega-Lite spec → SVG string, without a DOM: vega-lite compiles the spec to Vega, vega runs it
+// headless (renderer 'none') and serialises the scene graph with `toSVG()`. Expressions run in
+// vega-interpreter, so nothing is compiled with `new Function` (strict CSP pages work).
+import { parse, View } from 'vega';
+import { expressionInterpreter } from 'vega-interpreter';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** The kind of figure, written into the root `<svg>` as `data-attnkit-plot`. */
+export type FigureKind = 'heatmaps' | 'plot';
+
+/** Renders a Vega-Lite spec to a standalone SVG document tagged as an attnkit figure. */
+export async function renderSvg(spec: TopLevelSpec, kind: FigureKind): Promise<string> {
+  const vegaSpec = compile(spec).spec;
+  const view = new View(parse(vegaSpec, undefined, { ast: true }), {
+    renderer: 'none',
+    expr: expressionInterpreter,
+  } as ConstructorParameters<typeof View>[1]);
+  try {
+    const svg = await view.toSVG();
+    // One mark on the root element lets pages (and the docs e2e test) tell our figures apart.
+    const root = svg.match(/^<svg[^>]*>/)?.[0];
+    if (root === undefined) throw new Error('@attnkit/plot: vega returned no <svg> element.');
+    const tagged = root.includes('class="')
+      ? root.replace('class="', `data-attnkit-plot="${kind}" class="attnkit-plot `)
+      : root.replace('<svg ', `<svg data-attnkit-plot="${kind}" class="attnkit-plot" `);
+    // Adjacent heatmap cells would show anti-aliasing seams; crisp edges close them.
+    const crisp = kind === 'heatmaps' ? tagged.replace('<svg ', '<svg shape-rendering="crispEdges" ') : tagged;
+    return crisp + svg.slice(root.length);
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Pixels per inch of `figsize` (matplotlib's figure size, in inches, as D2L passes it). */
+export const PIXELS_PER_INCH = 100;
+
+/** Shared look: white background, D2L-sized fonts. */
+export const CONFIG = {
+  background: 'white',
+  font: 'sans-serif',
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', grid: false },
+  legend: { labelFontSize: 11, titleFontSize: 11 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 13, fontWeight: 'normal' },
+  view: { stroke: '#444' },
+} as const;
