@@ -16,7 +16,7 @@ const tmpOut = join(generated, 'typedoc');
 const outRoot = join(generated, 'api');
 
 /** The packages of {@link PACKAGES} with an extra Node-only entry point (`@attnkit/<name>/node`). */
-const NODE_ENTRIES = ['training'];
+const NODE_ENTRIES = ['training', 'plot'];
 
 const entryPoints = [];
 for (const pkg of PACKAGES) {

@@ -54,10 +54,35 @@ const LETTERS: Readonly<Record<string, string>> = {
   y: '#bfbf00',
   k: '#000000',
 };
-const CYCLE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const CYCLE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 const DASHES: Readonly<Record<string, number[]>> = { '-': [], '--': [6, 3], '-.': [6, 3, 1, 3], ':': [1, 2] };
-const LEGEND = { title: null, orient: 'top-right', fillColor: 'white', strokeColor: '#ccc', padding: 4 } as const;
-const MARKERS: Readonly<Record<string, string>> = { o: 'circle', '.': 'circle', x: 'cross', '+': 'cross', s: 'square', '^': 'triangle-up', '*': 'diamond' };
+const LEGEND = {
+  title: null,
+  orient: 'top-right',
+  fillColor: 'white',
+  strokeColor: '#ccc',
+  padding: 4,
+} as const;
+const MARKERS: Readonly<Record<string, string>> = {
+  o: 'circle',
+  '.': 'circle',
+  x: 'cross',
+  '+': 'cross',
+  s: 'square',
+  '^': 'triangle-up',
+  '*': 'diamond',
+};
 
 interface Format {
   color: string | null;
@@ -68,7 +93,10 @@ interface Format {
 /** Parses a matplotlib format string such as `'m--'`, `'o'` or `'r:'`. */
 function parseFormat(fmt: string): Format {
   const match = fmt.match(/^([bgrcmyk])?([o.x+s^*])?(--|-\.|-|:)?$/);
-  if (!match) throw new InvalidArgumentError(`plot: fmts entry '${fmt}' is not a format string like '-', 'm--', 'o' or 'r:'.`);
+  if (!match)
+    throw new InvalidArgumentError(
+      `plot: fmts entry '${fmt}' is not a format string like '-', 'm--', 'o' or 'r:'.`,
+    );
   const [, color, marker, line] = match;
   return {
     color: color ? LETTERS[color]! : null,
@@ -88,15 +116,19 @@ function toSeries(arg: unknown, name: string): number[][] {
   if (hasOneAxis(arg)) return [flatValues(arg as Numeric)];
   if (isTensor(arg)) {
     if (arg.shape.length !== 2)
-      throw new InvalidArgumentError(`plot: ${name} must be rank 1, rank 2 (one series per row) or a list of series; got shape (${arg.shape.join(', ')}).`);
+      throw new InvalidArgumentError(
+        `plot: ${name} must be rank 1, rank 2 (one series per row) or a list of series; got shape (${arg.shape.join(', ')}).`,
+      );
     const [rows, cols] = arg.shape as [number, number];
     const flat = flatValues(arg);
     return Array.from({ length: rows }, (_, r) => flat.slice(r * cols, (r + 1) * cols));
   }
-  if (Array.isArray(arg)) return arg.map((s, i) => {
-    if (!hasOneAxis(s)) throw new InvalidArgumentError(`plot: ${name}[${i}] must be a rank-1 tensor or an array of numbers.`);
-    return flatValues(s as Numeric);
-  });
+  if (Array.isArray(arg))
+    return arg.map((s, i) => {
+      if (!hasOneAxis(s))
+        throw new InvalidArgumentError(`plot: ${name}[${i}] must be a rank-1 tensor or an array of numbers.`);
+      return flatValues(s as Numeric);
+    });
   throw new InvalidArgumentError(`plot: ${name} must be a tensor or an array; got ${typeof arg}.`);
 }
 
@@ -158,7 +190,11 @@ export async function plot(x: Series, ys?: Series | PlotOptions, options: PlotOp
   if (fmts.length === 0) throw new InvalidArgumentError('plot: fmts must not be empty.');
 
   const [figW, figH] = options.figsize ?? [3.5, 2.5];
-  const axis = (title: string | undefined, scale: 'linear' | 'log' | undefined, lim: readonly [number, number] | undefined) => ({
+  const axis = (
+    title: string | undefined,
+    scale: 'linear' | 'log' | undefined,
+    lim: readonly [number, number] | undefined,
+  ) => ({
     title: title ?? null,
     scale: { type: scale ?? 'linear', ...(lim ? { domain: [...lim], nice: false } : { zero: false }) },
   });
@@ -172,12 +208,18 @@ export async function plot(x: Series, ys?: Series | PlotOptions, options: PlotOp
     const xv = xs[s]!;
     if (xv.length !== ys.length)
       throw new InvalidArgumentError(`plot: series ${s} has ${ys.length} values; its x has ${xv.length}.`);
-    for (const [arg, values] of [['x', xv], ['ys', ys]] as const) {
+    for (const [arg, values] of [
+      ['x', xv],
+      ['ys', ys],
+    ] as const) {
       checkFinite('plot', arg, values);
-      if (values.some((v) => !Number.isFinite(v))) throw new InvalidArgumentError(`plot: ${arg} of series ${s} holds an infinite value.`);
+      if (values.some((v) => !Number.isFinite(v)))
+        throw new InvalidArgumentError(`plot: ${arg} of series ${s} holds an infinite value.`);
     }
-    if (options.xscale === 'log' && xv.some((v) => v <= 0)) throw new InvalidArgumentError(`plot: xscale 'log' needs x > 0; series ${s} has x <= 0.`);
-    if (options.yscale === 'log' && ys.some((v) => v <= 0)) throw new InvalidArgumentError(`plot: yscale 'log' needs y > 0; series ${s} has y <= 0.`);
+    if (options.xscale === 'log' && xv.some((v) => v <= 0))
+      throw new InvalidArgumentError(`plot: xscale 'log' needs x > 0; series ${s} has x <= 0.`);
+    if (options.yscale === 'log' && ys.some((v) => v <= 0))
+      throw new InvalidArgumentError(`plot: yscale 'log' needs y > 0; series ${s} has y <= 0.`);
     const fmt = fmts[s % fmts.length]!;
     const color = fmt.color ?? CYCLE[cycle++ % CYCLE.length]!;
     const label = legend[s];
@@ -192,11 +234,23 @@ export async function plot(x: Series, ys?: Series | PlotOptions, options: PlotOp
       ...(label !== undefined ? { color: { datum: label, scale: colorScale, legend: LEGEND } } : {}),
     };
     if (fmt.dash !== null)
-      layers.push({ data: { values }, mark: { type: 'line', color, strokeDash: fmt.dash, strokeWidth: 1.5, clip: true }, encoding });
+      layers.push({
+        data: { values },
+        mark: { type: 'line', color, strokeDash: fmt.dash, strokeWidth: 1.5, clip: true },
+        encoding,
+      });
     if (fmt.marker !== null)
       layers.push({
         data: { values },
-        mark: { type: 'point', shape: MARKERS[fmt.marker], color, filled: fmt.marker !== 'x' && fmt.marker !== '+', size: fmt.marker === '.' ? 12 : 30, opacity: 0.8, clip: true },
+        mark: {
+          type: 'point',
+          shape: MARKERS[fmt.marker],
+          color,
+          filled: fmt.marker !== 'x' && fmt.marker !== '+',
+          size: fmt.marker === '.' ? 12 : 30,
+          opacity: 0.8,
+          clip: true,
+        },
         encoding,
       });
   });
@@ -210,4 +264,3 @@ export async function plot(x: Series, ys?: Series | PlotOptions, options: PlotOp
   } as unknown as TopLevelSpec;
   return renderSvg(spec, 'plot');
 }
-

@@ -1,8 +1,15 @@
+import { InvalidArgumentError } from '@attnkit/tensor';
 import { scheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { CONFIG, PIXELS_PER_INCH, renderSvg } from './internal/render.js';
-import { checkFinite, checkOptions, flatValues, isTensor, shapeError, type Numeric } from './internal/values.js';
-import { InvalidArgumentError } from '@attnkit/tensor';
+import {
+  checkFinite,
+  checkOptions,
+  flatValues,
+  isTensor,
+  type Numeric,
+  shapeError,
+} from './internal/values.js';
 
 /** Options of {@link showHeatmaps}; the names and defaults are D2L's `show_heatmaps`. */
 export interface ShowHeatmapsOptions {
@@ -69,16 +76,25 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
   const op = 'showHeatmaps';
   checkOptions(op, options, OPTION_TYPES);
   if (!isTensor(matrices) || matrices.shape.length !== 4)
-    throw shapeError(op, 'matrices', '(rows, cols, queries, keys)', isTensor(matrices) ? matrices.shape : [matrices.length]);
+    throw shapeError(
+      op,
+      'matrices',
+      '(rows, cols, queries, keys)',
+      isTensor(matrices) ? matrices.shape : [matrices.length],
+    );
   const [numRows, numCols, queries, keys] = matrices.shape as [number, number, number, number];
   if (numRows * numCols * queries * keys === 0)
     throw shapeError(op, 'matrices', '(rows, cols, queries, keys) with no empty axis', matrices.shape);
   const { titles } = options;
   if (titles !== undefined && titles.length > numCols)
-    throw new InvalidArgumentError(`${op}: titles has ${titles.length} entries; matrices has ${numCols} columns.`);
+    throw new InvalidArgumentError(
+      `${op}: titles has ${titles.length} entries; matrices has ${numCols} columns.`,
+    );
   const cmap = (options.cmap ?? 'Reds').toLowerCase();
   if (!/^[a-z0-9]+$/.test(cmap) || scheme(cmap) === undefined)
-    throw new InvalidArgumentError(`${op}: cmap '${options.cmap}' is not a Vega colour scheme (e.g. 'Reds', 'Blues', 'viridis').`);
+    throw new InvalidArgumentError(
+      `${op}: cmap '${options.cmap}' is not a Vega colour scheme (e.g. 'Reds', 'Blues', 'viridis').`,
+    );
   const values = flatValues(matrices);
   checkFinite(op, 'matrices', values);
   let lo = Number.POSITIVE_INFINITY;
@@ -89,7 +105,8 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
   }
   const vmin = options.vmin ?? lo;
   const vmax = options.vmax ?? (hi === vmin ? vmin + 1 : hi);
-  if (!(vmin <= vmax)) throw new InvalidArgumentError(`${op}: vmin (${vmin}) must not exceed vmax (${vmax}).`);
+  if (!(vmin <= vmax))
+    throw new InvalidArgumentError(`${op}: vmin (${vmin}) must not exceed vmax (${vmax}).`);
 
   const data = values.map((v, index) => {
     const k = index % keys;
@@ -99,7 +116,13 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
   });
   const [figW, figH] = options.figsize ?? [2.5, 2.5];
   // The panels share the figure as matplotlib's subplots do, with square cells (imshow's aspect).
-  const cell = Math.max(2, Math.min((figW * PIXELS_PER_INCH * 0.8) / (numCols * keys), (figH * PIXELS_PER_INCH * 0.8) / (numRows * queries)));
+  const cell = Math.max(
+    2,
+    Math.min(
+      (figW * PIXELS_PER_INCH * 0.8) / (numCols * keys),
+      (figH * PIXELS_PER_INCH * 0.8) / (numRows * queries),
+    ),
+  );
   const width = Math.max(24, Math.round(cell * keys));
   const height = Math.max(24, Math.round(cell * queries));
   const headerLabels = JSON.stringify(Array.from({ length: numCols }, (_, j) => titles?.[j] ?? ''));
@@ -112,7 +135,9 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
       column: {
         field: 'j',
         type: 'ordinal',
-        header: titles ? { title: null, labelExpr: `${headerLabels}[datum.value]` } : { title: null, labels: false },
+        header: titles
+          ? { title: null, labelExpr: `${headerLabels}[datum.value]` }
+          : { title: null, labels: false },
       },
     },
     spacing: { row: 10, column: 10 },
@@ -138,7 +163,11 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
           type: 'quantitative',
           title: null,
           scale: { scheme: cmap as 'reds', domain: [vmin, vmax], clamp: true },
-          legend: { type: 'gradient', gradientLength: Math.max(40, Math.round((height * numRows + 10 * (numRows - 1)) * 0.6)), tickCount: 5 },
+          legend: {
+            type: 'gradient',
+            gradientLength: Math.max(40, Math.round((height * numRows + 10 * (numRows - 1)) * 0.6)),
+            tickCount: 5,
+          },
         },
       },
     },

@@ -24,8 +24,9 @@ export async function renderSvg(spec: TopLevelSpec, kind: FigureKind): Promise<s
       ? root.replace('class="', `data-attnkit-plot="${kind}" class="attnkit-plot `)
       : root.replace('<svg ', `<svg data-attnkit-plot="${kind}" class="attnkit-plot" `);
     // Adjacent heatmap cells would show anti-aliasing seams; crisp edges close them.
-    const crisp = kind === 'heatmaps' ? tagged.replace('<svg ', '<svg shape-rendering="crispEdges" ') : tagged;
-    return crisp + svg.slice(root.length);
+    const crisp =
+      kind === 'heatmaps' ? tagged.replace('<svg ', '<svg shape-rendering="crispEdges" ') : tagged;
+    return uniqueIds(crisp + svg.slice(root.length));
   } finally {
     view.finalize();
   }
@@ -44,3 +45,14 @@ export const CONFIG = {
   title: { fontSize: 13, fontWeight: 'normal' },
   view: { stroke: '#444' },
 } as const;
+
+/**
+ * Prefixes the SVG's ids (vega names every colour bar `gradient_0`) with a hash of the document,
+ * so two figures inlined in one page never share an id, yet one figure always renders the same.
+ */
+function uniqueIds(svg: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < svg.length; i++) hash = Math.imul(hash ^ svg.charCodeAt(i), 0x01000193);
+  const prefix = `ak${(hash >>> 0).toString(36)}-`;
+  return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`);
+}

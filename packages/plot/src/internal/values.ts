@@ -47,7 +47,14 @@ export function checkOptions(
               value.every((v) => typeof v === 'number' && Number.isFinite(v))
             : typeof value === type && (type !== 'number' || Number.isFinite(value));
     if (!ok) {
-      const expected = { strings: 'an array of strings', numbers: 'an array of finite numbers', pair: 'a pair [low, high] of finite numbers', string: 'a string', number: 'a finite number', boolean: 'a boolean' }[type];
+      const expected = {
+        strings: 'an array of strings',
+        numbers: 'an array of finite numbers',
+        pair: 'a pair [low, high] of finite numbers',
+        string: 'a string',
+        number: 'a finite number',
+        boolean: 'a boolean',
+      }[type];
       throw new InvalidArgumentError(`${op}: ${key} must be ${expected}; got ${JSON.stringify(value)}.`);
     }
   }
@@ -59,6 +66,11 @@ export function checkFinite(op: string, argument: string, values: readonly numbe
   if (bad >= 0) throw new InvalidArgumentError(`${op}: ${argument} holds NaN at flat index ${bad}.`);
 }
 
-export function shapeError(op: string, argument: string, expected: string, actual: readonly number[]): ShapeError {
+export function shapeError(
+  op: string,
+  argument: string,
+  expected: string,
+  actual: readonly number[],
+): ShapeError {
   return new ShapeError(`${op}: ${argument} must have shape ${expected}; got (${actual.join(', ')}).`);
 }

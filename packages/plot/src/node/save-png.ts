@@ -24,7 +24,8 @@ export interface SavePngOptions {
 export async function savePng(path: string, svg: string, options: SavePngOptions = {}): Promise<string> {
   checkSvg('savePng', svg);
   for (const key of Object.keys(options))
-    if (key !== 'scale') throw new InvalidArgumentError(`savePng: unknown option '${key}'; expected one of scale.`);
+    if (key !== 'scale')
+      throw new InvalidArgumentError(`savePng: unknown option '${key}'; expected one of scale.`);
   const scale = options.scale ?? 2;
   if (typeof scale !== 'number' || !(scale > 0 && scale <= 8))
     throw new InvalidArgumentError(`savePng: scale must be a number in (0, 8]; got ${String(scale)}.`);
@@ -32,13 +33,17 @@ export async function savePng(path: string, svg: string, options: SavePngOptions
   try {
     ({ Resvg } = await import('@resvg/resvg-js'));
   } catch {
-    throw new InvalidArgumentError('savePng: install the optional peer dependency @resvg/resvg-js to write PNG files.');
+    throw new InvalidArgumentError(
+      'savePng: install the optional peer dependency @resvg/resvg-js to write PNG files.',
+    );
   }
   const png = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-  }).render().asPng();
+  })
+    .render()
+    .asPng();
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, png);
   return path;

@@ -26,5 +26,7 @@ export async function saveSvg(path: string, svg: string): Promise<string> {
 /** Throws unless `svg` is an SVG document string. */
 export function checkSvg(op: string, svg: unknown): void {
   if (typeof svg !== 'string' || !/^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg))
-    throw new InvalidArgumentError(`${op}: svg must be an SVG document string (starting with <svg); got ${typeof svg === 'string' ? JSON.stringify(svg.slice(0, 20)) : typeof svg}.`);
+    throw new InvalidArgumentError(
+      `${op}: svg must be an SVG document string (starting with <svg); got ${typeof svg === 'string' ? JSON.stringify(svg.slice(0, 20)) : typeof svg}.`,
+    );
 }
