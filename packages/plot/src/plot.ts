@@ -90,14 +90,30 @@ interface Format {
   dash: number[] | null;
 }
 
-/** Parses a matplotlib format string such as `'m--'`, `'o'` or `'r:'`. */
+/** Parses a matplotlib format string such as `'m--'`, `'o'`, `'-o'` or `'r:'` (parts in any order). */
 function parseFormat(fmt: string): Format {
-  const match = fmt.match(/^([bgrcmyk])?([o.x+s^*])?(--|-\.|-|:)?$/);
-  if (!match)
-    throw new InvalidArgumentError(
-      `plot: fmts entry '${fmt}' is not a format string like '-', 'm--', 'o' or 'r:'.`,
-    );
-  const [, color, marker, line] = match;
+  let color: string | undefined;
+  let marker: string | undefined;
+  let line: string | undefined;
+  let rest = fmt;
+  while (rest.length > 0) {
+    const style = ['--', '-.', '-', ':'].find((l) => rest.startsWith(l));
+    const c = rest[0]!;
+    if (style !== undefined && line === undefined) {
+      line = style;
+      rest = rest.slice(style.length);
+    } else if (c in MARKERS && marker === undefined) {
+      marker = c;
+      rest = rest.slice(1);
+    } else if (c in LETTERS && color === undefined) {
+      color = c;
+      rest = rest.slice(1);
+    } else {
+      throw new InvalidArgumentError(
+        `plot: fmts entry '${fmt}' is not a format string like '-', 'm--', 'o', '-o' or 'r:'.`,
+      );
+    }
+  }
   return {
     color: color ? LETTERS[color]! : null,
     marker: marker ?? null,

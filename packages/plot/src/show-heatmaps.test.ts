@@ -63,6 +63,17 @@ describe('showHeatmaps', () => {
     expect(fills.get(0.5)).toBe(schemeColor('reds', 0.5));
   });
 
+  it('labels the ticks with xticklabels and yticklabels', async () => {
+    const svg = await showHeatmaps(reshape(eye(3), [1, 1, 3, 3]), {
+      xticklabels: ['a', 'b', 'c'],
+      yticklabels: ['x', 'y', 'z'],
+    });
+    expect(texts(svg, 'axis-label')).toEqual(['x', 'y', 'z', 'a', 'b', 'c']);
+    await expect(showHeatmaps(reshape(eye(3), [1, 1, 3, 3]), { xticklabels: ['a'] })).rejects.toThrow(
+      /xticklabels has 1 entries; matrices has 3 keys/,
+    );
+  });
+
   it('gives two figures in one page distinct ids', async () => {
     const a = await showHeatmaps(reshape(eye(2), [1, 1, 2, 2]));
     const b = await showHeatmaps(reshape(eye(3), [1, 1, 3, 3]));

@@ -27,6 +27,10 @@ export interface ShowHeatmapsOptions {
   vmin?: number;
   /** High end of the shared colour bar (default the largest value). */
   vmax?: number;
+  /** Tick labels of the keys (columns), e.g. the tokens (default the key index). */
+  xticklabels?: readonly string[];
+  /** Tick labels of the queries (rows), e.g. the tokens (default the query index). */
+  yticklabels?: readonly string[];
   /** Title above the figure (default none). */
   title?: string;
 }
@@ -39,8 +43,19 @@ const OPTION_TYPES = {
   cmap: 'string',
   vmin: 'number',
   vmax: 'number',
+  xticklabels: 'strings',
+  yticklabels: 'strings',
   title: 'string',
 } as const;
+
+/** Axis ticks: every position with its label when labels are given, else round steps of the index. */
+function axisTicks(n: number, labels: readonly string[] | undefined): object {
+  if (labels === undefined) return { values: bandTicks(n) };
+  return {
+    values: Array.from({ length: n }, (_, i) => i),
+    labelExpr: `${JSON.stringify(labels)}[datum.value]`,
+  };
+}
 
 /** Tick values for a band axis of `n` positions: all of them up to 12, else about 8 round steps. */
 function bandTicks(n: number): number[] {
@@ -63,7 +78,7 @@ function bandTicks(n: number): number[] {
  *   in a page, set it as an element's `innerHTML`; in Node, write it with `saveSvg` from `@attnkit/plot/node`.
  * @throws {@link ShapeError} if `matrices` is not a rank-4 tensor or has an empty axis.
  * @throws {@link InvalidArgumentError} for an unknown or mistyped option, NaN values, `titles` longer
- *   than the number of columns, `vmin > vmax` or an unknown colour map.
+ *   than the number of columns, tick labels not one per key / query, `vmin > vmax` or an unknown colour map.
  * @see D2L §11.1 "Queries, Keys, and Values" (`show_heatmaps`).
  * @example
  * ```ts
@@ -90,6 +105,16 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
     throw new InvalidArgumentError(
       `${op}: titles has ${titles.length} entries; matrices has ${numCols} columns.`,
     );
+  for (const [key, n, axis] of [
+    ['xticklabels', keys, 'keys'],
+    ['yticklabels', queries, 'queries'],
+  ] as const) {
+    const labels = options[key];
+    if (labels !== undefined && labels.length !== n)
+      throw new InvalidArgumentError(
+        `${op}: ${key} has ${labels.length} entries; matrices has ${n} ${axis}.`,
+      );
+  }
   const cmap = (options.cmap ?? 'Reds').toLowerCase();
   if (!/^[a-z0-9]+$/.test(cmap) || scheme(cmap) === undefined)
     throw new InvalidArgumentError(
@@ -150,13 +175,13 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
           field: 'k',
           type: 'ordinal',
           title: options.xlabel ?? 'Keys',
-          axis: { values: bandTicks(keys), labelAngle: 0 },
+          axis: { ...axisTicks(keys, options.xticklabels), labelAngle: 0 },
         },
         y: {
           field: 'q',
           type: 'ordinal',
           title: options.ylabel ?? 'Queries',
-          axis: { values: bandTicks(queries) },
+          axis: axisTicks(queries, options.yticklabels),
         },
         color: {
           field: 'v',

@@ -1,6 +1,7 @@
 // Vega-Lite spec → SVG string, without a DOM: vega-lite compiles the spec to Vega, vega runs it
 // headless (renderer 'none') and serialises the scene graph with `toSVG()`. Expressions run in
 // vega-interpreter, so nothing is compiled with `new Function` (strict CSP pages work).
+import * as vega from 'vega';
 import { parse, View } from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -10,6 +11,7 @@ export type FigureKind = 'heatmaps' | 'plot';
 
 /** Renders a Vega-Lite spec to a standalone SVG document tagged as an attnkit figure. */
 export async function renderSvg(spec: TopLevelSpec, kind: FigureKind): Promise<string> {
+  useWidthTable();
   const vegaSpec = compile(spec).spec;
   const view = new View(parse(vegaSpec, undefined, { ast: true }), {
     renderer: 'none',
@@ -55,4 +57,39 @@ function uniqueIds(svg: string): string {
   for (let i = 0; i < svg.length; i++) hash = Math.imul(hash ^ svg.charCodeAt(i), 0x01000193);
   const prefix = `ak${(hash >>> 0).toString(36)}-`;
   return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`);
+}
+
+/** Widths of sans-serif characters in em (Helvetica's metrics, rounded), for layout without a canvas. */
+function charWidth(c: string): number {
+  if (" .,:;!|'`ilIjtf()[]".includes(c)) return 0.28;
+  if ('mwMW@%'.includes(c)) return 0.85;
+  if (c >= 'A' && c <= 'Z') return 0.67;
+  if (c >= '0' && c <= '9') return 0.56;
+  if ('rs'.includes(c)) return 0.4;
+  return 0.55;
+}
+
+interface TextItem {
+  text?: unknown;
+  fontSize?: number;
+}
+
+/**
+ * Vega measures text on a canvas when there is one and otherwise guesses 0.8 em per character,
+ * which leaves wide empty margins beside long titles; in Node and in workers (no canvas) we
+ * measure with a width table instead (the hook Vega provides for this, as vl-convert uses it).
+ */
+function useWidthTable(): void {
+  // vega-scenegraph's textMetrics (re-exported by vega, not in its typings).
+  const metrics = (vega as unknown as { textMetrics: unknown }).textMetrics as {
+    width: (item: TextItem, text?: unknown) => number;
+    estimateWidth: unknown;
+  };
+  if (metrics.width !== metrics.estimateWidth) return;
+  metrics.width = (item, text) => {
+    const value = text ?? item.text;
+    const lines = Array.isArray(value) ? value.map(String) : [String(value ?? '')];
+    const size = item.fontSize ?? 11;
+    return Math.max(...lines.map((line) => [...line].reduce((w, c) => w + charWidth(c), 0) * size));
+  };
 }
