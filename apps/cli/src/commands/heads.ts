@@ -9,7 +9,6 @@ import {
   ones,
   randn,
   type Tensor,
-  type TypedArray,
   tensor,
 } from '@attnkit/tensor';
 import { trainValSplit } from '@attnkit/training';
