@@ -1,45 +1,48 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runSource } from '../runtime/execute.js';
-import { formatArgs, formatValue } from '../runtime/format.js';
+import { formatArgs, formatValue, isFigure } from '../runtime/format.js';
 import { MODULES } from '../runtime/modules.js';
-import { type Figure, setFigureSink } from '../snippets/show.js';
 import { snippetFiles } from './expectations.js';
 
 const files = snippetFiles();
 
 interface Captured {
   output: string;
-  figures: Figure[];
+  figures: string[];
 }
 
 /** Imports the snippet as a module (as the docs page shows it) and runs its `main`. */
 async function runAsModule(path: string): Promise<Captured> {
   const lines: string[] = [];
-  const figures: Figure[] = [];
-  setFigureSink((figure) => figures.push(figure));
-  const capture = (...args: unknown[]) => void lines.push(formatArgs(args));
+  const figures: string[] = [];
+  const capture = (...args: unknown[]) => {
+    if (args.length === 1 && isFigure(args[0])) figures.push(args[0]);
+    else lines.push(formatArgs(args));
+  };
   for (const level of ['log', 'info', 'warn', 'error'] as const) {
     vi.spyOn(console, level).mockImplementation(capture);
   }
   const mod = (await import(/* @vite-ignore */ path)) as { main?: () => unknown };
   const value = typeof mod.main === 'function' ? await mod.main() : undefined;
-  if (value !== undefined) lines.push(formatValue(value));
+  if (isFigure(value)) figures.push(value);
+  else if (value !== undefined) lines.push(formatValue(value));
   return { output: lines.join('\n'), figures };
 }
 
 /** Runs the snippet's source text the way the browser worker does (Sucrase + the module table). */
 async function runAsSource(source: string): Promise<Captured> {
   const lines: string[] = [];
-  const figures: Figure[] = [];
-  setFigureSink((figure) => figures.push(figure));
-  const { result } = await runSource(source, MODULES, { log: (_level, text) => lines.push(text) });
+  const figures: string[] = [];
+  const { result } = await runSource(source, MODULES, {
+    log: (_level, text) => lines.push(text),
+    figure: (svg) => figures.push(svg),
+  });
   if (result !== null) lines.push(result);
   return { output: lines.join('\n'), figures };
 }
 
 afterEach(() => {
   vi.restoreAllMocks();
-  setFigureSink(null);
 });
 
 describe('snippets', () => {
@@ -66,6 +69,8 @@ describe('snippets', () => {
       const { output, figures } = await runAsModule(file.path);
       for (const text of file.texts) expect(output).toContain(text);
       expect(figures).toHaveLength(file.figures);
+      // Every figure is @attnkit/plot's: snippets draw with the published package only.
+      for (const svg of figures) expect(svg).toMatch(/^<svg [^>]*data-attnkit-plot="(heatmaps|plot)"/);
     });
 
     it(`runs ${file.name} from source as the browser worker does`, async () => {

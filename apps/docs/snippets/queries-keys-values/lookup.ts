@@ -1,9 +1,10 @@
-import { eye, matmul, mul, softmax, square, sub, tensor } from '@attnkit/tensor';
-import { heatmap, show } from '../show.js';
+import { showHeatmaps } from '@attnkit/plot';
+import { eye, matmul, mul, reshape, softmax, square, sub, tensor } from '@attnkit/tensor';
 
-export function main() {
+export async function main() {
   // D2L §11.1: weights that match each query to exactly one key — a database lookup.
-  show(heatmap(eye(10), { title: 'Attention weights eye(10)' }));
+  const attentionWeights = reshape(eye(10), [1, 1, 10, 10]);
+  console.log(await showHeatmaps(attentionWeights, { xlabel: 'Keys', ylabel: 'Queries' }));
 
   // A soft lookup: a query between two keys gets a mix of their values.
   const keys = tensor([1, 2, 3, 4]);

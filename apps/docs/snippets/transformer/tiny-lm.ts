@@ -1,7 +1,7 @@
+import { plot } from '@attnkit/plot';
 import { Generator } from '@attnkit/tensor';
 import { Adam, crossEntropy, fit, randomWindows, Vocab } from '@attnkit/training';
 import { TransformerLM } from '@attnkit/transformer';
-import { lineplot, show } from '../show.js';
 
 const text =
   'the time traveller for so it will be convenient to speak of him was expounding a recondite matter to us '.repeat(
@@ -35,13 +35,8 @@ export async function main() {
   const last = lossHistory[lossHistory.length - 1]!;
   console.log(`${steps} steps: loss ${first.toFixed(2)} → ${last.toFixed(2)}`);
   console.log('loss fell:', last < first);
-  show(
-    lineplot(
-      lossHistory.map((_, i) => i + 1),
-      { loss: lossHistory },
-      { xLabel: 'step', yLabel: 'cross-entropy' },
-    ),
-  );
+  const step = lossHistory.map((_, i) => i + 1);
+  console.log(await plot(step, lossHistory, { xlabel: 'step', ylabel: 'cross-entropy', legend: ['train'] }));
   lm.eval();
   const sample = lm.generate(vocab.encode('the time '), { maxNewTokens: 40, temperature: 0.5, rng });
   return vocab.decode(sample);
