@@ -1,4 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runSource } from '../runtime/execute.js';
 import { formatArgs, formatValue, isFigure } from '../runtime/format.js';
 import { MODULES } from '../runtime/modules.js';
@@ -41,8 +44,21 @@ async function runAsSource(source: string): Promise<Captured> {
   return { output: lines.join('\n'), figures };
 }
 
+/** The docs site serves public/ at its root; snippets fetch files there (e.g. a checkpoint). */
+const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+const siteFetch = async (input: RequestInfo | URL): Promise<Response> => {
+  const url = String(input);
+  if (!url.startsWith('/')) throw new Error(`snippets may fetch only files of the site; got ${url}`);
+  return new Response(await readFile(join(PUBLIC_DIR, url.slice(1))));
+};
+
+beforeEach(() => {
+  vi.stubGlobal('fetch', siteFetch);
+});
+
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe('snippets', () => {
