@@ -36,6 +36,8 @@ export default defineConfig({
   lang: 'en-US',
   cleanUrls: false,
   lastUpdated: false,
+  // Files in public/ (e.g. the interop page's checkpoint) are served as they are, not as pages.
+  ignoreDeadLinks: [/^\/checkpoints\//],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   srcExclude: [
     '**/README.md',
@@ -54,7 +56,7 @@ export default defineConfig({
       // `<<< @/snippets/…` blocks show what readers need: the test-only comments are dropped.
       const fence = md.renderer.rules.fence!;
       md.renderer.rules.fence = (tokens, idx, options, env, self) => {
-        const token = tokens[idx]! as (typeof tokens)[number] & { src?: [string, string] };
+        const token = tokens[idx]! as (typeof tokens)[number] & { src?: [string, string] | undefined };
         const [src, region] = token.src ?? [];
         if (src && !region && /\.(ts|py)$/.test(src)) {
           (env as { includes?: string[] }).includes?.push(src);
