@@ -8,7 +8,8 @@
 // comment (`// expect:`, `biome-ignore`) is shown. The API pages (one per class and function) are
 // loaded and checked for content and errors only.
 //
-//   node apps/docs/e2e/run.mjs [--build]     (CHROMIUM=/path/to/chromium to override)
+//   node apps/docs/e2e/run.mjs [--build] [--only <text>]   (CHROMIUM=/path/to/chromium to override;
+//   --only visits just the pages whose path contains the text)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -189,7 +190,9 @@ let buttonsClicked = 0;
 let figuresSeen = 0;
 const started = performance.now();
 try {
-  const pages = await htmlPages(dist);
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+  const pages = (await htmlPages(dist)).filter((p) => only === undefined || p.includes(only));
   console.log(`e2e: ${pages.length} pages at ${origin} in ${executablePath}`);
   for (const path of pages) {
     const page = await context.newPage();
