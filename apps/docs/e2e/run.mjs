@@ -126,7 +126,8 @@ async function presentationProblems(page, expectMath) {
     }
     for (const img of doc.querySelectorAll('img')) {
       if (!img.classList.contains('diagram')) problems.push(`an image that is not a diagram: ${img.src}`);
-      else if (!img.complete || img.naturalWidth === 0) problems.push(`a diagram that did not load: ${img.src}`);
+      else if (!img.complete || img.naturalWidth === 0)
+        problems.push(`a diagram that did not load: ${img.src}`);
     }
     // Every code block, the inactive tabs of code groups included (shown for the measurement).
     for (const block of doc.querySelectorAll('div[class*="language-"]')) {
@@ -134,8 +135,14 @@ async function presentationProblems(page, expectMath) {
       block.style.display = 'block';
       const pre = block.querySelector('pre');
       if (pre && pre.scrollWidth > pre.clientWidth + 1)
-        problems.push(`a code block scrolls sideways (${pre.scrollWidth} > ${pre.clientWidth} px): ${pre.textContent.slice(0, 40)}`);
+        problems.push(
+          `a code block scrolls sideways (${pre.scrollWidth} > ${pre.clientWidth} px): ${pre.textContent.slice(0, 40)}`,
+        );
       block.style.display = display;
+    }
+    for (const eq of doc.querySelectorAll('mjx-container[display="true"]')) {
+      if (eq.scrollWidth > eq.clientWidth + 1)
+        problems.push(`an equation is too wide for the column (${eq.scrollWidth} px)`);
     }
     if (document.documentElement.scrollWidth > window.innerWidth + 1)
       problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);

@@ -2,15 +2,7 @@ import { join } from 'node:path';
 import { MultiHeadAttention, transposeQKV } from '@attnkit/multihead';
 import { showHeatmaps } from '@attnkit/plot';
 import { saveSvg } from '@attnkit/plot/node';
-import {
-  formatShape,
-  Generator,
-  noGrad,
-  ones,
-  randn,
-  type Tensor,
-  tensor,
-} from '@attnkit/tensor';
+import { formatShape, Generator, noGrad, ones, randn, type Tensor, tensor } from '@attnkit/tensor';
 import { trainValSplit } from '@attnkit/training';
 import { type Checkpoint, loadCheckpoint } from '../checkpoint.js';
 import { loadCorpus } from '../corpus.js';

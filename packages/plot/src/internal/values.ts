@@ -1,7 +1,7 @@
 // Input checks and conversions shared by showHeatmaps and plot.
 import { InvalidArgumentError, ShapeError, type Tensor } from '@attnkit/tensor';
 
-/** A tensor or plain numbers: what the figure functions accept as data. */
+/** A tensor or plain numbers: what the figure functions accept as data (tensors of any dtype; booleans count as 0 and 1). */
 export type Numeric = Tensor | readonly number[];
 
 /** True for an attnkit Tensor (duck-typed, so two copies of the class in one page still work). */
