@@ -212,7 +212,10 @@ export async function plot(x: Series, ys?: Series | PlotOptions, options: PlotOp
     lim: readonly [number, number] | undefined,
   ) => ({
     title: title ?? null,
-    scale: { type: scale ?? 'linear', ...(lim ? { domain: [...lim], nice: false } : { zero: false }) },
+    scale: {
+      type: scale ?? 'linear',
+      ...(lim ? { domain: [...lim], nice: false } : scale === 'log' ? {} : { zero: false }),
+    },
   });
   const xAxis = axis(options.xlabel, options.xscale, options.xlim);
   const yAxis = axis(options.ylabel, options.yscale, options.ylim);

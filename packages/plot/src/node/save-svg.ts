@@ -12,8 +12,13 @@ import { InvalidArgumentError } from '@attnkit/tensor';
  * @throws {@link InvalidArgumentError} if `svg` is not an SVG document.
  * @example
  * ```ts
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { showHeatmaps } from '@attnkit/plot';
  * import { saveSvg } from '@attnkit/plot/node';
- * await saveSvg('figures/weights.svg', svg);
+ * import { eye, reshape } from '@attnkit/tensor';
+ * const svg = await showHeatmaps(reshape(eye(4), [1, 1, 4, 4]));
+ * await saveSvg(join(tmpdir(), 'attnkit-figures', 'weights.svg'), svg); // the path written
  * ```
  */
 export async function saveSvg(path: string, svg: string): Promise<string> {
