@@ -18,9 +18,12 @@ import {
 const f = (x: Tensor) => add(mul(sin(x), 2), x);
 
 export async function main() {
-  // D2L §11.2.3: a narrower Gaussian K(d) = exp(−d²/(2σ²)) follows the data more closely.
+  // D2L §11.2.3: a narrower Gaussian K(d) = exp(−d²/(2σ²)) follows the data
+  // more closely.
   const rng = new Generator(0);
-  const xs = Array.from({ length: 40 }, () => rng.random() * 5).sort((a, b) => a - b);
+  const xs = Array.from({ length: 40 }, () => rng.random() * 5).sort(
+    (a, b) => a - b,
+  );
   const xTrain = tensor(xs);
   const yTrain = add(f(xTrain), randn([40], { rng }));
   const xVal = arange(0, 5, 0.1);
@@ -30,7 +33,9 @@ export async function main() {
   const weights: Tensor[] = [];
   for (const sigma of sigmas) {
     const kernel = (d: Tensor) => exp(mul(square(d), -1 / (2 * sigma * sigma)));
-    const { output, attentionWeights } = nadarayaWatson(xVal, xTrain, yTrain, { kernel });
+    const { output, attentionWeights } = nadarayaWatson(xVal, xTrain, yTrain, {
+      kernel,
+    });
     lines.push(output);
     weights.push(attentionWeights);
   }

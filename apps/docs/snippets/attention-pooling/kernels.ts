@@ -1,5 +1,15 @@
 import { plot } from '@attnkit/plot';
-import { abs, arange, exp, lt, maximum, mul, onesLike, square, sub } from '@attnkit/tensor';
+import {
+  abs,
+  arange,
+  exp,
+  lt,
+  maximum,
+  mul,
+  onesLike,
+  square,
+  sub,
+} from '@attnkit/tensor';
 
 export async function main() {
   // D2L §11.2: four kernels K(d) of the distance d between a query and a key.
@@ -12,7 +22,12 @@ export async function main() {
   ];
   const legend = ['Gaussian', 'Boxcar', 'Constant', 'Epanechikov'];
   console.log(
-    await plot(x, kernels, { legend, xlabel: 'distance', ylabel: 'K(distance)', figsize: [6, 2.5] }),
+    await plot(x, kernels, {
+      legend,
+      xlabel: 'distance',
+      ylabel: 'K(distance)',
+      figsize: [6, 2.5],
+    }),
   );
   console.log('distances', x.shape[0], 'from', x.toTypedArray()[0]);
 }

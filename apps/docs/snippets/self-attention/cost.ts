@@ -14,14 +14,20 @@ function timeIt(fn: () => void, repeats: number): number {
 }
 
 export async function main() {
-  // Self-attention costs O(n²·d): doubling the sequence length n should about quadruple the time.
+  // Self-attention costs O(n²·d): doubling the sequence length n should about
+  // quadruple the time.
   const rng = new Generator(0);
   const d = 64;
   const lengths = [64, 128, 256, 512];
   const ms: number[] = [];
   for (const n of lengths) {
     const X = randn([1, n, d], { rng });
-    ms.push(timeIt(() => void scaledDotProductAttention(X, X, X).output.toTypedArray(), 3));
+    ms.push(
+      timeIt(
+        () => void scaledDotProductAttention(X, X, X).output.toTypedArray(),
+        3,
+      ),
+    );
   }
   console.log('positions      ms   ms/(n²·d)·1e6');
   lengths.forEach((n, i) => {
@@ -38,7 +44,13 @@ export async function main() {
     xlabel: 'sequence length n',
     ylabel: 'ms',
   };
-  console.log(await plot(lengths, [ms, model], { ...options, xscale: 'log', yscale: 'log' } as const));
+  console.log(
+    await plot(lengths, [ms, model], {
+      ...options,
+      xscale: 'log',
+      yscale: 'log',
+    } as const),
+  );
 }
 // expect: positions      ms   ms/(n²·d)·1e6
 // expect-figures: 1
