@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitepress';
+import { readerSource } from '../runtime/reader-source.js';
 import { PACKAGES } from '../scripts/packages.mjs';
 
 /** Cross-origin isolation: SharedArrayBuffer for setNumThreads in the snippets; the e2e server sends the same headers. */
@@ -21,6 +23,12 @@ export const guide = [
   { text: 'Errors and limits', link: '/guide/errors-and-limits' },
 ];
 
+/** The API pages' sidebars, one per package, written by scripts/gen-api.mjs before every build. */
+const apiSidebarFile = new URL('../.generated/api-sidebar.json', import.meta.url);
+const apiSidebar: Record<string, unknown[]> = existsSync(apiSidebarFile)
+  ? JSON.parse(readFileSync(apiSidebarFile, 'utf8'))
+  : {};
+
 export const packages = PACKAGES.map((name) => ({ text: `@attnkit/${name}`, link: `/packages/${name}` }));
 
 export default defineConfig({
@@ -29,6 +37,8 @@ export default defineConfig({
   lang: 'en-US',
   cleanUrls: false,
   lastUpdated: false,
+  // Files in public/ (e.g. the interop page's checkpoint) are served as they are, not as pages.
+  ignoreDeadLinks: [/^\/checkpoints\//],
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }]],
   srcExclude: [
     '**/README.md',
@@ -40,8 +50,23 @@ export default defineConfig({
     '.generated/**',
   ],
   markdown: {
-    math: false,
+    // LaTeX in $…$ and $$…$$, rendered to SVG at build time (markdown-it-mathjax3).
+    math: true,
     lineNumbers: false,
+    config(md) {
+      // `<<< @/snippets/…` blocks show what readers need: the test-only comments are dropped.
+      const fence = md.renderer.rules.fence!;
+      md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+        const token = tokens[idx]! as (typeof tokens)[number] & { src?: [string, string] | undefined };
+        const [src, region] = token.src ?? [];
+        if (src && !region && /\.(ts|py)$/.test(src)) {
+          (env as { includes?: string[] }).includes?.push(src);
+          token.content = readerSource(readFileSync(src, 'utf8').replace(/\r\n/g, '\n'));
+          token.src = undefined;
+        }
+        return fence(tokens, idx, options, env, self);
+      };
+    },
   },
   themeConfig: {
     logo: '/logo.svg',
@@ -49,10 +74,13 @@ export default defineConfig({
       { text: 'Guide', link: '/getting-started' },
       { text: 'Packages', link: '/packages/tensor' },
     ],
-    sidebar: [
-      { text: 'Guide', items: guide },
-      { text: 'Packages', items: packages },
-    ],
+    sidebar: {
+      ...apiSidebar,
+      '/': [
+        { text: 'Guide', items: guide },
+        { text: 'Packages', items: packages },
+      ],
+    },
     outline: [2, 3],
     search: { provider: 'local' },
     footer: { message: 'MIT licensed. Follows D2L, "Attention Mechanisms and Transformers".' },

@@ -2,9 +2,14 @@
 // Serves the built site (.vitepress/dist; built first if missing) on localhost with COOP/COEP
 // headers, opens every page in Debian's Chromium, clicks every Run button, checks that the
 // documented output (`// expect:` lines) and figures appear and that no page logs an error, and
-// saves screenshots to e2e/screenshots/. Also checks an error with its line, and Stop.
+// saves screenshots to e2e/screenshots/ (git-ignored: the run's artifacts for review). Also checks
+// an error with its line, and Stop, and the presentation at 1280 px: math is typeset (MathJax, no
+// raw `$`), every figure is @attnkit/plot's SVG, no code block scrolls sideways, no test-only
+// comment (`// expect:`, `biome-ignore`) is shown. The API pages (one per class and function) are
+// loaded and checked for content and errors only.
 //
-//   node apps/docs/e2e/run.mjs [--build]     (CHROMIUM=/path/to/chromium to override)
+//   node apps/docs/e2e/run.mjs [--build] [--only <text>]   (CHROMIUM=/path/to/chromium to override;
+//   --only visits just the pages whose path contains the text)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -88,6 +93,70 @@ const fail = (page, message) => {
   console.log(`  ✗ ${message}`);
 };
 
+/** Pages whose equations must be typeset. */
+const MATH_PAGES = [
+  '/guide/queries-keys-values.html',
+  '/guide/attention-pooling.html',
+  '/guide/scoring-functions.html',
+  '/guide/multi-head-attention.html',
+  '/guide/self-attention-and-positional-encoding.html',
+  '/guide/transformer.html',
+  '/guide/pytorch-interop.html',
+];
+
+/** What a reader would notice at 1280 px: raw TeX, foreign figures, sideways scrolling, test comments. */
+async function presentationProblems(page, expectMath) {
+  return page.evaluate((expectMath) => {
+    const problems = [];
+    const doc = document.querySelector('.vp-doc');
+    if (!doc) return ['no .vp-doc'];
+    const math = doc.querySelectorAll('mjx-container').length;
+    if (expectMath && math === 0) problems.push('no typeset math (mjx-container)');
+    // Prose text outside code, math and the runners' output must hold no TeX delimiters.
+    const walker = document.createTreeWalker(doc, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement?.closest('pre, code, mjx-container, .runner, textarea, script, style')) continue;
+      if (/\$|\\(frac|mathbf|sum|alpha)/.test(node.textContent ?? ''))
+        problems.push(`raw TeX in the text: "${node.textContent.trim().slice(0, 60)}"`);
+    }
+    for (const svg of doc.querySelectorAll('svg')) {
+      if (svg.closest('mjx-container, button, .VPIcon, [class*="icon"]')) continue;
+      if (!svg.closest('.runner-figure') || !svg.matches('[data-attnkit-plot]'))
+        problems.push('an SVG figure that @attnkit/plot did not draw');
+    }
+    for (const img of doc.querySelectorAll('img')) {
+      if (!img.classList.contains('diagram')) problems.push(`an image that is not a diagram: ${img.src}`);
+      else if (!img.complete || img.naturalWidth === 0)
+        problems.push(`a diagram that did not load: ${img.src}`);
+    }
+    // Every code block, the inactive tabs of code groups included (shown for the measurement).
+    for (const block of doc.querySelectorAll('div[class*="language-"]')) {
+      const display = block.style.display;
+      block.style.display = 'block';
+      const pre = block.querySelector('pre');
+      if (pre && pre.scrollWidth > pre.clientWidth + 1)
+        problems.push(
+          `a code block scrolls sideways (${pre.scrollWidth} > ${pre.clientWidth} px): ${pre.textContent.slice(0, 40)}`,
+        );
+      block.style.display = display;
+    }
+    for (const eq of doc.querySelectorAll('mjx-container[display="true"]')) {
+      if (eq.scrollWidth > eq.clientWidth + 1)
+        problems.push(`an equation is too wide for the column (${eq.scrollWidth} px)`);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1)
+      problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);
+    const text = doc.textContent ?? '';
+    for (const marker of ['// expect:', '// expect-figures:', 'biome-ignore']) {
+      if (text.includes(marker)) problems.push(`test-only comment shown: ${marker}`);
+    }
+    for (const editor of doc.querySelectorAll('textarea')) {
+      if (/\/\/ expect|biome-ignore/.test(editor.value)) problems.push('test-only comment in an editor');
+    }
+    return problems;
+  }, expectMath);
+}
+
 /** Clicks Run and waits until the runner is done, failed or stopped. */
 async function runOne(runner, limitMs) {
   await runner.locator('.runner-run').click();
@@ -128,7 +197,9 @@ let buttonsClicked = 0;
 let figuresSeen = 0;
 const started = performance.now();
 try {
-  const pages = await htmlPages(dist);
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+  const pages = (await htmlPages(dist)).filter((p) => only === undefined || p.includes(only));
   console.log(`e2e: ${pages.length} pages at ${origin} in ${executablePath}`);
   for (const path of pages) {
     const page = await context.newPage();
@@ -140,8 +211,9 @@ try {
     page.on('response', (response) => {
       if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}`);
     });
-    console.log(`${path}`);
-    await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+    const isApiPage = path.startsWith('/api/');
+    if (!isApiPage) console.log(`${path}`);
+    await page.goto(`${origin}${path}`, { waitUntil: isApiPage ? 'load' : 'networkidle' });
     pagesVisited++;
     if (!(await page.locator('.VPContent').count())) fail(path, 'the page has no content');
     if (!page.url().endsWith('.html') && path !== '/index.html') fail(path, `landed on ${page.url()}`);
@@ -163,7 +235,9 @@ try {
       const output = (await runner.locator('.runner-output').count())
         ? ((await runner.locator('.runner-output').textContent()) ?? '')
         : '';
-      const figures = await runner.locator('.runner-figure:has(svg)').count();
+      const figures = await runner.locator('.runner-figure > svg[data-attnkit-plot]').count();
+      const foreign = await runner.locator('.runner-figure:not(:has(> svg[data-attnkit-plot]))').count();
+      if (foreign) fail(path, `${src}: ${foreign} figures not drawn by @attnkit/plot`);
       figuresSeen += figures;
       const ms = Math.round(performance.now() - t0);
       if (state !== 'done') {
@@ -206,14 +280,22 @@ try {
       buttonsClicked++;
     }
 
+    if (!isApiPage) {
+      const problems = await presentationProblems(page, MATH_PAGES.includes(path));
+      for (const problem of problems) fail(path, problem);
+      if (!problems.length) console.log('  ✓ math, figures, code blocks and test comments look right');
+    }
+
     const name =
       path
         .slice(1)
         .replace(/\.html$/, '')
         .replaceAll('/', '__') || 'index';
     const fullPage = !path.startsWith('/packages/');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+    if (!isApiPage) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+    }
     for (const error of errors) fail(path, error);
     await page.close();
   }

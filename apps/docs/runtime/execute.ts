@@ -5,13 +5,15 @@
 // The docs worker runs snippets with this, and the Node test suite runs every snippet's source
 // through it too. (Evaluating code is the point here; the library packages never do it.)
 import { transform } from 'sucrase';
-import { formatArgs, formatValue } from './format.js';
+import { formatArgs, formatValue, isFigure } from './format.js';
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error';
 
 /** What a run reports while it goes. */
 export interface RunEvents {
   log(level: LogLevel, text: string): void;
+  /** A logged (or returned) SVG document: a figure to draw. */
+  figure(svg: string): void;
 }
 
 /** The outcome of a run that did not throw: the formatted value `main()` returned, if any. */
@@ -95,8 +97,10 @@ export async function runSource(
   };
   const log =
     (level: LogLevel) =>
-    (...args: unknown[]): void =>
-      events.log(level, formatArgs(args));
+    (...args: unknown[]): void => {
+      if (args.length === 1 && isFigure(args[0])) events.figure(args[0]);
+      else events.log(level, formatArgs(args));
+    };
   const snippetConsole = {
     log: log('log'),
     info: log('info'),
@@ -113,6 +117,10 @@ export async function runSource(
     await fn(require, exports, module, snippetConsole);
     const main = (module.exports as Record<string, unknown>).main;
     const value = typeof main === 'function' ? await (main as () => unknown)() : undefined;
+    if (isFigure(value)) {
+      events.figure(value);
+      return { result: null };
+    }
     return { result: value === undefined ? null : formatValue(value) };
   } catch (error) {
     throw describeError(error);

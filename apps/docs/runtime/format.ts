@@ -86,6 +86,14 @@ export function formatValue(value: unknown): string {
   return String(value);
 }
 
+/**
+ * True for a figure: an SVG document string, as `@attnkit/plot` returns. A snippet shows a figure
+ * by logging it (`console.log(await showHeatmaps(…))`); the page draws it instead of printing it.
+ */
+export function isFigure(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('<svg') && value.trimEnd().endsWith('</svg>');
+}
+
 /** One console line: arguments formatted and joined by spaces (as console.log does). */
 export function formatArgs(args: readonly unknown[]): string {
   return args.map(formatValue).join(' ');

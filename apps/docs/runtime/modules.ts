@@ -1,13 +1,13 @@
-// The modules a snippet can import: every @attnkit package (as built) and the figure API.
+// The modules a snippet can import: every published @attnkit package (as built).
 import * as layers from '@attnkit/layers';
 import * as masking from '@attnkit/masking';
 import * as multihead from '@attnkit/multihead';
+import * as plot from '@attnkit/plot';
 import * as positional from '@attnkit/positional';
 import * as scoring from '@attnkit/scoring';
 import * as tensor from '@attnkit/tensor';
 import * as training from '@attnkit/training';
 import * as transformer from '@attnkit/transformer';
-import * as show from '../snippets/show.js';
 
 export const MODULES: Readonly<Record<string, unknown>> = {
   '@attnkit/tensor': tensor,
@@ -18,6 +18,5 @@ export const MODULES: Readonly<Record<string, unknown>> = {
   '@attnkit/multihead': multihead,
   '@attnkit/transformer': transformer,
   '@attnkit/training': training,
-  '../show.js': show,
-  '../show': show,
+  '@attnkit/plot': plot,
 };

@@ -1,7 +1,6 @@
 // The Web Worker that runs snippets for the docs pages: nothing a snippet does touches the main
 // thread. Messages in: { id, source }. Messages out: { id, type: 'log' | 'figure' | 'done' | 'error', … }.
 // The page enforces the time limit (and Stop) by terminating the worker.
-import { setFigureSink } from '../snippets/show.js';
 import { describeError, runSource, type SnippetError } from './execute.js';
 import { MODULES } from './modules.js';
 
@@ -18,11 +17,11 @@ const scope = self as unknown as {
 scope.onmessage = async (event) => {
   const { id, source } = event.data;
   const post = (message: Record<string, unknown>) => scope.postMessage({ id, ...message });
-  setFigureSink((figure) => post({ type: 'figure', figure }));
   const start = performance.now();
   try {
     const { result } = await runSource(source, MODULES, {
       log: (level, text) => post({ type: 'log', level, text }),
+      figure: (svg) => post({ type: 'figure', svg }),
     });
     post({ type: 'done', result, ms: performance.now() - start });
   } catch (error) {
@@ -31,8 +30,6 @@ scope.onmessage = async (event) => {
         ? (error as SnippetError)
         : describeError(error);
     post({ type: 'error', ...failure, ms: performance.now() - start });
-  } finally {
-    setFigureSink(null);
   }
 };
 

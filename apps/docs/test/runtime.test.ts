@@ -2,9 +2,8 @@ import { arange, reshape, tensor } from '@attnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { runSource } from '../runtime/execute.js';
 import { formatValue } from '../runtime/format.js';
-import { heatmap, lineplot } from '../snippets/show.js';
 
-const noEvents = { log: () => {} };
+const noEvents = { log: () => {}, figure: () => {} };
 
 describe('runSource', () => {
   it('strips types, resolves imports from the module table and formats the value main returns', async () => {
@@ -21,6 +20,7 @@ describe('runSource', () => {
       {},
       {
         log: (level, text) => lines.push(`${level}: ${text}`),
+        figure: () => {},
       },
     );
     expect(lines).toEqual(['log: n = 3 [1,2]', 'warn: careful']);
@@ -91,34 +91,18 @@ describe('formatValue', () => {
   });
 });
 
-describe('heatmap', () => {
-  it('makes one panel per leading index with the given titles', () => {
-    const figure = heatmap(reshape(arange(0, 8, 1, { dtype: 'float32' }), [2, 2, 2]), { titles: ['a', 'b'] });
-    expect(figure.panels).toEqual([
-      {
-        title: 'a',
-        values: [
-          [0, 1],
-          [2, 3],
-        ],
-      },
-      {
-        title: 'b',
-        values: [
-          [4, 5],
-          [6, 7],
-        ],
-      },
-    ]);
-  });
-
-  it('throws for a tensor with fewer than 2 axes', () => {
-    expect(() => heatmap(tensor([1, 2]))).toThrow('heatmap: values must have at least 2 axes; got (2).');
-  });
-});
-
-describe('lineplot', () => {
-  it('throws when a series and x differ in length', () => {
-    expect(() => lineplot([0, 1, 2], { y: [1, 2] })).toThrow("lineplot: series 'y' has 2 values; x has 3.");
+describe('figures', () => {
+  it('draws a logged or returned SVG document as a figure instead of printing it', async () => {
+    const lines: string[] = [];
+    const figures: string[] = [];
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" data-attnkit-plot="plot"></svg>';
+    const { result } = await runSource(
+      `console.log(${JSON.stringify(svg)});\nconsole.log('<svg> is a tag');\nexport function main() { return ${JSON.stringify(svg)}; }`,
+      {},
+      { log: (_level, text) => lines.push(text), figure: (f) => figures.push(f) },
+    );
+    expect(figures).toEqual([svg, svg]);
+    expect(lines).toEqual(['<svg> is a tag']);
+    expect(result).toBeNull();
   });
 });

@@ -6,13 +6,14 @@
 // code runs as the body of an async function. Evaluating code is the point of this harness; the CONVENTIONS ban on
 // `new Function` / code generation applies to library code, not to tests or the docs runtime.
 // After a run, every top-level binding that holds a float Tensor (or an array of them) must be
-// NaN-free. Node-only examples (training/src/node) run too: they may import the node: modules below.
+// NaN-free. Node-only examples (training/src/node, plot/src/node) run too: they may import the node: modules below.
 import * as fs from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as url from 'node:url';
 import { fileURLToPath } from 'node:url';
+import * as plotNode from '@attnkit/plot/node';
 import { Tensor } from '@attnkit/tensor';
 import * as testing from '@attnkit/testing';
 import * as trainingNode from '@attnkit/training/node';
@@ -35,11 +36,12 @@ const skipReason = (file: string): string | undefined =>
     ([prefix]) => file === prefix || (prefix.endsWith('/') && file.startsWith(prefix)),
   )?.[1];
 
-/** Modules a snippet can import: every @attnkit package, the Node entry of training, a few builtins. */
+/** Modules a snippet can import: every @attnkit package, the Node entries of training and plot, a few builtins. */
 const IMPORTABLE: Readonly<Record<string, unknown>> = {
   ...MODULES,
   '@attnkit/testing': testing,
   '@attnkit/training/node': trainingNode,
+  '@attnkit/plot/node': plotNode,
   'fast-check': fc,
   'node:fs': fs,
   'node:fs/promises': fsPromises,

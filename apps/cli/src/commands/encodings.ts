@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { causalMask } from '@attnkit/masking';
+import { plot, showHeatmaps } from '@attnkit/plot';
+import { saveSvg } from '@attnkit/plot/node';
 import { sinusoidalEncoding } from '@attnkit/positional';
-import { checkOptions } from '@attnkit/tensor';
+import { checkOptions, tensor } from '@attnkit/tensor';
 import { UsageError } from '../errors.js';
-import { heatmap } from '../figures/heatmap.js';
-import { linePlot } from '../figures/line-plot.js';
-import { writeFigure } from '../figures/svg.js';
 import { type Io, writeLine } from '../io.js';
 
 /** Options of {@link encodings} (the `attnkit encodings` flags). */
@@ -77,62 +76,57 @@ export async function encodings(options: EncodingsOptions, io: Io): Promise<Enco
   const n = options.maskSize;
   const mask = Float32Array.from(causalMask(n).toTypedArray(), Number);
 
+  const grid = (values: ArrayLike<number>, rows: number, cols: number) =>
+    tensor(Float32Array.from(values), { shape: [1, 1, rows, cols], dtype: 'float32' });
   const files = [
-    await writeFigure(
-      out,
-      'encodings-columns.svg',
-      linePlot({
-        title: `Positional encoding: columns ${plotted[0]}–${plotted.at(-1)}`,
-        xLabel: 'Row (position)',
-        yLabel: 'value',
-        series: columns.map((points, k) => ({
-          name: `Col ${plotted[k]}`,
-          points: points.map((v, i) => [i, v] as const),
-          mark: 'line+dot',
-        })),
-        width: 640,
-        height: 300,
-      }),
+    await saveSvg(
+      join(out, 'encodings-columns.svg'),
+      await plot(
+        Array.from({ length: positions }, (_, i) => i),
+        columns,
+        {
+          title: `Positional encoding: columns ${plotted[0]}–${plotted.at(-1)}`,
+          xlabel: 'Row (position)',
+          legend: plotted.map((c) => `Col ${c}`),
+          fmts: ['-o', 'm--o', 'g-.o', 'r:o'],
+          figsize: [6, 2.5],
+        },
+      ),
     ),
-    await writeFigure(
-      out,
-      'encodings-heatmap.svg',
-      heatmap({
+    await saveSvg(
+      join(out, 'encodings-heatmap.svg'),
+      await showHeatmaps(grid(P, positions, dims), {
         title: 'Positional encoding P (position × dimension)',
-        xLabel: 'Column (encoding dimension)',
-        yLabel: 'Row (position)',
-        panels: [{ values: P, rows: positions, cols: dims }],
-        scheme: 'blues',
-        legendLabel: 'P[i, j]',
-        domain: [-1, 1],
+        xlabel: 'Column (encoding dimension)',
+        ylabel: 'Row (position)',
+        cmap: 'Blues',
+        figsize: [3.5, 4],
+        vmin: -1,
+        vmax: 1,
       }),
     ),
-    await writeFigure(
-      out,
-      'encodings-binary.svg',
-      heatmap({
+    await saveSvg(
+      join(out, 'encodings-binary.svg'),
+      await showHeatmaps(grid(bits, 8, 3), {
         title: 'Binary representations of 0–7',
-        xLabel: 'bit (most significant first)',
-        yLabel: 'number',
-        panels: [{ values: bits, rows: 8, cols: 3 }],
-        scheme: 'blues',
-        legendLabel: 'bit',
-        domain: [0, 1],
-        cellSize: 24,
+        xlabel: 'bit (most significant first)',
+        ylabel: 'number',
+        cmap: 'Blues',
+        figsize: [1.5, 3],
+        vmin: 0,
+        vmax: 1,
       }),
     ),
-    await writeFigure(
-      out,
-      'encodings-causal-mask.svg',
-      heatmap({
+    await saveSvg(
+      join(out, 'encodings-causal-mask.svg'),
+      await showHeatmaps(grid(mask, n, n), {
         title: `Causal mask (${n} × ${n}): query i may attend to keys j ≤ i`,
-        xLabel: 'key position',
-        yLabel: 'query position',
-        panels: [{ values: mask, rows: n, cols: n }],
-        scheme: 'greys',
-        legendLabel: '1 = may attend',
-        domain: [0, 1],
-        cellSize: 24,
+        xlabel: 'key position',
+        ylabel: 'query position',
+        cmap: 'Greys',
+        figsize: [3, 3],
+        vmin: 0,
+        vmax: 1,
       }),
     ),
   ];

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { MultiHeadAttention, transposeQKV } from '@attnkit/multihead';
+import { showHeatmaps } from '@attnkit/plot';
+import { saveSvg } from '@attnkit/plot/node';
 import {
   checkOptions,
   formatShape,
@@ -15,8 +17,6 @@ import { trainValSplit } from '@attnkit/training';
 import { type Checkpoint, loadCheckpoint } from '../checkpoint.js';
 import { loadCorpus } from '../corpus.js';
 import { CliError, UsageError } from '../errors.js';
-import { type HeatmapOptions, type HeatmapPanel, heatmap } from '../figures/heatmap.js';
-import { writeFigure } from '../figures/svg.js';
 import {
   type EvalBatch,
   evaluationBatches,
@@ -161,21 +161,18 @@ async function demo(options: HeadsOptions, io: Io, files: string[]): Promise<Hea
     const Xr = randn([2, 4, numHiddens], { rng });
     const Yr = randn([2, 6, numHiddens], { rng });
     attention.forward(Xr, Yr, Yr, validLens);
-    return attention.headWeights().toTypedArray();
+    return attention.headWeights();
   });
-  const panels = [0, 1].flatMap((b) =>
-    headPanels(`batch ${b}`, weights.subarray(b * numHeads * 24), numHeads, 4, 6),
-  );
   files.push(
-    await writeFigure(
-      options.out,
-      'heads-weights.svg',
-      heatmap({
-        title: 'Attention weights per head (random queries and keys; valid lengths 3 and 2)',
+    await saveSvg(
+      join(options.out, 'heads-weights.svg'),
+      // (batch, heads, queries, keys): one row of panels per batch element, one column per head.
+      await showHeatmaps(weights, {
+        title:
+          'Attention weights per head (random queries and keys; rows: batch 0 and 1, valid lengths 3 and 2)',
+        titles: headTitles(numHeads),
         ...ATTENTION_FIGURE,
-        panels,
-        columns: numHeads,
-        cellSize: 22,
+        figsize: [1.6 * numHeads, 2.6],
       }),
     ),
   );
@@ -183,32 +180,11 @@ async function demo(options: HeadsOptions, io: Io, files: string[]): Promise<Hea
 }
 
 /** The axes and colour scale of both per-head attention-weight figures. */
-const ATTENTION_FIGURE = {
-  xLabel: 'Keys',
-  yLabel: 'Queries',
-  scheme: 'reds',
-  domain: [0, 1],
-  legendLabel: 'attention weight',
-} as const satisfies Partial<HeatmapOptions>;
+const ATTENTION_FIGURE = { xlabel: 'Keys', ylabel: 'Queries', cmap: 'Reds', vmin: 0, vmax: 1 } as const;
 
-/**
- * One heatmap panel per head, labelled `<label>, head h`: `weights` starts with `numHeads`
- * row-major `rows × cols` matrices, one per head.
- */
-function headPanels(
-  label: string,
-  weights: TypedArray,
-  numHeads: number,
-  rows: number,
-  cols: number,
-): HeatmapPanel[] {
-  const size = rows * cols;
-  return Array.from({ length: numHeads }, (_, h) => ({
-    label: `${label}, head ${h}`,
-    values: weights.subarray(h * size, (h + 1) * size),
-    rows,
-    cols,
-  }));
+/** `head 0`, `head 1`, …: the column titles of the per-head figures. */
+function headTitles(numHeads: number): string[] {
+  return Array.from({ length: numHeads }, (_, h) => `head ${h}`);
 }
 
 /** The number of heads to prune: `prune`, or a quarter of all heads (at least 1). */
@@ -286,24 +262,21 @@ async function ablate(
   );
 
   files.push(
-    await writeFigure(
-      options.out,
-      'heads-importance.svg',
-      heatmap({
-        title: 'Head importance: validation loss increase when the head is masked (nats/char)',
-        xLabel: 'head',
-        yLabel: 'block',
-        panels: [
-          {
-            values: maskedLoss.flatMap((row) => row.map((l) => l - baseLoss)),
-            rows: numBlks,
-            cols: numHeads,
-          },
-        ],
-        scheme: 'oranges',
-        legendLabel: 'Δ loss',
-        cellSize: 48,
-      }),
+    await saveSvg(
+      join(options.out, 'heads-importance.svg'),
+      await showHeatmaps(
+        tensor(Float32Array.from(maskedLoss.flatMap((row) => row.map((l) => l - baseLoss))), {
+          shape: [1, 1, numBlks, numHeads],
+          dtype: 'float32',
+        }),
+        {
+          title: 'Head importance: validation loss increase when the head is masked (nats/char)',
+          xlabel: 'head',
+          ylabel: 'block',
+          cmap: 'Oranges',
+          figsize: [0.6 * numHeads + 1, 0.6 * numBlks + 0.6],
+        },
+      ),
     ),
   );
 
@@ -312,22 +285,21 @@ async function ablate(
   const window = val.slice(0, n);
   // TransformerLM keeps no attention weights unless asked (it runs the fused kernel instead).
   noGrad(() => model.forward(tensor(window, { shape: [1, n], dtype: 'int32' }), { needWeights: true }));
-  const panels = model.attentionWeights.flatMap((w, b) =>
-    headPanels(`block ${b}`, (w as Tensor).toTypedArray(), numHeads, n, n),
-  );
+  // One row of panels per block, one column per head: (blocks, heads, queries, keys).
+  const perBlock = model.attentionWeights.map((w) => (w as Tensor).toTypedArray());
+  const stacked = new Float32Array(perBlock.length * numHeads * n * n);
+  for (const [b, w] of perBlock.entries()) stacked.set(w.subarray(0, numHeads * n * n), b * numHeads * n * n);
   const labels = Array.from(vocab.decode(window)).map((c) => (c === ' ' ? '␣' : c === '\n' ? '↵' : c));
   files.push(
-    await writeFigure(
-      options.out,
-      'heads-checkpoint-weights.svg',
-      heatmap({
-        title: 'Causal self-attention of the trained heads on held-out text',
+    await saveSvg(
+      join(options.out, 'heads-checkpoint-weights.svg'),
+      await showHeatmaps(tensor(stacked, { shape: [perBlock.length, numHeads, n, n], dtype: 'float32' }), {
+        title: 'Causal self-attention of the trained heads on held-out text (rows: blocks)',
+        titles: headTitles(numHeads),
         ...ATTENTION_FIGURE,
-        panels,
-        columns: numHeads,
-        colLabels: labels,
-        rowLabels: labels,
-        cellSize: 9,
+        xticklabels: labels,
+        yticklabels: labels,
+        figsize: [2.4 * numHeads, 2.4 * perBlock.length],
       }),
     ),
   );

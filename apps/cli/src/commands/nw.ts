@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { plot, showHeatmaps } from '@attnkit/plot';
+import { saveSvg } from '@attnkit/plot/node';
 import { NWKernelRegression, nadarayaWatson } from '@attnkit/scoring';
 import {
   add,
@@ -12,14 +14,12 @@ import {
   pow,
   rand,
   randn,
+  reshape,
   sin,
   type Tensor,
   tensor,
 } from '@attnkit/tensor';
 import { fit, mseLoss, SGD } from '@attnkit/training';
-import { heatmap } from '../figures/heatmap.js';
-import { linePlot } from '../figures/line-plot.js';
-import { writeFigure } from '../figures/svg.js';
 import { requireFinite } from '../internal/finite.js';
 import { type Io, writeLine } from '../io.js';
 
@@ -141,64 +141,57 @@ export async function nw(options: NwOptions, io: Io): Promise<NwReport> {
   writeLine(io.out, `  non-parametric (Gaussian)    ${mse.nonParametric.toFixed(4)}`);
   writeLine(io.out, `  parametric (learned w)       ${mse.parametric.toFixed(4)}`);
 
-  const points = (x: Tensor, y: Tensor): [number, number][] => {
-    const xv = x.toTypedArray();
-    const yv = y.toTypedArray();
-    return Array.from(xv, (v, i) => [Number(v), Number(yv[i])]);
-  };
-  const prediction = (title: string, yHat: Tensor): string =>
-    linePlot({
+  // D2L §11.2: d2l.plot(x_val, [y_val, y_hat], 'x', 'y', legend=['Truth', 'Pred'], xlim=[0, 5],
+  // ylim=[-1, 5]) plus the training data as points, and show_heatmaps of the weights.
+  const prediction = (title: string, yHat: Tensor): Promise<string> =>
+    plot([xTest, xTest, xTrain], [yTruth, yHat, yTrain], {
       title,
-      xLabel: 'x',
-      yLabel: 'y',
-      series: [
-        { name: 'Truth', points: points(xTest, yTruth) },
-        { name: 'Pred', points: points(xTest, yHat) },
-        { name: 'training data', points: points(xTrain, yTrain), mark: 'dot' },
-      ],
+      xlabel: 'x',
+      ylabel: 'y',
+      legend: ['Truth', 'Pred', 'training data'],
+      fmts: ['-', 'm--', 'o'],
+      xlim: [0, 5],
+      ylim: [-1, 5],
+      figsize: [5, 3.5],
     });
-  const weights = (title: string, a: Tensor): string =>
-    heatmap({
+  const weights = (title: string, a: Tensor): Promise<string> =>
+    showHeatmaps(reshape(a, [1, 1, a.shape[0]!, a.shape[1]!]), {
       title,
-      xLabel: 'Sorted training inputs',
-      yLabel: 'Sorted testing inputs',
-      panels: [{ values: a.toTypedArray(), rows: a.shape[0]!, cols: a.shape[1]! }],
-      scheme: 'reds',
-      legendLabel: 'attention weight',
-      cellSize: 7,
+      xlabel: 'Sorted training inputs',
+      ylabel: 'Sorted testing inputs',
+      figsize: [4.5, 4.5],
     });
   const dir = options.out;
   const files = [
-    await writeFigure(dir, 'nw-average.svg', prediction('Average pooling', yAverage)),
-    await writeFigure(
-      dir,
-      'nw-nonparametric.svg',
-      prediction('Non-parametric Nadaraya–Watson', nonParametric.output),
+    await saveSvg(join(dir, 'nw-average.svg'), await prediction('Average pooling', yAverage)),
+    await saveSvg(
+      join(dir, 'nw-nonparametric.svg'),
+      await prediction('Non-parametric Nadaraya–Watson', nonParametric.output),
     ),
-    await writeFigure(
-      dir,
-      'nw-parametric.svg',
-      prediction(`Parametric Nadaraya–Watson (w = ${w.toFixed(2)})`, yParametric),
+    await saveSvg(
+      join(dir, 'nw-parametric.svg'),
+      await prediction(`Parametric Nadaraya–Watson (w = ${w.toFixed(2)})`, yParametric),
     ),
-    await writeFigure(
-      dir,
-      'nw-nonparametric-weights.svg',
-      weights('Non-parametric attention weights', nonParametric.attentionWeights),
+    await saveSvg(
+      join(dir, 'nw-nonparametric-weights.svg'),
+      await weights('Non-parametric attention weights', nonParametric.attentionWeights),
     ),
-    await writeFigure(
-      dir,
-      'nw-parametric-weights.svg',
-      weights('Parametric attention weights', parametricWeights),
+    await saveSvg(
+      join(dir, 'nw-parametric-weights.svg'),
+      await weights('Parametric attention weights', parametricWeights),
     ),
-    await writeFigure(
-      dir,
-      'nw-loss.svg',
-      linePlot({
-        title: 'Parametric Nadaraya–Watson: training loss',
-        xLabel: 'epoch',
-        yLabel: 'sum of squared errors',
-        series: [{ name: 'loss', points: lossHistory.map((l, i) => [i + 1, l] as const), mark: 'line+dot' }],
-      }),
+    await saveSvg(
+      join(dir, 'nw-loss.svg'),
+      await plot(
+        lossHistory.map((_, i) => i + 1),
+        lossHistory,
+        {
+          title: 'Parametric Nadaraya–Watson: training loss',
+          xlabel: 'epoch',
+          ylabel: 'sum of squared errors',
+          fmts: ['-o'],
+        },
+      ),
     ),
   ];
   writeLine(io.out, 'figures:');

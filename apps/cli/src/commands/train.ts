@@ -1,5 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { plot } from '@attnkit/plot';
+import { saveSvg } from '@attnkit/plot/node';
 import { checkOptions, Generator, getNumThreads, NonFiniteError, setNumThreads } from '@attnkit/tensor';
 import {
   AdamW,
@@ -15,8 +17,6 @@ import { type NgramBaselines, ngramBaselines } from '../baselines.js';
 import { saveCheckpoint, type TrainingRecord } from '../checkpoint.js';
 import { loadCorpus, MOBY_DICK } from '../corpus.js';
 import { CliError, UsageError } from '../errors.js';
-import { linePlot } from '../figures/line-plot.js';
-import { writeFigure } from '../figures/svg.js';
 import { evaluationBatches, evaluationWindows, meanLoss, spreadWindows } from '../internal/evaluate.js';
 import { generateWithin } from '../internal/generate.js';
 import { prepareOutputDir } from '../internal/output-dir.js';
@@ -377,24 +377,11 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
   if (valLoss !== null) metrics[valLossIsFinal ? 'valLoss' : 'valLossEstimate'] = valLoss;
   files = await saveCheckpoint(out, model, vocab, record(result.steps), metrics);
 
-  const lossCurve = await writeFigure(
-    out,
-    'loss.svg',
-    linePlot({
-      title: `Character-level Transformer LM: loss (nats/char)${result.aborted ? `, stopped at step ${result.steps}` : ''}`,
-      xLabel: 'step',
-      yLabel: 'cross-entropy (nats/char)',
-      series: [
-        { name: 'training batch', points: result.lossHistory.map((l, i) => [i + 1, l] as const) },
-        { name: 'validation', points: valHistory.map((v) => [v.step, v.value] as const), mark: 'line+dot' },
-        ...(valLossIsFinal && valLoss !== null
-          ? [{ name: 'validation (final)', points: [[result.steps, valLoss] as const], mark: 'dot' as const }]
-          : []),
-      ],
-      rules: [
-        { y: baselines.unigram, label: `unigram ${baselines.unigram.toFixed(3)}` },
-        { y: baselines.bigram, label: `bigram ${baselines.bigram.toFixed(3)}` },
-      ],
+  const lossCurve = await saveSvg(
+    join(out, 'loss.svg'),
+    await lossFigure(result.lossHistory, valHistory, valLossIsFinal ? valLoss : null, baselines, {
+      steps: result.steps,
+      aborted: result.aborted,
     }),
   );
 
@@ -556,4 +543,51 @@ function duration(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds - 60 * m);
   return m > 0 ? `${m}m ${s}s` : `${(Math.round(seconds * 10) / 10).toFixed(1)}s`;
+}
+
+/**
+ * The loss curve (D2L's `d2l.plot`): the training-batch loss per step, the validation loss at each
+ * evaluation (and the final one), and the unigram and bigram baselines as dotted lines.
+ */
+function lossFigure(
+  lossHistory: readonly number[],
+  valHistory: readonly { step: number; value: number }[],
+  finalValLoss: number | null,
+  baselines: { unigram: number; bigram: number },
+  run: { steps: number; aborted: boolean },
+): Promise<string> {
+  const last = Math.max(1, run.steps);
+  const xs: number[][] = [
+    lossHistory.map((_, i) => i + 1),
+    valHistory.map((v) => v.step),
+    [0, last],
+    [0, last],
+  ];
+  const ys: number[][] = [
+    [...lossHistory],
+    valHistory.map((v) => v.value),
+    [baselines.unigram, baselines.unigram],
+    [baselines.bigram, baselines.bigram],
+  ];
+  const legend = [
+    'training batch',
+    'validation',
+    `unigram ${baselines.unigram.toFixed(3)}`,
+    `bigram ${baselines.bigram.toFixed(3)}`,
+  ];
+  const fmts = ['-', 'r-o', 'k:', 'g--'];
+  if (finalValLoss !== null) {
+    xs.push([run.steps]);
+    ys.push([finalValLoss]);
+    legend.push('validation (final)');
+    fmts.push('ms');
+  }
+  return plot(xs, ys, {
+    title: `Character-level Transformer LM: loss (nats/char)${run.aborted ? `, stopped at step ${run.steps}` : ''}`,
+    xlabel: 'step',
+    ylabel: 'cross-entropy (nats/char)',
+    legend,
+    fmts,
+    figsize: [6.4, 3.2],
+  });
 }

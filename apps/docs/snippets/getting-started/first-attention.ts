@@ -1,7 +1,8 @@
 import { scaledDotProductAttention } from '@attnkit/scoring';
 import { tensor } from '@attnkit/tensor';
 
-// One query attends over four key–value pairs: queries (batch 1, queries 1, d 2).
+// One query attends over four key–value pairs: queries (batch 1, queries 1, d
+// 2).
 const queries = tensor([[[1, 0]]]);
 // biome-ignore format: one key–value pair per row
 const keys = tensor([[[1, 0], [0, 1], [1, 1], [-1, 0]]]);
@@ -9,8 +10,13 @@ const keys = tensor([[[1, 0], [0, 1], [1, 1], [-1, 0]]]);
 const values = tensor([[[1, 10], [2, 20], [3, 30], [4, 40]]]);
 
 export function main() {
-  // softmax(q·kᵀ / √d) weighs the values; keys that point like the query weigh most.
-  const { output, attentionWeights } = scaledDotProductAttention(queries, keys, values);
+  // softmax(q·kᵀ / √d) weighs the values; keys that point like the query weigh
+  // most.
+  const { output, attentionWeights } = scaledDotProductAttention(
+    queries,
+    keys,
+    values,
+  );
   console.log('attention weights', attentionWeights);
   return output;
 }

@@ -10,13 +10,17 @@ import {
 import { tensor } from '@attnkit/tensor';
 
 export function main() {
-  // attnkit: true = may attend (PyTorch scaled_dot_product_attention, Keras attention_mask).
-  const keep = paddingMask([2, 3], 4); // (batch 2, 1, keys 4): 2 and 3 valid keys
+  // attnkit: true = may attend (PyTorch scaled_dot_product_attention, Keras
+  // attention_mask).
+  // (batch 2, 1, keys 4): 2 and 3 valid keys
+  const keep = paddingMask([2, 3], 4);
   console.log('keep', keep);
 
   // PyTorch nn.MultiheadAttention key_padding_mask: true = padding (blocked).
   console.log('key_padding_mask', toKeyPaddingMask(keep));
-  const fromTorch = fromKeyPaddingMask(tensor([[false, false, true, true]], { dtype: 'bool' }));
+  const fromTorch = fromKeyPaddingMask(
+    tensor([[false, false, true, true]], { dtype: 'bool' }),
+  );
   console.log('from key_padding_mask', fromTorch);
 
   // Float masks are added to the scores: 0 = attend, −inf = blocked.

@@ -15,15 +15,18 @@ export function main() {
   const rng = new Generator(0);
   const a = randn([256, 256], { rng });
   const b = randn([256, 256], { rng });
-  // 'wasm' wherever the engine has WebAssembly SIMD (Node ≥ 16, current browsers), else 'js'.
+  // 'wasm' wherever the engine has WebAssembly SIMD (Node ≥ 16, current
+  // browsers), else 'js'.
   console.log('default backend:', getBackend().name);
   const fast = matmul(a, b); // WebAssembly SIMD SGEMM, float32 accumulation
 
   setBackend(jsBackend); // or by name: setBackend('js')
-  const careful = matmul(a, b); // JavaScript kernel, float64 accumulation, one rounding at the end
+  // JavaScript kernel, float64 accumulation, one rounding at the end
+  const careful = matmul(a, b);
   setBackend(wasmBackend); // back to the default
 
-  const relative = max(abs(sub(fast, careful))).item() / max(abs(careful)).item();
+  const relative =
+    max(abs(sub(fast, careful))).item() / max(abs(careful)).item();
   console.log(`max |wasm − js| / max |js| < 1e-5: ${relative < 1e-5}`);
 }
 // expect: default backend: wasm

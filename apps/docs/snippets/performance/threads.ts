@@ -18,12 +18,15 @@ export async function main() {
   const rng = new Generator(0);
   const a = randn([256, 512], { rng });
   const b = randn([512, 256], { rng });
-  const split = matmul(a, b); // 2²⁵ multiply-adds: rows split over both threads, still synchronous
+  // 2²⁵ multiply-adds: rows split over both threads, still synchronous
+  const split = matmul(a, b);
 
   await setNumThreads(1); // stops the worker
   console.log('after setNumThreads(1):', getNumThreads());
   const single = matmul(a, b);
-  console.log(`max |2 threads − 1 thread| < 1e-6: ${max(abs(sub(split, single))).item() < 1e-6}`);
+  console.log(
+    `max |2 threads − 1 thread| < 1e-6: ${max(abs(sub(split, single))).item() < 1e-6}`,
+  );
 }
 // expect: threads in use: 2
 // expect: after setNumThreads(1): 1

@@ -13,9 +13,11 @@ export function main() {
     rng,
   }).eval();
 
-  // State-dict keys are D2L's PyTorch names, so `model.state_dict()` files load unchanged.
+  // State-dict keys are D2L's PyTorch names, so `model.state_dict()` files load
+  // unchanged.
   const state = attention.stateDict();
-  for (const [key, value] of Object.entries(state)) console.log(key.padEnd(10), value.shape);
+  for (const [key, value] of Object.entries(state))
+    console.log(key.padEnd(10), value.shape);
 
   // Save as safetensors (what torch's safetensors.torch.save_file writes) …
   const bytes = serializeSafetensors(state, { format: 'pt' });
@@ -23,10 +25,15 @@ export function main() {
 
   // … and load into a fresh module: the outputs agree exactly.
   const { tensors } = parseSafetensors(bytes);
-  const copy = new MultiHeadAttention({ ...options, rng: new Generator(1) }).eval();
+  const copy = new MultiHeadAttention({
+    ...options,
+    rng: new Generator(1),
+  }).eval();
   copy.loadStateDict(tensors);
   const X = randn([1, 5, 8], { rng });
-  const diff = max(abs(sub(attention.forward(X, X, X), copy.forward(X, X, X)))).item();
+  const diff = max(
+    abs(sub(attention.forward(X, X, X), copy.forward(X, X, X))),
+  ).item();
   return `max difference after the round trip: ${diff}`;
 }
 // expect: W_q.weight [8,8]

@@ -1,6 +1,6 @@
+import { plot } from '@attnkit/plot';
 import { scaledDotProductAttention } from '@attnkit/scoring';
 import { Generator, randn } from '@attnkit/tensor';
-import { lineplot, show } from '../show.js';
 
 function timeIt(fn: () => void, repeats: number): number {
   fn(); // warm-up
@@ -13,15 +13,21 @@ function timeIt(fn: () => void, repeats: number): number {
   return times.sort((a, b) => a - b)[Math.floor(repeats / 2)]!; // median
 }
 
-export function main() {
-  // Self-attention costs O(n²·d): doubling the sequence length n should about quadruple the time.
+export async function main() {
+  // Self-attention costs O(n²·d): doubling the sequence length n should about
+  // quadruple the time.
   const rng = new Generator(0);
   const d = 64;
   const lengths = [64, 128, 256, 512];
   const ms: number[] = [];
   for (const n of lengths) {
     const X = randn([1, n, d], { rng });
-    ms.push(timeIt(() => void scaledDotProductAttention(X, X, X).output.toTypedArray(), 3));
+    ms.push(
+      timeIt(
+        () => void scaledDotProductAttention(X, X, X).output.toTypedArray(),
+        3,
+      ),
+    );
   }
   console.log('positions      ms   ms/(n²·d)·1e6');
   lengths.forEach((n, i) => {
@@ -31,12 +37,19 @@ export function main() {
   });
   const last = lengths.length - 1;
   const scale = ms[last]! / lengths[last]! ** 2;
-  show(
-    lineplot(
-      lengths,
-      { measured: ms, 'c·n²': lengths.map((n) => scale * n * n) },
-      { title: 'Self-attention time', xLabel: 'sequence length n', yLabel: 'ms' },
-    ),
+  const model = lengths.map((n) => scale * n * n);
+  const options = {
+    legend: ['measured', 'c·n²'],
+    fmts: ['-o', 'k:'],
+    xlabel: 'sequence length n',
+    ylabel: 'ms',
+  };
+  console.log(
+    await plot(lengths, [ms, model], {
+      ...options,
+      xscale: 'log',
+      yscale: 'log',
+    } as const),
   );
 }
 // expect: positions      ms   ms/(n²·d)·1e6

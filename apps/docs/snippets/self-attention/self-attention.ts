@@ -2,7 +2,8 @@ import { MultiHeadAttention } from '@attnkit/multihead';
 import { Generator, ones, tensor } from '@attnkit/tensor';
 
 export function main() {
-  // D2L §11.6.1: in self-attention the queries, keys and values are the same tokens X.
+  // D2L §11.6.1: in self-attention the queries, keys and values are the same
+  // tokens X.
   const attention = new MultiHeadAttention({
     numHiddens: 100,
     numHeads: 5,

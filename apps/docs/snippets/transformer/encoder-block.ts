@@ -1,18 +1,35 @@
 import { ones, tensor } from '@attnkit/tensor';
-import { AddNorm, PositionWiseFFN, TransformerEncoder, TransformerEncoderBlock } from '@attnkit/transformer';
+import {
+  AddNorm,
+  PositionWiseFFN,
+  TransformerEncoder,
+  TransformerEncoderBlock,
+} from '@attnkit/transformer';
 
 export function main() {
-  // D2L §11.7.2: the position-wise FFN transforms every position with the same MLP.
-  const ffn = new PositionWiseFFN({ ffnNumHiddens: 4, ffnNumOutputs: 8 }).eval();
+  // D2L §11.7.2: the position-wise FFN transforms every position with the same
+  // MLP.
+  const ffn = new PositionWiseFFN({
+    ffnNumHiddens: 4,
+    ffnNumOutputs: 8,
+  }).eval();
   console.log('ffn', ffn.forward(ones([2, 3, 4])).shape);
   // Residual connection followed by layer normalization.
   const addNorm = new AddNorm({ normShape: 4, dropout: 0.5 }).eval();
-  console.log('addNorm', addNorm.forward(ones([2, 3, 4]), ones([2, 3, 4])).shape);
+  console.log(
+    'addNorm',
+    addNorm.forward(ones([2, 3, 4]), ones([2, 3, 4])).shape,
+  );
 
   // An encoder block keeps the shape of its input.
   const X = ones([2, 100, 24]);
   const validLens = tensor([3, 2], { dtype: 'int32' });
-  const block = new TransformerEncoderBlock({ numHiddens: 24, ffnNumHiddens: 48, numHeads: 8, dropout: 0.5 });
+  const block = new TransformerEncoderBlock({
+    numHiddens: 24,
+    ffnNumHiddens: 48,
+    numHeads: 8,
+    dropout: 0.5,
+  });
   console.log('block', block.eval().forward(X, validLens).shape);
 
   // The encoder: embedding, positional encoding and 2 blocks, on token ids.
