@@ -10,7 +10,6 @@ import {
   ones,
   randn,
   type Tensor,
-  type TypedArray,
   tensor,
 } from '@attnkit/tensor';
 import { trainValSplit } from '@attnkit/training';
