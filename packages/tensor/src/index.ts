@@ -42,6 +42,7 @@ export { flatten } from './ops/flatten.js';
 export { type FusedAttentionOptions, fusedAttention } from './ops/fused-attention.js';
 export { gather } from './ops/gather.js';
 export { type GeluOptions, gelu } from './ops/gelu.js';
+export { gruRecurrence } from './ops/gru-recurrence.js';
 export { indexSelect } from './ops/index-select.js';
 export { layerNorm } from './ops/layer-norm.js';
 export { linear } from './ops/linear.js';
