@@ -4,6 +4,7 @@ import * as masking from '@attnkit/masking';
 import * as multihead from '@attnkit/multihead';
 import * as positional from '@attnkit/positional';
 import * as scoring from '@attnkit/scoring';
+import * as seq2seq from '@attnkit/seq2seq';
 import * as tensor from '@attnkit/tensor';
 import * as training from '@attnkit/training';
 import * as transformer from '@attnkit/transformer';
@@ -18,6 +19,7 @@ export const MODULES: Readonly<Record<string, unknown>> = {
   '@attnkit/multihead': multihead,
   '@attnkit/transformer': transformer,
   '@attnkit/training': training,
+  '@attnkit/seq2seq': seq2seq,
   '../show.js': show,
   '../show': show,
 };

@@ -10,4 +10,5 @@ export const PACKAGES = [
   'multihead',
   'transformer',
   'training',
+  'seq2seq',
 ];

@@ -164,13 +164,14 @@ describe('beamSearch', () => {
               // Attention: one row per generated token, summing to 1 over the valid source positions.
               expect(h.attention!.shape).toEqual([outputs.length, 1, 1, 4]);
               const valid = lens.toTypedArray()[b]!;
-              for (const [[row]] of h.attention!.toArray() as number[][][][]) {
+              for (const step of h.attention!.toArray() as number[][][][]) {
+                const row = step[0]![0]!;
                 expectClose(
-                  row!.slice(0, valid).reduce((s, v) => s + v, 0),
+                  row.slice(0, valid).reduce((s, v) => s + v, 0),
                   1,
                   { atol: 1e-6 },
                 );
-                expect(row!.slice(valid).every((v) => v < 1e-6)).toBe(true);
+                expect(row.slice(valid).every((v) => v < 1e-6)).toBe(true);
               }
             }
           });

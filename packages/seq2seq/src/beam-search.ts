@@ -61,8 +61,13 @@ interface Pending {
  * @see D2L §10.8.3 "Beam Search"; Wu et al. 2016 (GNMT), §7 eq. 14 (length normalisation).
  * @example
  * ```ts
- * const [hyps] = beamSearch(model.eval(), src, validLens, { bos: 1, eos: 2, maxLen: 20, beamSize: 4, alpha: 0.6, nBest: 2 });
- * hyps.map((h) => h.tokens); // the two best outputs of the first source row
+ * const sizes = { vocabSize: 8, embedSize: 4, numHiddens: 8 };
+ * const model = new EncoderDecoder(new Seq2SeqEncoder(sizes), new Seq2SeqAttentionDecoder(sizes)).eval();
+ * const src = tensor([[3, 4, 5]], { dtype: 'int32' });
+ * const options = { bos: 1, eos: 2, maxLen: 20, beamSize: 4, alpha: 0.6, nBest: 2, returnAttention: true };
+ * const [hyps] = beamSearch(model, src, tensor([3], { dtype: 'int32' }), options);
+ * hyps.map((h) => h.tokens); // the two best outputs, best first
+ * hyps[0]?.attention?.shape; // (steps, 1, 1, 3)
  * ```
  */
 export function beamSearch<S>(

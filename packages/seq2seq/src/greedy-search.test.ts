@@ -1,5 +1,4 @@
 import {
-  concat,
   gather,
   InvalidArgumentError,
   logSoftmax,

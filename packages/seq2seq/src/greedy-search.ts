@@ -28,8 +28,11 @@ import {
  * @see D2L §10.7.6 "Prediction" (`predict_step`), §10.8.2 "Greedy Search".
  * @example
  * ```ts
- * const [best] = greedySearch(model.eval(), src, tensor([3], { dtype: 'int32' }), { bos: 1, eos: 2, maxLen: 10 });
- * best.tokens; // e.g. [5, 9, 4]
+ * const sizes = { vocabSize: 8, embedSize: 4, numHiddens: 8 };
+ * const model = new EncoderDecoder(new Seq2SeqEncoder(sizes), new Seq2SeqAttentionDecoder(sizes)).eval();
+ * const src = tensor([[3, 4, 5], [6, 7, 0]], { dtype: 'int32' }); // 0 = <pad>
+ * const hyps = greedySearch(model, src, tensor([3, 2], { dtype: 'int32' }), { bos: 1, eos: 2, maxLen: 10 });
+ * hyps.length; // 2: one per source row, each { tokens, logProb, score, finished }
  * ```
  */
 export function greedySearch<S>(
