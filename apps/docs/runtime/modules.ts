@@ -8,6 +8,7 @@ import * as seq2seq from '@attnkit/seq2seq';
 import * as tensor from '@attnkit/tensor';
 import * as training from '@attnkit/training';
 import * as transformer from '@attnkit/transformer';
+import * as g2p from '../snippets/g2p.js';
 import * as show from '../snippets/show.js';
 
 export const MODULES: Readonly<Record<string, unknown>> = {
@@ -21,5 +22,7 @@ export const MODULES: Readonly<Record<string, unknown>> = {
   '@attnkit/training': training,
   '@attnkit/seq2seq': seq2seq,
   '../show.js': show,
+  '../g2p.js': g2p,
+  '../g2p': g2p,
   '../show': show,
 };

@@ -55,6 +55,7 @@ describe('snippets', () => {
       'queries-keys-values',
       'scoring-functions',
       'self-attention',
+      'seq2seq',
       'transformer',
     ]);
     for (const file of files)
