@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Generator, getNumThreads, noGrad, setNumThreads } from '@attnkit/tensor';
 import { AdamW, crossEntropy, fit, LambdaLR } from '@attnkit/training';
@@ -337,6 +337,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
 
   // 1. Data.
   const data = await prepareData(o);
+  await mkdir(out, { recursive: true });
   const { vocabs, split } = data;
   const ids = {
     pad: vocabs.phonemes.tokenToId('<pad>'),
