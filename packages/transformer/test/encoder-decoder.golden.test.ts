@@ -45,10 +45,7 @@ function maskedLoss(logits: Tensor, Y: Fixed, pad: number): Tensor {
     Y.data.map((y) => (y === pad ? 0 : 1)),
     { shape: [n] },
   );
-  return div(
-    neg(sum(mul(picked, mask))),
-    mask.toTypedArray().reduce((a, b) => a + b, 0),
-  );
+  return div(neg(sum(mul(picked, mask))), Y.data.filter((y) => y !== pad).length);
 }
 
 function loaded(): Transformer {
