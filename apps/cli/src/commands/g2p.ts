@@ -489,11 +489,28 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     { event: 'trained', steps: result.steps, trainSeconds, budgetReached, interrupted },
   );
 
+  // The trained model is on disk before the (long) evaluation.
+  await save(result.steps, { trainSeconds, parameters, valLoss: valHistory.at(-1)?.value ?? null });
+
   // 4. Evaluation on every held-out word (skipped after Ctrl-C).
   let test: TestReport | null = null;
   if (!interrupted && result.steps > 0) {
     const beam = o.beam ?? p.beam;
-    test = await evaluateTest(model, vocabs, data.dict, split, { out, beam });
+    const decodeStarted = performance.now();
+    test = await evaluateTest(model, vocabs, data.dict, split, {
+      out,
+      beam,
+      onProgress: (done) => {
+        if (json) {
+          writeJson(io.out, {
+            event: 'decode',
+            done,
+            total: split.test.length,
+            elapsedSeconds: Math.round((performance.now() - decodeStarted) / 100) / 10,
+          });
+        }
+      },
+    });
     const sample = test.transcriptions.filter((t) => t.word.length >= 5 && t.word.length <= 9).slice(0, 4);
     const withAttention = (await import('../g2p/decode.js')).transcribe(
       model,
