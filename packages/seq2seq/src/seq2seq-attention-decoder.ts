@@ -105,6 +105,8 @@ export class Seq2SeqAttentionDecoder extends Module {
   readonly vocabSize: number;
   #attentionWeights: Tensor[] = [];
 
+  readonly #config: Required<Omit<Seq2SeqAttentionDecoderOptions, 'rng'>>;
+
   constructor(options: Seq2SeqAttentionDecoderOptions) {
     super();
     const op = 'Seq2SeqAttentionDecoder';
@@ -117,6 +119,14 @@ export class Seq2SeqAttentionDecoder extends Module {
     const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
     const dtype = checkDType(op, options.dtype ?? 'float32');
     const rng = rngOption(options.rng);
+    this.#config = {
+      vocabSize: this.vocabSize,
+      embedSize,
+      numHiddens: h,
+      numLayers: this.numLayers,
+      dropout,
+      dtype,
+    };
     this.attention = this.registerModule(
       'attention',
       new AdditiveAttention({ numHiddens: h, dropout, keySize: h, querySize: h, dtype, ...rng }),
@@ -134,6 +144,14 @@ export class Seq2SeqAttentionDecoder extends Module {
       new Linear({ inFeatures: h, outFeatures: this.vocabSize, dtype, ...rng }),
     );
     xavierGRUWeights(this.rnn, options.rng);
+  }
+
+  /**
+   * The sizes and options this module was built with (no `rng`), JSON-serialisable: `new Seq2SeqAttentionDecoder(config)`
+   * rebuilds the architecture (a checkpoint stores it beside the state dict).
+   */
+  get config(): Required<Omit<Seq2SeqAttentionDecoderOptions, 'rng'>> {
+    return { ...this.#config };
   }
 
   /**
