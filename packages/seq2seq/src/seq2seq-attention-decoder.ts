@@ -154,7 +154,8 @@ export class Seq2SeqAttentionDecoder extends Module {
   }
 
   /**
-   * The attention weights of every step of the last `forward` (before dropout).
+   * The attention weights of every step of the last `forward` (before dropout), detached from the
+   * graph so that keeping them does not keep the last batch's graph alive.
    *
    * Shapes: steps × (batch, 1, srcLen); each row sums to 1 over the valid source positions
    */
@@ -241,7 +242,7 @@ export class Seq2SeqAttentionDecoder extends Module {
       const [out, next] = this.rnn.forward(input, hidden); // out (1, batch, h)
       outputs.push(out);
       hidden = next;
-      this.#attentionWeights.push(weights);
+      this.#attentionWeights.push(weights.detach()); // kept for inspection; no graph held between calls
     }
     const logits = this.dense.forward(concat(outputs, 0)); // (steps, batch, vocab)
     return [permute(logits, [1, 0, 2]), [enc, hidden, validLens, keys]];
