@@ -50,7 +50,7 @@ async function layer(steps: number, batch: number, hiddens: number): Promise<Row
   const h0 = leaf(batch * hiddens, [batch, hiddens], 2, 0.5);
   const weight = leaf(3 * hiddens * hiddens, [3 * hiddens, hiddens], 3, 1 / Math.sqrt(hiddens));
   const bias = leaf(3 * hiddens, [3 * hiddens], 4, 0.1);
-  const run = (f: typeof gruRecurrence) => () => {
+  const run = (f: (x: Tensor, s: Tensor, w: Tensor, b: Tensor) => Tensor) => () => {
     for (const p of [xGates, h0, weight, bias]) p.grad = null;
     sum(f(xGates, h0, weight, bias)).backward();
     sink.value += weight.grad!.nd.data[1]!;
