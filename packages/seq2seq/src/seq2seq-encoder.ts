@@ -78,7 +78,7 @@ export class Seq2SeqEncoder extends Module {
     const dtype = checkDType(op, options.dtype ?? 'float32');
     const rng = rngOption(options.rng);
     this.#config = {
-      vocabSize: vocabSize,
+      vocabSize,
       embedSize,
       numHiddens: this.numHiddens,
       numLayers: this.numLayers,
