@@ -66,7 +66,7 @@ await app.generateOutputs(project);
 /** `../../layers/src.md#linear` → `./layers.md#linear`: the package pages sit side by side. */
 function relink(markdown) {
   return markdown.replace(
-    /\]\((?:\.\.\/)*(?:([a-z-]+)\/)?src(?:\/node)?\.md(#[^)]*)?\)/g,
+    /\]\((?:\.\.\/)*(?:([a-z0-9-]+)\/)?src(?:\/node)?\.md(#[^)]*)?\)/g,
     (_match, pkg, hash = '') => (pkg ? `](./${pkg}.md${hash})` : `](${hash || '#'})`),
   );
 }

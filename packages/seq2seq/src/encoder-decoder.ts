@@ -2,19 +2,28 @@ import { Module } from '@attnkit/layers';
 import { formatShape, reshape, ShapeError, type Tensor, unsqueeze } from '@attnkit/tensor';
 import type { DecodingModel } from './decoding-model.js';
 
-/** An encoder for {@link EncoderDecoder}: `forward(encX, encValidLens?)` gives what the decoder's `initState` reads. */
+/**
+ * An encoder for {@link EncoderDecoder} (D2L §10.6 `Encoder`), e.g. {@link Seq2SeqEncoder}.
+ *
+ * Shapes: encX (batch, srcLen) int32, encValidLens (batch) -> E (what the decoder's `initState` reads)
+ */
 export interface Seq2SeqEncoderLike<E> extends Module {
+  /** Encodes the source tokens `(batch, srcLen)`; `encValidLens` `(batch)` may be ignored. */
   forward(encX: Tensor, encValidLens?: Tensor): E;
 }
 
 /**
- * A decoder for {@link EncoderDecoder} (D2L's `Decoder` interface plus what decoding needs):
+ * A decoder for {@link EncoderDecoder} (D2L §10.6 `Decoder` plus what decoding needs), e.g.
+ * {@link Seq2SeqAttentionDecoder}:
  * `initState`, teacher-forced `forward`, `selectState` for beam search and the cross-attention of
  * the last step.
  */
 export interface Seq2SeqDecoderLike<E, S> extends Module {
+  /** The decoder state from the encoder's outputs (D2L `init_state`). */
   initState(encOutputs: E, encValidLens?: Tensor): S;
+  /** Teacher-forced decoding: decX `(batch, steps)` int32 -> [logits `(batch, steps, vocab)`, next state]. */
   forward(decX: Tensor, state: S): [Tensor, S];
+  /** The state's rows at `indices` `(n)` int32 (beam search). */
   selectState(state: S, indices: Tensor): S;
   /** Cross-attention of the last step of the last `forward`, `(layers, batch, heads, srcLen)`. */
   lastCrossAttention(): Tensor;

@@ -48,6 +48,19 @@ describe('Seq2SeqAttentionDecoder', () => {
     expect(decoder.stateDict()['rnn.weight_ih_l0']!.shape).toEqual([12, 7]); // (3·h, embedSize + h)
   });
 
+  it('reports its config, which rebuilds the same architecture', () => {
+    const decoder = new Seq2SeqAttentionDecoder({ vocabSize: 5, embedSize: 3, numHiddens: 4 });
+    expect(decoder.config).toEqual({
+      vocabSize: 5,
+      embedSize: 3,
+      numHiddens: 4,
+      numLayers: 1,
+      dropout: 0,
+      dtype: 'float32',
+    });
+    new Seq2SeqAttentionDecoder(decoder.config).loadStateDict(decoder.stateDict());
+  });
+
   it('gives zero attention to source positions at or beyond encValidLens; rows sum to 1', () => {
     const rng = new Generator(2);
     const encoder = new Seq2SeqEncoder({ ...sizes, rng });

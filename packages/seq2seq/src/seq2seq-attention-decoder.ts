@@ -2,7 +2,7 @@ import { Embedding, GRU, Linear, Module } from '@attnkit/layers';
 import { maskedSoftmax } from '@attnkit/masking';
 import { AdditiveAttention } from '@attnkit/scoring';
 import {
-  add,
+  additiveScores,
   concat,
   formatShape,
   type Generator,
@@ -13,10 +13,7 @@ import {
   permute,
   reshape,
   ShapeError,
-  squeeze,
   type Tensor,
-  tanh,
-  unsqueeze,
 } from '@attnkit/tensor';
 import { checkDType, checkInteger, checkOptionKeys, checkProbability, rngOption } from './internal/check.js';
 import { xavierGRUWeights } from './internal/d2l-gru.js';
@@ -71,8 +68,10 @@ const KEYS = ['vocabSize', 'embedSize', 'numHiddens', 'numLayers', 'dropout', 'd
  *   `dtype = 'float32'`, `rng`.
  * @throws {@link InvalidArgumentError} if an option is unknown, a size is not an integer ≥ 1 or
  *   `dropout` is not in [0, 1].
- * @remarks The numbers are D2L's; one change for speed: `W_k` of the attention is applied to the
- *   encoder outputs once in `initState` (D2L applies it at every step to the same keys). GRU
+ * @remarks The numbers are D2L's; two changes for speed: `W_k` of the attention is applied to the
+ *   encoder outputs once in `initState` (D2L applies it at every step to the same keys), and the
+ *   scores w_vᵀ tanh(W_q q + W_k k) are one fused op (`additiveScores` of @attnkit/tensor) instead of
+ *   a broadcast add, a tanh and a product over (batch, 1, srcLen, numHiddens). GRU
  *   weights start from Xavier uniform (`init_seq2seq`); D2L's lazy `W_q`, `W_k`, `w_v` and `dense`
  *   keep PyTorch's default init, as there.
  * @see D2L §10.4 "The Bahdanau Attention Mechanism" (`Seq2SeqAttentionDecoder`); Bahdanau, Cho and
@@ -105,6 +104,8 @@ export class Seq2SeqAttentionDecoder extends Module {
   readonly vocabSize: number;
   #attentionWeights: Tensor[] = [];
 
+  readonly #config: Required<Omit<Seq2SeqAttentionDecoderOptions, 'rng'>>;
+
   constructor(options: Seq2SeqAttentionDecoderOptions) {
     super();
     const op = 'Seq2SeqAttentionDecoder';
@@ -117,6 +118,14 @@ export class Seq2SeqAttentionDecoder extends Module {
     const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
     const dtype = checkDType(op, options.dtype ?? 'float32');
     const rng = rngOption(options.rng);
+    this.#config = {
+      vocabSize: this.vocabSize,
+      embedSize,
+      numHiddens: h,
+      numLayers: this.numLayers,
+      dropout,
+      dtype,
+    };
     this.attention = this.registerModule(
       'attention',
       new AdditiveAttention({ numHiddens: h, dropout, keySize: h, querySize: h, dtype, ...rng }),
@@ -137,7 +146,16 @@ export class Seq2SeqAttentionDecoder extends Module {
   }
 
   /**
-   * The attention weights of every step of the last `forward` (before dropout).
+   * The sizes and options this module was built with (no `rng`), JSON-serialisable: `new Seq2SeqAttentionDecoder(config)`
+   * rebuilds the architecture (a checkpoint stores it beside the state dict).
+   */
+  get config(): Required<Omit<Seq2SeqAttentionDecoderOptions, 'rng'>> {
+    return { ...this.#config };
+  }
+
+  /**
+   * The attention weights of every step of the last `forward` (before dropout), detached from the
+   * graph so that keeping them does not keep the last batch's graph alive.
    *
    * Shapes: steps × (batch, 1, srcLen); each row sums to 1 over the valid source positions
    */
@@ -210,21 +228,21 @@ export class Seq2SeqAttentionDecoder extends Module {
     const L = this.numLayers;
     let hidden = initial;
     const outputs: Tensor[] = [];
+    const wv = reshape(this.attention.w_v.weight, [h]); // (1, h) -> (h)
     this.#attentionWeights = [];
     for (let t = 0; t < steps; t++) {
       const x = this.embedding.forward(narrow(X, 1, t, 1)); // (batch, 1, embedSize)
       const query = reshape(narrow(hidden, 0, L - 1, 1), [batch, 1, h]); // last layer's state
       // Additive attention (D2L AdditiveAttention.forward with W_k(keys) precomputed):
-      // w_vᵀ tanh(W_q q + W_k k) over (batch, 1, srcLen, h), masked softmax, weighted sum.
-      const features = tanh(add(unsqueeze(this.attention.W_q.forward(query), 2), unsqueeze(keys, 1)));
-      const scores = squeeze(this.attention.w_v.forward(features), -1); // (batch, 1, srcLen)
+      // w_vᵀ tanh(W_q q + W_k k) as one fused op, masked softmax, weighted sum.
+      const scores = additiveScores(this.attention.W_q.forward(query), keys, wv); // (batch, 1, srcLen)
       const weights = maskedSoftmax(scores, validLens);
       const context = matmul(this.attention.dropout.forward(weights), enc); // (batch, 1, h)
       const input = reshape(concat([context, x], -1), [1, batch, h + x.shape[2]!]);
       const [out, next] = this.rnn.forward(input, hidden); // out (1, batch, h)
       outputs.push(out);
       hidden = next;
-      this.#attentionWeights.push(weights);
+      this.#attentionWeights.push(weights.detach()); // kept for inspection; no graph held between calls
     }
     const logits = this.dense.forward(concat(outputs, 0)); // (steps, batch, vocab)
     return [permute(logits, [1, 0, 2]), [enc, hidden, validLens, keys]];

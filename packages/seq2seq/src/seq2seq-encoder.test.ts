@@ -66,6 +66,27 @@ describe('Seq2SeqEncoder', () => {
     expectClose(narrow(state, 0, 0, 1), narrow(outputs, 0, 2, 1), { atol: 0 });
   });
 
+  it('reports its config, which rebuilds the same architecture', () => {
+    const encoder = new Seq2SeqEncoder({
+      vocabSize: 5,
+      embedSize: 3,
+      numHiddens: 4,
+      numLayers: 2,
+      dropout: 0.1,
+    });
+    expect(encoder.config).toEqual({
+      vocabSize: 5,
+      embedSize: 3,
+      numHiddens: 4,
+      numLayers: 2,
+      dropout: 0.1,
+      dtype: 'float32',
+    });
+    const copy = new Seq2SeqEncoder(JSON.parse(JSON.stringify(encoder.config)));
+    copy.loadStateDict(encoder.stateDict());
+    expect(Object.keys(copy.stateDict())).toEqual(Object.keys(encoder.stateDict()));
+  });
+
   it('throws ShapeError when X is not (batch, steps ≥ 1)', () => {
     const encoder = new Seq2SeqEncoder({ vocabSize: 5, embedSize: 3, numHiddens: 4 });
     expect(() => encoder.forward(zeros([4], { dtype: 'int32' }))).toThrow(ShapeError);

@@ -64,6 +64,8 @@ export class Seq2SeqEncoder extends Module {
   /** GRU layers. */
   readonly numLayers: number;
 
+  readonly #config: Required<Omit<Seq2SeqEncoderOptions, 'rng'>>;
+
   constructor(options: Seq2SeqEncoderOptions) {
     super();
     const op = 'Seq2SeqEncoder';
@@ -75,6 +77,14 @@ export class Seq2SeqEncoder extends Module {
     const dropout = checkProbability(op, 'dropout', options.dropout ?? 0);
     const dtype = checkDType(op, options.dtype ?? 'float32');
     const rng = rngOption(options.rng);
+    this.#config = {
+      vocabSize,
+      embedSize,
+      numHiddens: this.numHiddens,
+      numLayers: this.numLayers,
+      dropout,
+      dtype,
+    };
     this.embedding = this.registerModule(
       'embedding',
       new Embedding({ numEmbeddings: vocabSize, embeddingDim: embedSize, dtype, ...rng }),
@@ -91,6 +101,14 @@ export class Seq2SeqEncoder extends Module {
       }),
     );
     xavierGRUWeights(this.rnn.rnn, options.rng);
+  }
+
+  /**
+   * The sizes and options this module was built with (no `rng`), JSON-serialisable: `new Seq2SeqEncoder(config)`
+   * rebuilds the architecture (a checkpoint stores it beside the state dict).
+   */
+  get config(): Required<Omit<Seq2SeqEncoderOptions, 'rng'>> {
+    return { ...this.#config };
   }
 
   /**

@@ -12,6 +12,7 @@ export type { NdArray } from './ndarray.js';
 export { createView, isNdarray } from './ndarray.js';
 export { abs } from './ops/abs.js';
 export { add } from './ops/add.js';
+export { additiveScores } from './ops/additive-scores.js';
 export { arange } from './ops/arange.js';
 export type { ArgReduceOptions } from './ops/argmax.js';
 export { argmax } from './ops/argmax.js';
