@@ -13,6 +13,7 @@ import {
   splitWords,
   type WordSplit,
 } from '../g2p/data.js';
+import { transcribe } from '../g2p/decode.js';
 import { evaluateTest, formatTestReport, type TestReport } from '../g2p/evaluate.js';
 import { writeAlignments, writeLossCurve } from '../g2p/figures.js';
 import {
@@ -512,7 +513,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
       },
     });
     const sample = test.transcriptions.filter((t) => t.word.length >= 5 && t.word.length <= 9).slice(0, 4);
-    const withAttention = (await import('../g2p/decode.js')).transcribe(
+    const withAttention = transcribe(
       model,
       vocabs,
       sample.map((t) => t.word),
