@@ -1,6 +1,8 @@
 import { checkOptions } from '@attnkit/tensor';
 import { Command, CommanderError } from 'commander';
 import { ENCODINGS_DEFAULTS, encodings } from './commands/encodings.js';
+import { G2P_DEFAULTS, type G2PTrainOptions, g2pTrain } from './commands/g2p.js';
+import { g2pEval, g2pPredict } from './commands/g2p-use.js';
 import { HEADS_DEFAULTS, heads } from './commands/heads.js';
 import { NW_DEFAULTS, nw } from './commands/nw.js';
 import { SAMPLE_DEFAULTS, sample } from './commands/sample.js';
@@ -223,6 +225,156 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
             data: v.data as string | undefined,
             prune: v.prune as number | undefined,
           }),
+        },
+        io,
+      );
+    });
+
+  const g2p = program
+    .command('g2p')
+    .description(
+      'grapheme-to-phoneme on CMUdict: Transformer (D2L §11.7) or Bahdanau (D2L §10.4) encoder–decoder',
+    );
+  const G = G2P_DEFAULTS;
+  g2p
+    .command('train')
+    .description(
+      'train on the training words, then beam-search every held-out word and report WER/PER vs a baseline',
+    )
+    .option(
+      '--model <kind>',
+      'transformer or bahdanau',
+      parseChoice(['transformer', 'bahdanau'] as const),
+      G.model,
+    )
+    .option(
+      '--preset <name>',
+      'default (≤ 10 min) or long (≤ 60 min)',
+      parseChoice(['default', 'long'] as const),
+      G.preset,
+    )
+    .option('--hiddens <n>', 'model width (Transformer numHiddens, GRU hidden size)', parseInteger(1))
+    .option('--heads <n>', 'attention heads (Transformer); must divide --hiddens', parseInteger(1))
+    .option(
+      '--blocks <n>',
+      'encoder and decoder blocks (Transformer) or GRU layers (Bahdanau)',
+      parseInteger(1),
+    )
+    .option('--ffn <n>', 'FFN width (Transformer)', parseInteger(1))
+    .option('--embed <n>', 'embedding size (Bahdanau)', parseInteger(1))
+    .option(
+      '--norm <kind>',
+      'post (D2L) or pre normalisation (Transformer)',
+      parseChoice(['post', 'pre'] as const),
+    )
+    .option('--dropout <p>', 'dropout probability', parseFraction())
+    .option('--batch <n>', 'pronunciations per step', parseInteger(1))
+    .option('--steps <n>', 'optimizer steps', parseInteger(1))
+    .option('--epochs <n>', 'passes over the training pronunciations (replaces --steps)', parsePositive())
+    .option('--max-minutes <m>', 'training time budget (the learning rate decays over it)', parsePositive())
+    .option('--lr <rate>', 'peak learning rate (AdamW)', parsePositive())
+    .option('--warmup <n>', 'warm-up steps', parseInteger(0))
+    .option('--label-smoothing <ε>', 'label smoothing of the loss', parseFraction())
+    .option('--beam <n>', 'beam size of the final evaluation (1 = greedy)', parseInteger(1))
+    .option('--stress', 'keep the stress digits of the vowels (AH0, EY1)', G.stress)
+    .option('--dict <file>', 'dictionary in the cmudict-0.7b format (default: the bundled CMUdict)')
+    .option(
+      '--skip-malformed',
+      'skip malformed dictionary lines (they are reported) instead of failing',
+      G.skipMalformed,
+    )
+    .option(
+      '--test-fraction <f>',
+      'fraction of the words held out for testing',
+      parseFraction(),
+      G.testFraction,
+    )
+    .option(
+      '--valid-words <n>',
+      'words held out for validation during training',
+      parseInteger(0),
+      G.validWords,
+    )
+    .option('--seed <n>', 'seed of the split, the weights and the batches', parseSeed, G.seed)
+    .option('--out <dir>', 'run directory (default runs/g2p-<timestamp>)')
+    .option('--eval-every <n>', 'validate (and checkpoint) every n steps', parseInteger(1))
+    .option('--threads <n>', 'threads for the matrix and attention kernels', parseInteger(1), G.threads)
+    .action(async (v: Values) => {
+      const report = await g2pTrain(
+        {
+          ...(defined({
+            hiddens: v.hiddens,
+            heads: v.heads,
+            blocks: v.blocks,
+            ffn: v.ffn,
+            embed: v.embed,
+            norm: v.norm,
+            dropout: v.dropout,
+            batch: v.batch,
+            steps: v.steps,
+            epochs: v.epochs,
+            maxMinutes: v.maxMinutes,
+            lr: v.lr,
+            warmup: v.warmup,
+            labelSmoothing: v.labelSmoothing,
+            beam: v.beam,
+            dict: v.dict,
+            out: v.out,
+            evalEvery: v.evalEvery,
+          }) as Partial<G2PTrainOptions>),
+          model: v.model as G2PTrainOptions['model'],
+          preset: v.preset as G2PTrainOptions['preset'],
+          stress: v.stress === true,
+          skipMalformed: v.skipMalformed === true,
+          testFraction: v.testFraction as number,
+          validWords: v.validWords as number,
+          seed: v.seed as number,
+          threads: v.threads as number,
+          handleSigint: options.sigint === true,
+        },
+        io,
+      );
+      if (report.aborted) options.onInterrupted?.();
+    });
+  g2p
+    .command('eval')
+    .description('recompute WER/PER of a checkpoint on its held-out words (rebuilds the split)')
+    .requiredOption('--checkpoint <dir>', 'a run directory of `attnkit g2p train`')
+    .option('--beam <n>', 'beam size (default: as trained)', parseInteger(1))
+    .option(
+      '--model <kind>',
+      'fail unless the checkpoint is this kind',
+      parseChoice(['transformer', 'bahdanau'] as const),
+    )
+    .action(async (v: Values) => {
+      await g2pEval(
+        {
+          checkpoint: v.checkpoint as string,
+          ...defined({
+            beam: v.beam as number | undefined,
+            model: v.model as G2PTrainOptions['model'] | undefined,
+          }),
+        },
+        io,
+      );
+    });
+  g2p
+    .command('predict')
+    .description('print the pronunciations of words: WORD  PH1 PH2 ...')
+    .argument('[words...]', 'words to transcribe')
+    .requiredOption('--checkpoint <dir>', 'a run directory of `attnkit g2p train`')
+    .option('--input <file>', 'a file of words, one per line')
+    .option('--beam <n>', 'beam size (1 = greedy)', parseInteger(1), 4)
+    .option('--nbest <n>', 'pronunciations per word (≤ --beam)', parseInteger(1), 1)
+    .option('--alpha <α>', 'GNMT length normalisation exponent', parsePositive(true))
+    .action(async (words: string[], v: Values) => {
+      await g2pPredict(
+        {
+          checkpoint: v.checkpoint as string,
+          words,
+          beam: v.beam as number,
+          nbest: v.nbest as number,
+          ...defined({ input: v.input as string | undefined, alpha: v.alpha as number | undefined }),
         },
         io,
       );

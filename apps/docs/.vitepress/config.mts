@@ -17,6 +17,8 @@ export const guide = [
   { text: 'Multi-head attention', link: '/guide/multi-head-attention' },
   { text: 'Self-attention and positional encoding', link: '/guide/self-attention-and-positional-encoding' },
   { text: 'Transformer modules', link: '/guide/transformer' },
+  { text: 'Bahdanau attention', link: '/guide/bahdanau-attention' },
+  { text: 'The Transformer encoder–decoder', link: '/guide/transformer-encoder-decoder' },
   { text: 'Masks and their conventions', link: '/guide/masks' },
   { text: 'Weights to and from PyTorch', link: '/guide/pytorch-interop' },
   { text: 'Performance', link: '/guide/performance' },

@@ -5,9 +5,11 @@ import * as multihead from '@attnkit/multihead';
 import * as plot from '@attnkit/plot';
 import * as positional from '@attnkit/positional';
 import * as scoring from '@attnkit/scoring';
+import * as seq2seq from '@attnkit/seq2seq';
 import * as tensor from '@attnkit/tensor';
 import * as training from '@attnkit/training';
 import * as transformer from '@attnkit/transformer';
+import * as g2p from '../snippets/g2p.js';
 
 export const MODULES: Readonly<Record<string, unknown>> = {
   '@attnkit/tensor': tensor,
@@ -19,4 +21,7 @@ export const MODULES: Readonly<Record<string, unknown>> = {
   '@attnkit/transformer': transformer,
   '@attnkit/training': training,
   '@attnkit/plot': plot,
+  '@attnkit/seq2seq': seq2seq,
+  '../g2p.js': g2p,
+  '../g2p': g2p,
 };

@@ -11,4 +11,5 @@ export const PACKAGES = [
   'transformer',
   'training',
   'plot',
+  'seq2seq',
 ];

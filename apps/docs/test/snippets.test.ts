@@ -74,6 +74,7 @@ describe('snippets', () => {
       'queries-keys-values',
       'scoring-functions',
       'self-attention',
+      'seq2seq',
       'transformer',
     ]);
     for (const file of files)

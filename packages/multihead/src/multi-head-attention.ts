@@ -89,6 +89,13 @@ export interface MultiHeadAttentionForwardOptions {
    */
   cache?: KVCache | KVCacheLayer;
   /**
+   * Keys and values projected once by {@link MultiHeadAttention.precompute} (encoder–decoder
+   * attention while decoding, where the keys never change): `W_k` and `W_v` are skipped and the
+   * queries attend over the stored keys; the `keys` and `values` arguments are only shape-checked.
+   * Not combinable with `cache`.
+   */
+  precomputed?: KVCacheLayer;
+  /**
    * Per-head factors `(numHeads)`, usually 0/1: head h's output is multiplied by `headMask[h]`
    * before W_o, so 0 switches the head off.
    */
@@ -281,6 +288,34 @@ export class MultiHeadAttention extends Module {
   }
 
   /**
+   * Projects keys and values once (W_k, W_v, heads split; rotary at positions 0…) into a new
+   * {@link KVCacheLayer}, for `forward(..., { precomputed })`: encoder–decoder attention computes
+   * the encoder's keys and values once per source instead of once per decoded token.
+   *
+   * Shapes: keys (batch, keys, keySize), values (batch, keys, valueSize) -> layer keys (batch, kvHeads, keys, d)
+   *
+   * @throws {@link ShapeError} if keys or values is not 3-D or they disagree on batch or key count.
+   */
+  precompute(keys: Tensor, values: Tensor): KVCacheLayer {
+    if (
+      keys.ndim !== 3 ||
+      values.ndim !== 3 ||
+      keys.shape[0] !== values.shape[0] ||
+      keys.shape[1] !== values.shape[1]
+    ) {
+      throw new ShapeError(
+        `${OP}.precompute: keys (batch, keys, keySize) and values (batch, keys, valueSize) must agree on batch and keys; got ${formatShape(keys.shape)} and ${formatShape(values.shape)}.`,
+      );
+    }
+    let k = splitHeads(this.W_k.forward(keys), this.numKVHeads);
+    const v = splitHeads(this.W_v.forward(values), this.numKVHeads);
+    if (this.positional === 'rotary') k = applyRotaryEmbedding(k, { ...this.#rotary, offset: 0 });
+    const layer = new KVCacheLayer();
+    layer.append(k, v);
+    return layer;
+  }
+
+  /**
    * Projects, splits into heads, attends per head and mixes the heads' outputs with W_o.
    *
    * Shapes: queries (batch, queries, querySize), keys (batch, keys, keySize), values (batch, keys, valueSize),
@@ -355,14 +390,38 @@ export class MultiHeadAttention extends Module {
       validLens === undefined
         ? undefined
         : checkValidLens(OP, validLens, { batch, queries: numQueries, keys: past + keys.shape[1]! });
+    const pre = options.precomputed;
+    if (pre !== undefined) {
+      if (slot !== undefined) {
+        throw new InvalidArgumentError(`${OP}: options.precomputed and options.cache cannot be combined.`);
+      }
+      if (
+        pre.keys === null ||
+        pre.values === null ||
+        pre.keys.shape[0] !== batch ||
+        pre.keys.shape[2] !== keys.shape[1]
+      ) {
+        throw new ShapeError(
+          `${OP}: options.precomputed must hold (${batch}, ${this.numKVHeads}, ${keys.shape[1]}, ${this.headDim}) keys to match keys ${formatShape(keys.shape)}; got ${pre.keys === null ? 'an empty layer' : formatShape(pre.keys.shape)}.`,
+        );
+      }
+    }
 
     // D2L transpose_qkv, with the heads axis kept: (batch, n, heads·d) -> (batch, heads, n, d).
     let q = splitHeads(this.W_q.forward(queries), this.numHeads);
-    let k = splitHeads(this.W_k.forward(keys), this.numKVHeads);
-    let v = splitHeads(this.W_v.forward(values), this.numKVHeads);
-    if (this.positional === 'rotary') {
-      q = applyRotaryEmbedding(q, { ...this.#rotary, offset: past });
-      k = applyRotaryEmbedding(k, { ...this.#rotary, offset: past });
+    let k: Tensor;
+    let v: Tensor;
+    if (pre !== undefined) {
+      k = pre.keys as Tensor;
+      v = pre.values as Tensor;
+      if (this.positional === 'rotary') q = applyRotaryEmbedding(q, { ...this.#rotary, offset: 0 });
+    } else {
+      k = splitHeads(this.W_k.forward(keys), this.numKVHeads);
+      v = splitHeads(this.W_v.forward(values), this.numKVHeads);
+      if (this.positional === 'rotary') {
+        q = applyRotaryEmbedding(q, { ...this.#rotary, offset: past });
+        k = applyRotaryEmbedding(k, { ...this.#rotary, offset: past });
+      }
     }
     if (slot !== undefined) ({ keys: k, values: v } = slot.append(k, v));
     const group = this.numHeads / this.numKVHeads;

@@ -2,17 +2,16 @@ import { Dropout, Linear, Module } from '@attnkit/layers';
 import { maskedSoftmax, type ValidLens } from '@attnkit/masking';
 import {
   add,
+  additiveScores,
   checkAllocation,
   checkOptions,
   formatShape,
   type Generator,
   InvalidArgumentError,
   matmul,
+  reshape,
   ShapeError,
-  squeeze,
   type Tensor,
-  tanh,
-  unsqueeze,
 } from '@attnkit/tensor';
 import { checkBatchedInputs } from './internal/check-inputs.js';
 import { FLOAT_DTYPE, RNG } from './internal/options.js';
@@ -51,8 +50,9 @@ export interface AdditiveAttentionOptions {
  *   `querySize` is not a non-negative integer, or `dropout` is not a number in [0, 1].
  * @throws {@link InvalidArgumentError} if the config is missing, has an unknown key or a wrong type.
  * @throws {@link MemoryLimitError} if the three projections would exceed the memory limit.
- * @remarks The features are formed by broadcasting, (batch, queries, 1, h) + (batch, 1, keys, h)
- *   -> (batch, queries, keys, h), exactly as D2L; memory grows with queries·keys·h.
+ * @remarks The scores are D2L's w_v(tanh(q.unsqueeze(2) + k.unsqueeze(1))) computed by one fused op
+ *   (`additiveScores` of @attnkit/tensor); its backward keeps the tanh values, so memory still grows
+ *   with queries·keys·h.
  * @see D2L §11.3.3 "Additive Attention"; Bahdanau et al. 2015.
  * @example
  * ```ts
@@ -159,9 +159,10 @@ export class AdditiveAttention extends Module {
     }
     const q = this.W_q.forward(queries); // (batch, queries, h)
     const k = this.W_k.forward(keys); // (batch, keys, h)
-    // (batch, queries, 1, h) + (batch, 1, keys, h) -> (batch, queries, keys, h)
-    const features = tanh(add(unsqueeze(q, 2), unsqueeze(k, 1)));
-    const scores = squeeze(this.w_v.forward(features), -1); // (batch, queries, keys)
+    // w_vᵀ tanh(q_i + k_j) for every pair, as one op: D2L's broadcast sum (batch, queries, keys, h),
+    // tanh and w_v product without their separate tensors and backward passes.
+    const wv = this.w_v.weight;
+    const scores = additiveScores(q, k, reshape(wv, [wv.shape[1]!])); // (batch, queries, keys)
     const weights = maskedSoftmax(scores, validLens);
     this.#attentionWeights = weights;
     return matmul(this.dropout.forward(weights), values);

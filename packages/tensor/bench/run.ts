@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { attentionSuite } from './attention.bench.js';
+import { gruSuite } from './gru.bench.js';
 import type { Row, Suite } from './harness.js';
 import { sink } from './harness.js';
 import { matmulSuite } from './matmul.bench.js';
@@ -20,6 +21,7 @@ const SUITES: Record<string, () => Promise<Suite>> = {
   attention: attentionSuite,
   softmax: softmaxSuite,
   threads: threadsSuite,
+  gru: gruSuite,
 };
 
 const machine = {

@@ -3,6 +3,9 @@
 export type { AdamOptions } from './adam.js';
 export { Adam } from './adam.js';
 export { AdamW } from './adam-w.js';
+export { bleu } from './bleu.js';
+export type { BucketBatchesOptions } from './bucket-batches.js';
+export { bucketBatches } from './bucket-batches.js';
 export { ByteVocab } from './byte-vocab.js';
 export type { ClipGradNormOptions } from './clip-grad-norm.js';
 export { clipGradNorm } from './clip-grad-norm.js';
@@ -10,6 +13,9 @@ export type { CosineWithWarmupOptions } from './cosine-with-warmup.js';
 export { CosineWithWarmup } from './cosine-with-warmup.js';
 export type { CrossEntropyOptions } from './cross-entropy.js';
 export { crossEntropy } from './cross-entropy.js';
+export { editDistance } from './edit-distance.js';
+export type { ErrorRates, WordScore } from './error-rates.js';
+export { errorRates, scoreWord } from './error-rates.js';
 export type {
   FitCallbacks,
   FitEvalInfo,
@@ -38,6 +44,8 @@ export type {
   ParamState,
 } from './optimizer.js';
 export { Optimizer } from './optimizer.js';
+export type { PadSequencesOptions } from './pad-sequences.js';
+export { padSequences } from './pad-sequences.js';
 export type { ParsedSafetensors, ReadSafetensorsOptions } from './parse-safetensors.js';
 export { parseSafetensors } from './parse-safetensors.js';
 export {

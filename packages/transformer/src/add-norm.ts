@@ -77,4 +77,27 @@ export class AddNorm extends Module {
     }
     return this.ln.forward(add(this.dropout.forward(Y), X));
   }
+
+  /**
+   * The pre-norm residual X + dropout(sublayer(ln(X))) with this module's `ln` and `dropout`
+   * (Xiong et al. 2020; GPT-2), so a pre-norm block keeps the post-norm block's state keys.
+   *
+   * Shapes: X (batch, positions, numHiddens) -> (batch, positions, numHiddens)
+   *
+   * @throws {@link ShapeError} if the sublayer changes the shape of its input.
+   */
+  preNorm(X: Tensor, sublayer: (H: Tensor) => Tensor): Tensor {
+    const Y = sublayer(this.ln.forward(X));
+    if (formatShape(X.shape) !== formatShape(Y.shape)) {
+      throw new ShapeError(
+        `AddNorm.preNorm: the sublayer output must have the shape of X ${formatShape(X.shape)}; got ${formatShape(Y.shape)}.`,
+      );
+    }
+    return add(X, this.dropout.forward(Y));
+  }
+
+  /** `forward(X, sublayer(X))` for `'post'`, {@link AddNorm.preNorm} for `'pre'`. */
+  residual(X: Tensor, sublayer: (H: Tensor) => Tensor, norm: 'pre' | 'post'): Tensor {
+    return norm === 'pre' ? this.preNorm(X, sublayer) : this.forward(X, sublayer(X));
+  }
 }

@@ -3,9 +3,17 @@ export type { AddNormOptions } from './add-norm.js';
 export { AddNorm } from './add-norm.js';
 export type { PositionWiseFFNOptions } from './position-wise-ffn.js';
 export { PositionWiseFFN } from './position-wise-ffn.js';
+export type {
+  TransformerConfig,
+  TransformerDecodeStep,
+  TransformerDecodingState,
+  TransformerOptions,
+} from './transformer.js';
+export { Transformer } from './transformer.js';
 export type { TransformerDecoderOptions } from './transformer-decoder.js';
 export { TransformerDecoder } from './transformer-decoder.js';
 export type {
+  TransformerDecoderBlockCache,
   TransformerDecoderBlockOptions,
   TransformerDecoderForwardOptions,
   TransformerDecoderState,

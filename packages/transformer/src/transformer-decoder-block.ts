@@ -1,6 +1,6 @@
 import { Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
-import type { MultiHeadAttention } from '@attnkit/multihead';
+import { KVCacheLayer, type MultiHeadAttention } from '@attnkit/multihead';
 import {
   checkOptions,
   concat,
@@ -12,7 +12,7 @@ import {
 } from '@attnkit/tensor';
 import type { AddNorm } from './add-norm.js';
 import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
-import { checkConfig, checkCount, type FloatDType, SCHEMAS } from './internal/check.js';
+import { checkChoice, checkConfig, checkCount, type FloatDType, SCHEMAS } from './internal/check.js';
 import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /**
@@ -42,6 +42,18 @@ export interface TransformerDecoderForwardOptions {
   needWeights?: boolean;
 }
 
+/**
+ * The key/value caches of one decoder block during incremental decoding: the projected keys and
+ * values of its self-attention (growing by one position per step) and of its encoder–decoder
+ * attention (the encoder outputs, projected once).
+ */
+export interface TransformerDecoderBlockCache {
+  /** Self-attention keys/values of every target position so far, `(batch, heads, seen, d)`. */
+  readonly self: KVCacheLayer;
+  /** Encoder–decoder attention keys/values, `(batch, heads, sourcePositions, d)`. */
+  readonly cross: KVCacheLayer;
+}
+
 /** Options of {@link TransformerDecoderBlock}. */
 export interface TransformerDecoderBlockOptions {
   /** Width of every position's representation; a multiple of `numHeads`. */
@@ -54,6 +66,8 @@ export interface TransformerDecoderBlockOptions {
   dropout?: number;
   /** Index of this block in the decoder: its slot in `state.keyValues` (default 0). */
   i?: number;
+  /** `'post'` (default): ln(X + f(X)), as D2L and Vaswani et al.; `'pre'`: X + f(ln(X)) (Xiong et al. 2020). */
+  norm?: 'pre' | 'post';
   /** Parameter dtype (default `float32`). */
   dtype?: FloatDType;
   /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
@@ -107,6 +121,8 @@ export class TransformerDecoderBlock extends Module {
   readonly ffn: PositionWiseFFN;
   /** Residual + norm after the FFN (child `addnorm3`). */
   readonly addnorm3: AddNorm;
+  /** `'post'` or `'pre'` normalisation. */
+  readonly norm: 'pre' | 'post';
   readonly #numHiddens: number;
 
   constructor(options: TransformerDecoderBlockOptions) {
@@ -114,6 +130,7 @@ export class TransformerDecoderBlock extends Module {
     checkConfig('TransformerDecoderBlock', options);
     const op = 'TransformerDecoderBlock';
     const parts = checkBlockParts(op, options);
+    this.norm = checkChoice(op, 'norm', options.norm ?? 'post', ['pre', 'post']);
     this.i = checkCount(op, 'i', options.i ?? 0);
     this.#numHiddens = parts.numHiddens;
     this.attention1 = this.registerModule('attention1', blockAttention(parts));
@@ -171,13 +188,64 @@ export class TransformerDecoderBlock extends Module {
     const decValidLens = tensor(lens, { shape: [batch, steps], dtype: 'int32' });
 
     const needWeights = options.needWeights ?? true;
-    const X2 = this.attention1.forward(X, keyValues, keyValues, decValidLens, { needWeights });
-    const Y = this.addnorm1.forward(X, X2);
     const encValidLens = state.encValidLens ?? undefined;
-    const Y2 = this.attention2.forward(Y, state.encOutputs, state.encOutputs, encValidLens, {
-      needWeights,
-    });
-    const Z = this.addnorm2.forward(Y, Y2);
-    return [this.addnorm3.forward(Z, this.ffn.forward(Z)), state];
+    const enc = state.encOutputs;
+    let Y: Tensor;
+    if (this.norm === 'post') {
+      const X2 = this.attention1.forward(X, keyValues, keyValues, decValidLens, { needWeights });
+      Y = this.addnorm1.forward(X, X2);
+    } else {
+      // Pre-norm: the cached inputs are normalised with the same ln as the new positions.
+      const seenNormed = previous === null ? null : this.addnorm1.ln.forward(previous);
+      Y = this.addnorm1.preNorm(X, (H) => {
+        const kv = seenNormed === null ? H : concat([seenNormed, H], 1);
+        return this.attention1.forward(H, kv, kv, decValidLens, { needWeights });
+      });
+    }
+    const attend2 = (H: Tensor): Tensor =>
+      this.attention2.forward(H, enc, enc, encValidLens, { needWeights });
+    const Z = this.addnorm2.residual(Y, attend2, this.norm);
+    return [this.addnorm3.residual(Z, (H) => this.ffn.forward(H), this.norm), state];
+  }
+
+  /**
+   * An empty self-attention cache and the encoder–decoder keys/values projected once from
+   * `encOutputs`, for {@link TransformerDecoderBlock.step}.
+   *
+   * Shapes: encOutputs (batch, sourcePositions, numHiddens) -> cross (batch, heads, sourcePositions, d)
+   */
+  startCache(encOutputs: Tensor): TransformerDecoderBlockCache {
+    return { self: new KVCacheLayer(), cross: this.attention2.precompute(encOutputs, encOutputs) };
+  }
+
+  /**
+   * Incremental decoding: the block's output for the new positions X given the cached projected
+   * keys/values of the earlier positions (appended to `cache.self`) and the precomputed
+   * encoder–decoder keys/values. Equals {@link TransformerDecoderBlock.forward} over the whole
+   * prefix (each query sees itself and the earlier positions), without re-projecting the prefix
+   * or the encoder outputs.
+   *
+   * Shapes: X (batch, positions, numHiddens), encOutputs (batch, sourcePositions, numHiddens) -> (batch, positions, numHiddens)
+   *
+   * @param encValidLens - Valid source positions `(batch)`; omit for no mask.
+   * @param needWeights - Keep `attention2`'s weights (the cross-attention of this step; default true).
+   */
+  step(
+    X: Tensor,
+    cache: TransformerDecoderBlockCache,
+    encOutputs: Tensor,
+    encValidLens?: ValidLens,
+    needWeights = true,
+  ): Tensor {
+    const attend1 = (H: Tensor): Tensor =>
+      this.attention1.forward(H, H, H, undefined, { cache: cache.self, isCausal: true, needWeights: false });
+    const attend2 = (H: Tensor): Tensor =>
+      this.attention2.forward(H, encOutputs, encOutputs, encValidLens, {
+        precomputed: cache.cross,
+        needWeights,
+      });
+    const Y = this.addnorm1.residual(X, attend1, this.norm);
+    const Z = this.addnorm2.residual(Y, attend2, this.norm);
+    return this.addnorm3.residual(Z, (H) => this.ffn.forward(H), this.norm);
   }
 }

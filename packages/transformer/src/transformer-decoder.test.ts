@@ -56,7 +56,7 @@ describe('TransformerDecoder', () => {
     });
     const reference = decoder.initState(encOutputs(), [2, 4]);
     for (const blk of decoder.blks) [X] = blk.forward(X, reference);
-    expectClose(flat(logits), flat(decoder.dense.forward(X)), { atol: 1e-6, rtol: 0 }); // P is float32
+    expectClose(flat(logits), flat(decoder.logits(X)), { atol: 1e-6, rtol: 0 }); // P is float32
   });
 
   it('encodes each decoded token at its absolute position (fixes D2L predict_step, which uses position 0)', () => {

@@ -1,4 +1,4 @@
-import { type Embedding, Linear, Module } from '@attnkit/layers';
+import { type Embedding, LayerNorm, Linear, Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
 import type { PositionalEncoding } from '@attnkit/positional';
 import {
@@ -6,15 +6,17 @@ import {
   formatShape,
   type Generator,
   InvalidArgumentError,
+  matmul,
   ShapeError,
   type Tensor,
+  transpose,
 } from '@attnkit/tensor';
-import type { FloatDType } from './internal/check.js';
-import { checkConfig, SCHEMAS } from './internal/check.js';
+import { checkChoice, checkConfig, type FloatDType, SCHEMAS } from './internal/check.js';
 import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
 import {
   TransformerDecoderBlock,
+  type TransformerDecoderBlockCache,
   type TransformerDecoderForwardOptions,
   type TransformerDecoderState,
 } from './transformer-decoder-block.js';
@@ -35,6 +37,13 @@ export interface TransformerDecoderOptions {
   dropout?: number;
   /** Rows of the sinusoidal table: the longest target sequence (default 1000, as D2L). */
   maxLen?: number;
+  /** `'post'` (default, D2L) or `'pre'` normalisation in every block; `'pre'` adds a final LayerNorm `ln`. */
+  norm?: 'pre' | 'post';
+  /**
+   * Compute the logits with the embedding matrix, X Eᵀ (Press & Wolf 2017), instead of a separate
+   * `dense` layer (default false, as D2L); the model then has no `dense.*` parameters.
+   */
+  tieWeights?: boolean;
   /** Parameter dtype (default `float32`). */
   dtype?: FloatDType;
   /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
@@ -85,33 +94,100 @@ export class TransformerDecoder extends Module {
   readonly posEncoding: PositionalEncoding;
   /** The blocks (children `blks.block0`, `blks.block1`, …). */
   readonly blks: readonly TransformerDecoderBlock[];
-  /** Output layer to vocabulary logits (child `dense`). */
-  readonly dense: Linear;
+  /** Output layer to vocabulary logits (child `dense`); `null` with `tieWeights`. */
+  readonly dense: Linear | null;
+  /** Final LayerNorm of a pre-norm decoder (child `ln`), else `null`. */
+  readonly ln: LayerNorm | null;
+  /** `'post'` or `'pre'` normalisation. */
+  readonly norm: 'pre' | 'post';
 
   constructor(options: TransformerDecoderOptions) {
     super();
     checkConfig('TransformerDecoder', options);
+    const norm = checkChoice('TransformerDecoder', 'norm', options.norm ?? 'post', ['pre', 'post']);
     const stack = buildTokenStack(
       this,
       'TransformerDecoder',
       options,
       1,
-      (i, common) => new TransformerDecoderBlock({ ...common, i }),
+      (i, common) => new TransformerDecoderBlock({ ...common, i, norm }),
     );
     this.vocabSize = stack.config.vocabSize;
     this.numHiddens = stack.config.numHiddens;
     this.embedding = stack.embedding;
     this.posEncoding = stack.posEncoding;
     this.blks = stack.blks;
-    this.dense = this.registerModule(
-      'dense',
-      new Linear({
-        inFeatures: this.numHiddens,
-        outFeatures: this.vocabSize,
-        dtype: stack.config.dtype,
-        ...stack.config.rng,
-      }),
-    );
+    this.norm = norm;
+    const dtype = stack.config.dtype;
+    this.ln =
+      norm === 'pre'
+        ? this.registerModule('ln', new LayerNorm({ normalizedShape: this.numHiddens, dtype }))
+        : null;
+    this.dense =
+      options.tieWeights === true
+        ? null
+        : this.registerModule(
+            'dense',
+            new Linear({
+              inFeatures: this.numHiddens,
+              outFeatures: this.vocabSize,
+              dtype,
+              ...stack.config.rng,
+            }),
+          );
+  }
+
+  /** Final norm (pre-norm) and the output layer: hidden states `(…, numHiddens)` → logits `(…, vocabSize)`. */
+  logits(X: Tensor): Tensor {
+    const H = this.ln === null ? X : this.ln.forward(X);
+    return this.dense === null ? matmul(H, transpose(this.embedding.weight)) : this.dense.forward(H);
+  }
+
+  /**
+   * Incremental decoding with projected key/value caches: the per-block caches for a new batch
+   * of encoder outputs (encoder–decoder keys and values projected once here).
+   *
+   * Shapes: encOutputs (batch, sourcePositions, numHiddens) -> one cache per block
+   */
+  startCaches(encOutputs: Tensor): TransformerDecoderBlockCache[] {
+    if (encOutputs.ndim !== 3 || encOutputs.shape[2] !== this.numHiddens) {
+      throw new ShapeError(
+        `TransformerDecoder.startCaches: encOutputs must have shape (batch, sourcePositions, ${this.numHiddens}); got ${formatShape(encOutputs.shape)}.`,
+      );
+    }
+    return this.blks.map((blk) => blk.startCache(encOutputs));
+  }
+
+  /**
+   * One decoding call over cached blocks: the logits of the new target tokens, which sit at
+   * positions `caches[0].self.length, …`. Equals {@link TransformerDecoder.forward} on the whole
+   * prefix (eval mode), without recomputing the prefix or the encoder's keys and values.
+   *
+   * Shapes: tokens (batch, positions) int32 -> logits (batch, positions, vocabSize)
+   *
+   * @param needWeights - Keep the encoder–decoder attention weights of every block (default true).
+   * @throws {@link InvalidArgumentError} if `caches` does not have one entry per block or a token id is out of range.
+   */
+  step(
+    tokens: Tensor,
+    caches: readonly TransformerDecoderBlockCache[],
+    encOutputs: Tensor,
+    encValidLens?: ValidLens,
+    needWeights = true,
+  ): Tensor {
+    const op = 'TransformerDecoder.step';
+    checkTokens(op, tokens, this.vocabSize);
+    if (caches.length !== this.blks.length) {
+      throw new InvalidArgumentError(
+        `${op}: caches must have one entry per block (${this.blks.length}); got ${caches.length}. Use startCaches.`,
+      );
+    }
+    const offset = caches[0]!.self.length;
+    let X = embedTokens(this, this.numHiddens, tokens, offset);
+    this.blks.forEach((blk, i) => {
+      X = blk.step(X, caches[i]!, encOutputs, encValidLens, needWeights);
+    });
+    return this.logits(X);
   }
 
   /**
@@ -179,6 +255,6 @@ export class TransformerDecoder extends Module {
     const offset = state.keyValues[0]?.shape[1] ?? 0;
     let X = embedTokens(this, this.numHiddens, tokens, offset);
     for (const blk of this.blks) [X] = blk.forward(X, state, options);
-    return [this.dense.forward(X), state];
+    return [this.logits(X), state];
   }
 }

@@ -5,8 +5,7 @@ import type { Generator, Tensor } from '@attnkit/tensor';
 import { checkOptions } from '@attnkit/tensor';
 import type { AddNorm } from './add-norm.js';
 import { blockAddNorm, blockAttention, blockFFN, checkBlockParts } from './internal/block-parts.js';
-import type { FloatDType } from './internal/check.js';
-import { checkConfig, SCHEMAS } from './internal/check.js';
+import { checkChoice, checkConfig, type FloatDType, SCHEMAS } from './internal/check.js';
 import type { PositionWiseFFN } from './position-wise-ffn.js';
 
 /** Options of {@link TransformerEncoderBlock}. */
@@ -21,6 +20,8 @@ export interface TransformerEncoderBlockOptions {
   dropout?: number;
   /** Give the attention projections biases (default false, as D2L). */
   useBias?: boolean;
+  /** `'post'` (default): ln(X + f(X)), as D2L and Vaswani et al.; `'pre'`: X + f(ln(X)) (Xiong et al. 2020). */
+  norm?: 'pre' | 'post';
   /** Parameter dtype (default `float32`). */
   dtype?: FloatDType;
   /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
@@ -66,11 +67,14 @@ export class TransformerEncoderBlock extends Module {
   readonly ffn: PositionWiseFFN;
   /** Residual + norm after the FFN (child `addnorm2`). */
   readonly addnorm2: AddNorm;
+  /** `'post'` or `'pre'` normalisation. */
+  readonly norm: 'pre' | 'post';
 
   constructor(options: TransformerEncoderBlockOptions) {
     super();
     checkConfig('TransformerEncoderBlock', options);
     const parts = checkBlockParts('TransformerEncoderBlock', options);
+    this.norm = checkChoice('TransformerEncoderBlock', 'norm', options.norm ?? 'post', ['pre', 'post']);
     this.attention = this.registerModule(
       'attention',
       blockAttention(parts, { bias: options.useBias ?? false }),
@@ -81,7 +85,8 @@ export class TransformerEncoderBlock extends Module {
   }
 
   /**
-   * Y = addnorm1(X, attention(X, X, X, validLens)); returns addnorm2(Y, ffn(Y)).
+   * Y = addnorm1(X, attention(X, X, X, validLens)); returns addnorm2(Y, ffn(Y)) (post-norm; pre-norm
+   * uses the same modules as Y = X + attention(ln1(X)), Y + ffn(ln2(Y))).
    *
    * Shapes: X (batch, positions, numHiddens), validLens (batch) | (batch, positions) -> (batch, positions, numHiddens)
    *
@@ -96,7 +101,8 @@ export class TransformerEncoderBlock extends Module {
   forward(X: Tensor, validLens?: ValidLens, options: TransformerEncoderForwardOptions = {}): Tensor {
     checkOptions('TransformerEncoderBlock.forward', options, SCHEMAS.needWeights);
     const needWeights = options.needWeights ?? true;
-    const Y = this.addnorm1.forward(X, this.attention.forward(X, X, X, validLens, { needWeights }));
-    return this.addnorm2.forward(Y, this.ffn.forward(Y));
+    const attend = (H: Tensor): Tensor => this.attention.forward(H, H, H, validLens, { needWeights });
+    const Y = this.addnorm1.residual(X, attend, this.norm);
+    return this.addnorm2.residual(Y, (H) => this.ffn.forward(H), this.norm);
   }
 }

@@ -1,10 +1,9 @@
-import { type Embedding, Module } from '@attnkit/layers';
+import { type Embedding, LayerNorm, Module } from '@attnkit/layers';
 import type { ValidLens } from '@attnkit/masking';
 import type { PositionalEncoding } from '@attnkit/positional';
 import type { Generator, Tensor } from '@attnkit/tensor';
 import { checkOptions } from '@attnkit/tensor';
-import type { FloatDType } from './internal/check.js';
-import { checkConfig, SCHEMAS } from './internal/check.js';
+import { checkChoice, checkConfig, type FloatDType, SCHEMAS } from './internal/check.js';
 import { buildTokenStack, embedTokens } from './internal/token-stack.js';
 import { checkTokens } from './internal/tokens.js';
 import {
@@ -30,6 +29,10 @@ export interface TransformerEncoderOptions {
   useBias?: boolean;
   /** Rows of the sinusoidal table: the longest source sequence (default 1000, as D2L). */
   maxLen?: number;
+  /** `'post'` (default, D2L) or `'pre'` normalisation in every block; `'pre'` adds a final LayerNorm `ln`. */
+  norm?: 'pre' | 'post';
+  /** Use this embedding (e.g. the decoder's, for a shared source/target vocabulary) instead of a new one. */
+  embedding?: Embedding;
   /** Parameter dtype (default `float32`). */
   dtype?: FloatDType;
   /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
@@ -68,22 +71,33 @@ export class TransformerEncoder extends Module {
   readonly posEncoding: PositionalEncoding;
   /** The blocks (children `blks.block0`, `blks.block1`, …). */
   readonly blks: readonly TransformerEncoderBlock[];
+  /** Final LayerNorm of a pre-norm encoder (child `ln`), else `null`. */
+  readonly ln: LayerNorm | null;
 
   constructor(options: TransformerEncoderOptions) {
     super();
     checkConfig('TransformerEncoder', options);
+    const norm = checkChoice('TransformerEncoder', 'norm', options.norm ?? 'post', ['pre', 'post']);
     const stack = buildTokenStack(
       this,
       'TransformerEncoder',
       options,
       0,
-      (_, common) => new TransformerEncoderBlock({ ...common, useBias: options.useBias ?? false }),
+      (_, common) => new TransformerEncoderBlock({ ...common, useBias: options.useBias ?? false, norm }),
+      options.embedding,
     );
     this.vocabSize = stack.config.vocabSize;
     this.numHiddens = stack.config.numHiddens;
     this.embedding = stack.embedding;
     this.posEncoding = stack.posEncoding;
     this.blks = stack.blks;
+    this.ln =
+      norm === 'pre'
+        ? this.registerModule(
+            'ln',
+            new LayerNorm({ normalizedShape: this.numHiddens, dtype: stack.config.dtype }),
+          )
+        : null;
   }
 
   /**
@@ -113,6 +127,6 @@ export class TransformerEncoder extends Module {
     checkTokens('TransformerEncoder.forward', tokens, this.vocabSize);
     let X = embedTokens(this, this.numHiddens, tokens);
     for (const blk of this.blks) X = blk.forward(X, validLens, options);
-    return X;
+    return this.ln === null ? X : this.ln.forward(X);
   }
 }

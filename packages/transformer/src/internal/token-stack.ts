@@ -1,6 +1,6 @@
 import { Embedding, type Module } from '@attnkit/layers';
 import { PositionalEncoding } from '@attnkit/positional';
-import { type Generator, mul, type Tensor } from '@attnkit/tensor';
+import { type Generator, InvalidArgumentError, mul, type Tensor } from '@attnkit/tensor';
 import type { TransformerDecoderOptions } from '../transformer-decoder.js';
 import { checkCount, checkHeads, checkProbability, type FloatDType } from './check.js';
 import { ModuleList } from './module-list.js';
@@ -71,11 +71,16 @@ function checkTokenStack(op: string, options: TokenStackOptions, minBlks: number
 }
 
 /** Registers `embedding` and `pos_encoding` (sinusoidal, with dropout) on `owner`, in that order. */
-function registerTokenInput(owner: Module, config: TokenStackConfig, maxLen: number | undefined): TokenInput {
+function registerTokenInput(
+  owner: Module,
+  config: TokenStackConfig,
+  maxLen: number | undefined,
+  shared?: Embedding,
+): TokenInput {
   const { vocabSize, numHiddens, dropout, dtype, rng } = config;
   const embedding = owner.registerModule(
     'embedding',
-    new Embedding({ numEmbeddings: vocabSize, embeddingDim: numHiddens, dtype, ...rng }),
+    shared ?? new Embedding({ numEmbeddings: vocabSize, embeddingDim: numHiddens, dtype, ...rng }),
   );
   const posEncoding = owner.registerModule(
     'pos_encoding',
@@ -114,10 +119,19 @@ export function buildTokenStack<B extends Module>(
   options: TokenStackOptions,
   minBlks: number,
   makeBlock: (i: number, common: CommonBlockOptions) => B,
+  sharedEmbedding?: Embedding,
 ): TokenStack<B> {
   const config = checkTokenStack(op, options, minBlks);
   const { numHiddens, dropout, dtype, rng } = config;
-  const input = registerTokenInput(owner, config, options.maxLen);
+  if (
+    sharedEmbedding !== undefined &&
+    (sharedEmbedding.weight.shape[0] !== config.vocabSize || sharedEmbedding.weight.shape[1] !== numHiddens)
+  ) {
+    throw new InvalidArgumentError(
+      `${op}: embedding must be (${config.vocabSize}, ${numHiddens}) to share it; got (${sharedEmbedding.weight.shape.join(', ')}).`,
+    );
+  }
+  const input = registerTokenInput(owner, config, options.maxLen, sharedEmbedding);
   const common = {
     numHiddens,
     ffnNumHiddens: options.ffnNumHiddens,

@@ -1,0 +1,261 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../src/program.js';
+import { captureIo, jsonLines, tempDir } from './helpers.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  const io = captureIo();
+  const code = await run(argv, io);
+  return { code, err: io.stderr(), out: io.stdout() };
+}
+
+const WORDS = [
+  ['CAT', 'K AE1 T'],
+  ['CATS', 'K AE1 T S'],
+  ['BAT', 'B AE1 T'],
+  ['BATS', 'B AE1 T S'],
+  ['TAB', 'T AE1 B'],
+  ['TABS', 'T AE1 B Z'],
+  ['STAB', 'S T AE1 B'],
+  ['SCAB', 'S K AE1 B'],
+  ['ABC', 'EY1 B IY1 S IY1'],
+  ['BASS', 'B AE1 S'],
+  ['BASS(1)', 'B EY1 S'],
+  ['CAST', 'K AE1 S T'],
+  ['TACT', 'T AE1 K T'],
+  ['SCAT', 'S K AE1 T'],
+  ['ACTS', 'AE1 K T S'],
+  ['TASTE', 'T EY1 S T'],
+  ['BASTE', 'B EY1 S T'],
+  ['CASTE', 'K AE1 S T'],
+  ['STATE', 'S T EY1 T'],
+  ['SATE', 'S EY1 T'],
+];
+
+let dir: string;
+let dict: string;
+let transformer: string;
+let bahdanau: string;
+const tiny = ['--steps', '3', '--batch', '4', '--valid-words', '2', '--test-fraction', '0.2', '--beam', '2'];
+
+beforeAll(async () => {
+  dir = await tempDir('attnkit-g2p-');
+  dict = join(dir, 'dict.txt');
+  await writeFile(dict, `${WORDS.map(([w, p]) => `${w}  ${p}`).join('\n')}\n`);
+  transformer = join(dir, 'transformer');
+  bahdanau = join(dir, 'bahdanau');
+  const t = await cli(
+    'g2p',
+    'train',
+    '--dict',
+    dict,
+    ...tiny,
+    '--hiddens',
+    '8',
+    '--heads',
+    '2',
+    '--ffn',
+    '16',
+    '--out',
+    transformer,
+  );
+  expect(t.err).toBe('');
+  expect(t.code).toBe(0);
+  const b = await cli(
+    'g2p',
+    'train',
+    '--model',
+    'bahdanau',
+    '--dict',
+    dict,
+    ...tiny,
+    '--hiddens',
+    '8',
+    '--embed',
+    '4',
+    '--out',
+    bahdanau,
+  );
+  expect(b.err).toBe('');
+  expect(b.code).toBe(0);
+}, 120_000);
+
+describe('attnkit g2p', () => {
+  it('train writes the run directory and reports WER/PER with the baseline on every test word', async () => {
+    for (const f of [
+      'model.safetensors',
+      'config.json',
+      'train-words.txt',
+      'test-predictions.tsv',
+      'loss.svg',
+    ]) {
+      expect(existsSync(join(transformer, f))).toBe(true);
+    }
+    const config = JSON.parse(await readFile(join(transformer, 'config.json'), 'utf8'));
+    expect(config.format).toBe('attnkit-g2p');
+    expect(config.model.kind).toBe('transformer');
+    const tsv = (await readFile(join(transformer, 'test-predictions.tsv'), 'utf8')).trim().split('\n');
+    expect(tsv.length).toBe(config.data.testWords);
+    for (const line of tsv) expect(line.split('\t').length).toBe(3);
+    const train = (await readFile(join(transformer, 'train-words.txt'), 'utf8')).trim().split('\n');
+    const test = tsv.map((l) => l.split('\t')[0]);
+    expect(train.filter((w) => test.includes(w))).toEqual([]);
+    expect(config.metrics.wer).toBeGreaterThanOrEqual(0);
+    expect(config.metrics.baselineWer).toBeGreaterThanOrEqual(0);
+  });
+
+  it('train prints JSON lines with a final report', async () => {
+    const r = await cli(
+      'g2p',
+      'train',
+      '--dict',
+      dict,
+      ...tiny,
+      '--hiddens',
+      '8',
+      '--heads',
+      '2',
+      '--ffn',
+      '16',
+      '--out',
+      join(dir, 'again'),
+    );
+    const end = jsonLines(r.out).find((l) => l.event === 'end') as {
+      test: { words: number; model: { wer: number } };
+    };
+    expect(end.test.words).toBe(4);
+    expect(end.test.model.wer).toBeGreaterThanOrEqual(0);
+  });
+
+  it('predict prints WORD  PH1 PH2 ... and n-best alternates as WORD(1)', async () => {
+    const r = await cli(
+      'g2p',
+      'predict',
+      '--checkpoint',
+      transformer,
+      '--beam',
+      '3',
+      '--nbest',
+      '2',
+      'cat',
+      'tabs',
+    );
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines.length).toBe(4);
+    expect(lines[0]).toMatch(/^CAT {2}/);
+    expect(lines[1]).toMatch(/^CAT\(1\) {2}/);
+    const file = join(dir, 'words.txt');
+    await writeFile(file, 'bat\n\nscab\n');
+    const f = await cli('g2p', 'predict', '--checkpoint', bahdanau, '--input', file);
+    expect(f.code).toBe(0);
+    expect(
+      f.out
+        .trim()
+        .split('\n')
+        .map((l) => l.split('  ')[0]),
+    ).toEqual(['BAT', 'SCAB']);
+  });
+
+  it('eval recomputes the metrics of the held-out words', async () => {
+    const r = await cli('g2p', 'eval', '--checkpoint', bahdanau);
+    expect(r.code).toBe(0);
+    const ev = jsonLines(r.out).find((l) => l.event === 'eval') as { words: number; model: { wer: number } };
+    expect(ev.words).toBe(4);
+    const config = JSON.parse(await readFile(join(bahdanau, 'config.json'), 'utf8'));
+    expect(ev.model.wer).toBeCloseTo(config.metrics.wer, 12);
+  });
+
+  describe('errors', () => {
+    it('rejects an unknown character at predict time', async () => {
+      const r = await cli('g2p', 'predict', '--checkpoint', transformer, 'caté');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/"caté" has the character "é", which the model does not know/);
+    });
+
+    it('rejects a word longer than the model takes', async () => {
+      const r = await cli('g2p', 'predict', '--checkpoint', transformer, 'a'.repeat(60));
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/has 60 letters; the model takes at most 47/);
+    });
+
+    it('rejects a checkpoint of the other model kind, and a language-model checkpoint', async () => {
+      const r = await cli('g2p', 'eval', '--checkpoint', transformer, '--model', 'bahdanau');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/holds a transformer model, not a bahdanau model/);
+      const lm = join(dir, 'lm');
+      await writeFile(join(dir, 'x'), '');
+      await import('node:fs/promises').then((fs) => fs.mkdir(lm, { recursive: true }));
+      await writeFile(join(lm, 'config.json'), JSON.stringify({ format: 'attnkit-lm' }));
+      const p = await cli('g2p', 'predict', '--checkpoint', lm, 'cat');
+      expect(p.code).toBe(1);
+      expect(p.err).toMatch(/not a G2P checkpoint.*language model/);
+    });
+
+    it('reports malformed dictionary lines with their numbers and skips them only when asked', async () => {
+      const bad = join(dir, 'bad.txt');
+      await writeFile(bad, `${WORDS.map(([w, p]) => `${w}  ${p}`).join('\n')}\nOOPS K AE1\nWHAT  W AH1 XX\n`);
+      const r = await cli(
+        'g2p',
+        'train',
+        '--dict',
+        bad,
+        ...tiny,
+        '--hiddens',
+        '8',
+        '--heads',
+        '2',
+        '--ffn',
+        '16',
+        '--out',
+        join(dir, 'bad'),
+      );
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/2 malformed lines:\n {2}line 21: .*\n {2}line 22: unknown phoneme "XX"/);
+      const s = await cli(
+        'g2p',
+        'train',
+        '--dict',
+        bad,
+        '--skip-malformed',
+        ...tiny,
+        '--hiddens',
+        '8',
+        '--heads',
+        '2',
+        '--ffn',
+        '16',
+        '--out',
+        join(dir, 'skipped'),
+      );
+      expect(s.code).toBe(0);
+      expect(jsonLines(s.out)[0]).toMatchObject({ event: 'data', skipMalformed: true });
+    }, 60_000);
+
+    it('rejects an empty split', async () => {
+      const two = join(dir, 'two.txt');
+      await writeFile(two, 'CAT  K AE1 T\nBAT  B AE1 T\n');
+      const r = await cli('g2p', 'train', '--dict', two, '--steps', '1', '--valid-words', '0');
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/split of 2 words is empty/);
+    });
+
+    it('rejects --nbest larger than --beam', async () => {
+      const r = await cli(
+        'g2p',
+        'predict',
+        '--checkpoint',
+        transformer,
+        '--beam',
+        '2',
+        '--nbest',
+        '3',
+        'cat',
+      );
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/--nbest \(3\) must not exceed --beam \(2\)/);
+    });
+  });
+});
