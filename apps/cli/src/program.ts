@@ -334,7 +334,7 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
         },
         io,
       );
-      if (report.aborted) options.onInterrupted?.();
+      if (report.aborted) options.onInterrupted?.(report.stoppedBy);
     });
   g2p
     .command('eval')

@@ -1,7 +1,6 @@
 import { Dropout, Linear, Module } from '@attnkit/layers';
 import { maskedSoftmax, type ValidLens } from '@attnkit/masking';
 import {
-  add,
   additiveScores,
   checkAllocation,
   checkOptions,

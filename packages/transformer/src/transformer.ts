@@ -68,7 +68,6 @@ const CONFIG_KEYS = [
   'dtype',
 ] as const satisfies readonly (keyof TransformerConfig)[];
 
-
 /**
  * The decoder state of {@link Transformer} between decoding steps: D2L's `[enc_outputs,
  * enc_valid_lens, …]` with the per-block key/value caches in place of D2L's cached inputs.

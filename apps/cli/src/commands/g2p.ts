@@ -183,6 +183,8 @@ export interface G2PTrainReport {
   readonly steps: number;
   readonly epochs: number;
   readonly aborted: boolean;
+  /** The signal that stopped training (with `handleSigint`), or null. */
+  readonly stoppedBy: 'SIGINT' | 'SIGTERM' | null;
   readonly budgetReached: boolean;
   readonly trainSeconds: number;
   readonly wallSeconds: number;
@@ -403,8 +405,18 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
 
   const budget = new AbortController();
   const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort();
-  if (o.handleSigint === true) process.once('SIGINT', onSigint);
+  // SIGTERM stops training like Ctrl-C (as `attnkit train`): checkpoint, then exit 143.
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
+    stoppedBy ??= name;
+    interrupt.abort();
+  };
+  const onSigint = (): void => onSignal('SIGINT');
+  const onSigterm = (): void => onSignal('SIGTERM');
+  if (o.handleSigint === true) {
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
+  }
   const signal = AbortSignal.any(
     [budget.signal, interrupt.signal, o.signal].filter((s): s is AbortSignal => s !== undefined),
   );
@@ -473,6 +485,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     clearInterval(timer);
     progress.stop();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
   const trainSeconds = trainMs() / 1000;
   const interrupted = interrupt.signal.aborted || o.signal?.aborted === true;
@@ -545,6 +558,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     steps: result.steps,
     epochs: (result.steps * batch) / data.train.length,
     aborted: interrupted,
+    stoppedBy,
     budgetReached,
     trainSeconds,
     wallSeconds: (performance.now() - started) / 1000,

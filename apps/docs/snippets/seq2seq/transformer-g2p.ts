@@ -27,15 +27,24 @@ export async function main() {
     clipNorm: 1,
     signal: AbortSignal.timeout(10_000),
     lossFn: (m, b) =>
-      crossEntropy(m.forward(b.src, b.decInput, b.srcValidLens), b.labels, { ignoreIndex: data.pad }),
+      crossEntropy(m.forward(b.src, b.decInput, b.srcValidLens), b.labels, {
+        ignoreIndex: data.pad,
+      }),
   });
-  console.log(`${steps} steps: loss ${lossHistory[0]!.toFixed(2)} → ${lossHistory.at(-1)!.toFixed(2)}`);
+  console.log(
+    `${steps} steps: loss ${lossHistory[0]!.toFixed(2)} → ${lossHistory.at(-1)!.toFixed(2)}`,
+  );
   console.log('loss fell:', lossHistory.at(-1)! < lossHistory[0]!);
   console.log(
     await plot(
       lossHistory.map((_, i) => i + 1),
       [lossHistory],
-      { xlabel: 'step', ylabel: 'cross-entropy', legend: ['loss'], figsize: [6, 3] },
+      {
+        xlabel: 'step',
+        ylabel: 'cross-entropy',
+        legend: ['loss'],
+        figsize: [6, 3],
+      },
     ),
   );
 
@@ -53,11 +62,15 @@ export async function main() {
     data,
     hyps.map(([h]) => h!.tokens),
   );
-  console.log(`held-out WER ${(100 * wer).toFixed(0)}%, PER ${(100 * per).toFixed(0)}%`);
+  console.log(
+    `held-out WER ${(100 * wer).toFixed(0)}%, PER ${(100 * per).toFixed(0)}%`,
+  );
   for (let i = 0; i < 3; i++) {
     const { word, phonemes } = data.test[i]!;
     const [best] = hyps[i]!;
-    const predicted = best!.tokens.map((t) => data.phonemes.tokens[t]).join(' ');
+    const predicted = best!.tokens
+      .map((t) => data.phonemes.tokens[t])
+      .join(' ');
     console.log(`${word}: ${predicted}   (CMUdict: ${phonemes.join(' ')})`);
     // The last decoder block's encoder–decoder attention, averaged over its 4 heads.
     const rows = alignment(best!.attention!, word.length + 1);
