@@ -376,6 +376,7 @@ export class MultiHeadAttention extends Module {
           expected: 'a KVCache or a KVCacheLayer',
           test: (v) => v instanceof KVCache || v instanceof KVCacheLayer,
         },
+        precomputed: { expected: 'a KVCacheLayer', test: (v) => v instanceof KVCacheLayer },
         headMask: 'any',
         needWeights: 'boolean',
       },
