@@ -11,6 +11,8 @@ export type { CheckParameterGradientsOptions, ParameterOwner } from './check-par
 export { checkParameterGradients } from './check-parameter-gradients.js';
 export type { CloseValue, ExpectCloseOptions } from './expect-close.js';
 export { expectClose } from './expect-close.js';
+export type { ErrorClass } from './expect-throws.js';
+export { expectThrows } from './expect-throws.js';
 export type {
   AttentionImpl,
   CausalNoLeakCase,

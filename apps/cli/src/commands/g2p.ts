@@ -25,6 +25,7 @@ import {
   saveG2PCheckpoint,
 } from '../g2p/model.js';
 import { createProgress } from '../internal/progress.js';
+import { listenForStop, type StopSignal } from '../internal/stop-signals.js';
 import { type Io, writeJson, writeLine } from '../io.js';
 import { timestamp } from '../options.js';
 
@@ -184,7 +185,7 @@ export interface G2PTrainReport {
   readonly epochs: number;
   readonly aborted: boolean;
   /** The signal that stopped training (with `handleSigint`), or null. */
-  readonly stoppedBy: 'SIGINT' | 'SIGTERM' | null;
+  readonly stoppedBy: StopSignal | null;
   readonly budgetReached: boolean;
   readonly trainSeconds: number;
   readonly wallSeconds: number;
@@ -404,21 +405,9 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
   const evalEvery = o.evalEvery ?? Math.max(1, Math.min(250, Math.round(steps / 10)));
 
   const budget = new AbortController();
-  const interrupt = new AbortController();
-  // SIGTERM stops training like Ctrl-C (as `attnkit train`): checkpoint, then exit 143.
-  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
-  const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
-    stoppedBy ??= name;
-    interrupt.abort();
-  };
-  const onSigint = (): void => onSignal('SIGINT');
-  const onSigterm = (): void => onSignal('SIGTERM');
-  if (o.handleSigint === true) {
-    process.once('SIGINT', onSigint);
-    process.once('SIGTERM', onSigterm);
-  }
+  const stop = o.handleSigint === true ? listenForStop() : undefined;
   const signal = AbortSignal.any(
-    [budget.signal, interrupt.signal, o.signal].filter((s): s is AbortSignal => s !== undefined),
+    [budget.signal, stop?.signal, o.signal].filter((s): s is AbortSignal => s !== undefined),
   );
   const progress = createProgress(io, steps);
   const initialVal = validBatches.length > 0 ? validationLoss(model, validBatches, ids.pad) : Number.NaN;
@@ -484,11 +473,10 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
   } finally {
     clearInterval(timer);
     progress.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    stop?.dispose();
   }
   const trainSeconds = trainMs() / 1000;
-  const interrupted = interrupt.signal.aborted || o.signal?.aborted === true;
+  const interrupted = stop?.signal.aborted === true || o.signal?.aborted === true;
   const budgetReached = budget.signal.aborted && !interrupted;
   const valHistory = [{ step: 0, value: initialVal }, ...result.valHistory];
   await writeFile(join(out, 'train-words.txt'), `${split.train.join('\n')}\n`);
@@ -558,7 +546,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     steps: result.steps,
     epochs: (result.steps * batch) / data.train.length,
     aborted: interrupted,
-    stoppedBy,
+    stoppedBy: stop?.stoppedBy() ?? null,
     budgetReached,
     trainSeconds,
     wallSeconds: (performance.now() - started) / 1000,

@@ -21,6 +21,7 @@ import { evaluationBatches, evaluationWindows, meanLoss, spreadWindows } from '.
 import { generateWithin } from '../internal/generate.js';
 import { prepareOutputDir } from '../internal/output-dir.js';
 import { createProgress } from '../internal/progress.js';
+import { listenForStop, type StopSignal } from '../internal/stop-signals.js';
 import { type Io, writeJson, writeLine } from '../io.js';
 import { timestamp } from '../options.js';
 
@@ -116,7 +117,7 @@ export interface TrainReport {
   readonly steps: number;
   readonly aborted: boolean;
   /** The signal that stopped training (with `handleSigint`), or null. */
-  readonly stoppedBy: 'SIGINT' | 'SIGTERM' | null;
+  readonly stoppedBy: StopSignal | null;
   /**
    * Final validation loss (nats/char) on the final evaluation windows, or the last periodic
    * estimate after an abort (null if there was none).
@@ -282,21 +283,8 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
   }
 
   const signals = [options.signal].filter((s): s is AbortSignal => s !== undefined);
-  const controller = new AbortController();
-  // SIGTERM (a service manager, `timeout`, a container stop) stops training like Ctrl-C: the
-  // checkpoint is saved, then the CLI exits with 128 + the signal number.
-  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
-  const onSignal = (name: 'SIGINT' | 'SIGTERM'): void => {
-    stoppedBy ??= name;
-    controller.abort();
-  };
-  const onSigint = (): void => onSignal('SIGINT');
-  const onSigterm = (): void => onSignal('SIGTERM');
-  if (options.handleSigint === true) {
-    process.once('SIGINT', onSigint);
-    process.once('SIGTERM', onSigterm);
-    signals.push(controller.signal);
-  }
+  const stop = options.handleSigint === true ? listenForStop() : undefined;
+  if (stop !== undefined) signals.push(stop.signal);
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
 
   // The untrained model's loss (≈ log vocabSize) is the curve's starting point.
@@ -360,8 +348,7 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
     throw err;
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    stop?.dispose();
   }
   const trainSeconds = trainMs() / 1000;
   const valHistory = [{ step: 0, value: initialValLoss }, ...result.valHistory];
@@ -405,7 +392,7 @@ async function run(options: TrainOptions, io: Io, threads: number): Promise<Trai
     parameters,
     steps: result.steps,
     aborted: result.aborted,
-    stoppedBy,
+    stoppedBy: stop?.stoppedBy() ?? null,
     valLoss,
     valLossIsFinal,
     baselines,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, MemoryLimitError, ShapeError, tensor } from '@attnkit/tensor';
+import { type ErrorClass, expectThrows } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,20 +11,12 @@ import {
   sequenceMask,
 } from '../../src/index.js';
 
-type ErrorClass = new (...args: never[]) => Error;
 /** One bad call: the call, the error class and a pattern naming the argument. */
 type Case = readonly [string, () => unknown, ErrorClass, RegExp];
 
-function expectCase([, call, cls, pattern]: Case): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(cls);
-  expect((thrown as Error).message).toMatch(pattern);
-}
+const expectCase = ([, call, cls, pattern]: Case): void => {
+  expectThrows(call, cls, pattern);
+};
 
 const scores = () => tensor(new Float32Array(2 * 2 * 3), { shape: [2, 2, 3] });
 

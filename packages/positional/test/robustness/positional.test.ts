@@ -1,4 +1,5 @@
 import { InvalidArgumentError, MemoryLimitError, randn, setMemoryLimit } from '@attnkit/tensor';
+import { type ErrorClass, expectThrows } from '@attnkit/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -12,19 +13,12 @@ import {
   sinusoidalEncoding,
 } from '../../src/index.js';
 
-type ErrorClass = new (...args: never[]) => Error;
+/** One bad call: the call, the error class and a pattern naming the argument. */
 type Case = readonly [string, () => unknown, ErrorClass, RegExp];
 
-function expectCase([, call, cls, pattern]: Case): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(cls);
-  expect((thrown as Error).message).toMatch(pattern);
-}
+const expectCase = ([, call, cls, pattern]: Case): void => {
+  expectThrows(call, cls, pattern);
+};
 
 describe('robustness: positional options', () => {
   const cases: Case[] = [

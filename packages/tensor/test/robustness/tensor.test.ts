@@ -1,3 +1,4 @@
+import { type ErrorClass, expectThrows } from '@attnkit/testing';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -28,20 +29,12 @@ import {
   zeros,
 } from '../../src/index.js';
 
-type ErrorClass = new (...args: never[]) => Error;
-/** One bad call: what it is, the call, the error class and a pattern the message must contain. */
+/** One bad call: the call, the error class and a pattern naming the argument. */
 type Case = readonly [string, () => unknown, ErrorClass, RegExp];
 
-function expectCase([, call, cls, pattern]: Case): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(cls);
-  expect((thrown as Error).message).toMatch(pattern);
-}
+const expectCase = ([, call, cls, pattern]: Case): void => {
+  expectThrows(call, cls, pattern);
+};
 
 const x = () =>
   tensor([

@@ -1,5 +1,6 @@
 import { Linear } from '@attnkit/layers';
 import { InvalidArgumentError, NonFiniteError, tensor } from '@attnkit/tensor';
+import { type ErrorClass, expectThrows } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
@@ -14,19 +15,12 @@ import {
   trainValSplit,
 } from '../../src/index.js';
 
-type ErrorClass = new (...args: never[]) => Error;
+/** One bad call: the call, the error class and a pattern naming the argument. */
 type Case = readonly [string, () => unknown, ErrorClass, RegExp];
 
-function expectCase([, call, cls, pattern]: Case): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(cls);
-  expect((thrown as Error).message).toMatch(pattern);
-}
+const expectCase = ([, call, cls, pattern]: Case): void => {
+  expectThrows(call, cls, pattern);
+};
 
 const params = () => new Linear({ inFeatures: 2, outFeatures: 1 }).parameters();
 const logits = () => tensor([[1, 2, 3]]);

@@ -5,6 +5,7 @@ import {
   setMemoryLimit,
   tensor,
 } from '@attnkit/tensor';
+import { type ErrorClass, expectThrows } from '@attnkit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AddNorm,
@@ -15,19 +16,12 @@ import {
   TransformerLM,
 } from '../../src/index.js';
 
-type ErrorClass = new (...args: never[]) => Error;
+/** One bad call: the call, the error class and a pattern naming the argument. */
 type Case = readonly [string, () => unknown, ErrorClass, RegExp];
 
-function expectCase([, call, cls, pattern]: Case): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(cls);
-  expect((thrown as Error).message).toMatch(pattern);
-}
+const expectCase = ([, call, cls, pattern]: Case): void => {
+  expectThrows(call, cls, pattern);
+};
 
 const lmConfig = { vocabSize: 5, numHiddens: 4, numHeads: 2, numBlks: 1, ffnNumHiddens: 8, maxLen: 8 };
 const lm = () => new TransformerLM(lmConfig);
