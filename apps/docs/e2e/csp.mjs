@@ -32,6 +32,9 @@ function workspaceImports() {
     if (!existsSync(join(pkg, 'package.json'))) continue;
     const { manifest } = packageImports(pkg, urlOf, imports, problems);
     for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+      // Optional peers are Node add-ons (e.g. @resvg/resvg-js behind @attnkit/plot/node's savePng),
+      // not part of what a page loads.
+      if (manifest.peerDependenciesMeta?.[dep]?.optional === true) continue;
       if (dep.startsWith('@attnkit/') || imports[dep]) continue;
       const depDir = join(pkg, 'node_modules', dep);
       if (existsSync(depDir)) packageImports(depDir, urlOf, imports, problems);
