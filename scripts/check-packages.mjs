@@ -405,6 +405,9 @@ async function checkPackage({ dir, folder, manifest }) {
     project,
     example,
     nodeOutput,
+    // A package whose browser use needs a bundler says so, with the reason, in its manifest
+    // ("attnkit": { "browser": "bundler: <why>" }); the report prints it on every run.
+    bundlerOnly: typeof manifest.attnkit?.browser === 'string' ? manifest.attnkit.browser : null,
   };
 }
 
@@ -414,7 +417,13 @@ const results = await mapLimit(checked, 2, checkPackage);
 const server = await serve(work, {
   routes: Object.fromEntries(
     results
-      .filter((r) => r.example && r.nodeOutput !== undefined && existsSync(join(r.project, 'node_modules')))
+      .filter(
+        (r) =>
+          r.example &&
+          r.nodeOutput !== undefined &&
+          r.bundlerOnly === null &&
+          existsSync(join(r.project, 'node_modules')),
+      )
       .map((r) => {
         const base = `/projects/${r.name.replace('/', '__')}`;
         const { imports, problems } = importMap(r.project, base);
@@ -451,6 +460,10 @@ try {
 if (browser) {
   for (const r of results) {
     if (!r.example || r.nodeOutput === null || r.nodeOutput === undefined) continue;
+    if (r.bundlerOnly !== null) {
+      r.notes.push(`browser (import map, no bundler): NOT CHECKED — the package declares ${r.bundlerOnly}`);
+      continue;
+    }
     const base = `/projects/${r.name.replace('/', '__')}`;
     if (/from ['"]node:/.test(r.example)) {
       r.problems.push('browser: the README example imports node: modules; it cannot run in a page');

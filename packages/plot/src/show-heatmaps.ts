@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '@attnkit/tensor';
-import { scheme } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { CONFIG, PIXELS_PER_INCH, renderSvg } from './internal/render.js';
+import { CONFIG, loadVega, PIXELS_PER_INCH, renderSvg } from './internal/render.js';
 import {
   checkFinite,
   checkOptions,
@@ -116,7 +115,7 @@ export async function showHeatmaps(matrices: Numeric, options: ShowHeatmapsOptio
       );
   }
   const cmap = (options.cmap ?? 'Reds').toLowerCase();
-  if (!/^[a-z0-9]+$/.test(cmap) || scheme(cmap) === undefined)
+  if (!/^[a-z0-9]+$/.test(cmap) || (await loadVega())[0].scheme(cmap) === undefined)
     throw new InvalidArgumentError(
       `${op}: cmap '${options.cmap}' is not a Vega colour scheme (e.g. 'Reds', 'Blues', 'viridis').`,
     );

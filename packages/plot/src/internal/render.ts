@@ -1,22 +1,31 @@
 // Vega-Lite spec → SVG string, without a DOM: vega-lite compiles the spec to Vega, vega runs it
 // headless (renderer 'none') and serialises the scene graph with `toSVG()`. Expressions run in
 // vega-interpreter, so nothing is compiled with `new Function` (strict CSP pages work).
-import * as vega from 'vega';
-import { parse, View } from 'vega';
-import { expressionInterpreter } from 'vega-interpreter';
-import { compile, type TopLevelSpec } from 'vega-lite';
+// The three are loaded on the first figure, not at import: Vega's module graph has a top-level
+// await, which would stop `require('@attnkit/plot')` on Node ≥ 20.19 and delay every importer.
+import type { TopLevelSpec } from 'vega-lite';
+
+type Libraries = [typeof import('vega'), typeof import('vega-interpreter'), typeof import('vega-lite')];
+let libraries: Promise<Libraries> | undefined;
+
+/** Vega, vega-interpreter and vega-lite, imported once. */
+export function loadVega(): Promise<Libraries> {
+  libraries ??= Promise.all([import('vega'), import('vega-interpreter'), import('vega-lite')]);
+  return libraries;
+}
 
 /** The kind of figure, written into the root `<svg>` as `data-attnkit-plot`. */
 export type FigureKind = 'heatmaps' | 'plot';
 
 /** Renders a Vega-Lite spec to a standalone SVG document tagged as an attnkit figure. */
 export async function renderSvg(spec: TopLevelSpec, kind: FigureKind): Promise<string> {
-  useWidthTable();
+  const [vega, { expressionInterpreter }, { compile }] = await loadVega();
+  useWidthTable(vega);
   const vegaSpec = compile(spec).spec;
-  const view = new View(parse(vegaSpec, undefined, { ast: true }), {
+  const view = new vega.View(vega.parse(vegaSpec, undefined, { ast: true }), {
     renderer: 'none',
     expr: expressionInterpreter,
-  } as ConstructorParameters<typeof View>[1]);
+  } as ConstructorParameters<typeof vega.View>[1]);
   try {
     const svg = await view.toSVG();
     // One mark on the root element lets pages (and the docs e2e test) tell our figures apart.
@@ -79,7 +88,7 @@ interface TextItem {
  * which leaves wide empty margins beside long titles; in Node and in workers (no canvas) we
  * measure with a width table instead (the hook Vega provides for this, as vl-convert uses it).
  */
-function useWidthTable(): void {
+function useWidthTable(vega: typeof import('vega')): void {
   // vega-scenegraph's textMetrics (re-exported by vega, not in its typings).
   const metrics = (vega as unknown as { textMetrics: unknown }).textMetrics as {
     width: (item: TextItem, text?: unknown) => number;
