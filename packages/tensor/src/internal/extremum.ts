@@ -1,3 +1,4 @@
+import '../kernels/js/arg-reduce.js';
 import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { formatShape, InvalidArgumentError } from '../errors.js';

@@ -1,3 +1,4 @@
+import '../kernels/js/matmul.js';
 import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { formatShape, ShapeError, shapeError } from '../errors.js';

@@ -2,6 +2,7 @@
  * Views read as matrices through their strides, shared by the product ops (`matmul`, `linear`):
  * no copy unless a caller asks for one.
  */
+import '../kernels/js/matmul.js';
 import type { TypedArray } from '../dtype.js';
 import type { MatrixView } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';

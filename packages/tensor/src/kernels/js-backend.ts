@@ -22,7 +22,14 @@ import { unaryKernel } from './unary.js';
 import { whereKernel } from './where.js';
 
 /** The float64-accumulating JavaScript product ({@link matmulKernel}) through matrix views. */
-function jsMatmul(out: MatrixOut, a: MatrixView, b: MatrixView, m: number, n: number, k: number): void {
+export function jsMatmul(
+  out: MatrixOut,
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  n: number,
+  k: number,
+): void {
   matmulKernel(
     out.data,
     out.offset,
@@ -40,7 +47,8 @@ function jsMatmul(out: MatrixOut, a: MatrixView, b: MatrixView, m: number, n: nu
   );
 }
 
-const tileOps: TileOps = { matmul: jsMatmul, expRows: jsExpRows };
+/** The JavaScript tile operations of the fused-attention loop. */
+export const jsTileOps: TileOps = { matmul: jsMatmul, expRows: jsExpRows };
 
 /**
  * The portable backend: every kernel in plain JavaScript, products accumulated in float64 and
@@ -52,9 +60,9 @@ export const jsBackend: Backend = {
   matmul: jsMatmul,
   batchedMatmul: (out, a, b, m, n, k, count) => batchByProduct(jsMatmul, out, a, b, m, n, k, count),
   flashAttentionForward: (q, k, v, out, lse, shape) =>
-    tiledAttentionForward(tileOps, q, k, v, out, lse, shape),
+    tiledAttentionForward(jsTileOps, q, k, v, out, lse, shape),
   flashAttentionBackward: (q, k, v, out, lse, dOut, dq, dk, dv, shape) =>
-    tiledAttentionBackward(tileOps, q, k, v, out, lse, dOut, dq, dk, dv, shape),
+    tiledAttentionBackward(jsTileOps, q, k, v, out, lse, dOut, dq, dk, dv, shape),
   copyStrided,
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
-import { backend, useBackend } from './registry.js';
+import { backend, isJsDefault, useBackend } from './registry.js';
 import { wasmBackend } from './wasm-backend.js';
 
 /** The built-in backends by name: `'wasm'` ({@link wasmBackend}) and `'js'` ({@link jsBackend}). */
@@ -59,5 +59,7 @@ export function setBackend(next: Backend | BackendName): void {
  * {@link setBackend}; its `name` says which (`'wasm'`, `'js'`, or a custom backend's own).
  */
 export function getBackend(): Backend {
-  return backend();
+  const current = backend();
+  // The lazily assembled default holds only the families loaded so far: report the whole backend.
+  return isJsDefault(current) ? jsBackend : current;
 }

@@ -1,3 +1,4 @@
+import '../kernels/js/gather.js';
 import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { formatShape, InvalidArgumentError, shapeError } from '../errors.js';

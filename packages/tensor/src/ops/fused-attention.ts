@@ -1,4 +1,6 @@
-// Imported for its effect: a program that uses this op runs on the WebAssembly backend by default.
+// Imported for their effect: a program that uses this op runs on the WebAssembly backend by default,
+// and the JavaScript fused-attention kernels are registered for the `js` default.
+import '../kernels/js/flash-attention.js';
 import '../kernels/prefer-wasm.js';
 import { record } from '../autograd/record.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';

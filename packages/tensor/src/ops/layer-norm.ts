@@ -1,3 +1,4 @@
+import '../kernels/js/layer-norm.js';
 import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, toFloating } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';

@@ -1,3 +1,4 @@
+import '../kernels/js/gather.js';
 import { allocate, DTYPES, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkIndexTensor } from '../internal/index-check.js';

@@ -1,3 +1,4 @@
+import '../kernels/js/relu.js';
 import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { expectTensor } from '../internal/unary.js';

@@ -1,3 +1,4 @@
+import '../kernels/js/rotary.js';
 import { record } from '../autograd/record.js';
 import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
