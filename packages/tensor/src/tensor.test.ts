@@ -3,6 +3,11 @@ import { GradientError, InvalidArgumentError } from './errors.js';
 import { arange } from './ops/arange.js';
 import { tensor, zeros } from './ops/creation.js';
 import { transpose } from './ops/transpose.js';
+// Method forms whose ops register themselves (tensor.ts provideMethods): loaded as a program that
+// uses them loads them (the package entry loads all).
+import './ops/chunk.js';
+import './internal/matmul-op.js';
+import './ops/masked-select.js';
 import { Tensor } from './tensor.js';
 
 describe('Tensor', () => {

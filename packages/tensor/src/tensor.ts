@@ -3,29 +3,23 @@ import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import { formatTensor } from './internal/format.js';
-import { matmulOp } from './internal/matmul-op.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
-import { type ArgReduceOptions, argmax } from './ops/argmax.js';
+import type { ArgReduceOptions } from './ops/argmax.js';
 import { broadcastTo } from './ops/broadcast-to.js';
 import { cast } from './ops/cast.js';
-import { chunk } from './ops/chunk.js';
 import { div } from './ops/div.js';
 import { exp } from './ops/exp.js';
 import { flatten } from './ops/flatten.js';
 import { log } from './ops/log.js';
 import { logSoftmax } from './ops/log-softmax.js';
 import { maskedFill } from './ops/masked-fill.js';
-import { maskedSelect } from './ops/masked-select.js';
-import { max } from './ops/max.js';
 import { mean } from './ops/mean.js';
-import { min } from './ops/min.js';
 import { mul } from './ops/mul.js';
 import { neg } from './ops/neg.js';
 import { permute } from './ops/permute.js';
 import { pow } from './ops/pow.js';
-import { relu } from './ops/relu.js';
 import { repeat } from './ops/repeat.js';
 import { reshape } from './ops/reshape.js';
 import { sigmoid } from './ops/sigmoid.js';
@@ -260,14 +254,14 @@ export class Tensor {
   }
   /** {@link relu}(this). */
   relu(): Tensor {
-    return relu(this);
+    return methodOp('relu')(this);
   }
   /**
    * `matmul(this, other)`. In a bundle that imports none of the ops that bring the
    * WebAssembly backend (`matmul`, `linear`, `fusedAttention`), this runs on `jsBackend`.
    */
   matmul(other: Tensor): Tensor {
-    return matmulOp(this, other);
+    return methodOp('matmul')(this, other);
   }
   /** {@link sum}(this, options). */
   sum(options?: ReduceOptions): Tensor {
@@ -279,15 +273,15 @@ export class Tensor {
   }
   /** {@link max}(this, options). */
   max(options?: ReduceOptions): Tensor {
-    return max(this, options);
+    return methodOp('max')(this, options);
   }
   /** {@link min}(this, options). */
   min(options?: ReduceOptions): Tensor {
-    return min(this, options);
+    return methodOp('min')(this, options);
   }
   /** {@link argmax}(this, options). */
   argmax(options?: ArgReduceOptions): Tensor {
-    return argmax(this, options);
+    return methodOp('argmax')(this, options);
   }
   /** {@link softmax}(this, axis). */
   softmax(axis = -1): Tensor {
@@ -338,11 +332,11 @@ export class Tensor {
   }
   /** {@link chunk}(this, chunks, axis). */
   chunk(chunks: number, axis = 0): Tensor[] {
-    return chunk(this, chunks, axis);
+    return methodOp('chunk')(this, chunks, axis);
   }
   /** {@link maskedSelect}(this, mask) — PyTorch `x[mask]`. */
   maskedSelect(mask: Tensor): Tensor {
-    return maskedSelect(this, mask);
+    return methodOp('maskedSelect')(this, mask);
   }
   /** {@link maskedFill}(this, mask, value) — PyTorch `x.masked_fill(mask, value)`. */
   maskedFill(mask: Tensor, value: number): Tensor {
@@ -386,6 +380,40 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/**
+ * Ops whose method forms the class reaches through registration instead of an import, so that a
+ * bundle carries their machinery (matmul kernels, arg-reductions, masked scatter, …) only when the
+ * op is in it: each op's module calls {@link provideMethods} when it is loaded. Without a bundler
+ * the package entry loads every op, so every method is there; in a bundle, a method is there as
+ * soon as its op is imported anywhere in the program (e.g. `import { matmul } from '@attnkit/tensor'`).
+ */
+interface MethodOps {
+  matmul(a: Tensor, b: Tensor): Tensor;
+  relu(x: Tensor): Tensor;
+  max(x: Tensor, options?: ReduceOptions): Tensor;
+  min(x: Tensor, options?: ReduceOptions): Tensor;
+  argmax(x: Tensor, options?: ArgReduceOptions): Tensor;
+  chunk(x: Tensor, chunks: number, axis?: number): Tensor[];
+  maskedSelect(x: Tensor, mask: Tensor): Tensor;
+}
+
+const methodOps: Partial<MethodOps> = {};
+
+/** @internal Registers the ops behind method forms (called by the ops' own modules when loaded). */
+export function provideMethods(ops: Partial<MethodOps>): void {
+  Object.assign(methodOps, ops);
+}
+
+function methodOp<K extends keyof MethodOps>(name: K): MethodOps[K] {
+  const op = methodOps[name];
+  if (op === undefined) {
+    throw new Error(
+      `Tensor.${name}: the ${name} op is not in this bundle (the bundler left it out because nothing imports it); import { ${name} } from '@attnkit/tensor' once in the program.`,
+    );
+  }
+  return op;
 }
 
 /** PyTorch-style name of a backward node: `add` → `AddBackward`. */

@@ -5,7 +5,7 @@ import { formatShape, ShapeError, shapeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
 import { reshape } from '../ops/reshape.js';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
-import { fromData, type Tensor } from '../tensor.js';
+import { fromData, provideMethods, type Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
 import { foldRows, gemm, type MatrixStack, stackOf, transposed } from './matrix.js';
 
@@ -111,3 +111,6 @@ function collapse(data: TypedArray, batch: readonly number[], input: Tensor, s: 
   const full = fromData(data, [...batch, s.rows, s.cols], input.dtype);
   return reshape(sumToShape(full, [...s.batchShape, s.rows, s.cols]), input.shape);
 }
+
+// The method form (`x.matmul(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ matmul: matmulOp });

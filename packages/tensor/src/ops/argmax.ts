@@ -1,5 +1,5 @@
 import { argExtremum } from '../internal/extremum.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /** Options of {@link argmax} and {@link argmin}. */
 export interface ArgReduceOptions {
@@ -30,3 +30,6 @@ export interface ArgReduceOptions {
 export function argmax(x: Tensor, options: ArgReduceOptions = {}): Tensor {
   return argExtremum('argmax', x, options);
 }
+
+// The method form (`x.argmax(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ argmax });

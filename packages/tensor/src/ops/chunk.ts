@@ -1,6 +1,6 @@
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { split } from './split.js';
 
 /**
@@ -36,3 +36,6 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   if (dim === 0) return split(x, new Array<number>(chunks).fill(0), ax);
   return split(x, Math.ceil(dim / chunks), ax);
 }
+
+// The method form (`x.chunk(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ chunk });

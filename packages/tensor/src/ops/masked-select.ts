@@ -4,7 +4,7 @@ import { sumToShape } from '../internal/broadcast.js';
 import { maskPositions } from '../internal/mask-positions.js';
 import { expectBool, expectTensor } from '../internal/unary.js';
 import { broadcastShapes } from '../shape.js';
-import { fromData, type Tensor } from '../tensor.js';
+import { fromData, provideMethods, type Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { zeros } from './creation.js';
 import { maskedScatter } from './masked-scatter.js';
@@ -39,3 +39,6 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
     sumToShape(maskedScatter(zeros(shape, { dtype: x.dtype }), broadcastTo(mask, shape), g), x.shape),
   ]);
 }
+
+// The method form (`x.maskedSelect(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ maskedSelect });

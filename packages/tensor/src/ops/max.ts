@@ -1,5 +1,5 @@
 import { extremum } from '../internal/extremum.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import type { ReduceOptions } from './sum.js';
 
 /**
@@ -23,3 +23,6 @@ import type { ReduceOptions } from './sum.js';
 export function max(x: Tensor, options: ReduceOptions = {}): Tensor {
   return extremum('max', x, options);
 }
+
+// The method form (`x.max(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ max });

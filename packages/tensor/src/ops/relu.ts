@@ -3,7 +3,7 @@ import { record } from '../autograd/record.js';
 import { allocate } from '../dtype.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
-import { fromData, type Tensor } from '../tensor.js';
+import { fromData, provideMethods, type Tensor } from '../tensor.js';
 
 /**
  * Elementwise rectified linear unit max(x, 0); NaN stays NaN.
@@ -33,3 +33,6 @@ export function relu(x: Tensor): Tensor {
     return [fromData(dx, g.shape, g.dtype)];
   });
 }
+
+// The method form (`x.relu(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ relu });
