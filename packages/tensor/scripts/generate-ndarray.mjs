@@ -1,5 +1,5 @@
 // Writes src/ndarray-views.generated.ts: the view classes that scijs `ndarray` compiles at run time
-// with `new Function` (ndarray.js, compileConstructor), written out for dimensions 0–6 so that no
+// with `new Function` (ndarray.js, compileConstructor), written out for dimensions 1–4 so that no
 // code is compiled at run time (a page with `script-src 'self'` forbids it). Each method is the
 // library's template with the same unrolled index arithmetic; views of other ranks and the empty
 // view are in src/ndarray.ts. src/ndarray.test.ts checks every class against the library itself
@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const MAX_DIMENSION = 6;
+const MAX_DIMENSION = 4;
 const out = fileURLToPath(new URL('../src/ndarray-views.generated.ts', import.meta.url));
 
 const range = (d) => Array.from({ length: d }, (_, i) => i);

@@ -1,9 +1,9 @@
 /**
  * scijs ndarray views without run-time code generation. `ndarray` compiles one class per dtype and
  * dimension with `new Function` (blocked by a strict Content Security Policy); here the classes of
- * dimensions 1–6 are written out once by scripts/generate-ndarray.mjs (ndarray-views.generated.ts),
+ * dimensions 1–4 are written out once by scripts/generate-ndarray.mjs (ndarray-views.generated.ts),
  * and this file holds the rest of the library's constructors: the empty view (dimension −1), the
- * 0-d view, views of dimension ≥ 7 (loops instead of unrolled arithmetic) and the per-dtype
+ * 0-d view, views of dimension ≥ 5 (loops instead of unrolled arithmetic: they are rare, and unrolling them cost a page 1 kB gzip) and the per-dtype
  * classes. Every class is checked against the library itself in ndarray.test.ts.
  */
 
@@ -154,7 +154,7 @@ class View0d extends ViewBase {
   delete proto.copy;
 }
 
-/** Views of dimension ≥ 7: the generated classes' arithmetic as loops over `this.dimension`. */
+/** Views of dimension ≥ 5: the generated classes' arithmetic as loops over `this.dimension`. */
 class ViewNd extends ViewBase {
   constructor(a: Data, ...rest: number[]) {
     super();
@@ -260,7 +260,7 @@ function make(view: ViewNd, shape: readonly number[], stride: readonly number[],
   return new (view.constructor as typeof ViewNd)(view.data, ...shape, ...stride, offset);
 }
 
-/** The generated classes by dimension (1–6), set once by ndarray.ts. */
+/** The generated classes by dimension (1–4), set once by ndarray.ts. */
 let generated: readonly (ViewClass | undefined)[] = [];
 
 /** Hands over the classes of ndarray-views.generated.ts (kept apart so that neither file imports the other). */
