@@ -1,13 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GradientError, InvalidArgumentError } from './errors.js';
 import { arange } from './ops/arange.js';
 import { tensor, zeros } from './ops/creation.js';
 import { transpose } from './ops/transpose.js';
-// Method forms whose ops register themselves (tensor.ts provideMethods): loaded as a program that
-// uses them loads them (the package entry loads all).
-import './ops/chunk.js';
-import './internal/matmul-op.js';
-import './ops/masked-select.js';
+// Method forms reach most ops through registration (tensor.ts provideMethods): the package entry
+// loads them all, as any program that imports attnkit without a bundler.
+import './index.js';
 import { Tensor } from './tensor.js';
 
 describe('Tensor', () => {
@@ -114,5 +112,27 @@ describe('Tensor', () => {
 
   it('is a class users can check with instanceof', () => {
     expect(tensor([1])).toBeInstanceOf(Tensor);
+  });
+});
+
+describe('Tensor method forms in a bundle without their op', () => {
+  it('throws naming the op and the import that brings it, and works once the op is loaded', async () => {
+    vi.resetModules();
+    // A fresh module graph holding only the class and the creation functions, as a tree-shaken page.
+    const fresh = await import('./ops/creation.js');
+    const x = fresh.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(() => x.matmul(x)).toThrow(
+      "Tensor.matmul: the matmul op is not in this bundle (the bundler left it out because nothing imports it); import { matmul } from '@attnkit/tensor' once in the program.",
+    );
+    expect(() => x.sub(1)).toThrow(/Tensor\.sub: the sub op is not in this bundle/);
+    await import('./ops/matmul.js');
+    expect(x.matmul(x).toArray()).toEqual([
+      [7, 10],
+      [15, 22],
+    ]);
+    vi.resetModules();
   });
 });

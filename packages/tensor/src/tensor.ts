@@ -8,28 +8,11 @@ import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
 import type { ArgReduceOptions } from './ops/argmax.js';
 import { broadcastTo } from './ops/broadcast-to.js';
-import { cast } from './ops/cast.js';
-import { div } from './ops/div.js';
-import { exp } from './ops/exp.js';
-import { flatten } from './ops/flatten.js';
-import { log } from './ops/log.js';
-import { logSoftmax } from './ops/log-softmax.js';
 import { maskedFill } from './ops/masked-fill.js';
-import { mean } from './ops/mean.js';
 import { mul } from './ops/mul.js';
-import { neg } from './ops/neg.js';
-import { permute } from './ops/permute.js';
-import { pow } from './ops/pow.js';
-import { repeat } from './ops/repeat.js';
 import { reshape } from './ops/reshape.js';
-import { sigmoid } from './ops/sigmoid.js';
 import { softmax } from './ops/softmax.js';
-import { sqrt } from './ops/sqrt.js';
-import { squeeze } from './ops/squeeze.js';
-import { sub } from './ops/sub.js';
 import { type ReduceOptions, sum } from './ops/sum.js';
-import { tanh } from './ops/tanh.js';
-import { transpose } from './ops/transpose.js';
 import { unsqueeze } from './ops/unsqueeze.js';
 import { normalizeAxis, shapeSize } from './shape.js';
 
@@ -214,7 +197,7 @@ export class Tensor {
   }
   /** {@link sub}(this, other). */
   sub(other: Tensor | number): Tensor {
-    return sub(this, other);
+    return methodOp('sub')(this, other);
   }
   /** {@link mul}(this, other). */
   mul(other: Tensor | number): Tensor {
@@ -222,44 +205,41 @@ export class Tensor {
   }
   /** {@link div}(this, other). */
   div(other: Tensor | number): Tensor {
-    return div(this, other);
+    return methodOp('div')(this, other);
   }
   /** {@link pow}(this, exponent). */
   pow(exponent: Tensor | number): Tensor {
-    return pow(this, exponent);
+    return methodOp('pow')(this, exponent);
   }
   /** {@link neg}(this). */
   neg(): Tensor {
-    return neg(this);
+    return methodOp('neg')(this);
   }
   /** {@link exp}(this). */
   exp(): Tensor {
-    return exp(this);
+    return methodOp('exp')(this);
   }
   /** {@link log}(this). */
   log(): Tensor {
-    return log(this);
+    return methodOp('log')(this);
   }
   /** {@link sqrt}(this). */
   sqrt(): Tensor {
-    return sqrt(this);
+    return methodOp('sqrt')(this);
   }
   /** {@link tanh}(this). */
   tanh(): Tensor {
-    return tanh(this);
+    return methodOp('tanh')(this);
   }
   /** {@link sigmoid}(this). */
   sigmoid(): Tensor {
-    return sigmoid(this);
+    return methodOp('sigmoid')(this);
   }
   /** {@link relu}(this). */
   relu(): Tensor {
     return methodOp('relu')(this);
   }
-  /**
-   * `matmul(this, other)`. In a bundle that imports none of the ops that bring the
-   * WebAssembly backend (`matmul`, `linear`, `fusedAttention`), this runs on `jsBackend`.
-   */
+  /** {@link matmul}(this, other). */
   matmul(other: Tensor): Tensor {
     return methodOp('matmul')(this, other);
   }
@@ -269,7 +249,7 @@ export class Tensor {
   }
   /** {@link mean}(this, options). */
   mean(options?: ReduceOptions): Tensor {
-    return mean(this, options);
+    return methodOp('mean')(this, options);
   }
   /** {@link max}(this, options). */
   max(options?: ReduceOptions): Tensor {
@@ -289,7 +269,7 @@ export class Tensor {
   }
   /** {@link logSoftmax}(this, axis). */
   logSoftmax(axis = -1): Tensor {
-    return logSoftmax(this, axis);
+    return methodOp('logSoftmax')(this, axis);
   }
   /** {@link reshape}(this, shape). */
   reshape(shape: readonly number[]): Tensor;
@@ -302,12 +282,12 @@ export class Tensor {
   permute(axes: readonly number[]): Tensor;
   permute(...axes: number[]): Tensor;
   permute(...args: (number | readonly number[])[]): Tensor {
-    return permute(this, flattenArgs(args));
+    return methodOp('permute')(this, flattenArgs(args));
   }
 
   /** {@link transpose}(this, axis0, axis1). */
   transpose(axis0 = -2, axis1 = -1): Tensor {
-    return transpose(this, axis0, axis1);
+    return methodOp('transpose')(this, axis0, axis1);
   }
   /** {@link unsqueeze}(this, axis). */
   unsqueeze(axis: number): Tensor {
@@ -315,7 +295,7 @@ export class Tensor {
   }
   /** {@link squeeze}(this, axis). */
   squeeze(axis?: number): Tensor {
-    return squeeze(this, axis);
+    return methodOp('squeeze')(this, axis);
   }
   /** {@link broadcastTo}(this, shape) — PyTorch `expand`. */
   expand(shape: readonly number[]): Tensor;
@@ -328,7 +308,7 @@ export class Tensor {
   repeat(repeats: readonly number[]): Tensor;
   repeat(...repeats: number[]): Tensor;
   repeat(...args: (number | readonly number[])[]): Tensor {
-    return repeat(this, flattenArgs(args));
+    return methodOp('repeat')(this, flattenArgs(args));
   }
   /** {@link chunk}(this, chunks, axis). */
   chunk(chunks: number, axis = 0): Tensor[] {
@@ -345,11 +325,11 @@ export class Tensor {
 
   /** {@link flatten}(this, startAxis, endAxis). */
   flatten(startAxis = 0, endAxis = -1): Tensor {
-    return flatten(this, startAxis, endAxis);
+    return methodOp('flatten')(this, startAxis, endAxis);
   }
   /** {@link cast}(this, dtype) — PyTorch `to(dtype)`. */
   cast(dtype: DType): Tensor {
-    return cast(this, dtype);
+    return methodOp('cast')(this, dtype);
   }
 
   /**
@@ -397,6 +377,23 @@ interface MethodOps {
   argmax(x: Tensor, options?: ArgReduceOptions): Tensor;
   chunk(x: Tensor, chunks: number, axis?: number): Tensor[];
   maskedSelect(x: Tensor, mask: Tensor): Tensor;
+  sub(a: Tensor, b: Tensor | number): Tensor;
+  div(a: Tensor, b: Tensor | number): Tensor;
+  pow(a: Tensor, b: Tensor | number): Tensor;
+  neg(x: Tensor): Tensor;
+  exp(x: Tensor): Tensor;
+  log(x: Tensor): Tensor;
+  sqrt(x: Tensor): Tensor;
+  tanh(x: Tensor): Tensor;
+  sigmoid(x: Tensor): Tensor;
+  mean(x: Tensor, options?: ReduceOptions): Tensor;
+  logSoftmax(x: Tensor, axis?: number): Tensor;
+  permute(x: Tensor, axes: readonly number[]): Tensor;
+  transpose(x: Tensor, axis0?: number, axis1?: number): Tensor;
+  squeeze(x: Tensor, axis?: number): Tensor;
+  repeat(x: Tensor, repeats: readonly number[]): Tensor;
+  flatten(x: Tensor, startAxis?: number, endAxis?: number): Tensor;
+  cast(x: Tensor, dtype: DType): Tensor;
 }
 
 const methodOps: Partial<MethodOps> = {};

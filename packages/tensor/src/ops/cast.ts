@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { DTYPES, type DType, isFloating } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import { expectTensor, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 // Storing into an Int32Array truncates toward zero (PyTorch's float -> int) and wraps; a float
 // store rounds to nearest. Only bool needs its own rule: nonzero (NaN included) is true.
@@ -36,3 +36,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (!isFloating(dtype)) return out;
   return record('cast', out, [x], (g) => [cast(g, x.dtype)]);
 }
+
+// The method form (`x.cast(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ cast });

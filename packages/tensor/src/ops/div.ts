@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
 
@@ -29,3 +29,6 @@ export function div(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     tb.requiresGrad ? sumToShape(neg(div(mul(g, ta), mul(tb, tb))), tb.shape) : null,
   ]);
 }
+
+// The method form (`x.div(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ div });

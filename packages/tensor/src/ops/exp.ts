@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { expectTensor, mapGrad, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /**
  * Elementwise exponential e^x.
@@ -22,3 +22,6 @@ export function exp(x: Tensor): Tensor {
   // d(e^x)/dx = e^x: reuse the output.
   return record('exp', out, [x], (g) => [mapGrad(g, out, (gi, y) => gi * y)]);
 }
+
+// The method form (`x.exp(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ exp });

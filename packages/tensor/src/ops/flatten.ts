@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.js';
 import { normalizeAxis, shapeSize } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 
 /**
@@ -36,3 +36,6 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   const shape = [...x.shape.slice(0, s), shapeSize(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
 }
+
+// The method form (`x.flatten(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ flatten });

@@ -3,7 +3,7 @@ import { allocate, toFloating } from '../dtype.js';
 import { laneLayout, laneView } from '../internal/lane-layout.js';
 import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
-import { Tensor } from '../tensor.js';
+import { provideMethods, Tensor } from '../tensor.js';
 
 /**
  * Log of the softmax along `axis`: x − log Σ exp(x), computed without forming the softmax.
@@ -38,3 +38,6 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
     return [new Tensor(createView(dx, x.shape), dtype)];
   });
 }
+
+// The method form (`x.logSoftmax(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ logSoftmax });

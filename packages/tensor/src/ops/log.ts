@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { expectTensor, mapGrad, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /**
  * Elementwise natural logarithm ln(x); 0 gives -Infinity and negative numbers NaN.
@@ -22,3 +22,6 @@ export function log(x: Tensor): Tensor {
   // d(ln x)/dx = 1/x.
   return record('log', out, [x], (g) => [mapGrad(g, x, (gi, v) => gi / v)]);
 }
+
+// The method form (`x.log(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ log });

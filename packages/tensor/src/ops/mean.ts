@@ -3,7 +3,7 @@ import { toFloating } from '../dtype.js';
 import { broadcastBinary } from '../internal/broadcast.js';
 import { divide, reduceKept, withShape } from '../internal/reduce-kept.js';
 import { reductionPlan } from '../internal/reduction.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { scalar } from './creation.js';
 import { reshape } from './reshape.js';
@@ -38,3 +38,6 @@ export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
     broadcastBinary('mean', broadcastTo(reshape(g, plan.keptShape), x.shape), count, divide, x.dtype),
   ]);
 }
+
+// The method form (`x.mean(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ mean });

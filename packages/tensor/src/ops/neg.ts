@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { InvalidArgumentError } from '../errors.js';
 import { expectTensor, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 const negate = (x: number): number => -x;
 
@@ -29,3 +29,6 @@ export function neg(x: Tensor): Tensor {
   // d(-x)/dx = -1.
   return record('neg', out, [x], (g) => [neg(g)]);
 }
+
+// The method form (`x.neg(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ neg });

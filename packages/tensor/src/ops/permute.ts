@@ -2,7 +2,7 @@ import { record } from '../autograd/record.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createView } from '../ndarray.js';
 import { normalizeAxis } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { provideMethods, Tensor } from '../tensor.js';
 
 /**
  * A view of `x` with its axes reordered: axis i of the result is axis `axes[i]` of `x` (no copy).
@@ -44,3 +44,6 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   });
   return record('permute', out, [x], (g) => [permute(g, inverse)]);
 }
+
+// The method form (`x.permute(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ permute });

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { mul } from './mul.js';
 
 /** x^y with C `pow` semantics, which PyTorch follows: 1^y = 1 and (-1)^±Infinity = 1 (JS gives NaN). */
@@ -42,3 +42,6 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     tb.requiresGrad ? sumToShape(mul(g, broadcastBinary('pow', ta, tb, dExponent, g.dtype)), tb.shape) : null,
   ]);
 }
+
+// The method form (`x.pow(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ pow });

@@ -1,5 +1,5 @@
 import { formatShape, InvalidArgumentError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { reshape } from './reshape.js';
 
@@ -45,3 +45,6 @@ export function repeatOp(op: string, x: Tensor, repeats: readonly number[]): Ten
   const out = padded.map((d, i) => d * repeats[i]!);
   return reshape(broadcastTo(reshape(x, interleaved), expanded), out);
 }
+
+// The method form (`x.repeat(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ repeat });

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { expectTensor, mapGrad, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /** 1 / (1 + e^-x) without overflow: for x < 0 use e^x / (1 + e^x), where e^x cannot overflow. */
 function logistic(x: number): number {
@@ -32,3 +32,6 @@ export function sigmoid(x: Tensor): Tensor {
   // dσ/dx = σ(x)(1 - σ(x)): reuse the output.
   return record('sigmoid', out, [x], (g) => [mapGrad(g, out, (gi, y) => gi * y * (1 - y))]);
 }
+
+// The method form (`x.sigmoid(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ sigmoid });

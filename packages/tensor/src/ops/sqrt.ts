@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { expectTensor, mapGrad, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /**
  * Elementwise square root √x; negative numbers give NaN.
@@ -22,3 +22,6 @@ export function sqrt(x: Tensor): Tensor {
   // d(√x)/dx = 1 / (2√x): reuse the output (Infinity at x = 0, as in PyTorch).
   return record('sqrt', out, [x], (g) => [mapGrad(g, out, (gi, y) => gi / (2 * y))]);
 }
+
+// The method form (`x.sqrt(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ sqrt });

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { createView } from '../ndarray.js';
 import { normalizeAxes } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { provideMethods, Tensor } from '../tensor.js';
 import { reshape } from './reshape.js';
 
 /**
@@ -36,3 +36,6 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   );
   return record('squeeze', out, [x], (g) => [reshape(g, x.shape)]);
 }
+
+// The method form (`x.squeeze(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ squeeze });

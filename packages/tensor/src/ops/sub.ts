@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { InvalidArgumentError } from '../errors.js';
 import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { neg } from './neg.js';
 
 /**
@@ -33,3 +33,6 @@ export function sub(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     tb.requiresGrad ? sumToShape(neg(g), tb.shape) : null,
   ]);
 }
+
+// The method form (`x.sub(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ sub });

@@ -1,7 +1,7 @@
 import { record } from '../autograd/record.js';
 import { toFloating } from '../dtype.js';
 import { expectTensor, mapGrad, mapUnary } from '../internal/unary.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /**
  * Elementwise hyperbolic tangent tanh(x).
@@ -22,3 +22,6 @@ export function tanh(x: Tensor): Tensor {
   // d(tanh x)/dx = 1 - tanh²(x): reuse the output.
   return record('tanh', out, [x], (g) => [mapGrad(g, out, (gi, y) => gi * (1 - y * y))]);
 }
+
+// The method form (`x.tanh(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ tanh });

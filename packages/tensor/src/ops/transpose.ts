@@ -1,5 +1,5 @@
 import { normalizeAxis } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 import { permute } from './permute.js';
 
 /**
@@ -28,3 +28,6 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   }
   return permute(x, perm);
 }
+
+// The method form (`x.transpose(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ transpose });
