@@ -8,10 +8,11 @@
  *
  * Options: --only=masked-softmax,mha-train; --strict exits non-zero when a page misses its target
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Rollup } from 'vite';
 import { machine } from './harness.js';
@@ -23,7 +24,17 @@ interface Page {
   readonly source: string;
   /** Target for the gzipped start-up JavaScript (bytes), from issue 12; absent: reported only. */
   readonly targetGzip?: number;
+  /** Checks what the built page wrote into `document.body.textContent` (run in Node); null when right. */
+  readonly check?: (text: string) => string | null;
 }
+
+/** `maskedSoftmax([[1, 2, 3], [4, 5, 6]]`, validLens 2): softmax over the first two keys, 0 after. */
+const MASKED_EXPECTED = [
+  [
+    [1 / (1 + Math.E), Math.E / (1 + Math.E), 0],
+    [1 / (1 + Math.E), Math.E / (1 + Math.E), 0],
+  ],
+];
 
 const PAGES: readonly Page[] = [
   {
@@ -36,6 +47,35 @@ const scores = tensor([[[1, 2, 3], [4, 5, 6]]]);
 document.body.textContent = JSON.stringify(maskedSoftmax(scores, tensor([2], { dtype: 'int32' })).toArray());
 `,
     targetGzip: 12_000,
+    check: (text) => {
+      const got = (JSON.parse(text) as number[][][]).flat(2);
+      const want = MASKED_EXPECTED.flat(2);
+      const ok = got.length === want.length && got.every((v, i) => Math.abs(v - want[i]!) < 1e-6);
+      return ok ? null : `expected ${JSON.stringify(MASKED_EXPECTED)}, got ${text}`;
+    },
+  },
+  {
+    name: 'js-kernels',
+    description:
+      'relu, argmax and max alone: their JavaScript kernels (kernels/js/) and method forms are registered by side effect; checked to survive tree-shaking',
+    source: `
+import { argmax, max, relu, tensor } from '@attnkit/tensor';
+const x = tensor([[-1, 2, 0.5], [3, -4, 1]]);
+document.body.textContent = JSON.stringify([relu(x).toArray(), argmax(x, { axis: -1 }).toArray(), x.max().item(), max(x, { axis: 0 }).toArray()]);
+`,
+    check: (text) =>
+      text ===
+      JSON.stringify([
+        [
+          [0, 2, 0.5],
+          [3, 0, 1],
+        ],
+        [1, 0],
+        3,
+        [3, 2, 1],
+      ])
+        ? null
+        : `expected relu, argmax, max; got ${text}`,
   },
   {
     name: 'mha-train',
@@ -60,6 +100,8 @@ for (let step = 0; step < 5; step++) {
   document.body.textContent = String(loss.item());
 }
 `,
+    check: (text) =>
+      Number.isFinite(Number(text)) && Number(text) > 0 ? null : `expected a positive loss, got ${text}`,
   },
 ];
 
@@ -80,6 +122,8 @@ interface PageReport {
   readonly initialModules: string[];
   readonly targetGzip?: number;
   readonly meetsTarget?: boolean;
+  /** The built page run in Node (its start-up chunks, a stand-in `document`): what it wrote, and whether that is right. */
+  readonly run: { readonly output: string; readonly correct: boolean; readonly error?: string };
 }
 
 const VIRTUAL = 'virtual:page';
@@ -110,7 +154,7 @@ async function buildPage(page: Page, outDir: string): Promise<PageReport> {
     build: {
       outDir,
       emptyOutDir: true,
-      write: false,
+      write: true,
       target: 'es2022',
       minify: 'esbuild',
       modulePreload: false,
@@ -150,9 +194,36 @@ async function buildPage(page: Page, outDir: string): Promise<PageReport> {
     initial: pick(true),
     lazy: pick(false),
     initialModules,
+    run: runPage(page, join(outDir, entry.fileName)),
   };
   if (page.targetGzip === undefined) return report;
   return { ...report, targetGzip: page.targetGzip, meetsTarget: report.initial.gzip <= page.targetGzip };
+}
+
+/**
+ * Runs the built entry in a Node child process with a stand-in `document` and checks what it wrote:
+ * proof that tree-shaking kept everything the page needs (e.g. kernels registered by side effect).
+ */
+function runPage(page: Page, entryFile: string): PageReport['run'] {
+  const harness = `globalThis.document = { body: { textContent: '' } };
+await import(${JSON.stringify(pathToFileURL(entryFile).href)});
+process.stdout.write(String(document.body.textContent));`;
+  try {
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', harness], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
+    const error = page.check?.(output) ?? null;
+    return error === null ? { output, correct: true } : { output, correct: false, error };
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    return {
+      output: '',
+      correct: false,
+      error: (err.stderr || err.message).trim().split('\n').slice(0, 5).join('\n'),
+    };
+  }
 }
 
 const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
@@ -187,7 +258,8 @@ async function main(): Promise<void> {
           : `; target ≤ ${kB(r.targetGzip)} gzip: ${r.meetsTarget ? 'met' : 'NOT MET'}`;
       console.log(
         `${r.name.padEnd(15)} start-up ${kB(r.initial.gzip)} gzip (${kB(r.initial.bytes)} min), ` +
-          `on demand ${kB(r.lazy.gzip)} gzip (${kB(r.lazy.bytes)} min) in ${r.lazy.chunks.length} chunks${target}`,
+          `on demand ${kB(r.lazy.gzip)} gzip (${kB(r.lazy.bytes)} min) in ${r.lazy.chunks.length} chunks${target}; ` +
+          (r.run.correct ? 'runs: output checked' : `RUN FAILED: ${r.run.error}`),
       );
     }
   } finally {
@@ -198,6 +270,7 @@ async function main(): Promise<void> {
   const report = { date: new Date().toISOString(), machine: machine(), bundler: 'vite', pages: reports };
   writeFileSync(new URL('bundle-size.json', dir), `${JSON.stringify(report, null, 2)}\n`);
   console.log('bench/results/bundle-size.json written');
+  if (reports.some((r) => !r.run.correct)) process.exitCode = 1;
   if (process.argv.includes('--strict') && reports.some((r) => r.meetsTarget === false)) process.exitCode = 1;
 }
 

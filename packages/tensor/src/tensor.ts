@@ -367,7 +367,7 @@ export class Tensor {
  * bundle carries their machinery (matmul kernels, arg-reductions, masked scatter, …) only when the
  * op is in it: each op's module calls {@link provideMethods} when it is loaded. Without a bundler
  * the package entry loads every op, so every method is there; in a bundle, a method is there as
- * soon as its op is imported anywhere in the program (e.g. `import { matmul } from '@attnkit/tensor'`).
+ * soon as its op function is used anywhere in the program (e.g. `matmul(a, b)` from '@attnkit/tensor').
  */
 interface MethodOps {
   matmul(a: Tensor, b: Tensor): Tensor;
@@ -407,7 +407,7 @@ function methodOp<K extends keyof MethodOps>(name: K): MethodOps[K] {
   const op = methodOps[name];
   if (op === undefined) {
     throw new Error(
-      `Tensor.${name}: the ${name} op is not in this bundle (the bundler left it out because nothing imports it); import { ${name} } from '@attnkit/tensor' once in the program.`,
+      `Tensor.${name}: the ${name} op is not in this bundle (nothing in the program uses it, so the bundler left it out); call ${name}(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.`,
     );
   }
   return op;
