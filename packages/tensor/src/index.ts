@@ -57,7 +57,7 @@ export { type GeluOptions, gelu } from './ops/gelu.js';
 export { gruRecurrence } from './ops/gru-recurrence.js';
 export { indexSelect } from './ops/index-select.js';
 export { layerNorm } from './ops/layer-norm.js';
-export { linear } from './ops/linear.js';
+export { type LinearOptions, linear } from './ops/linear.js';
 export { linspace } from './ops/linspace.js';
 export { log } from './ops/log.js';
 export { logSoftmax } from './ops/log-softmax.js';
@@ -94,7 +94,6 @@ export { sigmoid } from './ops/sigmoid.js';
 export { sin } from './ops/sin.js';
 export { slice } from './ops/slice.js';
 export { softmax } from './ops/softmax.js';
-// s5-kernels
 export { type SoftmaxCrossEntropyOptions, softmaxCrossEntropy } from './ops/softmax-cross-entropy.js';
 export { split } from './ops/split.js';
 export { sqrt } from './ops/sqrt.js';
