@@ -122,6 +122,17 @@ export function biasReluKernel(out: TypedArray, bias: TypedArray | null, rows: n
     }
     return;
   }
+  if (out instanceof Float32Array) {
+    // Math.fround is the store's rounding, without the store-and-reload of the general loop.
+    for (let o = 0, end = rows * n; o < end; o += n) {
+      for (let j = 0; j < n; j++) {
+        const v = Math.fround(out[o + j]! + bias[j]!);
+        const r = (v + Math.abs(v)) * 0.5;
+        out[o + j] = r - r === 0 ? r : Math.max(v, 0);
+      }
+    }
+    return;
+  }
   for (let o = 0, end = rows * n; o < end; o += n) {
     for (let j = 0; j < n; j++) {
       // Round the sum to out's type first, as the unfused add stores it, then take the ReLU.
@@ -153,6 +164,21 @@ export function reluMaskColumnSumKernel(
   const go = g.offset;
   if (dBias === null) {
     reluBackwardKernel(out, [total], { data: gd, offset: go, stride: [1] }, y);
+    return;
+  }
+  if (y instanceof Float32Array && out instanceof Float32Array && gd instanceof Float32Array) {
+    // The branch-free select of reluBackwardKernel on the bit patterns, then the column sums
+    // from the masked values just written.
+    const yb = new Int32Array(y.buffer, y.byteOffset, total);
+    const gb = new Int32Array(gd.buffer, gd.byteOffset + go * 4, total);
+    const ob = new Int32Array(out.buffer, out.byteOffset, total);
+    for (let o = 0; o < total; o += n) {
+      for (let j = 0; j < n; j++) {
+        const b = yb[o + j]!;
+        ob[o + j] = gb[o + j]! & ~(((b - 1) | (POSITIVE_INFINITY_BITS - b)) >> 31);
+        dBias[j] = dBias[j]! + out[o + j]!;
+      }
+    }
     return;
   }
   for (let o = 0; o < total; o += n) {
