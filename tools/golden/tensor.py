@@ -178,6 +178,30 @@ case("linear (3,4) W(5,4) b(5)", "linear", F.linear, [randn(3, 4), randn(5, 4), 
 case("linear (2,3,4) W(5,4) b(5) 3-D x", "linear", F.linear, [randn(2, 3, 4), randn(5, 4), randn(5)])
 case("linear (4) W(3,4) 1-D x, no bias", "linear", F.linear, [randn(4), randn(3, 4)])
 
+# s5-kernels: fused kernels. Linear + ReLU (relu(F.linear)) and the LM loss F.cross_entropy with the
+# class axis last (targets are data: they travel in the options, the one input is the logits).
+case("linearRelu (2,3,4) W(5,4) b(5)", "linearRelu", lambda x, w, b: torch.relu(F.linear(x, w, b)),
+     [randn(2, 3, 4), randn(5, 4), randn(5)])
+case("linearRelu (6,8) W(16,8) b(16)", "linearRelu", lambda x, w, b: torch.relu(F.linear(x, w, b)),
+     [randn(6, 8), randn(16, 8), randn(16)])
+
+
+def ce(name, shape, reduction="mean", label_smoothing=0.0, ignore=()):
+    logits = randn(*shape) * 3
+    targets = torch.randint(0, shape[-1], shape[:-1])
+    for i in ignore:
+        targets.view(-1)[i] = -100
+    fn = lambda x: F.cross_entropy(x.reshape(-1, shape[-1]), targets.reshape(-1), reduction=reduction,
+                                   label_smoothing=label_smoothing).reshape(
+        shape[:-1] if reduction == "none" else ())
+    case(name, "softmaxCrossEntropy", fn, [logits],
+         {"targets": targets.reshape(-1).tolist(), "reduction": reduction, "labelSmoothing": label_smoothing})
+
+
+ce("softmaxCrossEntropy LM (4,16,90) mean", (4, 16, 90))
+ce("softmaxCrossEntropy (3,5,7) sum, smoothing 0.1, ignored", (3, 5, 7), "sum", 0.1, ignore=(2, 9))
+ce("softmaxCrossEntropy (6,11) none, smoothing 0.2", (6, 11), "none", 0.2)
+
 dump(
     "packages/tensor/test/fixtures/tensor.json",
     {

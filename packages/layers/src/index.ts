@@ -11,7 +11,7 @@ export type { GRUCellOptions } from './gru-cell.js';
 export { GRUCell } from './gru-cell.js';
 export type { LayerNormOptions } from './layer-norm.js';
 export { LayerNorm } from './layer-norm.js';
-export type { LinearOptions } from './linear.js';
+export type { LinearForwardOptions, LinearOptions } from './linear.js';
 export { Linear } from './linear.js';
 export type {
   LazyShape,

@@ -13,6 +13,12 @@ import { checkCount, FLOAT_DTYPE, RNG } from './internal/check.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
+/** Options of {@link Linear.forward}. */
+export interface LinearForwardOptions {
+  /** `'relu'`: apply a ReLU fused into the layer (see `linear`); default `'none'`. */
+  activation?: 'none' | 'relu';
+}
+
 /** Options of {@link Linear}. */
 export interface LinearOptions {
   /** Size of each input's last axis; omit to infer it at the first forward (PyTorch `LazyLinear`). */
@@ -110,10 +116,14 @@ export class Linear extends Module {
    * Shapes: x (..., inFeatures) -> (..., outFeatures)
    *
    * @param x - Input with at least one axis; a lazy layer takes `inFeatures` from its last axis.
+   * @param options - `activation = 'none'`; `'relu'` returns relu(x·Wᵀ + b) from one fused op
+   *   (the bias add and ReLU in one pass; what `PositionWiseFFN` uses for its first layer).
    * @returns The affine image, differentiable in `x`, `weight` and `bias`.
    * @throws {@link ShapeError} if `x` is a scalar or its last axis is not `inFeatures`.
+   * @throws {@link InvalidArgumentError} for an unknown option or an unknown `activation`.
    */
-  forward(x: Tensor): Tensor {
+  forward(x: Tensor, options: LinearForwardOptions = {}): Tensor {
+    checkOptions('Linear.forward', options, { activation: 'string' });
     const last = x.shape[x.ndim - 1];
     if (last === undefined) {
       throw new ShapeError(`Linear: x must have shape (..., ${this.#inFeatures ?? 'inFeatures'}); got ().`);
@@ -125,7 +135,9 @@ export class Linear extends Module {
       );
     }
     // One fused op: (..., in) · Wᵀ (in, out) + b, with its own backward (see `linear`).
-    return linear(x, this.weight, this.#bias);
+    return options.activation === undefined
+      ? linear(x, this.weight, this.#bias)
+      : linear(x, this.weight, this.#bias, { activation: options.activation });
   }
 
   protected override materializeFromState(shapes: ReadonlyMap<string, readonly number[]>): void {

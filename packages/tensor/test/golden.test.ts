@@ -20,6 +20,9 @@ interface GoldenOptions {
   axis0?: number;
   axis1?: number;
   axes?: number[];
+  targets?: number[];
+  reduction?: 'mean' | 'sum' | 'none';
+  labelSmoothing?: number;
 }
 
 interface GoldenCase {
@@ -78,6 +81,19 @@ const runners: Record<string, Runner> = {
   div: binary('div'),
   matmul: binary('matmul'),
   linear: { uses: ['linear'], run: ([x, w, b]) => op('linear')(x, w, b ?? null) },
+  linearRelu: {
+    uses: ['linear'],
+    run: ([x, w, b]) => op('linear')(x, w, b, { activation: 'relu' }),
+  },
+  softmaxCrossEntropy: {
+    uses: ['softmaxCrossEntropy'],
+    run: ([x], o) =>
+      op('softmaxCrossEntropy')(
+        x,
+        attnkit.tensor(o.targets!, { shape: x!.shape.slice(0, -1), dtype: 'int32' }),
+        { reduction: o.reduction, labelSmoothing: o.labelSmoothing },
+      ),
+  },
   exp: unary('exp'),
   log: unary('log'),
   tanh: unary('tanh'),

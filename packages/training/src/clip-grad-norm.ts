@@ -65,10 +65,23 @@ export function clipGradNorm(
   let acc = 0; // Σ|g|ᵖ, or max|g| for p = ∞, in float64
   for (const t of withGrad) {
     const g = (t.grad as Tensor).toTypedArray();
+    if (p === 2) {
+      // The default norm in its own loop (two partial sums, no per-element branch on p).
+      let s0 = 0;
+      let s1 = 0;
+      const even = g.length - (g.length % 2);
+      for (let i = 0; i < even; i += 2) {
+        s0 += g[i]! * g[i]!;
+        s1 += g[i + 1]! * g[i + 1]!;
+      }
+      if (even < g.length) s0 += g[even]! * g[even]!;
+      acc += s0 + s1;
+      continue;
+    }
     for (let i = 0; i < g.length; i++) {
       const a = Math.abs(g[i]!);
       if (p === Number.POSITIVE_INFINITY) acc = a > acc || Number.isNaN(a) ? a : acc;
-      else acc += p === 2 ? a * a : p === 1 ? a : a ** p;
+      else acc += p === 1 ? a : a ** p;
     }
   }
   const total =

@@ -1,22 +1,11 @@
 import {
-  add,
   checkOptions,
-  createView,
-  div,
   formatShape,
-  fromNdarray,
-  gather,
   InvalidArgumentError,
   isFloating,
-  logSoftmax,
-  mean,
-  mul,
-  neg,
   ShapeError,
-  squeeze,
-  sum,
+  softmaxCrossEntropy,
   type Tensor,
-  where,
 } from '@attnkit/tensor';
 import { checkUnitInterval } from './internal/check.js';
 import { checkReduction, type Reduction } from './internal/reduction.js';
@@ -51,9 +40,10 @@ export interface CrossEntropyOptions {
  *   a target lies outside [0, C) and is not `ignoreIndex`, `ignoreIndex` is not an integer,
  *   `labelSmoothing` lies outside [0, 1], or `reduction` is unknown.
  * @throws {@link InvalidArgumentError} for an unknown option (with a "did you mean") or an option of the wrong type. (`ignore_index` → `ignoreIndex`).
- * @remarks Built from `logSoftmax` (stable, max-shifted), `gather` and `where`, so autograd gives
- *   the gradient `(softmax − smoothed one-hot) / count`. With every target ignored, 'mean' gives
- *   NaN (0/0), as in PyTorch.
+ * @remarks Runs the fused `softmaxCrossEntropy` of `@attnkit/tensor` (one pass per row forward
+ *   from the row's max-shifted log-sum-exp, one backward pass writing
+ *   `(softmax − smoothed one-hot) / count`; losses summed in float64). With every target ignored,
+ *   'mean' gives NaN (0/0), as in PyTorch.
  * @see PyTorch `torch.nn.functional.cross_entropy`; Szegedy et al. 2016 (label smoothing);
  *   D2L §4.1 "Softmax Regression".
  * @example
@@ -89,33 +79,15 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
     );
   }
 
-  // Targets are data, not part of the graph: read them once into a safe index and a keep mask.
   const t = targets.toTypedArray();
-  const safe = new Int32Array(t.length);
-  const keep = new Uint8Array(t.length);
-  let count = 0;
   for (let i = 0; i < t.length; i++) {
     const v = t[i]!;
-    if (v === ignoreIndex) continue; // index 0 is read, then replaced by 0 through `where`
-    if (v < 0 || v >= classes) {
+    if (v !== ignoreIndex && (v < 0 || v >= classes)) {
       throw new InvalidArgumentError(
         `${op}: targets must lie in [0, ${classes}) or equal ignoreIndex ${ignoreIndex}; got ${v} at flat index ${i}.`,
       );
     }
-    safe[i] = v;
-    keep[i] = 1;
-    count++;
   }
-
-  const logp = logSoftmax(logits, -1);
-  const picked = squeeze(gather(logp, -1, fromNdarray(createView(safe, [...lead, 1]))), -1);
-  let perTarget = neg(picked); // −log pₜ
-  if (epsilon > 0) {
-    // (1 − ε)·nll + ε·mean_c(−log p_c)
-    perTarget = add(mul(perTarget, 1 - epsilon), mul(mean(logp, { axis: -1 }), -epsilon));
-  }
-  const losses = where(fromNdarray(createView(keep, lead)), perTarget, 0);
-  if (reduction === 'none') return losses;
-  const total = sum(losses);
-  return reduction === 'sum' ? total : div(total, count);
+  // One fused op: a pass per row forward and one backward (see softmaxCrossEntropy).
+  return softmaxCrossEntropy(logits, targets, { ignoreIndex, labelSmoothing: epsilon, reduction });
 }

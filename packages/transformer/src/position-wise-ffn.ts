@@ -77,6 +77,10 @@ export class PositionWiseFFN extends Module {
    * @throws {@link ShapeError} if X's last axis is not `dense1`'s input width (raised by `Linear`).
    */
   forward(X: Tensor): Tensor {
+    // ReLU runs fused into dense1 (one pass for bias and ReLU, one backward pass for the mask and
+    // the bias gradient); the `relu` child stays for the module tree and state-dict keys.
+    if (this.activation instanceof ReLU)
+      return this.dense2.forward(this.dense1.forward(X, { activation: 'relu' }));
     return this.dense2.forward(this.activation.forward(this.dense1.forward(X)));
   }
 }

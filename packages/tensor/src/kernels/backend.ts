@@ -6,12 +6,14 @@ import type { copyStrided } from './copy.js';
 import type { gatherKernel, scatterAddKernel } from './gather.js';
 import type { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
 import type { reduceKernel } from './reduce.js';
-import type { reluBackwardKernel, reluKernel } from './relu.js';
+import type { biasReluKernel, reluBackwardKernel, reluKernel, reluMaskColumnSumKernel } from './relu.js';
 import type { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import type {
   logSoftmaxBackwardKernel,
   logSoftmaxKernel,
   softmaxBackwardKernel,
+  softmaxCrossEntropyBackwardKernel,
+  softmaxCrossEntropyKernel,
   softmaxKernel,
 } from './softmax.js';
 import type { unaryKernel } from './unary.js';
@@ -141,4 +143,9 @@ export interface Backend {
   readonly reluBackward: typeof reluBackwardKernel;
   readonly rotary: typeof rotaryKernel;
   readonly rotaryBackward: typeof rotaryBackwardKernel;
+  // s5-kernels: fused kernels of the training step (softmax cross-entropy, Linear bias + ReLU).
+  readonly softmaxCrossEntropy: typeof softmaxCrossEntropyKernel;
+  readonly softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackwardKernel;
+  readonly biasRelu: typeof biasReluKernel;
+  readonly reluMaskColumnSum: typeof reluMaskColumnSumKernel;
 }

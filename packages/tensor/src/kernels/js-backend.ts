@@ -10,12 +10,14 @@ import { gatherKernel, scatterAddKernel } from './gather.js';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
 import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
-import { reluBackwardKernel, reluKernel } from './relu.js';
+import { biasReluKernel, reluBackwardKernel, reluKernel, reluMaskColumnSumKernel } from './relu.js';
 import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import {
   logSoftmaxBackwardKernel,
   logSoftmaxKernel,
   softmaxBackwardKernel,
+  softmaxCrossEntropyBackwardKernel,
+  softmaxCrossEntropyKernel,
   softmaxKernel,
 } from './softmax.js';
 import { unaryKernel } from './unary.js';
@@ -82,4 +84,9 @@ export const jsBackend: Backend = {
   reluBackward: reluBackwardKernel,
   rotary: rotaryKernel,
   rotaryBackward: rotaryBackwardKernel,
+  // s5-kernels
+  softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  softmaxCrossEntropyBackward: softmaxCrossEntropyBackwardKernel,
+  biasRelu: biasReluKernel,
+  reluMaskColumnSum: reluMaskColumnSumKernel,
 };

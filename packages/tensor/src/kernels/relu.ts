@@ -102,3 +102,90 @@ function advance(dims: readonly number[], stride: readonly number[], idx: number
   }
   return b;
 }
+
+// ---- s5-kernels: Linear bias + ReLU ----
+
+/**
+ * In place over `rows` rows of `n` (row-major from 0): out[r, j] = max(out[r, j] + bias[j], 0),
+ * the bias add and ReLU of a fused `linear(…, { activation: 'relu' })` in one pass over the
+ * product. `bias` holds n consecutive elements, or null for none. The sum is rounded by the store
+ * exactly as the unfused add would round it, and the ReLU of the rounded value is the rounded ReLU
+ * (rounding is monotone and keeps signs), so the result equals relu(add(product, bias)).
+ * Branch-free as {@link reluKernel}: (v + |v|)/2, with `Math.max` only for non-finite sums.
+ */
+export function biasReluKernel(out: TypedArray, bias: TypedArray | null, rows: number, n: number): void {
+  if (bias === null) {
+    for (let i = 0, end = rows * n; i < end; i++) {
+      const v = out[i]!;
+      const r = (v + Math.abs(v)) * 0.5;
+      out[i] = r - r === 0 ? r : Math.max(v, 0);
+    }
+    return;
+  }
+  if (out instanceof Float32Array) {
+    // Math.fround is the store's rounding, without the store-and-reload of the general loop.
+    for (let o = 0, end = rows * n; o < end; o += n) {
+      for (let j = 0; j < n; j++) {
+        const v = Math.fround(out[o + j]! + bias[j]!);
+        const r = (v + Math.abs(v)) * 0.5;
+        out[o + j] = r - r === 0 ? r : Math.max(v, 0);
+      }
+    }
+    return;
+  }
+  for (let o = 0, end = rows * n; o < end; o += n) {
+    for (let j = 0; j < n; j++) {
+      // Round the sum to out's type first, as the unfused add stores it, then take the ReLU.
+      out[o + j] = out[o + j]! + bias[j]!;
+      const v = out[o + j]!;
+      const r = (v + Math.abs(v)) * 0.5;
+      out[o + j] = r - r === 0 ? r : Math.max(v, 0);
+    }
+  }
+}
+
+/**
+ * Backward of {@link biasReluKernel}: out[r, j] = y[r, j] > 0 ? g[r, j] : 0 over `rows` rows of
+ * `n` (`g` from `g.offset`, rows of n consecutive elements; `y` and `out` row-major from 0), and,
+ * in the same pass, dBias[j] += Σ_r out[r, j] in float64 when `dBias` is not null (the bias
+ * gradient as a column sum, so no separate reduction over the gradient).
+ */
+export function reluMaskColumnSumKernel(
+  out: TypedArray,
+  g: StridedView,
+  y: TypedArray,
+  dBias: Float64Array | null,
+  rows: number,
+  n: number,
+): void {
+  const total = rows * n;
+  if (total === 0) return;
+  const gd = g.data;
+  const go = g.offset;
+  if (dBias === null) {
+    reluBackwardKernel(out, [total], { data: gd, offset: go, stride: [1] }, y);
+    return;
+  }
+  if (y instanceof Float32Array && out instanceof Float32Array && gd instanceof Float32Array) {
+    // The branch-free select of reluBackwardKernel on the bit patterns, then the column sums
+    // from the masked values just written.
+    const yb = new Int32Array(y.buffer, y.byteOffset, total);
+    const gb = new Int32Array(gd.buffer, gd.byteOffset + go * 4, total);
+    const ob = new Int32Array(out.buffer, out.byteOffset, total);
+    for (let o = 0; o < total; o += n) {
+      for (let j = 0; j < n; j++) {
+        const b = yb[o + j]!;
+        ob[o + j] = gb[o + j]! & ~(((b - 1) | (POSITIVE_INFINITY_BITS - b)) >> 31);
+        dBias[j] = dBias[j]! + out[o + j]!;
+      }
+    }
+    return;
+  }
+  for (let o = 0; o < total; o += n) {
+    for (let j = 0; j < n; j++) {
+      const v = y[o + j]! > 0 ? gd[go + o + j]! : 0;
+      out[o + j] = v;
+      dBias[j] = dBias[j]! + v;
+    }
+  }
+}

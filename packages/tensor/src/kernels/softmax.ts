@@ -186,3 +186,75 @@ export function logSoftmaxBackwardKernel(
     }
   });
 }
+
+// ---- s5-kernels: fused softmax cross-entropy ----
+
+/**
+ * Softmax cross-entropy of `rows` rows of `classes` consecutive logits (row r starts at
+ * `logits.offset + r·classes`; strides are not read) against `targets` (one class index per row;
+ * a negative entry marks an ignored row). Per row, in float64: lse = m + log Σ exp(x − m) with m
+ * the row max (saved in `lse` for {@link softmaxCrossEntropyBackwardKernel}), and
+ *   loss = (1 − ε)·(lse − x_t) + ε·(lse − mean_c x_c),
+ * which is (1 − ε)·(−log p_t) + ε·mean_c(−log p_c) without forming log p. Ignored rows get loss 0.
+ */
+export function softmaxCrossEntropyKernel(
+  losses: Float64Array,
+  lse: Float64Array,
+  logits: StridedView,
+  targets: Int32Array,
+  rows: number,
+  classes: number,
+  epsilon: number,
+): void {
+  const xd = logits.data;
+  for (let r = 0, p = logits.offset; r < rows; r++, p += classes) {
+    const t = targets[r]!;
+    const m = laneMax(xd, p, 1, classes);
+    let total = 0;
+    let sum = 0;
+    for (let j = 0; j < classes; j++) {
+      const x = xd[p + j]!;
+      total += Math.exp(x - m);
+      sum += x;
+    }
+    const l = m + Math.log(total);
+    lse[r] = l;
+    if (t < 0) {
+      losses[r] = 0;
+      continue;
+    }
+    const nll = l - xd[p + t]!;
+    losses[r] = epsilon === 0 ? nll : (1 - epsilon) * nll + epsilon * (l - sum / classes);
+  }
+}
+
+/**
+ * Backward of {@link softmaxCrossEntropyKernel} given the loss gradient of each row in `scale`
+ * (for a 'mean' reduction: the output gradient over the count, the same for every row):
+ *   dx_c = scale_r·(exp(x_c − lse) − ε/C − (1 − ε)·[c = t]),
+ * and 0 for an ignored row. `dx` is row-major from 0.
+ */
+export function softmaxCrossEntropyBackwardKernel(
+  dx: TypedArray,
+  logits: StridedView,
+  lse: Float64Array,
+  targets: Int32Array,
+  scale: ArrayLike<number>,
+  rows: number,
+  classes: number,
+  epsilon: number,
+): void {
+  const xd = logits.data;
+  const smooth = epsilon / classes;
+  for (let r = 0, p = logits.offset, q = 0; r < rows; r++, p += classes, q += classes) {
+    const t = targets[r]!;
+    if (t < 0) {
+      dx.fill(0, q, q + classes);
+      continue;
+    }
+    const s = scale[r]!;
+    const l = lse[r]!;
+    for (let j = 0; j < classes; j++) dx[q + j] = s * (Math.exp(xd[p + j]! - l) - smooth);
+    dx[q + t] = s * (Math.exp(xd[p + t]! - l) - smooth - (1 - epsilon));
+  }
+}

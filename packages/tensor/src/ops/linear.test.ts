@@ -475,3 +475,86 @@ describe('linear', () => {
     expect(() => linear(x, w, tensor([[1, 2, 3]]))).toThrow(/got \(1, 3\)\.$/);
   });
 });
+
+describe("linear with activation 'relu' (fused bias + ReLU)", () => {
+  const relu = (v: number[]): number[] => v.map((y) => Math.max(y, 0));
+
+  it('equals relu(linear(x, W, b)) exactly, forward, with and without bias', () => {
+    fc.assert(
+      fc.property(cases, (c) => {
+        const x = tensor(c.x, { shape: [...c.lead, c.inFeatures] });
+        const w = tensor(c.w, { shape: [c.outFeatures, c.inFeatures] });
+        const b = c.hasBias ? tensor(c.b) : null;
+        const fused = linear(x, w, b, { activation: 'relu' });
+        const plain = linear(x, w, b).toTypedArray();
+        expect(fused.shape).toEqual([...c.lead, c.outFeatures]);
+        expect([...fused.toTypedArray()]).toEqual(relu([...plain]));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('has gradients in x, weight and bias matching finite differences', () => {
+    // Inputs and weights ≥ 0.1 with a signed bias: every output stays ≥ 0.05 away from the kink.
+    const x = tensor(ramp([2, 3, 4], 0.1, 0.2), { shape: [2, 3, 4], dtype: 'float64', requiresGrad: true });
+    const w = tensor(ramp([5, 4], 0.05, 0.1), { shape: [5, 4], dtype: 'float64', requiresGrad: true });
+    const b = tensor([-100, 0.5, -100, 1, 0.2], { dtype: 'float64', requiresGrad: true });
+    checkGradients(
+      (xs, ws, bs) => linear(xs!, ws!, bs, { activation: 'relu' }),
+      [x, w, b],
+      gradientTolerance,
+    );
+    // Outputs masked off by the ReLU pass no gradient to their bias entry.
+    const b2 = tensor([-100, 0.5], { dtype: 'float64', requiresGrad: true });
+    sum(
+      linear(x.detach(), tensor(ramp([2, 4], 0.05, 0.1), { shape: [2, 4], dtype: 'float64' }), b2, {
+        activation: 'relu',
+      }),
+    ).backward();
+    expectClose(b2.grad!.toTypedArray()[0]!, 0, tolerance(0));
+  });
+
+  it('matches the unfused gradients (float32, mixed signs)', () => {
+    const make = () => [
+      tensor(
+        ramp([6, 8], 0.37, -9).map((v) => Math.sin(v)),
+        { shape: [6, 8], requiresGrad: true },
+      ),
+      tensor(
+        ramp([16, 8], 0.53, -4).map((v) => Math.cos(v)),
+        { shape: [16, 8], requiresGrad: true },
+      ),
+      tensor(ramp([16], 0.1, -0.8), { requiresGrad: true }),
+    ];
+    const [x1, w1, b1] = make() as [Tensor, Tensor, Tensor];
+    const [x2, w2, b2] = make() as [Tensor, Tensor, Tensor];
+    const g = tensor(ramp([6, 16], 0.01, -0.3), { shape: [6, 16] });
+    linear(x1, w1, b1, { activation: 'relu' }).backward(g);
+    const y = linear(x2, w2, b2);
+    mul(
+      y,
+      tensor(
+        relu([...y.toTypedArray()]).map((v) => (v > 0 ? 1 : 0)),
+        { shape: [6, 16] },
+      ),
+    ).backward(g);
+    for (const [a, e] of [
+      [x1, x2],
+      [w1, w2],
+      [b1, b2],
+    ] as const) {
+      expectClose(a.grad!, e.grad!, tolerance(1e-6));
+    }
+  });
+
+  it('throws for an unknown option or activation', () => {
+    const x = tensor([[1, 2]]);
+    const w = tensor([[1, 0]]);
+    expect(() => linear(x, w, null, { activation: 'gelu' as 'relu' })).toThrow(
+      /^linear: activation must be 'none' or 'relu'; got "gelu"\.$/,
+    );
+    expect(() => linear(x, w, null, { act: 'relu' } as unknown as { activation: 'relu' })).toThrow(
+      InvalidArgumentError,
+    );
+  });
+});

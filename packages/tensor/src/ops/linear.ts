@@ -2,11 +2,23 @@
 import '../kernels/prefer-wasm.js';
 import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
-import { formatShape, ShapeError, shapeError } from '../errors.js';
+import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
 import { gemm, type MatrixStack, rowsOf, type Strided, stackOf, transposed } from '../internal/matrix.js';
 import { expectTensor } from '../internal/unary.js';
+import { backend } from '../kernels/registry.js';
 import type { NdArray } from '../ndarray.js';
 import { fromData, type Tensor } from '../tensor.js';
+import { checkOptions } from '../validation/check-options.js';
+
+/** Options of {@link linear}. */
+export interface LinearOptions {
+  /**
+   * `'relu'`: return relu(x·Wᵀ + b), fused (the bias add and the ReLU in one pass over the
+   * product's output, and the backward masks the gradient and sums the bias gradient in one pass);
+   * `'none'` (default): the affine map alone.
+   */
+  activation?: 'none' | 'relu';
+}
 
 /**
  * Affine map over the last axis, y = x·Wᵀ + b, as one op (PyTorch `F.linear`).
@@ -16,9 +28,11 @@ import { fromData, type Tensor } from '../tensor.js';
  * @param x - Input with at least one axis; its last axis holds the `in` features.
  * @param weight - Weight matrix `(out, in)`, read transposed in place (no copy).
  * @param bias - Additive bias `(out)`, or null/omitted for none.
+ * @param options - `activation = 'none'`; `'relu'` fuses a ReLU (the FFN's first layer).
  * @returns A new contiguous tensor `(..., out)` of the dtype promoted from `x`, `weight` and `bias`
  *   as `matmul` promotes (all `bool` gives int32).
- * @throws {@link InvalidArgumentError} if `x`, `weight` or a given `bias` is not a Tensor.
+ * @throws {@link InvalidArgumentError} if `x`, `weight` or a given `bias` is not a Tensor, or for an
+ *   unknown option or an `activation` other than `'none'` and `'relu'`.
  * @throws {@link ShapeError} if `x` is 0-d.
  * @throws {@link ShapeError} if `weight` is not 2-D.
  * @throws {@link ShapeError} naming both shapes if the last axis of `x` is not `weight`'s second axis.
@@ -39,8 +53,21 @@ import { fromData, type Tensor } from '../tensor.js';
  * linear(ones([2, 5, 4]), ones([3, 4])).shape; // [2, 5, 3], every entry 4
  * ```
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: LinearOptions = {},
+): Tensor {
   const op = 'linear';
+  checkOptions(op, options, { activation: 'string' });
+  const activation = options.activation ?? 'none';
+  if (activation !== 'none' && activation !== 'relu') {
+    throw new InvalidArgumentError(
+      `${op}: activation must be 'none' or 'relu'; got ${JSON.stringify(activation)}.`,
+    );
+  }
+  const fuseRelu = activation === 'relu';
   expectTensor(op, x);
   expectTensor(op, weight, 'weight');
   if (bias !== null) expectTensor(op, bias, 'bias');
@@ -69,11 +96,25 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const w = stackOf(weight.nd, true, true);
   // y = x·Wᵀ: Wᵀ (in × out) is W read with its row and column strides swapped.
   product(data, xr, transposed(w), rows, outFeatures, inFeatures);
-  if (bias !== null) addRows(data, bias.nd, rows, outFeatures);
+  if (fuseRelu) {
+    backend().biasRelu(data, bias === null ? null : biasRow(bias.nd, outFeatures), rows, outFeatures);
+  } else if (bias !== null) {
+    addRows(data, bias.nd, rows, outFeatures);
+  }
   const out = fromData(data, shape, dtype);
 
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
-  return record(op, out, inputs, (g) => {
+  return record(op, out, inputs, (grad) => {
+    let g = grad;
+    // ReLU: the gradient masked by y > 0 and, in the same pass, its column sums (the bias gradient).
+    let dbFused: Float64Array | null = null;
+    if (fuseRelu) {
+      const gc = grad.contiguous();
+      const masked = allocate(gc.dtype, rows * outFeatures);
+      dbFused = bias?.requiresGrad ? new Float64Array(outFeatures) : null;
+      backend().reluMaskColumnSum(masked, gc.nd, data, dbFused, rows, outFeatures);
+      g = fromData(masked, shape, gc.dtype);
+    }
     const gr = rowsOf(g.nd) ?? (rowsOf(g.contiguous().nd) as MatrixStack);
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
@@ -91,7 +132,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     }
     if (bias === null) return [dx, dw];
     let db: Tensor | null = null;
-    if (bias.requiresGrad) {
+    if (dbFused !== null) {
+      const d = allocate(bias.dtype, outFeatures);
+      d.set(dbFused);
+      db = fromData(d, bias.shape, bias.dtype);
+    } else if (bias.requiresGrad) {
       // dL/db = Σ_rows g = 1ᵀ·g: (1 × rows)·(rows × out), the ones read from one element (strides 0).
       const d = allocate(bias.dtype, outFeatures);
       product(d, ONES, gr, 1, outFeatures, rows);
@@ -109,6 +154,16 @@ function product(out: TypedArray, a: Strided, b: Strided, m: number, n: number, 
   // A fresh output is already zero; an empty product needs no kernel call.
   if (m === 0 || n === 0 || k === 0) return;
   gemm(out, a, b, m, n, k);
+}
+
+/** The bias `(n)` as n consecutive elements (a copy only for a strided view). */
+function biasRow(bias: NdArray, n: number): TypedArray {
+  const { data, offset } = bias;
+  const step = bias.stride[0]!;
+  if (step === 1) return data.subarray(offset, offset + n);
+  const b = allocate('float64', n);
+  for (let j = 0; j < n; j++) b[j] = data[offset + j * step]!;
+  return b;
 }
 
 /** out[r, j] += bias[j] for every row r: y = x·Wᵀ + b, in place (the store rounds to out's dtype). */

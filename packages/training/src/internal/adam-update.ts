@@ -40,6 +40,19 @@ export function adamUpdate(
   const shrink = decoupled ? 1 - lr * weightDecay : 1;
   const l2 = decoupled ? 0 : weightDecay;
   const n = p.length;
+  if (vMax === null && l2 === 0) {
+    // AdamW (and Adam without weight decay or AMSGrad), the training case: the same arithmetic
+    // in a loop without the per-element L2 and AMSGrad branches.
+    const c1 = 1 - beta1;
+    const c2 = 1 - beta2;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i]!;
+      m[i] = beta1 * m[i]! + c1 * gi;
+      v[i] = beta2 * v[i]! + c2 * gi * gi;
+      p[i] = p[i]! * shrink - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / biasCorrection2Sqrt + eps);
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const pi = p[i]!;
     const gi = l2 !== 0 ? g[i]! + l2 * pi : g[i]!;
