@@ -1,5 +1,6 @@
 // Imported for its effect: a program that uses this op runs on the WebAssembly backend by default.
 import '../kernels/prefer-wasm.js';
+import '../kernels/js/relu.js';
 import { record } from '../autograd/record.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';

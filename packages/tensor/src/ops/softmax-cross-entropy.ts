@@ -1,3 +1,4 @@
+import '../kernels/js/softmax-cross-entropy.js';
 import { record } from '../autograd/record.js';
 import { allocate, isFloating } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
