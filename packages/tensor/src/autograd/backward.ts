@@ -1,4 +1,5 @@
 import { formatShape, GradientError } from '../errors.js';
+import { keepInScope } from '../memory/scope.js';
 import { add } from '../ops/add.js';
 import { onesLike } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
@@ -91,6 +92,8 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
       const node = t._node;
       if (node === null) {
         t.grad = t.grad === null ? g.contiguous() : add(t.grad, g);
+        // A leaf's gradient outlives an enclosing withArena() scope.
+        keepInScope(t.grad);
         continue;
       }
       const inputGrads = node.backward(g);
