@@ -97,9 +97,11 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
         continue;
       }
       const inputGrads = node.backward(g);
-      node.inputs.forEach((input, j) => {
+      const inputs = node.inputs;
+      for (let j = 0; j < inputs.length; j++) {
+        const input = inputs[j] as Tensor;
         const gi = inputGrads[j];
-        if (!input.requiresGrad || gi === null || gi === undefined) return;
+        if (!input.requiresGrad || gi === null || gi === undefined) continue;
         if (!shapesEqual(gi.shape, input.shape)) {
           throw new GradientError(
             `backward: ${node.op} returned a gradient of shape ${formatShape(gi.shape)} for input ${j} of shape ${formatShape(input.shape)}.`,
@@ -107,7 +109,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
         }
         const prev = grads.get(input);
         grads.set(input, prev === undefined ? gi : add(prev, gi));
-      });
+      }
     }
   });
 }
