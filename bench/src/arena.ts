@@ -57,7 +57,10 @@ function batch(k: number): { inputs: Tensor; targets: Tensor } {
     }
   }
   const shape = [BATCH, CONTEXT];
-  return { inputs: tensor(inputs, { shape, dtype: 'int32' }), targets: tensor(targets, { shape, dtype: 'int32' }) };
+  return {
+    inputs: tensor(inputs, { shape, dtype: 'int32' }),
+    targets: tensor(targets, { shape, dtype: 'int32' }),
+  };
 }
 
 type Run = ReturnType<typeof makeRun>;
@@ -92,9 +95,12 @@ const modes: Mode[] = (['pooled', 'unpooled'] as const).map((name) => ({
   losses: [],
   heap: [],
 }));
-const gcEntries: { start: number; duration: number }[] = [];
+const gcEntries: { start: number; duration: number; kind: number }[] = [];
 const observer = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, duration: e.duration });
+  for (const e of list.getEntries()) {
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    gcEntries.push({ start: e.startTime, duration: e.duration, kind });
+  }
 });
 observer.observe({ entryTypes: ['gc'] });
 
@@ -135,15 +141,25 @@ observer.disconnect();
 const tokens = BATCH * CONTEXT;
 const report = modes.map((m) => {
   let gcMs = 0;
-  for (const e of gcEntries) if (m.windows.some(([a, b]) => e.start >= a && e.start < b)) gcMs += e.duration;
+  // perf_hooks constants: 1 minor (scavenge), 2 major, 4 incremental marking, 8 weak callbacks.
+  const byKind: Record<string, number> = {};
+  for (const e of gcEntries) {
+    if (!m.windows.some(([a, b]) => e.start >= a && e.start < b)) continue;
+    gcMs += e.duration;
+    const name = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' }[e.kind] ?? String(e.kind);
+    byKind[name] = Number(((byKind[name] ?? 0) + e.duration / m.ms).toFixed(4));
+  }
   const half = Math.floor(m.heap.length / 2);
   const growth =
-    m.heap.length > 1 ? (m.heap[m.heap.length - 1]! - m.heap[half]!) / ((m.heap.length - 1 - half) * BLOCK) : 0;
+    m.heap.length > 1
+      ? (m.heap[m.heap.length - 1]! - m.heap[half]!) / ((m.heap.length - 1 - half) * BLOCK)
+      : 0;
   return {
     mode: m.name,
     steps: m.steps,
     tokensPerSecond: Math.round((m.steps * tokens) / (m.ms / 1000)),
     gcShare: Number((gcMs / m.ms).toFixed(4)),
+    gcShareByKind: byKind,
     heapMiB: m.heap.map((h) => Number((h / 2 ** 20).toFixed(2))),
     heapGrowthBytesPerStep: Math.round(growth),
   };

@@ -23,6 +23,8 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+const NO_INPUTS: readonly Tensor[] = [];
+
 export function runBackward(root: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
   checkOptions('backward', options, { retainGraph: 'boolean' });
   if (gradOutput !== undefined && !(gradOutput instanceof Tensor)) {
@@ -49,23 +51,28 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
   }
 
   // Iterative post-order DFS: deep graphs (long training loops) must not overflow the stack.
+  // Two parallel stacks (tensor, next input) rather than a tuple per node: no garbage per node.
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  const stack: [Tensor, number][] = [[root, 0]];
+  const stack: Tensor[] = [root];
+  const next: number[] = [0];
   seen.add(root);
   while (stack.length > 0) {
-    const top = stack[stack.length - 1] as [Tensor, number];
-    const [t, i] = top;
-    const inputs = t._node?.inputs ?? [];
+    const top = stack.length - 1;
+    const t = stack[top] as Tensor;
+    const i = next[top] as number;
+    const inputs = t._node === null ? NO_INPUTS : t._node.inputs;
     if (i < inputs.length) {
-      top[1] = i + 1;
+      next[top] = i + 1;
       const child = inputs[i] as Tensor;
       if (child.requiresGrad && !seen.has(child)) {
         seen.add(child);
-        stack.push([child, 0]);
+        stack.push(child);
+        next.push(0);
       }
     } else {
       stack.pop();
+      next.pop();
       order.push(t);
     }
   }
