@@ -9,7 +9,7 @@
  * (heapUsed + arrayBuffers after a forced GC) at each block end with its growth per step; then the
  * ratios pooled/unpooled. Checks that both copies reach bit-identical losses.
  *
- * Run: `node --expose-gc --import tsx bench/src/arena.ts [steps=120] [block=10]` (prints JSON).
+ * Run: `pnpm --filter @attnkit/bench arena [steps=120] [block=10]` (prints JSON).
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { BufferPool, Generator, type Tensor, tensor, withArena } from '@attnkit/tensor';

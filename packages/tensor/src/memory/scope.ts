@@ -22,7 +22,7 @@ export class ReleasedTensorError extends Error {
 }
 
 const RELEASED_MESSAGE =
-  'Tensor used after its withArena() scope ended: its storage went back to the buffer pool. Return the tensor from the withArena callback, or call keep(tensor) inside the scope.';
+  'Tensor used after its withArena() scope ended: its storage went back to the buffer pool. Return the tensor from the withArena callback, or call keep(tensor) inside the scope (fit() runs each step in a scope: keep() what lossFn stores, or pass arena: false).';
 
 function released(): never {
   throw new ReleasedTensorError(RELEASED_MESSAGE);
