@@ -39,12 +39,14 @@ export interface WithArenaOptions {
  * @see tfjs-core `tf.tidy`; docs/decisions/0011-buffer-pool.md.
  * @example
  * ```ts
+ * const w = randn([4, 3], { requiresGrad: true });
+ * const x = randn([8, 4]);
  * const value = withArena(() => {
- *   const loss = crossEntropy(model.forward(x), y);
- *   loss.backward(); // parameters' .grad survive
- *   optimizer.step();
+ *   const loss = relu(matmul(x, w)).mean();
+ *   loss.backward(); // w.grad survives the scope; every intermediate goes back to the pool
  *   return loss.item();
  * });
+ * w.grad?.shape; // [4, 3]
  * ```
  */
 export function withArena<T>(fn: () => T, options: WithArenaOptions = {}): T {
