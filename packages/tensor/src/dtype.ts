@@ -1,3 +1,4 @@
+import { scopedAllocate } from './memory/scope.js';
 import { checkAllocation } from './validation/memory.js';
 
 /** Element types a {@link Tensor} can hold. `bool` is stored as 0/1 bytes. */
@@ -38,6 +39,9 @@ export function allocate(
   argument = 'result',
 ): TypedArray {
   checkAllocation(op, argument, shape, dtype);
+  // Inside withArena(): zeroed storage from the scope's buffer pool (memory/scope.ts).
+  const pooled = scopedAllocate(dtype, n);
+  if (pooled !== null) return pooled;
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);

@@ -16,6 +16,15 @@ export { jsBackend } from './kernels/js-backend.js';
 export { type BackendName, getBackend, setBackend } from './kernels/set-backend.js';
 export type { StridedView } from './kernels/types.js';
 export { wasmBackend } from './kernels/wasm-backend.js';
+// ---- s5-arena: step-scoped buffer pool ----
+export { BufferPool, type BufferPoolStats, ReleasedTensorError } from './memory/scope.js';
+export {
+  defaultBufferPool,
+  isReleased,
+  keep,
+  type WithArenaOptions,
+  withArena,
+} from './memory/with-arena.js';
 export type { NdArray } from './ndarray.js';
 export { createView, isNdarray } from './ndarray.js';
 export { abs } from './ops/abs.js';

@@ -39,7 +39,30 @@ export abstract class ViewBase {
   ): View {
     // biome-ignore lint/complexity/noThisInStatic: `this` is the per-dtype subclass being constructed.
     const C = this as unknown as new (...args: unknown[]) => View;
-    return new C(data, ...shape, ...stride, offset);
+    // Positional calls for the common ranks: a spread call costs an iterator and an array per view.
+    switch (shape.length) {
+      case 1:
+        return new C(data, shape[0], stride[0], offset);
+      case 2:
+        return new C(data, shape[0], shape[1], stride[0], stride[1], offset);
+      case 3:
+        return new C(data, shape[0], shape[1], shape[2], stride[0], stride[1], stride[2], offset);
+      case 4:
+        return new C(
+          data,
+          shape[0],
+          shape[1],
+          shape[2],
+          shape[3],
+          stride[0],
+          stride[1],
+          stride[2],
+          stride[3],
+          offset,
+        );
+      default:
+        return new C(data, ...shape, ...stride, offset);
+    }
   }
 }
 

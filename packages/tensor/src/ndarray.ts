@@ -37,7 +37,18 @@ export function createView<D extends TypedArray>(
   stride?: readonly number[],
   offset = 0,
 ): NdArray<D> {
-  const dtype = arrayDType(data);
+  // Fast path for the storage tensors use (a Node Buffer, a Uint8Array subclass, takes the general one).
+  const ctor = data.constructor;
+  const dtype =
+    ctor === Float32Array
+      ? 'float32'
+      : ctor === Float64Array
+        ? 'float64'
+        : ctor === Int32Array
+          ? 'int32'
+          : ctor === Uint8Array
+            ? 'uint8'
+            : arrayDType(data);
   if (dtype === 'generic') {
     throw new InvalidArgumentError('createView: data must be a typed array, a Buffer or an array.');
   }

@@ -4,6 +4,7 @@ import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
 import { formatTensor } from './internal/format.js';
 import { copyToContiguous } from './kernels/copy.js';
+import { trackTensor } from './memory/scope.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
 import type { ArgReduceOptions } from './ops/argmax.js';
@@ -45,7 +46,9 @@ export class Tensor {
   constructor(nd: NdArray, dtype: DType, requiresGrad = false) {
     this.nd = nd;
     this.dtype = dtype;
-    this.requiresGrad = requiresGrad;
+    if (requiresGrad) this.requiresGrad = true;
+    // s5-arena: an open withArena() scope releases this tensor's storage when it ends.
+    trackTensor(this);
   }
 
   /** Extent of each axis. */

@@ -1,5 +1,13 @@
 import { Module } from '@attnkit/layers';
-import { checkOptions, InvalidArgumentError, NonFiniteError, noGrad, Tensor } from '@attnkit/tensor';
+import {
+  BufferPool,
+  checkOptions,
+  InvalidArgumentError,
+  NonFiniteError,
+  noGrad,
+  Tensor,
+  withArena,
+} from '@attnkit/tensor';
 import { clipGradNorm } from './clip-grad-norm.js';
 import { checkInteger, checkNonNegative, describe } from './internal/check.js';
 import { LRScheduler } from './lr-scheduler.js';
@@ -96,6 +104,14 @@ export interface FitOptions<M extends Module, B> {
    * in {@link FitResult.skippedSteps} and reported to `callbacks.onSkip`.
    */
   onNonFinite?: 'throw' | 'skip';
+  /**
+   * Run each step (zeroGrad through `optimizer.step()`) in a {@link withArena} scope with a buffer
+   * pool of this run (default `true`): the step's activations and gradients reuse the previous
+   * step's storage, so the garbage collector has next to nothing to do. Tensors `lossFn` stores
+   * somewhere other than its result are released when the step ends (using them throws
+   * `ReleasedTensorError`); `keep()` them, or pass `false`.
+   */
+  arena?: boolean;
 }
 
 /** Milliseconds of work between yields to the event loop, so abort signals and UIs are served. */
@@ -109,7 +125,7 @@ const YIELD_EVERY_MS = 16;
  * Shapes: whatever `lossFn` takes; the loss must have one element
  *
  * @param options - See {@link FitOptions}: `model`, `optimizer`, `data`, `lossFn`, `steps` | `epochs`,
- *   `scheduler`, `clipNorm`, `evaluate`, `callbacks`, `signal`, `onNonFinite`.
+ *   `scheduler`, `clipNorm`, `evaluate`, `callbacks`, `signal`, `onNonFinite`, `arena`.
  * @returns The loss and evaluation histories, the number of steps, whether it was aborted and how
  *   many steps were skipped.
  * @throws {@link NonFiniteError} (as a rejected promise) if a loss or the gradient norm is NaN or
@@ -156,6 +172,7 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
       callbacks: 'object',
       signal: { expected: 'an AbortSignal', test: (v) => typeof (v as AbortSignal).aborted === 'boolean' },
       onNonFinite: ['throw', 'skip'],
+      arena: 'boolean',
     },
     { required: true, usage: 'fit({ model, optimizer, data, lossFn, steps: 100 })' },
   );
@@ -198,6 +215,7 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
   let skippedSteps = 0;
   let aborted = false;
   let lastYield = now();
+  const pool = options.arena === false ? null : new BufferPool();
   model.train();
   for (;;) {
     if (signal?.aborted) {
@@ -206,40 +224,51 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
     }
     const next = batches.next();
     if (next.done) break;
-    model.zeroGrad();
-    optimizer.zeroGrad();
-    const loss = lossFn(model, next.value);
-    if (!(loss instanceof Tensor) || loss.numel() !== 1) {
-      throw new InvalidArgumentError(
-        `${op}: lossFn must return a one-element Tensor; got ${loss instanceof Tensor ? `shape (${loss.shape.join(', ')})` : describe(loss)}.`,
-      );
-    }
-    const value = loss.item();
-    // NaN policy: check the loss, then the gradient norm, before the optimizer touches the weights.
-    let bad: FitSkipInfo | null = Number.isFinite(value) ? null : { step: steps + 1, reason: 'loss', value };
-    let gradNorm: number | undefined;
-    if (bad === null) {
-      loss.backward();
-      const norm = clipNorm === undefined ? totalGradNorm(model) : clipGradNorm(model.parameters(), clipNorm);
-      if (clipNorm !== undefined) gradNorm = norm;
-      if (!Number.isFinite(norm)) bad = { step: steps + 1, reason: 'gradNorm', value: norm };
-    }
-    if (bad !== null) {
-      if (onNonFinite === 'throw') {
-        throw new NonFiniteError(
-          `${op}: the ${bad.reason === 'loss' ? 'loss' : 'gradient norm'} is ${bad.value} at step ${bad.step}; training stopped before the update, so the model keeps the weights of step ${steps} (lower lr, clip gradients with clipNorm, or pass onNonFinite: 'skip').`,
-        );
-      }
+    const trainStep = (): StepOutcome => {
       model.zeroGrad();
       optimizer.zeroGrad();
+      const loss = lossFn(model, next.value);
+      if (!(loss instanceof Tensor) || loss.numel() !== 1) {
+        throw new InvalidArgumentError(
+          `${op}: lossFn must return a one-element Tensor; got ${loss instanceof Tensor ? `shape (${loss.shape.join(', ')})` : describe(loss)}.`,
+        );
+      }
+      const value = loss.item();
+      // NaN policy: check the loss, then the gradient norm, before the optimizer touches the weights.
+      let bad: FitSkipInfo | null = Number.isFinite(value)
+        ? null
+        : { step: steps + 1, reason: 'loss', value };
+      let gradNorm: number | undefined;
+      if (bad === null) {
+        loss.backward();
+        const norm =
+          clipNorm === undefined ? totalGradNorm(model) : clipGradNorm(model.parameters(), clipNorm);
+        if (clipNorm !== undefined) gradNorm = norm;
+        if (!Number.isFinite(norm)) bad = { step: steps + 1, reason: 'gradNorm', value: norm };
+      }
+      if (bad !== null) {
+        if (onNonFinite === 'throw') {
+          throw new NonFiniteError(
+            `${op}: the ${bad.reason === 'loss' ? 'loss' : 'gradient norm'} is ${bad.value} at step ${bad.step}; training stopped before the update, so the model keeps the weights of step ${steps} (lower lr, clip gradients with clipNorm, or pass onNonFinite: 'skip').`,
+          );
+        }
+        model.zeroGrad();
+        optimizer.zeroGrad();
+        return { value, bad, gradNorm, lr: optimizer.lr };
+      }
+      const lr = optimizer.lr;
+      optimizer.step();
+      scheduler?.step();
+      return { value, bad, gradNorm, lr };
+    };
+    // s5-arena: the step's storage goes back to this run's pool when the step ends.
+    const { value, bad, gradNorm, lr } = pool === null ? trainStep() : withArena(trainStep, { pool });
+    if (bad !== null) {
       steps += 1;
       skippedSteps += 1;
       await callbacks.onSkip?.(bad);
       continue;
     }
-    const lr = optimizer.lr;
-    optimizer.step();
-    scheduler?.step();
     steps += 1;
     lossHistory.push(value);
     const info: FitStepInfo =
@@ -273,6 +302,14 @@ export async function fit<M extends Module, B>(options: FitOptions<M, B>): Promi
   const result: FitResult = { lossHistory, valHistory, steps, aborted, skippedSteps };
   await callbacks.onEnd?.(result);
   return result;
+}
+
+/** What one training step of {@link fit} reports. */
+interface StepOutcome {
+  value: number;
+  bad: FitSkipInfo | null;
+  gradNorm: number | undefined;
+  lr: number;
 }
 
 /** The batches of one run: `steps` batches (cycling an iterable) or `epochs` passes. */

@@ -1,4 +1,5 @@
 import { formatShape, GradientError } from '../errors.js';
+import { keepInScope } from '../memory/scope.js';
 import { add } from '../ops/add.js';
 import { onesLike } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
@@ -21,6 +22,8 @@ export interface BackwardOptions {
    */
   retainGraph?: boolean;
 }
+
+const NO_INPUTS: readonly Tensor[] = [];
 
 export function runBackward(root: Tensor, gradOutput?: Tensor, options: BackwardOptions = {}): void {
   checkOptions('backward', options, { retainGraph: 'boolean' });
@@ -48,23 +51,28 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
   }
 
   // Iterative post-order DFS: deep graphs (long training loops) must not overflow the stack.
+  // Two parallel stacks (tensor, next input) rather than a tuple per node: no garbage per node.
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
-  const stack: [Tensor, number][] = [[root, 0]];
+  const stack: Tensor[] = [root];
+  const next: number[] = [0];
   seen.add(root);
   while (stack.length > 0) {
-    const top = stack[stack.length - 1] as [Tensor, number];
-    const [t, i] = top;
-    const inputs = t._node?.inputs ?? [];
+    const top = stack.length - 1;
+    const t = stack[top] as Tensor;
+    const i = next[top] as number;
+    const inputs = t._node === null ? NO_INPUTS : t._node.inputs;
     if (i < inputs.length) {
-      top[1] = i + 1;
+      next[top] = i + 1;
       const child = inputs[i] as Tensor;
       if (child.requiresGrad && !seen.has(child)) {
         seen.add(child);
-        stack.push([child, 0]);
+        stack.push(child);
+        next.push(0);
       }
     } else {
       stack.pop();
+      next.pop();
       order.push(t);
     }
   }
@@ -91,12 +99,16 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
       const node = t._node;
       if (node === null) {
         t.grad = t.grad === null ? g.contiguous() : add(t.grad, g);
+        // A leaf's gradient outlives an enclosing withArena() scope.
+        keepInScope(t.grad);
         continue;
       }
       const inputGrads = node.backward(g);
-      node.inputs.forEach((input, j) => {
+      const inputs = node.inputs;
+      for (let j = 0; j < inputs.length; j++) {
+        const input = inputs[j] as Tensor;
         const gi = inputGrads[j];
-        if (!input.requiresGrad || gi === null || gi === undefined) return;
+        if (!input.requiresGrad || gi === null || gi === undefined) continue;
         if (!shapesEqual(gi.shape, input.shape)) {
           throw new GradientError(
             `backward: ${node.op} returned a gradient of shape ${formatShape(gi.shape)} for input ${j} of shape ${formatShape(input.shape)}.`,
@@ -104,7 +116,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
         }
         const prev = grads.get(input);
         grads.set(input, prev === undefined ? gi : add(prev, gi));
-      });
+      }
     }
   });
 }
