@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+// Method forms (x.sub, x.transpose, …) are registered by their ops; the package entry loads them all.
+import '../index.js';
 import { InvalidArgumentError } from '../errors.js';
 import { tensor } from '../ops/creation.js';
 import { layerNorm } from '../ops/layer-norm.js';
