@@ -122,11 +122,23 @@ describe('attnkit g2p', () => {
       '--out',
       join(dir, 'again'),
     );
-    const end = jsonLines(r.out).find((l) => l.event === 'end') as {
+    const lines = jsonLines(r.out);
+    const end = lines.find((l) => l.event === 'end') as {
       test: { words: number; model: { wer: number } };
+      trainCpuSeconds: number;
+      memory: { samples: { step: number; heapMB: number }[]; growthMB: number; afterGc: boolean };
     };
     expect(end.test.words).toBe(4);
     expect(end.test.model.wer).toBeGreaterThanOrEqual(0);
+    expect(end.trainCpuSeconds).toBeGreaterThan(0);
+    // The heap is sampled at every validation (here every step) and reported per sample and in the end.
+    const memory = lines.filter((l) => l.event === 'memory') as { step: number; heapMB: number }[];
+    expect(memory.map((m) => m.step)).toEqual([1, 2, 3]);
+    for (const m of memory) expect(m.heapMB).toBeGreaterThan(0);
+    expect(end.memory.samples).toEqual(
+      memory.map(({ step, heapMB }) => expect.objectContaining({ step, heapMB })),
+    );
+    expect(end.memory.growthMB).toBeCloseTo(memory.at(-1)!.heapMB - memory[0]!.heapMB, 5);
   });
 
   it('predict prints WORD  PH1 PH2 ... and n-best alternates as WORD(1)', async () => {
