@@ -4,9 +4,17 @@ import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '.
 import type { FlashAttentionShape } from './backend.js';
 import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
 import { type ExpRows, jsExpRows } from './exp-rows.js';
-import { limitOf, type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
+import {
+  layoutsOf,
+  limitOf,
+  rowBase,
+  rowStride,
+  type TileOps,
+  tiledAttentionBackward,
+  tiledAttentionForward,
+} from './flash-attention.js';
 import { packPanels } from './pack.js';
-import { copyRowsOut, wasmMatmul } from './wasm-matmul.js';
+import { wasmMatmul } from './wasm-matmul.js';
 
 // The whole FlashAttention tile loop in WebAssembly (src/wasm/sgemm.wat flashForward /
 // flashBackward): each problem's operands are laid out in the instance memory once (O(L·d)), and
@@ -96,17 +104,60 @@ function panels(
   rowsPadded: number,
   cols: number,
   w: number,
+  stride: number,
 ): void {
   if (cols > KC || !(src instanceof Float32Array)) {
     // One k-block of any width: the fused kernels read each panel's columns contiguously.
-    packPanels(mem, at, src, off, cols, 1, rows, rowsPadded, cols, w, cols);
+    packPanels(mem, at, src, off, stride, 1, rows, rowsPadded, cols, w, cols);
     return;
   }
-  mem.set(src.subarray(off, off + rows * cols), rawAt);
+  copyIn(mem, rawAt, src, off, rows, cols, stride);
   job.call('pack', at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
 }
 
-/** Copies the rows×cols row-major matrix at src[off] with rows padded to colsPadded and zero rows up to rowsPadded. */
+/** Copies `rows` rows of `cols` floats, `stride` apart from src[off], to mem[at] row-major. */
+function copyIn(
+  mem: Float32Array,
+  at: number,
+  src: Float32Array,
+  off: number,
+  rows: number,
+  cols: number,
+  stride: number,
+): void {
+  if (stride === cols) {
+    mem.set(src.subarray(off, off + rows * cols), at);
+    return;
+  }
+  for (let i = 0, p = off, o = at; i < rows; i++, p += stride, o += cols) {
+    for (let c = 0; c < cols; c++) mem[o + c] = src[p + c]!;
+  }
+}
+
+/** Copies rows × cols from mem[at] (rows colsPadded apart) to dst[off] (rows `stride` apart). */
+function copyOut(
+  mem: Float32Array,
+  at: number,
+  dst: Float32Array,
+  off: number,
+  rows: number,
+  cols: number,
+  colsPadded: number,
+  stride: number,
+): void {
+  if (cols === colsPadded && stride === cols) {
+    dst.set(mem.subarray(at, at + rows * cols), off);
+    return;
+  }
+  for (let i = 0, p = at, o = off; i < rows; i++, p += colsPadded, o += stride) {
+    for (let c = 0; c < cols; c++) dst[o + c] = mem[p + c]!;
+  }
+}
+
+/**
+ * Copies the rows×cols matrix at src[off] (rows `stride` apart) with rows padded to colsPadded
+ * and zero rows up to rowsPadded.
+ */
 function copyRows(
   mem: Float32Array,
   at: number,
@@ -116,13 +167,14 @@ function copyRows(
   rowsPadded: number,
   cols: number,
   colsPadded: number,
+  stride: number,
 ): void {
   if (cols === colsPadded && src instanceof Float32Array) {
-    mem.set(src.subarray(off, off + rows * cols), at);
+    copyIn(mem, at, src, off, rows, cols, stride);
   } else {
     for (let i = 0; i < rows; i++) {
       const o = at + i * colsPadded;
-      for (let c = 0; c < cols; c++) mem[o + c] = src[off + i * cols + c]!;
+      for (let c = 0; c < cols; c++) mem[o + c] = src[off + i * stride + c]!;
       mem.fill(0, o + cols, o + colsPadded);
     }
   }
@@ -157,6 +209,7 @@ function wasmForward(
   shape: FlashAttentionShape,
 ): boolean {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const L = layoutsOf(shape);
   const lqp = up(lq, WASM_MR);
   const lkp = up(lk, WASM_NR);
   const dvp = up(dv, WASM_NR);
@@ -180,9 +233,33 @@ function wasmForward(
     per,
     (job, mem, lim, h, r) => {
       job.task();
-      panels(job, mem, r + qp, r + at.rawQ, q, h * lq * d, lq, lqp, d, WASM_MR);
-      panels(job, mem, r + kp, r + at.rawK, k, h * lk * d, lk, lkp, d, WASM_NR);
-      copyRows(mem, r + vr, v, h * lk * dv, lk, lkp, dv, dvp);
+      panels(
+        job,
+        mem,
+        r + qp,
+        r + at.rawQ,
+        q,
+        rowBase(L.q, h, lq, d),
+        lq,
+        lqp,
+        d,
+        WASM_MR,
+        rowStride(L.q, d),
+      );
+      panels(
+        job,
+        mem,
+        r + kp,
+        r + at.rawK,
+        k,
+        rowBase(L.k, h, lk, d),
+        lk,
+        lkp,
+        d,
+        WASM_NR,
+        rowStride(L.k, d),
+      );
+      copyRows(mem, r + vr, v, rowBase(L.v, h, lk, dv), lk, lkp, dv, dvp, rowStride(L.v, dv));
       mem.fill(0, r + o, r + o + lqp * dvp);
       mem.fill(Number.NEGATIVE_INFINITY, r + m, r + m + lqp);
       mem.fill(0, r + l, r + l + lqp);
@@ -204,7 +281,7 @@ function wasmForward(
       );
     },
     (mem, h, r) => {
-      copyRowsOut(mem, r + o, out, h * lq * dv, lq, dv, dvp);
+      copyOut(mem, r + o, out, rowBase(L.out, h, lq, dv), lq, dv, dvp, rowStride(L.out, dv));
       for (let i = 0; i < lq; i++) {
         const sum = mem[r + l + i]!;
         lse[h * lq + i] = sum > 0 ? mem[r + m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
@@ -256,6 +333,12 @@ function wasmBackward(
   shape: FlashAttentionShape,
 ): boolean {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const L = layoutsOf(shape);
+  const qs = rowStride(L.q, d);
+  const ks = rowStride(L.k, d);
+  const vs = rowStride(L.v, dv);
+  const os = rowStride(L.out, dv);
+  const gs = rowStride(L.dOut, dv);
   const lqp = up(lq, WASM_MR);
   const lkp = up(lk, WASM_NR);
   const dp = up(d, WASM_NR);
@@ -286,23 +369,26 @@ function wasmBackward(
     heads,
     per,
     (job, mem, lim, h, r) => {
-      const qh = h * lq * d;
-      const kh = h * lk * d;
-      const vh = h * lk * dv;
-      const oh = h * lq * dv;
+      const qh = rowBase(L.q, h, lq, d);
+      const kh = rowBase(L.k, h, lk, d);
+      const vh = rowBase(L.v, h, lk, dv);
+      const oh = rowBase(L.out, h, lq, dv);
+      const gh = rowBase(L.dOut, h, lq, dv);
       mem.fill(0, r + a.s, r + a.t + WASM_TILE);
       job.task();
-      panels(job, mem, r + a.qp, r + a.rawQ, q, qh, lq, lqp, d, WASM_MR);
-      copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp);
-      panels(job, mem, r + a.kp, r + a.rawK, k, kh, lk, lkp, d, WASM_NR);
-      copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp);
-      panels(job, mem, r + a.vp, r + a.rawV, v, vh, lk, lkp, dv, WASM_NR);
-      panels(job, mem, r + a.dop, r + a.rawDO, dOut, oh, lq, lqp, dv, WASM_MR);
-      copyRows(mem, r + a.dor, dOut, oh, lq, lqp, dv, dvp);
+      panels(job, mem, r + a.qp, r + a.rawQ, q, qh, lq, lqp, d, WASM_MR, qs);
+      copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp, qs);
+      panels(job, mem, r + a.kp, r + a.rawK, k, kh, lk, lkp, d, WASM_NR, ks);
+      copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp, ks);
+      panels(job, mem, r + a.vp, r + a.rawV, v, vh, lk, lkp, dv, WASM_NR, vs);
+      panels(job, mem, r + a.dop, r + a.rawDO, dOut, gh, lq, lqp, dv, WASM_MR, gs);
+      copyRows(mem, r + a.dor, dOut, gh, lq, lqp, dv, dvp, gs);
       // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
       for (let i = 0; i < lq; i++) {
         let sum = 0;
-        for (let c = oh + i * dv; c < oh + (i + 1) * dv; c++) sum += dOut[c]! * out[c]!;
+        const g0 = gh + i * gs;
+        const o0 = oh + i * os;
+        for (let c = 0; c < dv; c++) sum += dOut[g0 + c]! * out[o0 + c]!;
         mem[r + a.rowDot + i] = sum;
         mem[r + a.lse + i] = lse[h * lq + i]!;
       }
@@ -337,9 +423,9 @@ function wasmBackward(
       );
     },
     (mem, h, r) => {
-      copyRowsOut(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
-      copyRowsOut(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
-      copyRowsOut(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
+      copyOut(mem, r + a.dq, dq, rowBase(L.q, h, lq, d), lq, d, dp, qs);
+      copyOut(mem, r + a.dk, dk, rowBase(L.k, h, lk, d), lk, d, dp, ks);
+      copyOut(mem, r + a.dv, dvOut, rowBase(L.v, h, lk, dv), lk, dv, dvp, vs);
     },
   );
 }
