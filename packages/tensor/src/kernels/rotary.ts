@@ -5,7 +5,9 @@ import type { StridedView } from './types.js';
 /**
  * Rotary embedding of the rows of `x`: one row of d elements per index of `rowShape`, read through
  * x's strides over (...rowShape, d) (so a head-split view (batch, heads, n, d) of a
- * (batch, n, heads·d) projection needs no copy), written row-major from 0 into `out`. Pair j of a row is
+ * (batch, n, heads·d) projection needs no copy), written into `out` row-major from 0, or at the
+ * row offsets `outStride` gives over rowShape (elements of a row consecutive; s5-attn: the output
+ * in the input's memory order). Pair j of a row is
  * (a, b) = (x_j, x_{j+half}), or (x_{2j}, x_{2j+1}) when `interleaved`, and becomes
  * (a·cos − b·sin, b·cos + a·sin) with cos, sin read at (row index, j) through their strides over
  * (...rowShape, half) (0 on broadcast axes); features from 2·half on are copied. With `inverse` the
@@ -21,6 +23,7 @@ export function rotaryKernel(
   half: number,
   interleaved: boolean,
   inverse = false,
+  outStride?: readonly number[],
 ): void {
   const xd = x.data;
   const cd = cos.data;
@@ -37,6 +40,8 @@ export function rotaryKernel(
   // x's strides: between elements of a row (xs), between consecutive rows of the inner axis (xi).
   const xs = x.stride[nd] ?? 1;
   const xi = nd > 0 ? x.stride[nd - 1]! : 0;
+  const oStride = outStride ?? rowStrides(rowShape, d);
+  const qi = nd > 0 ? oStride[nd - 1]! : 0;
   // Output offset of the second element of a pair from the first, and between consecutive pairs.
   const gap = interleaved ? 1 : half;
   const step = interleaved ? 2 : 1;
@@ -46,8 +51,9 @@ export function rotaryKernel(
   let oc = cos.offset;
   let os = sin.offset;
   let ox = x.offset;
-  for (let o = 0, q = 0; o < outer; o++) {
-    for (let m = 0, p = ox, pc = oc, ps = os; m < inner; m++, p += xi, q += d, pc += ci, ps += si) {
+  let oq = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let m = 0, p = ox, q = oq, pc = oc, ps = os; m < inner; m++, p += xi, q += qi, pc += ci, ps += si) {
       // RoFormer eq. 34: (a, b) -> (a cos mθ_j − b sin mθ_j, b cos mθ_j + a sin mθ_j).
       for (let j = 0, e = 0; j < half; j++, e += step) {
         const c = cd[pc + j * cj]!;
@@ -63,6 +69,7 @@ export function rotaryKernel(
       oc += cos.stride[ax]!;
       os += sin.stride[ax]!;
       ox += x.stride[ax]!;
+      oq += oStride[ax]!;
       const i = idx[ax]! + 1;
       if (i < rowShape[ax]!) {
         idx[ax] = i;
@@ -72,13 +79,25 @@ export function rotaryKernel(
       oc -= cos.stride[ax]! * rowShape[ax]!;
       os -= sin.stride[ax]! * rowShape[ax]!;
       ox -= x.stride[ax]! * rowShape[ax]!;
+      oq -= oStride[ax]! * rowShape[ax]!;
     }
   }
 }
 
+/** Row-major row offsets over rowShape for rows of d elements. */
+function rowStrides(rowShape: readonly number[], d: number): number[] {
+  const stride = new Array<number>(rowShape.length);
+  for (let ax = rowShape.length - 1, s = d; ax >= 0; ax--) {
+    stride[ax] = s;
+    s *= rowShape[ax]!;
+  }
+  return stride;
+}
+
 /**
  * Backward of {@link rotaryKernel} for the same `x`, `cos`, `sin` and layout, given the output
- * gradient `g` (read through its strides for dx; for dCos/dSin both g and x must be rows of d
+ * gradient `g` (read through its strides for dx, which is laid out as rotaryKernel's out with
+ * `dxStride`; for dCos/dSin both g and x must be rows of d
  * consecutive elements from their offsets, strides not read). `dx` (row-major from 0, or null
  * when x needs no gradient) gets the inverse rotation of g, the pass-through features copied. For
  * each pair (a, b) with gradients (g_a, g_b):
@@ -100,8 +119,9 @@ export function rotaryBackwardKernel(
   d: number,
   half: number,
   interleaved: boolean,
+  dxStride?: readonly number[],
 ): void {
-  if (dx !== null) rotaryKernel(dx, g, cos, sin, rowShape, d, half, interleaved, true);
+  if (dx !== null) rotaryKernel(dx, g, cos, sin, rowShape, d, half, interleaved, true, dxStride);
   if (dCos === null && dSin === null) return;
   const gd = g.data;
   const xd = x.data;
