@@ -34,26 +34,6 @@ export interface FlashAttentionShape {
    * j < limits[h·numQueries + i]. Null: every key is visible.
    */
   limits: Int32Array | null;
-  // ---- s5-attn ----
-  /**
-   * Where each problem's rows sit in q, k, v, out and dOut (dq, dk, dv follow q, k, v); absent:
-   * every array is (heads, n, depth) contiguous. See {@link FlashAttentionLayouts}.
-   */
-  layouts?: FlashAttentionLayouts;
-}
-
-/**
- * s5-attn: per array, 0 for (problems, n, depth) contiguous, or H ≥ 1 for the head-interleaved
- * layout (batch, n, H, depth) row-major with problem h = batch·H + head — the projection
- * (batch, n, H·depth) that MultiHeadAttention splits into heads, read without a copy. Problem h's
- * row i then starts at ((batch·n + i)·H + head)·depth, rows H·depth apart.
- */
-export interface FlashAttentionLayouts {
-  readonly q: number;
-  readonly k: number;
-  readonly v: number;
-  readonly out: number;
-  readonly dOut: number;
 }
 
 /**

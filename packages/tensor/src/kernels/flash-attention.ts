@@ -23,25 +23,6 @@ function scratch(dv: number, d: number) {
   };
 }
 
-/** Offset of row 0 of problem h in an array of the given layout (see FlashAttentionLayouts). */
-export function rowBase(layout: number, h: number, n: number, depth: number): number {
-  if (layout === 0) return h * n * depth;
-  const b = Math.floor(h / layout);
-  return (b * n * layout + (h - b * layout)) * depth;
-}
-
-/** Distance between consecutive rows of one problem in an array of the given layout. */
-export function rowStride(layout: number, depth: number): number {
-  return layout === 0 ? depth : layout * depth;
-}
-
-const CONTIGUOUS = { q: 0, k: 0, v: 0, out: 0, dOut: 0 } as const;
-
-/** The layouts of a call, all contiguous when the shape gives none. */
-export function layoutsOf(shape: FlashAttentionShape): NonNullable<FlashAttentionShape['layouts']> {
-  return shape.layouts ?? CONTIGUOUS;
-}
-
 /** Number of keys row i of problem h may see. */
 export function limitOf(shape: FlashAttentionShape, h: number, i: number): number {
   return shape.limits === null ? shape.numKeys : shape.limits[h * shape.numQueries + i]!;
@@ -69,11 +50,6 @@ export function tiledAttentionForward(
   shape: FlashAttentionShape,
 ): void {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
-  const L = layoutsOf(shape);
-  const qs = rowStride(L.q, d);
-  const ks = rowStride(L.k, d);
-  const vs = rowStride(L.v, dv);
-  const os = rowStride(L.out, dv);
   const { s, pv } = scratch(dv, d);
   const rowMax = new Float64Array(BR);
   const rowSum = new Float64Array(BR);
@@ -83,10 +59,9 @@ export function tiledAttentionForward(
   const newMax = new Float64Array(BR);
   const sums = new Float64Array(BR);
   for (let h = 0; h < heads; h++) {
-    const qh = rowBase(L.q, h, lq, d);
-    const kh = rowBase(L.k, h, lk, d);
-    const vh = rowBase(L.v, h, lk, dv);
-    const oh = rowBase(L.out, h, lq, dv);
+    const qh = h * lq * d;
+    const kh = h * lk * d;
+    const vh = h * lk * dv;
     for (let i0 = 0; i0 < lq; i0 += BR) {
       const br = Math.min(BR, lq - i0);
       let tileLimit = 0;
@@ -102,8 +77,8 @@ export function tiledAttentionForward(
         // S = Q_i·K_jᵀ (br × bc): K_j read as a (d × bc) matrix through its strides.
         ops.matmul(
           { data: s, offset: 0 },
-          { data: q, offset: qh + i0 * qs, rowStride: qs, colStride: 1 },
-          { data: k, offset: kh + j0 * ks, rowStride: 1, colStride: ks },
+          { data: q, offset: qh + i0 * d, rowStride: d, colStride: 1 },
+          { data: k, offset: kh + j0 * d, rowStride: 1, colStride: d },
           br,
           bc,
           d,
@@ -136,7 +111,7 @@ export function tiledAttentionForward(
         ops.matmul(
           { data: pv, offset: 0 },
           { data: s, offset: 0, rowStride: bc, colStride: 1 },
-          { data: v, offset: vh + j0 * vs, rowStride: vs, colStride: 1 },
+          { data: v, offset: vh + j0 * dv, rowStride: dv, colStride: 1 },
           br,
           dv,
           bc,
@@ -146,7 +121,7 @@ export function tiledAttentionForward(
       // out = acc / l, lse = m + log l (line 12–13); a row that sees nothing stays 0 with lse −∞.
       for (let i = 0; i < br; i++) {
         const l = rowSum[i]!;
-        const o = oh + (i0 + i) * os;
+        const o = (h * lq + i0 + i) * dv;
         const inv = l > 0 ? 1 / l : 0;
         for (let c = 0; c < dv; c++) out[o + c] = acc[i * dv + c]! * inv;
         lse[h * lq + i0 + i] = l > 0 ? rowMax[i]! + Math.log(l) : Number.NEGATIVE_INFINITY;
@@ -175,12 +150,6 @@ export function tiledAttentionBackward(
   shape: FlashAttentionShape,
 ): void {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
-  const L = layoutsOf(shape);
-  const qs = rowStride(L.q, d);
-  const ks = rowStride(L.k, d);
-  const vs = rowStride(L.v, dv);
-  const os = rowStride(L.out, dv);
-  const gs = rowStride(L.dOut, dv);
   const { s, pv: tq, t } = scratch(dv, d);
   const dp = new Float32Array(BR * BC);
   const rowDot = new Float64Array(lq);
@@ -192,15 +161,14 @@ export function tiledAttentionBackward(
   dk.fill(0);
   dvOut.fill(0);
   for (let h = 0; h < heads; h++) {
-    const qh = rowBase(L.q, h, lq, d);
-    const kh = rowBase(L.k, h, lk, d);
-    const vh = rowBase(L.v, h, lk, dv);
-    const oh = rowBase(L.out, h, lq, dv);
-    const gh = rowBase(L.dOut, h, lq, dv);
+    const qh = h * lq * d;
+    const kh = h * lk * d;
+    const vh = h * lk * dv;
+    const oh = h * lq * dv;
     // D_i = Σ_c dO_ic·O_ic (Algorithm 2, line 19's rowsum), and each row's key limit.
     for (let i = 0; i < lq; i++) {
       let sum = 0;
-      for (let c = 0; c < dv; c++) sum += dOut[gh + i * gs + c]! * out[oh + i * os + c]!;
+      for (let c = 0; c < dv; c++) sum += dOut[oh + i * dv + c]! * out[oh + i * dv + c]!;
       rowDot[i] = sum;
       limits[i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
     }
@@ -214,8 +182,8 @@ export function tiledAttentionBackward(
         // P = exp(scale·Q_iK_jᵀ − lse_i), zero where masked (line 13).
         ops.matmul(
           { data: s, offset: 0 },
-          { data: q, offset: qh + i0 * qs, rowStride: qs, colStride: 1 },
-          { data: k, offset: kh + j0 * ks, rowStride: 1, colStride: ks },
+          { data: q, offset: qh + i0 * d, rowStride: d, colStride: 1 },
+          { data: k, offset: kh + j0 * d, rowStride: 1, colStride: d },
           br,
           bc,
           d,
@@ -233,17 +201,17 @@ export function tiledAttentionBackward(
         ops.matmul(
           { data: t, offset: 0 },
           { data: s, offset: 0, rowStride: 1, colStride: bc },
-          { data: dOut, offset: gh + i0 * gs, rowStride: gs, colStride: 1 },
+          { data: dOut, offset: oh + i0 * dv, rowStride: dv, colStride: 1 },
           bc,
           dv,
           br,
         );
-        addRows(dvOut, vh + j0 * vs, vs, t, bc, dv);
+        for (let c = 0; c < bc * dv; c++) dvOut[vh + j0 * dv + c] = dvOut[vh + j0 * dv + c]! + t[c]!;
         // dP = dO_i·V_jᵀ (br × bc) (line 17); dS = P ∘ (dP − D_i), times scale for dQ and dK (line 19).
         ops.matmul(
           { data: dp, offset: 0 },
-          { data: dOut, offset: gh + i0 * gs, rowStride: gs, colStride: 1 },
-          { data: v, offset: vh + j0 * vs, rowStride: 1, colStride: vs },
+          { data: dOut, offset: oh + i0 * dv, rowStride: dv, colStride: 1 },
+          { data: v, offset: vh + j0 * dv, rowStride: 1, colStride: dv },
           br,
           bc,
           dv,
@@ -256,38 +224,23 @@ export function tiledAttentionBackward(
         ops.matmul(
           { data: tq, offset: 0 },
           { data: dp, offset: 0, rowStride: bc, colStride: 1 },
-          { data: k, offset: kh + j0 * ks, rowStride: ks, colStride: 1 },
+          { data: k, offset: kh + j0 * d, rowStride: d, colStride: 1 },
           br,
           d,
           bc,
         );
-        addRows(dq, qh + i0 * qs, qs, tq, br, d);
+        for (let c = 0; c < br * d; c++) dq[qh + i0 * d + c] = dq[qh + i0 * d + c]! + tq[c]!;
         // dK_j += dSᵀ·Q_i (bc × d) (line 21).
         ops.matmul(
           { data: t, offset: 0 },
           { data: dp, offset: 0, rowStride: 1, colStride: bc },
-          { data: q, offset: qh + i0 * qs, rowStride: qs, colStride: 1 },
+          { data: q, offset: qh + i0 * d, rowStride: d, colStride: 1 },
           bc,
           d,
           br,
         );
-        addRows(dk, kh + j0 * ks, ks, t, bc, d);
+        for (let c = 0; c < bc * d; c++) dk[kh + j0 * d + c] = dk[kh + j0 * d + c]! + t[c]!;
       }
     }
-  }
-}
-
-/** dst rows (rowStride apart from off) += the rows × cols row-major tile `t`. */
-function addRows(
-  dst: Float32Array,
-  off: number,
-  stride: number,
-  t: Float32Array,
-  rows: number,
-  cols: number,
-): void {
-  for (let r = 0; r < rows; r++) {
-    const o = off + r * stride;
-    for (let c = 0; c < cols; c++) dst[o + c] = dst[o + c]! + t[r * cols + c]!;
   }
 }

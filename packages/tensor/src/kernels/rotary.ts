@@ -5,9 +5,7 @@ import type { StridedView } from './types.js';
 /**
  * Rotary embedding of the rows of `x`: one row of d elements per index of `rowShape`, read through
  * x's strides over (...rowShape, d) (so a head-split view (batch, heads, n, d) of a
- * (batch, n, heads·d) projection needs no copy), written into `out` row-major from 0, or at the
- * row offsets `outStride` gives over rowShape (elements of a row consecutive; s5-attn: the output
- * in the input's memory order). Pair j of a row is
+ * (batch, n, heads·d) projection needs no copy), written row-major from 0 into `out`. Pair j of a row is
  * (a, b) = (x_j, x_{j+half}), or (x_{2j}, x_{2j+1}) when `interleaved`, and becomes
  * (a·cos − b·sin, b·cos + a·sin) with cos, sin read at (row index, j) through their strides over
  * (...rowShape, half) (0 on broadcast axes); features from 2·half on are copied. With `inverse` the
@@ -23,7 +21,6 @@ export function rotaryKernel(
   half: number,
   interleaved: boolean,
   inverse = false,
-  outStride?: readonly number[],
 ): void {
   const xd = x.data;
   const cd = cos.data;
@@ -40,7 +37,7 @@ export function rotaryKernel(
   // x's strides: between elements of a row (xs), between consecutive rows of the inner axis (xi).
   const xs = x.stride[nd] ?? 1;
   const xi = nd > 0 ? x.stride[nd - 1]! : 0;
-  const oStride = outStride ?? rowStrides(rowShape, d);
+  const oStride = rowStrides(rowShape, d);
   const qi = nd > 0 ? oStride[nd - 1]! : 0;
   // Output offset of the second element of a pair from the first, and between consecutive pairs.
   const gap = interleaved ? 1 : half;
@@ -96,8 +93,7 @@ function rowStrides(rowShape: readonly number[], d: number): number[] {
 
 /**
  * Backward of {@link rotaryKernel} for the same `x`, `cos`, `sin` and layout, given the output
- * gradient `g` (read through its strides for dx, which is laid out as rotaryKernel's out with
- * `dxStride`; for dCos/dSin both g and x must be rows of d
+ * gradient `g` (read through its strides for dx; for dCos/dSin both g and x must be rows of d
  * consecutive elements from their offsets, strides not read). `dx` (row-major from 0, or null
  * when x needs no gradient) gets the inverse rotation of g, the pass-through features copied. For
  * each pair (a, b) with gradients (g_a, g_b):
@@ -119,9 +115,8 @@ export function rotaryBackwardKernel(
   d: number,
   half: number,
   interleaved: boolean,
-  dxStride?: readonly number[],
 ): void {
-  if (dx !== null) rotaryKernel(dx, g, cos, sin, rowShape, d, half, interleaved, true, dxStride);
+  if (dx !== null) rotaryKernel(dx, g, cos, sin, rowShape, d, half, interleaved, true);
   if (dCos === null && dSin === null) return;
   const gd = g.data;
   const xd = x.data;

@@ -4,17 +4,9 @@ import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '.
 import type { FlashAttentionShape } from './backend.js';
 import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
 import { type ExpRows, jsExpRows } from './exp-rows.js';
-import {
-  layoutsOf,
-  limitOf,
-  rowBase,
-  rowStride,
-  type TileOps,
-  tiledAttentionBackward,
-  tiledAttentionForward,
-} from './flash-attention.js';
+import { limitOf, type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
 import { packPanels } from './pack.js';
-import { wasmMatmul } from './wasm-matmul.js';
+import { copyRowsOut, wasmMatmul } from './wasm-matmul.js';
 
 // The whole FlashAttention tile loop in WebAssembly (src/wasm/sgemm.wat flashForward /
 // flashBackward): each problem's operands are laid out in the instance memory once (O(L·d)), and
@@ -104,64 +96,17 @@ function panels(
   rowsPadded: number,
   cols: number,
   w: number,
-  stride: number,
-  staged = -1,
 ): void {
-  if (staged >= 0) {
-    // The whole array is in the heap already (see Staging): pack reads the rows in place.
-    job.call('pack', at * 4, (staged + off) * 4, stride, 1, rows, rowsPadded, cols, w);
-    return;
-  }
   if (cols > KC || !(src instanceof Float32Array)) {
     // One k-block of any width: the fused kernels read each panel's columns contiguously.
-    packPanels(mem, at, src, off, stride, 1, rows, rowsPadded, cols, w, cols);
+    packPanels(mem, at, src, off, cols, 1, rows, rowsPadded, cols, w, cols);
     return;
   }
-  copyIn(mem, rawAt, src, off, rows, cols, stride);
+  mem.set(src.subarray(off, off + rows * cols), rawAt);
   job.call('pack', at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
 }
 
-/** Copies `rows` rows of `cols` floats, `stride` apart from src[off], to mem[at] row-major. */
-function copyIn(
-  mem: Float32Array,
-  at: number,
-  src: Float32Array,
-  off: number,
-  rows: number,
-  cols: number,
-  stride: number,
-): void {
-  if (stride === cols) {
-    mem.set(src.subarray(off, off + rows * cols), at);
-    return;
-  }
-  // Row by row with set (a memcpy): faster than an element loop here, whose loads and stores V8
-  // cannot specialise for both heap and shared wasm memory.
-  for (let i = 0, p = off, o = at; i < rows; i++, p += stride, o += cols) mem.set(src.subarray(p, p + cols), o);
-}
-
-/** Copies rows × cols from mem[at] (rows colsPadded apart) to dst[off] (rows `stride` apart). */
-function copyOut(
-  mem: Float32Array,
-  at: number,
-  dst: Float32Array,
-  off: number,
-  rows: number,
-  cols: number,
-  colsPadded: number,
-  stride: number,
-): void {
-  if (cols === colsPadded && stride === cols) {
-    dst.set(mem.subarray(at, at + rows * cols), off);
-    return;
-  }
-  for (let i = 0, p = at, o = off; i < rows; i++, p += colsPadded, o += stride) dst.set(mem.subarray(p, p + cols), o);
-}
-
-/**
- * Copies the rows×cols matrix at src[off] (rows `stride` apart) with rows padded to colsPadded
- * and zero rows up to rowsPadded.
- */
+/** Copies the rows×cols row-major matrix at src[off] with rows padded to colsPadded and zero rows up to rowsPadded. */
 function copyRows(
   mem: Float32Array,
   at: number,
@@ -171,14 +116,13 @@ function copyRows(
   rowsPadded: number,
   cols: number,
   colsPadded: number,
-  stride: number,
 ): void {
   if (cols === colsPadded && src instanceof Float32Array) {
-    copyIn(mem, at, src, off, rows, cols, stride);
+    mem.set(src.subarray(off, off + rows * cols), at);
   } else {
     for (let i = 0; i < rows; i++) {
       const o = at + i * colsPadded;
-      for (let c = 0; c < cols; c++) mem[o + c] = src[off + i * stride + c]!;
+      for (let c = 0; c < cols; c++) mem[o + c] = src[off + i * cols + c]!;
       mem.fill(0, o + cols, o + colsPadded);
     }
   }
@@ -194,37 +138,6 @@ function regions<K extends string>(sizes: Record<K, number>): { at: Record<K, nu
     total += up(sizes[name], 4);
   }
   return { at, total };
-}
-
-/**
- * s5-attn: head-interleaved float32 arrays copied whole into the heap after the group's regions
- * (one memcpy each), so `pack` gathers each problem's strided rows in WebAssembly instead of a
- * JavaScript copy per row. `at[i]` is array i's float offset from the staging base, or −1.
- */
-class Staging {
-  readonly at: number[] = [];
-  total = 0;
-  constructor(
-    private readonly arrays: readonly TypedArray[],
-    layouts: readonly number[],
-    depths: readonly number[],
-  ) {
-    arrays.forEach((a, i) => {
-      if (layouts[i] !== 0 && a instanceof Float32Array && depths[i]! <= KC) {
-        this.at.push(this.total);
-        this.total += up(a.length, 4);
-      } else this.at.push(-1);
-    });
-  }
-
-  /** Copies the staged arrays to mem from `base`; returns their absolute offsets (−1: not staged). */
-  write(mem: Float32Array, base: number): number[] {
-    return this.at.map((o, i) => {
-      if (o < 0) return -1;
-      mem.set(this.arrays[i] as Float32Array, base + o);
-      return base + o;
-    });
-  }
 }
 
 /** Each query row's key limit for problem h, clamped to [0, numKeys], zero for padding rows. */
@@ -244,7 +157,6 @@ function wasmForward(
   shape: FlashAttentionShape,
 ): boolean {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
-  const L = layoutsOf(shape);
   const lqp = up(lq, WASM_MR);
   const lkp = up(lk, WASM_NR);
   const dvp = up(dv, WASM_NR);
@@ -262,23 +174,15 @@ function wasmForward(
     rawK: lk * d,
   });
   const { qp, kp, vr, o, m, l } = at;
-  const staging = new Staging([q, k], [L.q, L.k], [d, d]);
-  let st = [-1, -1];
   return inGroups(
     wasm,
     heads,
     per,
-    staging.total,
-    (mem, base) => {
-      st = staging.write(mem, base);
-    },
     (job, mem, lim, h, r) => {
       job.task();
-      const qs = rowStride(L.q, d);
-      const ks = rowStride(L.k, d);
-      panels(job, mem, r + qp, r + at.rawQ, q, rowBase(L.q, h, lq, d), lq, lqp, d, WASM_MR, qs, st[0]);
-      panels(job, mem, r + kp, r + at.rawK, k, rowBase(L.k, h, lk, d), lk, lkp, d, WASM_NR, ks, st[1]);
-      copyRows(mem, r + vr, v, rowBase(L.v, h, lk, dv), lk, lkp, dv, dvp, rowStride(L.v, dv));
+      panels(job, mem, r + qp, r + at.rawQ, q, h * lq * d, lq, lqp, d, WASM_MR);
+      panels(job, mem, r + kp, r + at.rawK, k, h * lk * d, lk, lkp, d, WASM_NR);
+      copyRows(mem, r + vr, v, h * lk * dv, lk, lkp, dv, dvp);
       mem.fill(0, r + o, r + o + lqp * dvp);
       mem.fill(Number.NEGATIVE_INFINITY, r + m, r + m + lqp);
       mem.fill(0, r + l, r + l + lqp);
@@ -300,7 +204,7 @@ function wasmForward(
       );
     },
     (mem, h, r) => {
-      copyOut(mem, r + o, out, rowBase(L.out, h, lq, dv), lq, dv, dvp, rowStride(L.out, dv));
+      copyRowsOut(mem, r + o, out, h * lq * dv, lq, dv, dvp);
       for (let i = 0; i < lq; i++) {
         const sum = mem[r + l + i]!;
         lse[h * lq + i] = sum > 0 ? mem[r + m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
@@ -319,17 +223,14 @@ function inGroups(
   wasm: WasmKernels,
   heads: number,
   per: number,
-  extra: number,
-  prepare: (mem: Float32Array, base: number) => void,
   stage: (job: Job, mem: Float32Array, lim: Int32Array, h: number, r: number) => void,
   collect: (mem: Float32Array, h: number, r: number) => void,
 ): boolean {
   const threads = wasmThreads(wasm);
   let group = Math.min(heads, threads > 1 ? 2 * threads : 1);
-  while (group > 0 && group * per + extra > MAX_WASM_FLOATS) group--;
+  while (group > 0 && group * per > MAX_WASM_FLOATS) group--;
   if (group === 0) return false;
-  const mem = wasmHeap(wasm, group * per + extra);
-  prepare(mem, group * per);
+  const mem = wasmHeap(wasm, group * per);
   const lim = new Int32Array(mem.buffer);
   for (let h0 = 0; h0 < heads; h0 += group) {
     const count = Math.min(group, heads - h0);
@@ -355,12 +256,6 @@ function wasmBackward(
   shape: FlashAttentionShape,
 ): boolean {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
-  const L = layoutsOf(shape);
-  const qs = rowStride(L.q, d);
-  const ks = rowStride(L.k, d);
-  const vs = rowStride(L.v, dv);
-  const os = rowStride(L.out, dv);
-  const gs = rowStride(L.dOut, dv);
   const lqp = up(lq, WASM_MR);
   const lkp = up(lk, WASM_NR);
   const dp = up(d, WASM_NR);
@@ -386,37 +281,28 @@ function wasmBackward(
     rawV: lk * dv,
     rawDO: lq * dv,
   });
-  const staging = new Staging([q, k, v, dOut], [L.q, L.k, L.v, L.dOut], [d, d, dv, dv]);
-  let st = [-1, -1, -1, -1];
   return inGroups(
     wasm,
     heads,
     per,
-    staging.total,
-    (mem, base) => {
-      st = staging.write(mem, base);
-    },
     (job, mem, lim, h, r) => {
-      const qh = rowBase(L.q, h, lq, d);
-      const kh = rowBase(L.k, h, lk, d);
-      const vh = rowBase(L.v, h, lk, dv);
-      const oh = rowBase(L.out, h, lq, dv);
-      const gh = rowBase(L.dOut, h, lq, dv);
+      const qh = h * lq * d;
+      const kh = h * lk * d;
+      const vh = h * lk * dv;
+      const oh = h * lq * dv;
       mem.fill(0, r + a.s, r + a.t + WASM_TILE);
       job.task();
-      panels(job, mem, r + a.qp, r + a.rawQ, q, qh, lq, lqp, d, WASM_MR, qs, st[0]);
-      copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp, qs);
-      panels(job, mem, r + a.kp, r + a.rawK, k, kh, lk, lkp, d, WASM_NR, ks, st[1]);
-      copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp, ks);
-      panels(job, mem, r + a.vp, r + a.rawV, v, vh, lk, lkp, dv, WASM_NR, vs, st[2]);
-      panels(job, mem, r + a.dop, r + a.rawDO, dOut, gh, lq, lqp, dv, WASM_MR, gs, st[3]);
-      copyRows(mem, r + a.dor, dOut, gh, lq, lqp, dv, dvp, gs);
+      panels(job, mem, r + a.qp, r + a.rawQ, q, qh, lq, lqp, d, WASM_MR);
+      copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp);
+      panels(job, mem, r + a.kp, r + a.rawK, k, kh, lk, lkp, d, WASM_NR);
+      copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp);
+      panels(job, mem, r + a.vp, r + a.rawV, v, vh, lk, lkp, dv, WASM_NR);
+      panels(job, mem, r + a.dop, r + a.rawDO, dOut, oh, lq, lqp, dv, WASM_MR);
+      copyRows(mem, r + a.dor, dOut, oh, lq, lqp, dv, dvp);
       // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
       for (let i = 0; i < lq; i++) {
         let sum = 0;
-        const g0 = gh + i * gs;
-        const o0 = oh + i * os;
-        for (let c = 0; c < dv; c++) sum += dOut[g0 + c]! * out[o0 + c]!;
+        for (let c = oh + i * dv; c < oh + (i + 1) * dv; c++) sum += dOut[c]! * out[c]!;
         mem[r + a.rowDot + i] = sum;
         mem[r + a.lse + i] = lse[h * lq + i]!;
       }
@@ -451,9 +337,9 @@ function wasmBackward(
       );
     },
     (mem, h, r) => {
-      copyOut(mem, r + a.dq, dq, rowBase(L.q, h, lq, d), lq, d, dp, qs);
-      copyOut(mem, r + a.dk, dk, rowBase(L.k, h, lk, d), lk, d, dp, ks);
-      copyOut(mem, r + a.dv, dvOut, rowBase(L.v, h, lk, dv), lk, dv, dvp, vs);
+      copyRowsOut(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
+      copyRowsOut(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
+      copyRowsOut(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
     },
   );
 }

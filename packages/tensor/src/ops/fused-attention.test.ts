@@ -301,9 +301,8 @@ describe('fusedAttention', () => {
     );
   });
 
-  it('reads head-split views (batch, heads, n, d) of (batch, n, heads·d) in place exactly as their copies, values and gradients', () => {
-    // MultiHeadAttention's layout: no copies in or out; the output and the gradients come back as
-    // head-interleaved views, equal to the copy path's to the last bit on either backend.
+  it('gives head-split views (batch, heads, n, d) of (batch, n, heads·d) exactly the results of their copies, values and gradients', () => {
+    // MultiHeadAttention's layout, merged back as it does or read per head, on either backend.
     const before = getBackend().name;
     try {
       for (const name of ['wasm', 'js'] as const) {

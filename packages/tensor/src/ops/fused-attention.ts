@@ -2,11 +2,10 @@
 import '../kernels/prefer-wasm.js';
 import { record } from '../autograd/record.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
-import type { FlashAttentionLayouts, FlashAttentionShape } from '../kernels/backend.js';
+import type { FlashAttentionShape } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
-import { createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
-import { fromData, Tensor } from '../tensor.js';
+import { fromData, type Tensor } from '../tensor.js';
 import { checkValidLens } from '../validation/attention-args.js';
 import { checkOptions } from '../validation/check-options.js';
 
@@ -74,56 +73,26 @@ export function fusedAttention(
     isCausal: 'boolean',
     validLens: 'any',
   });
-  const base = checkInputs(queries, keys, values, options);
-  const { heads, numQueries, dv } = base;
-  // Head-split views (batch, heads, n, d) of (batch, n, heads·d) projections are read in place,
-  // and then the output is written head-interleaved, so merging the heads needs no copy either.
-  const [q, lq] = storage(queries);
-  const [k, lk] = storage(keys);
-  const [v, lv] = storage(values);
-  const lo = queries.ndim === 4 && (lq !== 0 || lv !== 0) ? queries.shape[1]! : 0;
-  const outShape = [...queries.shape.slice(0, -1), dv];
-  const layouts: FlashAttentionLayouts = { q: lq, k: lk, v: lv, out: lo, dOut: 0 };
-  const shape: FlashAttentionShape = lq + lk + lv + lo === 0 ? base : { ...base, layouts };
+  const shape = checkInputs(queries, keys, values, options);
+  const { heads, numQueries, dv } = shape;
+  const q = queries.toTypedArray();
+  const k = keys.toTypedArray();
+  const v = values.toTypedArray();
   const out = new Float32Array(heads * numQueries * dv);
   const lse = new Float32Array(heads * numQueries);
   backend().flashAttentionForward(q, k, v, out, lse, shape);
-  const result = lo === 0 ? fromData(out, outShape, 'float32') : interleaved(out, outShape);
+  const result = fromData(out, [...queries.shape.slice(0, -1), dv], 'float32');
   return record(OP, result, [queries, keys, values], (g) => {
-    const [dOut, lg] = storage(g);
-    const gradShape: FlashAttentionShape =
-      lq + lk + lv + lo + lg === 0 ? base : { ...base, layouts: { ...layouts, dOut: lg } };
-    const dq = new Float32Array(queries.numel());
-    const dk = new Float32Array(keys.numel());
-    const dvGrad = new Float32Array(values.numel());
-    backend().flashAttentionBackward(q, k, v, out, lse, dOut, dq, dk, dvGrad, gradShape);
-    // Each gradient in its input's layout, so the head split's backward needs no copy.
-    const grad = (t: Tensor, data: Float32Array, layout: number): Tensor | null =>
-      !t.requiresGrad ? null : layout === 0 ? fromData(data, t.shape, 'float32') : interleaved(data, t.shape);
-    return [grad(queries, dq, lq), grad(keys, dk, lk), grad(values, dvGrad, lv)];
+    const dq = new Float32Array(q.length);
+    const dk = new Float32Array(k.length);
+    const dvGrad = new Float32Array(v.length);
+    backend().flashAttentionBackward(q, k, v, out, lse, g.toTypedArray(), dq, dk, dvGrad, shape);
+    return [
+      queries.requiresGrad ? fromData(dq, queries.shape, 'float32') : null,
+      keys.requiresGrad ? fromData(dk, keys.shape, 'float32') : null,
+      values.requiresGrad ? fromData(dvGrad, values.shape, 'float32') : null,
+    ];
   });
-}
-
-/**
- * The kernel's view of a float32 input: its storage as is with layout H when it is a head-split
- * view (batch, H, n, d) of a row-major (batch, n, H, d) array from offset 0, else a contiguous
- * copy (or the storage itself when contiguous) with layout 0 (see FlashAttentionLayouts).
- */
-function storage(t: Tensor): [Float32Array, number] {
-  if (t.ndim === 4 && t.nd.offset === 0 && t.shape[1]! > 1 && t.shape[2]! > 1) {
-    const [, H, n, d] = t.shape as [number, number, number, number];
-    const [s0, s1, s2, s3] = t.nd.stride as [number, number, number, number];
-    if (s3 === 1 && s1 === d && s2 === H * d && (s0 === n * H * d || t.shape[0] === 1)) {
-      return [t.nd.data as Float32Array, H];
-    }
-  }
-  return [t.toTypedArray() as Float32Array, 0];
-}
-
-/** (batch, H, n, d) read from row-major (batch, n, H, d) storage: the head-interleaved layout. */
-function interleaved(data: Float32Array, shape: readonly number[]): Tensor {
-  const [batch, H, n, d] = shape as [number, number, number, number];
-  return new Tensor(createView(data, [batch, H, n, d], [n * H * d, d, H * d, 1]), 'float32');
 }
 
 /** Validates the inputs and turns the options into the kernel's sizes and per-row key limits. */

@@ -329,8 +329,6 @@ describe('rotary', () => {
             const split = permute(reshape(leaf, [batch, n, heads, d]), [0, 2, 1, 3]);
             const x = copy ? split.contiguous() : split;
             const y = rotary(x, cos, sin, { interleaved });
-            // The output keeps the view's memory order, so merging the heads back needs no copy.
-            if (!copy) expect(permute(y, [0, 2, 1, 3]).isContiguous()).toBe(true);
             const weights = tensor(
               Array.from({ length: y.numel() }, (_, i) => Math.cos(3 * i)),
               { shape: y.shape },

@@ -4,9 +4,9 @@ import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
 import type { StridedView } from '../kernels/types.js';
-import { contiguousStrides, createView } from '../ndarray.js';
+import { contiguousStrides } from '../ndarray.js';
 import { broadcastStrides, shapesEqual } from '../shape.js';
-import { fromData, Tensor } from '../tensor.js';
+import { fromData, type Tensor } from '../tensor.js';
 import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link rotary}. */
@@ -70,13 +70,9 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const target = [...rowShape, half];
   const cv = broadcastView(cos, target);
   const sv = broadcastView(sin, target);
-  // The output keeps x's memory order when x is a dense permutation (the head split of
-  // MultiHeadAttention), so the fused attention and the head merge read it without copies too.
-  const layout = denseLayout(x);
   const data = allocate(dtype, x.numel());
-  const rows = layout?.slice(0, -1);
-  backend().rotary(data, x.nd, cv, sv, rowShape, d, half, interleaved, false, rows);
-  const out = layout === null ? fromData(data, x.shape, dtype) : new Tensor(createView(data, x.shape, layout), dtype);
+  backend().rotary(data, x.nd, cv, sv, rowShape, d, half, interleaved);
+  const out = fromData(data, x.shape, dtype);
 
   return record(op, out, [x, cos, sin], (g) => {
     const wantsTables = cos.requiresGrad || sin.requiresGrad;
@@ -88,30 +84,13 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
     const dSin = sin.requiresGrad ? new Float64Array(sin.numel()) : null;
     // Accumulators are row-major in cos's shape, read with stride 0 on its broadcast axes.
     const accStride = broadcastStrides(cos.shape, contiguousStrides(cos.shape), target);
-    backend().rotaryBackward(dx, dCos, dSin, accStride, gv, xv, cv, sv, rowShape, d, half, interleaved, rows);
+    backend().rotaryBackward(dx, dCos, dSin, accStride, gv, xv, cv, sv, rowShape, d, half, interleaved);
     return [
-      dx === null ? null : layout === null ? fromData(dx, x.shape, x.dtype) : new Tensor(createView(dx, x.shape, layout), x.dtype),
+      dx === null ? null : fromData(dx, x.shape, x.dtype),
       dCos === null ? null : rounded(dCos, cos.shape, cos.dtype),
       dSin === null ? null : rounded(dSin, sin.shape, sin.dtype),
     ];
   });
-}
-
-/**
- * x's strides when x is a non-contiguous view from offset 0 that covers exactly numel elements
- * (a permutation of a row-major array) with consecutive elements along its last axis; else null.
- */
-function denseLayout(x: Tensor): number[] | null {
-  const { stride, offset } = x.nd;
-  const n = x.ndim;
-  if (offset !== 0 || n < 2 || x.isContiguous() || stride[n - 1] !== 1) return null;
-  const axes = [...stride.keys()].filter((a) => x.shape[a]! > 1).sort((a, b) => stride[a]! - stride[b]!);
-  let expected = 1;
-  for (const a of axes) {
-    if (stride[a] !== expected) return null;
-    expected *= x.shape[a]!;
-  }
-  return stride.map((s, a) => (x.shape[a] === 1 ? 0 : s));
 }
 
 /** Validates the inputs; returns x's leading shape (all axes but d). */
