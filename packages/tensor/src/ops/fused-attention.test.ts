@@ -303,7 +303,7 @@ describe('fusedAttention', () => {
 
   it('gives head-split views (batch, heads, n, d) of (batch, n, heads·d) exactly the results of their copies, values and gradients', () => {
     // MultiHeadAttention's layout, merged back as it does or read per head, on either backend.
-    const before = getBackend().name;
+    const before = getBackend();
     try {
       for (const name of ['wasm', 'js'] as const) {
         setBackend(name);
