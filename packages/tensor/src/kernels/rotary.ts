@@ -3,8 +3,9 @@ import { shapeSize } from '../shape.js';
 import type { StridedView } from './types.js';
 
 /**
- * Rotary embedding of the rows of `x`: rows of d consecutive elements from `x.offset` (strides are
- * not read), one per index of `rowShape`, written row-major from 0 into `out`. Pair j of a row is
+ * Rotary embedding of the rows of `x`: one row of d elements per index of `rowShape`, read through
+ * x's strides over (...rowShape, d) (so a head-split view (batch, heads, n, d) of a
+ * (batch, n, heads·d) projection needs no copy), written row-major from 0 into `out`. Pair j of a row is
  * (a, b) = (x_j, x_{j+half}), or (x_{2j}, x_{2j+1}) when `interleaved`, and becomes
  * (a·cos − b·sin, b·cos + a·sin) with cos, sin read at (row index, j) through their strides over
  * (...rowShape, half) (0 on broadcast axes); features from 2·half on are copied. With `inverse` the
@@ -33,29 +34,39 @@ export function rotaryKernel(
   const si = nd > 0 ? sin.stride[nd - 1]! : 0;
   const outer = inner === 0 ? 0 : shapeSize(rowShape) / inner;
   const sign = inverse ? -1 : 1;
-  // Offset of the second element of a pair from the first, and between consecutive pairs.
+  // x's strides: between elements of a row (xs), between consecutive rows of the inner axis (xi).
+  const xs = x.stride[nd] ?? 1;
+  const xi = nd > 0 ? x.stride[nd - 1]! : 0;
+  const oStride = rowStrides(rowShape, d);
+  const qi = nd > 0 ? oStride[nd - 1]! : 0;
+  // Output offset of the second element of a pair from the first, and between consecutive pairs.
   const gap = interleaved ? 1 : half;
   const step = interleaved ? 2 : 1;
+  const xgap = gap * xs;
   const r = 2 * half;
   const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
   let oc = cos.offset;
   let os = sin.offset;
-  for (let o = 0, p = x.offset, q = 0; o < outer; o++) {
-    for (let m = 0, pc = oc, ps = os; m < inner; m++, p += d, q += d, pc += ci, ps += si) {
+  let ox = x.offset;
+  let oq = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let m = 0, p = ox, q = oq, pc = oc, ps = os; m < inner; m++, p += xi, q += qi, pc += ci, ps += si) {
       // RoFormer eq. 34: (a, b) -> (a cos mθ_j − b sin mθ_j, b cos mθ_j + a sin mθ_j).
       for (let j = 0, e = 0; j < half; j++, e += step) {
         const c = cd[pc + j * cj]!;
         const s = sign * sd[ps + j * sj]!;
-        const a = xd[p + e]!;
-        const b = xd[p + e + gap]!;
+        const a = xd[p + e * xs]!;
+        const b = xd[p + e * xs + xgap]!;
         out[q + e] = a * c - b * s;
         out[q + e + gap] = b * c + a * s;
       }
-      for (let j = r; j < d; j++) out[q + j] = xd[p + j]!;
+      for (let j = r; j < d; j++) out[q + j] = xd[p + j * xs]!;
     }
     for (let ax = nd - 2; ax >= 0; ax--) {
       oc += cos.stride[ax]!;
       os += sin.stride[ax]!;
+      ox += x.stride[ax]!;
+      oq += oStride[ax]!;
       const i = idx[ax]! + 1;
       if (i < rowShape[ax]!) {
         idx[ax] = i;
@@ -64,13 +75,26 @@ export function rotaryKernel(
       idx[ax] = 0;
       oc -= cos.stride[ax]! * rowShape[ax]!;
       os -= sin.stride[ax]! * rowShape[ax]!;
+      ox -= x.stride[ax]! * rowShape[ax]!;
+      oq -= oStride[ax]! * rowShape[ax]!;
     }
   }
 }
 
+/** Row-major row offsets over rowShape for rows of d elements. */
+function rowStrides(rowShape: readonly number[], d: number): number[] {
+  const stride = new Array<number>(rowShape.length);
+  for (let ax = rowShape.length - 1, s = d; ax >= 0; ax--) {
+    stride[ax] = s;
+    s *= rowShape[ax]!;
+  }
+  return stride;
+}
+
 /**
  * Backward of {@link rotaryKernel} for the same `x`, `cos`, `sin` and layout, given the output
- * gradient `g` (rows of d consecutive elements from `g.offset`). `dx` (row-major from 0, or null
+ * gradient `g` (read through its strides for dx; for dCos/dSin both g and x must be rows of d
+ * consecutive elements from their offsets, strides not read). `dx` (row-major from 0, or null
  * when x needs no gradient) gets the inverse rotation of g, the pass-through features copied. For
  * each pair (a, b) with gradients (g_a, g_b):
  *   dcos_j += g_a·a + g_b·b,  dsin_j += g_b·a − g_a·b,

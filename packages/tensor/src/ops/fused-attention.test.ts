@@ -10,6 +10,8 @@ import { tensor } from './creation.js';
 import { fusedAttention } from './fused-attention.js';
 import { matmul } from './matmul.js';
 import { mul } from './mul.js';
+import { permute } from './permute.js';
+import { reshape } from './reshape.js';
 import { softmax } from './softmax.js';
 import { sum } from './sum.js';
 import { transpose } from './transpose.js';
@@ -297,6 +299,57 @@ describe('fusedAttention', () => {
       17,
       1e-5,
     );
+  });
+
+  it('gives head-split views (batch, heads, n, d) of (batch, n, heads·d) exactly the results of their copies, values and gradients', () => {
+    // MultiHeadAttention's layout, merged back as it does or read per head, on either backend.
+    const before = getBackend();
+    try {
+      for (const name of ['wasm', 'js'] as const) {
+        setBackend(name);
+        fc.assert(
+          fc.property(
+            fc.record({
+              batch: fc.integer({ min: 1, max: 2 }),
+              heads: fc.integer({ min: 2, max: 3 }),
+              lq: fc.integer({ min: 2, max: 9 }),
+              d: fc.integer({ min: 1, max: 6 }),
+              dv: fc.integer({ min: 1, max: 6 }),
+              isCausal: fc.boolean(),
+              split: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+              seed: fc.integer({ min: 0, max: 1000 }),
+            }),
+            ({ batch, heads, lq, d, dv, isCausal, split, seed }) => {
+              const leaves = [d, d, dv].map((depth, i) =>
+                tensor(values(batch * lq * heads * depth, seed + i), {
+                  shape: [batch, lq, heads * depth],
+                  requiresGrad: true,
+                }),
+              );
+              const upstream = values(batch * heads * lq * dv, seed + 7);
+              const run = (copy: boolean) => {
+                for (const leaf of leaves) leaf.grad = null;
+                const [q, k, v] = leaves.map((leaf, i) => {
+                  const depth = leaf.shape[2]! / heads;
+                  const view = permute(reshape(leaf, [batch, lq, heads, depth]), [0, 2, 1, 3]);
+                  return copy || !split[i] ? view.contiguous() : view;
+                }) as [Tensor, Tensor, Tensor];
+                const out = fusedAttention(q, k, v, { isCausal });
+                // Merged as MultiHeadAttention does, or read per head, with a weighted sum as the loss.
+                const merged = split[3] ? reshape(permute(out, [0, 2, 1, 3]), [batch, lq, heads * dv]) : out;
+                const w = tensor(upstream, { shape: merged.shape });
+                sum(mul(merged, w)).backward();
+                return [out, ...leaves.map((leaf) => leaf.grad!)].map((t) => Array.from(t.toTypedArray()));
+              };
+              expect(run(false)).toEqual(run(true));
+            },
+          ),
+          { numRuns: 25 },
+        );
+      }
+    } finally {
+      setBackend(before);
+    }
   });
 
   it('throws ShapeError for an input with fewer than 2 axes', () => {

@@ -8,7 +8,11 @@ import { shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from './creation.js';
 import { eye } from './eye.js';
+import { mul } from './mul.js';
+import { permute } from './permute.js';
+import { reshape } from './reshape.js';
 import { rotary } from './rotary.js';
+import { sum } from './sum.js';
 import { transpose } from './transpose.js';
 
 /** One case: x of shape (batch, heads, positions, d), cos/sin of a shape broadcasting to its rows. */
@@ -297,6 +301,50 @@ describe('rotary', () => {
     }
     expect(cos.grad).toBeNull();
     expect(sin.grad).toBeNull();
+  });
+
+  it('rotates a head-split view (batch, heads, n, d) of (batch, n, heads·d) exactly as its copy, values and gradients', () => {
+    // MultiHeadAttention's layout: the op reads the permuted view through strides, no copy.
+    fc.assert(
+      fc.property(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 3 }),
+          n: fc.integer({ min: 1, max: 5 }),
+          heads: fc.integer({ min: 1, max: 3 }),
+          half: fc.integer({ min: 1, max: 3 }),
+          extra: fc.integer({ min: 0, max: 2 }),
+          interleaved: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        ({ batch, n, heads, half, extra, interleaved, seed }) => {
+          const d = 2 * half + extra;
+          const values = Array.from({ length: batch * n * heads * d }, (_, i) => Math.sin(seed + 1.7 * i));
+          const [cos, sin] = tables(
+            Array.from({ length: n }, (_, i) => i),
+            2 * half,
+            'float32',
+          );
+          const run = (copy: boolean) => {
+            const leaf = tensor(values, { shape: [batch, n, heads * d], requiresGrad: true });
+            const split = permute(reshape(leaf, [batch, n, heads, d]), [0, 2, 1, 3]);
+            const x = copy ? split.contiguous() : split;
+            const y = rotary(x, cos, sin, { interleaved });
+            const weights = tensor(
+              Array.from({ length: y.numel() }, (_, i) => Math.cos(3 * i)),
+              { shape: y.shape },
+            );
+            sum(mul(y, weights)).backward();
+            return { y: Array.from(y.toTypedArray()), grad: Array.from(leaf.grad!.toTypedArray()) };
+          };
+          const strided = run(false);
+          const copied = run(true);
+          // Same arithmetic in the same order: equal to the last bit, not just within tolerance.
+          expect(strided.y).toEqual(copied.y);
+          expect(strided.grad).toEqual(copied.grad);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('throws InvalidArgumentError when x, cos or sin is not a Tensor', () => {

@@ -66,25 +66,28 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const interleaved = options.interleaved ?? false;
   const dtype: DType = promoteTypes(promoteTypes(x.dtype, cos.dtype), sin.dtype);
 
-  // The kernel reads rows of d consecutive elements; contiguous() is the identity when they are.
-  const xc = x.contiguous();
+  // The kernel reads x through its strides: a head-split view (batch, heads, n, d) of the
+  // projection (batch, n, heads·d) is rotated without a copy, and the output is contiguous.
   const target = [...rowShape, half];
   const cv = broadcastView(cos, target);
   const sv = broadcastView(sin, target);
   const data = allocate(dtype, x.numel());
-  backend().rotary(data, xc.nd, cv, sv, rowShape, d, half, interleaved);
+  backend().rotary(data, x.nd, cv, sv, rowShape, d, half, interleaved);
   const out = fromData(data, x.shape, dtype);
 
-  return record(op, out, [xc, cos, sin], (g) => {
-    const gc = g.contiguous();
-    const dx = xc.requiresGrad ? allocate(xc.dtype, x.numel()) : null;
+  return record(op, out, [x, cos, sin], (g) => {
+    const wantsTables = cos.requiresGrad || sin.requiresGrad;
+    // dCos and dSin need g and x as rows of d consecutive elements; dx alone reads g's strides.
+    const gv = wantsTables ? g.contiguous().nd : g.nd;
+    const xv = wantsTables ? x.contiguous().nd : x.nd;
+    const dx = x.requiresGrad ? allocate(x.dtype, x.numel()) : null;
     const dCos = cos.requiresGrad ? new Float64Array(cos.numel()) : null;
     const dSin = sin.requiresGrad ? new Float64Array(sin.numel()) : null;
     // Accumulators are row-major in cos's shape, read with stride 0 on its broadcast axes.
     const accStride = broadcastStrides(cos.shape, contiguousStrides(cos.shape), target);
-    backend().rotaryBackward(dx, dCos, dSin, accStride, gc.nd, xc.nd, cv, sv, rowShape, d, half, interleaved);
+    backend().rotaryBackward(dx, dCos, dSin, accStride, gv, xv, cv, sv, rowShape, d, half, interleaved);
     return [
-      dx === null ? null : fromData(dx, x.shape, xc.dtype),
+      dx === null ? null : fromData(dx, x.shape, x.dtype),
       dCos === null ? null : rounded(dCos, cos.shape, cos.dtype),
       dSin === null ? null : rounded(dSin, sin.shape, sin.dtype),
     ];
