@@ -11,7 +11,9 @@ import {
   type TimerOptions,
   time,
 } from './harness.js';
+import type { GcStats } from './gc.js';
 import type { LibraryName } from './libs.js';
+import type { Paired } from './torch.js';
 
 export type Suite = 'sgemm' | 'attention' | 'mha' | 'train';
 
@@ -34,6 +36,13 @@ export interface Figure {
   checks?: Record<string, Check>;
   /** attnkit's median time / this library's (how many times faster than attnkit; attnkit = 1). */
   speedVsAttnkit?: number;
+  /**
+   * PyTorch twins: the interleaved attnkit/PyTorch rounds this figure comes from; its
+   * `speedVsAttnkit` is the paired one (attnkitMs / torchMs), not the separate attnkit figure's.
+   */
+  paired?: Paired;
+  /** attnkit training figures: GC share and heap growth per step (see gc.ts). */
+  gc?: GcStats;
 }
 
 /** What a library supplies for one case. */
@@ -128,6 +137,7 @@ export async function measureFigure(
 /** Fills in `speedVsAttnkit` for every figure that has an attnkit figure of the same case. */
 export function addRatios(figures: Figure[]): void {
   for (const f of figures) {
+    if (f.paired !== undefined) continue; // already the ratio of interleaved rounds
     const base = figures.find(
       (g) => g.suite === f.suite && g.case === f.case && g.library === 'attnkit' && g.threads === f.threads,
     );

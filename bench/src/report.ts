@@ -67,6 +67,87 @@ function suiteTable(
   return table(['case', ...columns.map(title)], rows);
 }
 
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * attnkit against the PyTorch twins (interleaved rounds), attnkit's 2-thread/1-thread ratio, and
+ * the GC share and heap growth of its training step.
+ */
+function summary(figures: Figure[]): string[] {
+  const out: string[] = [];
+  const twins = figures.filter((f) => f.library === 'pytorch' && f.paired !== undefined);
+  if (twins.length > 0) {
+    out.push('## attnkit / PyTorch eager (interleaved rounds, same weights and batch)');
+    out.push('');
+    out.push(
+      'ratio = PyTorch median step time / attnkit median step time over all timed steps of rounds of attnkit steps and PyTorch steps taken in turn (above 1: attnkit is faster); spread = min–max of the per-round ratios.',
+    );
+    out.push('');
+    const rows = twins.map((f) => {
+      const p = f.paired!;
+      const lo = Math.min(...p.roundRatios);
+      const hi = Math.max(...p.roundRatios);
+      const losses = `${p.firstLosses.attnkit.map((x) => x.toFixed(4)).join(', ')} / ${p.firstLosses.torch.map((x) => x.toFixed(4)).join(', ')}`;
+      return [
+        `${f.suite}: ${f.case}`,
+        String(f.threads),
+        `${num(p.attnkitMs)} ms`,
+        `${num(p.torchMs)} ms`,
+        `**${num(p.ratio)}×**`,
+        `${num(lo)}–${num(hi)}`,
+        `${p.rounds}×${p.stepsPerRound}`,
+        f.status === 'ok' ? losses : `${losses} (mismatch)`,
+      ];
+    });
+    out.push(
+      table(
+        ['case', 'threads', 'attnkit', 'PyTorch', 'attnkit/PyTorch', 'spread', 'rounds×steps', 'first losses attnkit / PyTorch'],
+        rows,
+      ),
+    );
+    out.push('');
+  }
+  const attnkit = figures.filter((f) => f.library === 'attnkit' && f.medianMs !== undefined);
+  const scaling = attnkit
+    .filter((f) => f.threads === 2)
+    .flatMap((two) => {
+      const one = attnkit.find((g) => g.threads === 1 && g.suite === two.suite && g.case === two.case);
+      return one === undefined ? [] : [[`${two.suite}: ${two.case}`, `**${num(one.medianMs! / two.medianMs!)}×**`]];
+    });
+  if (scaling.length > 0) {
+    out.push('## attnkit, 2 threads / 1 thread (separate passes of this run)');
+    out.push('');
+    out.push(table(['case', 'speed-up'], scaling));
+    out.push('');
+  }
+  const gc = figures.filter((f) => f.gc !== undefined);
+  if (gc.length > 0) {
+    out.push('## attnkit training step: garbage collection and heap (targets: GC ≤ 2%, no growth)');
+    out.push('');
+    out.push(
+      table(
+        ['case', 'threads', 'steps', 'GC share', 'collections (minor/major/incremental)', 'heap after forced GC', 'ArrayBuffers', 'growth per step'],
+        gc.map((f) => {
+          const g = f.gc!;
+          const m = (x: number) => (x / 2 ** 20).toFixed(2);
+          return [
+            f.case,
+            String(f.threads),
+            `${g.from}–${g.to}`,
+            pct(g.share),
+            `${g.collections.minor}/${g.collections.major}/${g.collections.incremental}`,
+            `${m(g.heapUsed[0])} → ${m(g.heapUsed[1])} MB`,
+            `${m(g.arrayBuffers[0])} → ${m(g.arrayBuffers[1])} MB`,
+            `${(g.growthPerStep / 1024).toFixed(2)} kB`,
+          ];
+        }),
+      ),
+    );
+    out.push('');
+  }
+  return out;
+}
+
 export function renderMarkdown(report: Report, libraries: LibraryName[]): string {
   const { figures, machine } = report;
   const out: string[] = [];
@@ -114,10 +195,14 @@ export function renderMarkdown(report: Report, libraries: LibraryName[]): string
       figures,
       'train',
       libraries,
-      (f) => `${num(f.tokensPerSec!)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
+      (f) =>
+        f.tokensPerSec === undefined
+          ? `${num(1000 / f.medianMs!)} steps/s · ${num(f.medianMs!)} ms/step${ratio(f)}`
+          : `${num(f.tokensPerSec)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
     ),
   );
   out.push('');
+  out.push(...summary(figures));
   const notes = figures.filter((f) => f.note !== undefined);
   if (notes.length > 0) {
     out.push('¹ skipped, ² failed, ³ failed the float64 check:');

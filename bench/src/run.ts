@@ -63,21 +63,26 @@ async function main(): Promise<void> {
   const log = (f: Figure) => console.log(describe(f));
   const figures: Figure[] = [];
   const pass = async (names: LibraryName[]) => {
+    // The PyTorch twins train: only the mha and train suites run them.
+    const forward = names.filter((l) => l !== 'pytorch');
     if (only.includes('sgemm'))
-      figures.push(...(await sgemmSuite(libs, names, quick ? [64, 128] : [256, 512, 1024], log)));
+      figures.push(...(await sgemmSuite(libs, forward, quick ? [64, 128] : [256, 512, 1024], log)));
     if (only.includes('attention'))
-      figures.push(...(await attentionSuite(libs, names, quick ? [32, 64] : [128, 512, 1024, 2048], log)));
+      figures.push(...(await attentionSuite(libs, forward, quick ? [32, 64] : [128, 512, 1024, 2048], log)));
     if (only.includes('mha')) figures.push(...(await mhaSuite(libs, names, quick, log)));
     if (only.includes('train')) figures.push(...(await trainSuite(libs, names, quick, log)));
   };
   await pass(libraries);
-  const twoThreads = libraries.filter((l) => l === 'attnkit' || l === 'attnkit-fused' || l === 'ort-node');
+  const twoThreads = libraries.filter(
+    (l) => l === 'attnkit' || l === 'attnkit-fused' || l === 'ort-node' || l === 'pytorch',
+  );
   if (libs.setAttnkitThreads !== null && twoThreads.includes('attnkit')) {
-    console.log('second pass: 2 threads (attnkit, attnkit-fused, ort-node)');
+    console.log(`second pass: 2 threads (${twoThreads.join(', ')})`);
     await libs.setAttnkitThreads(2);
     libs.threadCount = 2;
     await pass(twoThreads);
   }
+  libs.torch?.close();
   addRatios(figures);
 
   const name = quick ? 'quick' : 'latest';
