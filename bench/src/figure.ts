@@ -2,6 +2,8 @@
  * One figure = one library on one case: prepare (untimed), a first call that is checked against
  * the float64 reference and measured for memory, then the median of the timed calls.
  */
+
+import type { GcStats } from './gc.js';
 import {
   type Check,
   consume,
@@ -11,7 +13,6 @@ import {
   type TimerOptions,
   time,
 } from './harness.js';
-import type { GcStats } from './gc.js';
 import type { LibraryName } from './libs.js';
 import type { Paired } from './torch.js';
 

@@ -101,7 +101,16 @@ function summary(figures: Figure[]): string[] {
     });
     out.push(
       table(
-        ['case', 'threads', 'attnkit', 'PyTorch', 'attnkit/PyTorch', 'spread', 'rounds×steps', 'first losses attnkit / PyTorch'],
+        [
+          'case',
+          'threads',
+          'attnkit',
+          'PyTorch',
+          'attnkit/PyTorch',
+          'spread',
+          'rounds×steps',
+          'first losses attnkit / PyTorch',
+        ],
         rows,
       ),
     );
@@ -112,7 +121,9 @@ function summary(figures: Figure[]): string[] {
     .filter((f) => f.threads === 2)
     .flatMap((two) => {
       const one = attnkit.find((g) => g.threads === 1 && g.suite === two.suite && g.case === two.case);
-      return one === undefined ? [] : [[`${two.suite}: ${two.case}`, `**${num(one.medianMs! / two.medianMs!)}×**`]];
+      return one === undefined
+        ? []
+        : [[`${two.suite}: ${two.case}`, `**${num(one.medianMs! / two.medianMs!)}×**`]];
     });
   if (scaling.length > 0) {
     out.push('## attnkit, 2 threads / 1 thread (separate passes of this run)');
@@ -126,7 +137,16 @@ function summary(figures: Figure[]): string[] {
     out.push('');
     out.push(
       table(
-        ['case', 'threads', 'steps', 'GC share', 'collections (minor/major/incremental)', 'heap after forced GC', 'ArrayBuffers', 'growth per step'],
+        [
+          'case',
+          'threads',
+          'steps',
+          'GC share',
+          'collections (minor/major/incremental)',
+          'heap after forced GC',
+          'ArrayBuffers',
+          'growth per step',
+        ],
         gc.map((f) => {
           const g = f.gc!;
           const m = (x: number) => (x / 2 ** 20).toFixed(2);
@@ -191,14 +211,10 @@ export function renderMarkdown(report: Report, libraries: LibraryName[]): string
   out.push('## Training the CLI default TransformerLM — tokens/s');
   out.push('');
   out.push(
-    suiteTable(
-      figures,
-      'train',
-      libraries,
-      (f) =>
-        f.tokensPerSec === undefined
-          ? `${num(1000 / f.medianMs!)} steps/s · ${num(f.medianMs!)} ms/step${ratio(f)}`
-          : `${num(f.tokensPerSec)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
+    suiteTable(figures, 'train', libraries, (f) =>
+      f.tokensPerSec === undefined
+        ? `${num(1000 / f.medianMs!)} steps/s · ${num(f.medianMs!)} ms/step${ratio(f)}`
+        : `${num(f.tokensPerSec)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
     ),
   );
   out.push('');

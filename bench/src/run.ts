@@ -58,6 +58,11 @@ async function main(): Promise<void> {
   console.log(
     `libraries: ${libraries.join(', ')}${Object.keys(libs.dropped).length > 0 ? `; dropped: ${JSON.stringify(libs.dropped)}` : ''}`,
   );
+  if (libs.torch !== null) console.log(`pytorch twins: ${libs.torch.describe()}`);
+  else if (only.includes('train') || only.includes('mha'))
+    console.log(
+      `pytorch twins: not run (${libs.dropped.pytorch}); the mha and train suites run the JS peers only`,
+    );
   if (!canCollect) console.log('note: run node with --expose-gc for a clean memory baseline');
 
   const log = (f: Figure) => console.log(describe(f));

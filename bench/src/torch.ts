@@ -239,7 +239,9 @@ export function pairedFigures(
     if (!valid)
       fig.note = Object.entries(checks)
         .filter(([, c]) => !c.valid)
-        .map(([k, c]) => `${k}: max err ${c.maxAbsErr.toExponential(2)} > tol ${c.tolerance.toExponential(2)}`)
+        .map(
+          ([k, c]) => `${k}: max err ${c.maxAbsErr.toExponential(2)} > tol ${c.tolerance.toExponential(2)}`,
+        )
         .join('; ');
     return fig;
   };

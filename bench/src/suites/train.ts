@@ -22,9 +22,9 @@ import { Generator, type Tensor, tensor } from '@attnkit/tensor';
 import { AdamW, clipGradNorm, crossEntropy, randomWindows, trainValSplit, Vocab } from '@attnkit/training';
 import { TransformerLM, type TransformerLMOptions } from '@attnkit/transformer';
 import { type Figure, measureFigure, type Task } from '../figure.js';
+import { gcStats } from '../gc.js';
 import { type Check, check, type TimerOptions } from '../harness.js';
 import type { Libraries, LibraryName, Tf } from '../libs.js';
-import { gcStats } from '../gc.js';
 import { causalAdditiveMask } from '../onnx.js';
 import { useBackend } from '../peers.js';
 import { interleave, lossChecks, pairedFigures, spread, type TorchTwins, weightTensors } from '../torch.js';
@@ -38,7 +38,7 @@ const EPS = 1e-8; // AdamW's default eps (the CLI keeps it)
 const LN_EPS = 1e-5; // LayerNorm's default eps
 
 /** The CLI's default training run, as the suite reproduces it. */
-interface Setup {
+export interface Setup {
   readonly hiddens: number;
   readonly heads: number;
   readonly blocks: number;
@@ -61,7 +61,7 @@ interface Setup {
  * Imported here rather than at the top so the other suites do not load the CLI (jsdom, Plot).
  * Fails loudly if the defaults ask for something the tfjs peer does not implement.
  */
-async function cliSetup(): Promise<Setup> {
+export async function cliSetup(): Promise<Setup> {
   const [{ TRAIN_DEFAULTS: d }, { loadCorpus }] = await Promise.all([
     import('@attnkit/cli/dist/commands/train.js'),
     import('@attnkit/cli/dist/corpus.js'),
@@ -99,7 +99,7 @@ async function cliSetup(): Promise<Setup> {
   };
 }
 
-const options = (s: Setup, dtype: 'float32' | 'float64'): TransformerLMOptions => ({
+export const options = (s: Setup, dtype: 'float32' | 'float64'): TransformerLMOptions => ({
   vocabSize: s.vocab,
   numHiddens: s.hiddens,
   numHeads: s.heads,
@@ -408,10 +408,14 @@ function describeGc(g: import('../gc.js').GcStats): string {
 }
 
 /** A fresh float32 model from `initial` and its AdamW: one call = one training step, returns the loss. */
-function attnkitTrainer(s: Setup, initial: Record<string, Tensor>): () => number {
+export function attnkitTrainer(s: Setup, initial: Record<string, Tensor>): () => number {
   const model = new TransformerLM(options(s, 'float32'));
   model.loadStateDict(initial);
-  const optimizer = new AdamW(model.parameters(), { lr: s.lr, betas: [...BETAS], weightDecay: s.weightDecay });
+  const optimizer = new AdamW(model.parameters(), {
+    lr: s.lr,
+    betas: [...BETAS],
+    weightDecay: s.weightDecay,
+  });
   const shape = [s.batch, s.context];
   const inputs = tensor(s.inputs, { shape, dtype: 'int32' });
   const targets = tensor(s.targets, { shape, dtype: 'int32' });
