@@ -10,7 +10,7 @@
  * With --threads=2 only the main thread is profiled (the workers' share of a product shows as the
  * main thread waiting in the pool).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,26 @@ function where(url: string): string {
   const nm = path.lastIndexOf('node_modules/');
   if (nm >= 0) return path.slice(nm + 'node_modules/'.length);
   return path.startsWith(repo) ? relative(repo, path) : path;
+}
+
+/**
+ * Names of the functions of attnkit's WebAssembly module by function index (the profiler calls
+ * them `wasm-function[i]`; the binary has no name section): the order of the `(func …)` forms of
+ * packages/tensor/src/wasm/sgemm.wat (it imports no functions), each named by its `$id` or export.
+ */
+function wasmFunctionNames(): Map<number, string> {
+  const names = new Map<number, string>();
+  let wat: string;
+  try {
+    wat = readFileSync(new URL('../../packages/tensor/src/wasm/sgemm.wat', import.meta.url), 'utf8');
+  } catch {
+    return names;
+  }
+  let i = 0;
+  for (const m of wat.matchAll(/\(func(?:\s+\$([\w.]+))?(?:\s+\(export\s+"([^"]+)"\))?/g)) {
+    names.set(i++, m[2] ?? `$${m[1] ?? '?'}`);
+  }
+  return names;
 }
 
 /** Self time (µs) per key: each sample's delta is charged to the node it hit. */
@@ -112,7 +132,11 @@ async function main(): Promise<void> {
   console.log(
     `${steps} profiled steps after ${warmup} warm-up steps: ${(wallMs / steps).toFixed(1)} ms/step, ${((tokens * steps) / (wallMs / 1000)).toFixed(0)} tokens/s under the profiler (sampling every ${interval} µs; ${profile.samples.length} samples); last loss ${loss.toFixed(4)}`,
   );
+  const wasmNames = wasmFunctionNames();
   const fn = (n: ProfileNode) => {
+    const wasmIndex = /^wasm-function\[(\d+)\]$/.exec(n.callFrame.functionName)?.[1];
+    const named = wasmIndex === undefined ? undefined : wasmNames.get(Number(wasmIndex));
+    if (wasmIndex !== undefined) return `${named ?? n.callFrame.functionName}  (WebAssembly, sgemm.wat)`;
     const name = n.callFrame.functionName === '' ? '(anonymous)' : n.callFrame.functionName;
     const loc = where(n.callFrame.url);
     return loc === '' ? name : `${name}  ${loc}:${n.callFrame.lineNumber + 1}`;
