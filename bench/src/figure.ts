@@ -14,6 +14,7 @@ import {
   time,
 } from './harness.js';
 import type { LibraryName } from './libs.js';
+import type { Scaling } from './scaling.js';
 import type { Paired } from './torch.js';
 
 export type Suite = 'sgemm' | 'attention' | 'mha' | 'train';
@@ -44,6 +45,8 @@ export interface Figure {
   paired?: Paired;
   /** attnkit training figures: GC share and heap growth per step (see gc.ts). */
   gc?: GcStats;
+  /** attnkit's 2-thread figure of the main model: 1 vs 2 threads in interleaved rounds (scaling.ts). */
+  scaling?: Scaling;
 }
 
 /** What a library supplies for one case. */

@@ -27,6 +27,7 @@ import { type Check, check, type TimerOptions } from '../harness.js';
 import type { Libraries, LibraryName, Tf } from '../libs.js';
 import { causalAdditiveMask } from '../onnx.js';
 import { useBackend } from '../peers.js';
+import { threadScaling } from '../scaling.js';
 import { interleave, lossChecks, pairedFigures, spread, type TorchTwins, weightTensors } from '../torch.js';
 
 // Hard-coded in train() of apps/cli/src/commands/train.ts (not part of TRAIN_DEFAULTS):
@@ -374,6 +375,18 @@ export async function trainSuite(
       const step = attnkitTrainer(s, initial);
       fig.gc = await gcStats(step, quick ? 10 : 50, quick ? 40 : 250);
       console.log(`train     attnkit×${libs.threadCount} ${describeGc(fig.gc)}`);
+      if (libs.threadCount === 2 && libs.setAttnkitThreads !== null) {
+        // 1 vs 2 threads in interleaved rounds, so the speed-up is not at the mercy of the passes' drift.
+        fig.scaling = await threadScaling(
+          attnkitTrainer(s, initial),
+          libs.setAttnkitThreads,
+          quick ? { rounds: 2, steps: 2 } : { rounds: 6, steps: 5 },
+        );
+        const sc = fig.scaling;
+        console.log(
+          `train     attnkit 2 threads / 1 thread, interleaved: ${sc.ratio.toFixed(3)} (rounds ${Math.min(...sc.roundRatios).toFixed(2)}–${Math.max(...sc.roundRatios).toFixed(2)}; ${sc.oneMs.toFixed(1)} vs ${sc.twoMs.toFixed(1)} ms/step)`,
+        );
+      }
     }
     figures.push(fig);
     log(fig);
