@@ -20,7 +20,11 @@ export interface Report {
 const fixed = (x: number, digits: number) => x.toFixed(digits);
 const num = (x: number) =>
   x >= 100 ? fixed(x, 0) : x >= 10 ? fixed(x, 1) : x >= 1 ? fixed(x, 2) : fixed(x, 3);
-const ratio = (f: Figure) => (f.speedVsAttnkit === undefined ? '' : ` (${num(f.speedVsAttnkit)}×)`);
+// A PyTorch twin's ratio is against attnkit's steps of the same interleaved rounds, not the attnkit column.
+const ratio = (f: Figure) =>
+  f.speedVsAttnkit === undefined
+    ? ''
+    : ` (${num(f.speedVsAttnkit)}×${f.paired === undefined ? '' : ' paired'})`;
 const mb = (bytes: number) => `${num(Math.max(0, bytes) / 2 ** 20)} MB`;
 
 function unavailable(f: Figure | undefined): string | null {
@@ -187,7 +191,7 @@ export function renderMarkdown(report: Report, libraries: LibraryName[]): string
   );
   out.push('');
   out.push(
-    'Single thread for every library, except the columns marked “2 threads” (a second pass: attnkit after setNumThreads(2), onnxruntime-node with 2 intra-op threads). Medians of N timed calls after a warm-up call; (k×) = speed relative to attnkit at the same thread count in the same run (higher = faster than attnkit). Every figure passed a check against a float64 reference unless marked invalid.',
+    'Single thread for every library, except the columns marked “2 threads” (a second pass: attnkit after setNumThreads(2), onnxruntime-node with 2 intra-op threads). Medians of N timed calls after a warm-up call; (k×) = speed relative to attnkit at the same thread count in the same run (higher = faster than attnkit); “paired”: against the attnkit steps of the same interleaved rounds (the attnkit / PyTorch table), not the attnkit column. Every figure passed a check against a float64 reference unless marked invalid.',
   );
   out.push('');
   out.push('## SGEMM (float32, C = A·B, n×n) — GFLOP/s');

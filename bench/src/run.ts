@@ -91,10 +91,12 @@ async function main(): Promise<void> {
   addRatios(figures);
 
   const name = quick ? 'quick' : 'latest';
+  // pnpm passes its own `--` separator through.
+  const args = process.argv.slice(2).filter((a) => a !== '--');
   const report = {
     date: new Date().toISOString(),
     machine: m,
-    command: `pnpm bench${process.argv.slice(2).length > 0 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    command: `pnpm bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
     libraries: { versions: libs.versions, dropped: libs.dropped, threads: libs.threads },
     figures,
     seconds: (performance.now() - started) / 1000,
