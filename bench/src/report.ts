@@ -194,43 +194,30 @@ export function renderMarkdown(report: Report, libraries: LibraryName[]): string
     'Single thread for every library, except the columns marked “2 threads” (a second pass: attnkit after setNumThreads(2), onnxruntime-node with 2 intra-op threads). Medians of N timed calls after a warm-up call; (k×) = speed relative to attnkit at the same thread count in the same run (higher = faster than attnkit); “paired”: against the attnkit steps of the same interleaved rounds (the attnkit / PyTorch table), not the attnkit column. Every figure passed a check against a float64 reference unless marked invalid.',
   );
   out.push('');
-  out.push('## SGEMM (float32, C = A·B, n×n) — GFLOP/s');
-  out.push('');
-  out.push(suiteTable(figures, 'sgemm', libraries, (f) => `${num(f.gflops!)}${ratio(f)}`));
-  out.push('');
-  out.push('## Attention forward (B=2, H=8, d=64) — ms, GFLOP/s');
-  out.push('');
-  out.push(
-    suiteTable(
-      figures,
-      'attention',
-      libraries,
-      (f) => `${num(f.medianMs!)} ms · ${num(f.gflops!)}${ratio(f)}`,
-    ),
+  // One section per suite that ran (a run with --only=train,mha has no SGEMM or attention tables).
+  const section = (suite: Suite, title: string, cell: (f: Figure) => string) => {
+    if (!figures.some((f) => f.suite === suite)) return;
+    out.push(`## ${title}`, '', suiteTable(figures, suite, libraries, cell), '');
+  };
+  section('sgemm', 'SGEMM (float32, C = A·B, n×n) — GFLOP/s', (f) => `${num(f.gflops!)}${ratio(f)}`);
+  section(
+    'attention',
+    'Attention forward (B=2, H=8, d=64) — ms, GFLOP/s',
+    (f) => `${num(f.medianMs!)} ms · ${num(f.gflops!)}${ratio(f)}`,
   );
-  out.push('');
-  out.push('## Attention forward — peak extra memory of one call');
-  out.push('');
-  out.push(
-    suiteTable(figures, 'attention', libraries, (f) =>
-      f.memory === undefined ? '–' : mb(f.memory.peakExtra),
-    ),
+  section('attention', 'Attention forward — peak extra memory of one call', (f) =>
+    f.memory === undefined ? '–' : mb(f.memory.peakExtra),
   );
-  out.push('');
-  out.push('## MultiHeadAttention forward + backward (d_model 128, 4 heads, L 128, batch 16) — ms per step');
-  out.push('');
-  out.push(suiteTable(figures, 'mha', libraries, (f) => `${num(f.medianMs!)} ms${ratio(f)}`));
-  out.push('');
-  out.push('## Training the CLI default TransformerLM — tokens/s');
-  out.push('');
-  out.push(
-    suiteTable(figures, 'train', libraries, (f) =>
-      f.tokensPerSec === undefined
-        ? `${num(1000 / f.medianMs!)} steps/s · ${num(f.medianMs!)} ms/step${ratio(f)}`
-        : `${num(f.tokensPerSec)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
-    ),
+  section(
+    'mha',
+    'MultiHeadAttention forward + backward (d_model 128, 4 heads, L 128, batch 16) — ms per step',
+    (f) => `${num(f.medianMs!)} ms${ratio(f)}`,
   );
-  out.push('');
+  section('train', 'Training the CLI default TransformerLM — tokens/s', (f) =>
+    f.tokensPerSec === undefined
+      ? `${num(1000 / f.medianMs!)} steps/s · ${num(f.medianMs!)} ms/step${ratio(f)}`
+      : `${num(f.tokensPerSec)} tok/s · ${num(f.medianMs!)} ms/step${ratio(f)}`,
+  );
   out.push(...summary(figures));
   const notes = figures.filter((f) => f.note !== undefined);
   if (notes.length > 0) {
