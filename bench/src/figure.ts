@@ -2,6 +2,8 @@
  * One figure = one library on one case: prepare (untimed), a first call that is checked against
  * the float64 reference and measured for memory, then the median of the timed calls.
  */
+
+import type { GcStats } from './gc.js';
 import {
   type Check,
   consume,
@@ -12,6 +14,8 @@ import {
   time,
 } from './harness.js';
 import type { LibraryName } from './libs.js';
+import type { Scaling } from './scaling.js';
+import type { Paired } from './torch.js';
 
 export type Suite = 'sgemm' | 'attention' | 'mha' | 'train';
 
@@ -34,6 +38,15 @@ export interface Figure {
   checks?: Record<string, Check>;
   /** attnkit's median time / this library's (how many times faster than attnkit; attnkit = 1). */
   speedVsAttnkit?: number;
+  /**
+   * PyTorch twins: the interleaved attnkit/PyTorch rounds this figure comes from; its
+   * `speedVsAttnkit` is the paired one (attnkitMs / torchMs), not the separate attnkit figure's.
+   */
+  paired?: Paired;
+  /** attnkit training figures: GC share and heap growth per step (see gc.ts). */
+  gc?: GcStats;
+  /** attnkit's 2-thread figure of the main model: 1 vs 2 threads in interleaved rounds (scaling.ts). */
+  scaling?: Scaling;
 }
 
 /** What a library supplies for one case. */
@@ -128,6 +141,7 @@ export async function measureFigure(
 /** Fills in `speedVsAttnkit` for every figure that has an attnkit figure of the same case. */
 export function addRatios(figures: Figure[]): void {
   for (const f of figures) {
+    if (f.paired !== undefined) continue; // already the ratio of interleaved rounds
     const base = figures.find(
       (g) => g.suite === f.suite && g.case === f.case && g.library === 'attnkit' && g.threads === f.threads,
     );

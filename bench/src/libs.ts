@@ -7,8 +7,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '@attnkit/tensor';
+import { TorchTwins } from './torch.js';
 
-export type LibraryName = 'attnkit' | 'attnkit-fused' | 'tfjs-cpu' | 'tfjs-wasm' | 'ort-node' | 'ort-web';
+export type LibraryName =
+  | 'attnkit'
+  | 'attnkit-fused'
+  | 'tfjs-cpu'
+  | 'tfjs-wasm'
+  | 'ort-node'
+  | 'ort-web'
+  | 'pytorch';
 
 export const LIBRARIES: readonly LibraryName[] = [
   'attnkit',
@@ -17,6 +25,7 @@ export const LIBRARIES: readonly LibraryName[] = [
   'tfjs-wasm',
   'ort-node',
   'ort-web',
+  'pytorch',
 ];
 
 /** attnkit's fused (FlashAttention-style) forward, `fusedAttention(q, k, v, { isCausal })`. */
@@ -47,6 +56,11 @@ export interface Libraries {
   setAttnkitThreads: ((n: number) => unknown) | null;
   /** `fusedAttention` of @attnkit/tensor when this build exports it (the `attnkit-fused` column). */
   attnkitFused: FusedAttention | null;
+  /**
+   * The PyTorch twins (bench/python/twins.py in `/usr/bin/python3`) of the mha and train suites,
+   * when torch imports; they follow the pass's thread count (`torch.set_num_threads`).
+   */
+  torch: TorchTwins | null;
 }
 
 /**
@@ -100,6 +114,7 @@ export async function loadLibraries(): Promise<Libraries> {
     setAttnkitThreads: await attnkitThreadControl(),
     attnkitFused:
       typeof attnkit.fusedAttention === 'function' ? (attnkit.fusedAttention as FusedAttention) : null,
+    torch: null,
   };
   if (libs.attnkitFused === null) {
     libs.dropped['attnkit-fused'] = 'this build of @attnkit/tensor exports no fusedAttention';
@@ -147,6 +162,14 @@ export async function loadLibraries(): Promise<Libraries> {
     } catch (e) {
       libs.dropped['tfjs-wasm'] = reason(e);
     }
+  }
+
+  const twins = await TorchTwins.start();
+  if (typeof twins === 'string') libs.dropped.pytorch = twins;
+  else {
+    libs.torch = twins;
+    libs.versions.torch = twins.info.torch;
+    libs.threads.pytorch = `1 (torch.set_num_threads(1)), then 2 in the second pass; ${twins.describe()}`;
   }
 
   try {

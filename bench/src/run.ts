@@ -58,33 +58,45 @@ async function main(): Promise<void> {
   console.log(
     `libraries: ${libraries.join(', ')}${Object.keys(libs.dropped).length > 0 ? `; dropped: ${JSON.stringify(libs.dropped)}` : ''}`,
   );
+  if (libs.torch !== null) console.log(`pytorch twins: ${libs.torch.describe()}`);
+  else if (only.includes('train') || only.includes('mha'))
+    console.log(
+      `pytorch twins: not run (${libs.dropped.pytorch}); the mha and train suites run the JS peers only`,
+    );
   if (!canCollect) console.log('note: run node with --expose-gc for a clean memory baseline');
 
   const log = (f: Figure) => console.log(describe(f));
   const figures: Figure[] = [];
   const pass = async (names: LibraryName[]) => {
+    // The PyTorch twins train: only the mha and train suites run them.
+    const forward = names.filter((l) => l !== 'pytorch');
     if (only.includes('sgemm'))
-      figures.push(...(await sgemmSuite(libs, names, quick ? [64, 128] : [256, 512, 1024], log)));
+      figures.push(...(await sgemmSuite(libs, forward, quick ? [64, 128] : [256, 512, 1024], log)));
     if (only.includes('attention'))
-      figures.push(...(await attentionSuite(libs, names, quick ? [32, 64] : [128, 512, 1024, 2048], log)));
+      figures.push(...(await attentionSuite(libs, forward, quick ? [32, 64] : [128, 512, 1024, 2048], log)));
     if (only.includes('mha')) figures.push(...(await mhaSuite(libs, names, quick, log)));
     if (only.includes('train')) figures.push(...(await trainSuite(libs, names, quick, log)));
   };
   await pass(libraries);
-  const twoThreads = libraries.filter((l) => l === 'attnkit' || l === 'attnkit-fused' || l === 'ort-node');
+  const twoThreads = libraries.filter(
+    (l) => l === 'attnkit' || l === 'attnkit-fused' || l === 'ort-node' || l === 'pytorch',
+  );
   if (libs.setAttnkitThreads !== null && twoThreads.includes('attnkit')) {
-    console.log('second pass: 2 threads (attnkit, attnkit-fused, ort-node)');
+    console.log(`second pass: 2 threads (${twoThreads.join(', ')})`);
     await libs.setAttnkitThreads(2);
     libs.threadCount = 2;
     await pass(twoThreads);
   }
+  libs.torch?.close();
   addRatios(figures);
 
   const name = quick ? 'quick' : 'latest';
+  // pnpm passes its own `--` separator through.
+  const args = process.argv.slice(2).filter((a) => a !== '--');
   const report = {
     date: new Date().toISOString(),
     machine: m,
-    command: `pnpm bench${process.argv.slice(2).length > 0 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    command: `pnpm bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
     libraries: { versions: libs.versions, dropped: libs.dropped, threads: libs.threads },
     figures,
     seconds: (performance.now() - started) / 1000,

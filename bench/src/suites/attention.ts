@@ -105,6 +105,8 @@ function task(
           dispose: () => tf.dispose(mask === null ? [q, k, v] : [q, k, v, mask]),
         };
       }
+      case 'pytorch':
+        throw new Error('the PyTorch twins run the mha and train suites only');
       case 'ort-node':
       case 'ort-web': {
         const dims = shape.slice();

@@ -10,6 +10,7 @@ import { type Figure, measureFigure, type Task } from '../figure.js';
 import { type Check, check, fillValues } from '../harness.js';
 import type { Libraries, LibraryName } from '../libs.js';
 import { tfRun, useBackend } from '../peers.js';
+import { interleave, lossChecks, pairedFigures, spread, weightTensors } from '../torch.js';
 
 const BATCH = 16;
 const L = 128;
@@ -116,6 +117,7 @@ export async function mhaSuite(
   const figures: Figure[] = [];
   for (const library of libraries.filter((l) => l !== 'attnkit-fused')) {
     if (library === 'ort-node' || library === 'ort-web') continue; // inference only: no autograd
+    if (library === 'pytorch') continue; // the twin runs interleaved with attnkit below
     const prepare = async (): Promise<Task> => {
       if (library === 'attnkit') {
         const X = tensor(Xdata, { shape });
@@ -151,6 +153,52 @@ export async function mhaSuite(
     );
     figures.push(fig);
     log(fig);
+  }
+  const torch = libs.torch;
+  if (torch !== null && libraries.includes('pytorch')) {
+    const mha = makeModule('float32');
+    mha.loadStateDict(mha32.stateDict());
+    const X = tensor(Xdata, { shape });
+    const G = tensor(Gdata, { shape });
+    const step = (): number => {
+      mha.zeroGrad();
+      const loss = sum(mul(mha.forward(X, X, X, undefined, { needWeights: false }), G));
+      const value = loss.item();
+      loss.backward();
+      return value;
+    };
+    const id = await torch.load(
+      'mha',
+      { hiddens: HIDDENS, heads: HEADS },
+      {
+        ...weightTensors(mha32.stateDict()),
+        X: { data: Xdata, shape },
+        G: { data: Gdata, shape },
+      },
+    );
+    try {
+      const paired = await interleave(
+        step,
+        { twins: torch, id, threads: libs.threadCount },
+        quick ? { rounds: 2, steps: 2, warmup: 1 } : { rounds: 8, steps: 5, warmup: 3 },
+      );
+      // Σ out ⊙ G sums 262,144 products of order 1: compare to 1e-4 of the loss.
+      const meta = {
+        suite: 'mha' as const,
+        case: `d_model=${HIDDENS} heads=${HEADS} L=${L} batch=${BATCH}`,
+        params: { dModel: HIDDENS, heads: HEADS, L, batch: BATCH },
+        threads: libs.threadCount,
+      };
+      for (const f of pairedFigures(meta, paired, lossChecks(paired, 1e-4))) {
+        figures.push(f);
+        log(f);
+      }
+      console.log(
+        `mha       attnkit/PyTorch ×${libs.threadCount}: ${paired.ratio.toFixed(3)} (rounds ${spread(paired)})`,
+      );
+    } finally {
+      await torch.drop(id);
+    }
   }
   return figures;
 }

@@ -76,6 +76,8 @@ function task(
       }
       case 'attnkit-fused':
         throw new Error('attnkit-fused runs attention only');
+      case 'pytorch':
+        throw new Error('the PyTorch twins run the mha and train suites only');
       case 'ort-node':
       case 'ort-web': {
         const session = await ortSession(libs, library, matmulModel(n, n, n), { A: [n, n], B: [n, n] });

@@ -22,10 +22,13 @@ import { Generator, type Tensor, tensor } from '@attnkit/tensor';
 import { AdamW, clipGradNorm, crossEntropy, randomWindows, trainValSplit, Vocab } from '@attnkit/training';
 import { TransformerLM, type TransformerLMOptions } from '@attnkit/transformer';
 import { type Figure, measureFigure, type Task } from '../figure.js';
+import { gcStats } from '../gc.js';
 import { type Check, check, type TimerOptions } from '../harness.js';
 import type { Libraries, LibraryName, Tf } from '../libs.js';
 import { causalAdditiveMask } from '../onnx.js';
 import { useBackend } from '../peers.js';
+import { threadScaling } from '../scaling.js';
+import { interleave, lossChecks, pairedFigures, spread, type TorchTwins, weightTensors } from '../torch.js';
 
 // Hard-coded in train() of apps/cli/src/commands/train.ts (not part of TRAIN_DEFAULTS):
 // `ffnNumHiddens: options.ffn ?? 4 * options.hiddens`, `betas: [0.9, 0.99]`, `clipNorm: 1`.
@@ -36,7 +39,7 @@ const EPS = 1e-8; // AdamW's default eps (the CLI keeps it)
 const LN_EPS = 1e-5; // LayerNorm's default eps
 
 /** The CLI's default training run, as the suite reproduces it. */
-interface Setup {
+export interface Setup {
   readonly hiddens: number;
   readonly heads: number;
   readonly blocks: number;
@@ -59,7 +62,7 @@ interface Setup {
  * Imported here rather than at the top so the other suites do not load the CLI (jsdom, Plot).
  * Fails loudly if the defaults ask for something the tfjs peer does not implement.
  */
-async function cliSetup(): Promise<Setup> {
+export async function cliSetup(): Promise<Setup> {
   const [{ TRAIN_DEFAULTS: d }, { loadCorpus }] = await Promise.all([
     import('@attnkit/cli/dist/commands/train.js'),
     import('@attnkit/cli/dist/corpus.js'),
@@ -97,7 +100,7 @@ async function cliSetup(): Promise<Setup> {
   };
 }
 
-const options = (s: Setup, dtype: 'float32' | 'float64'): TransformerLMOptions => ({
+export const options = (s: Setup, dtype: 'float32' | 'float64'): TransformerLMOptions => ({
   vocabSize: s.vocab,
   numHiddens: s.hiddens,
   numHeads: s.heads,
@@ -319,6 +322,7 @@ export async function trainSuite(
   const figures: Figure[] = [];
   for (const library of libraries.filter((l) => l !== 'attnkit-fused')) {
     if (library === 'ort-node' || library === 'ort-web') continue; // inference only: no autograd
+    if (library === 'pytorch') continue; // the twin runs interleaved with attnkit below
     const prepare = async (): Promise<Task> => {
       if (library === 'attnkit') {
         const model = new TransformerLM(options(s, 'float32'));
@@ -366,8 +370,239 @@ export async function trainSuite(
       prepare,
       { tokens: tokensPerStep, timer: quick ? { warmup: 1, budgetMs: 500, minRuns: 2, maxRuns: 3 } : TIMER },
     );
+    if (library === 'attnkit' && fig.status !== 'failed') {
+      // GC share and heap growth over a longer run of the same step (untimed by the figure).
+      const step = attnkitTrainer(s, initial);
+      fig.gc = await gcStats(step, quick ? 10 : 50, quick ? 40 : 250);
+      console.log(`train     attnkit×${libs.threadCount} ${describeGc(fig.gc)}`);
+      if (libs.threadCount === 2 && libs.setAttnkitThreads !== null) {
+        // 1 vs 2 threads in interleaved rounds, so the speed-up is not at the mercy of the passes' drift.
+        fig.scaling = await threadScaling(
+          attnkitTrainer(s, initial),
+          libs.setAttnkitThreads,
+          quick ? { rounds: 2, steps: 2 } : { rounds: 6, steps: 5 },
+        );
+        const sc = fig.scaling;
+        console.log(
+          `train     attnkit 2 threads / 1 thread, interleaved: ${sc.ratio.toFixed(3)} (rounds ${Math.min(...sc.roundRatios).toFixed(2)}–${Math.max(...sc.roundRatios).toFixed(2)}; ${sc.oneMs.toFixed(1)} vs ${sc.twoMs.toFixed(1)} ms/step)`,
+        );
+      }
+    }
     figures.push(fig);
     log(fig);
   }
+  const torch = libs.torch;
+  if (torch !== null && libraries.includes('pytorch')) {
+    const meta = {
+      suite: 'train' as const,
+      case: `TransformerLM ${s.blocks}×${s.heads} heads, ${s.hiddens} hiddens, ${s.positional}, context ${s.context}, batch ${s.batch}`,
+      params,
+      threads: libs.threadCount,
+    };
+    const paired = await lmTwin(torch, s, initial, libs.threadCount, quick);
+    for (const f of pairedFigures(meta, paired, lossChecks(paired, 1e-4), { tokens: tokensPerStep })) {
+      figures.push(f);
+      log(f);
+    }
+    console.log(
+      `train     attnkit/PyTorch ×${libs.threadCount}: ${paired.ratio.toFixed(3)} (rounds ${spread(paired)}); first losses attnkit ${paired.firstLosses.attnkit.map((x) => x.toFixed(5)).join(', ')} · torch ${paired.firstLosses.torch.map((x) => x.toFixed(5)).join(', ')}`,
+    );
+    for (const f of await g2pTwin(torch, libs.threadCount, quick)) {
+      figures.push(f);
+      log(f);
+    }
+  }
   return figures;
+}
+
+function describeGc(g: import('../gc.js').GcStats): string {
+  const mb = (x: number) => (x / 2 ** 20).toFixed(2);
+  return `GC ${(100 * g.share).toFixed(1)}% of steps ${g.from}–${g.to} (${g.gcMs.toFixed(0)} of ${g.stepMs.toFixed(0)} ms; ${g.collections.minor} minor, ${g.collections.major} major, ${g.collections.incremental} incremental); after forced GC heap ${mb(g.heapUsed[0])} → ${mb(g.heapUsed[1])} MB, arrayBuffers ${mb(g.arrayBuffers[0])} → ${mb(g.arrayBuffers[1])} MB: ${(g.growthPerStep / 1024).toFixed(2)} kB/step`;
+}
+
+/** A fresh float32 model from `initial` and its AdamW: one call = one training step, returns the loss. */
+export function attnkitTrainer(s: Setup, initial: Record<string, Tensor>): () => number {
+  const model = new TransformerLM(options(s, 'float32'));
+  model.loadStateDict(initial);
+  const optimizer = new AdamW(model.parameters(), {
+    lr: s.lr,
+    betas: [...BETAS],
+    weightDecay: s.weightDecay,
+  });
+  const shape = [s.batch, s.context];
+  const inputs = tensor(s.inputs, { shape, dtype: 'int32' });
+  const targets = tensor(s.targets, { shape, dtype: 'int32' });
+  return () => {
+    model.zeroGrad();
+    const loss = crossEntropy(model.forward(inputs), targets);
+    const value = loss.item();
+    loss.backward();
+    clipGradNorm(model.parameters(), CLIP);
+    optimizer.step();
+    return value;
+  };
+}
+
+/** The main model against its PyTorch twin (bench/python/twins.py `lm`), interleaved. */
+async function lmTwin(
+  torch: TorchTwins,
+  s: Setup,
+  initial: Record<string, Tensor>,
+  threads: number,
+  quick: boolean,
+) {
+  const dh = s.hiddens / s.heads;
+  const tables = rotaryTables(s.context, dh, { dtype: 'float32' });
+  const id = await torch.load(
+    'lm',
+    {
+      hiddens: s.hiddens,
+      heads: s.heads,
+      blocks: s.blocks,
+      ffn: s.ffn,
+      context: s.context,
+      vocab: s.vocab,
+      lr: s.lr,
+      betas: BETAS,
+      eps: EPS,
+      weightDecay: s.weightDecay,
+    },
+    {
+      ...weightTensors(initial),
+      cos: { data: tables.cos.toTypedArray() as Float32Array, shape: [s.context, dh / 2] },
+      sin: { data: tables.sin.toTypedArray() as Float32Array, shape: [s.context, dh / 2] },
+      inputs: { data: s.inputs, shape: [s.batch, s.context] },
+      targets: { data: s.targets, shape: [s.batch, s.context] },
+    },
+  );
+  try {
+    return await interleave(
+      attnkitTrainer(s, initial),
+      { twins: torch, id, threads },
+      quick ? { rounds: 2, steps: 2, warmup: 1 } : { rounds: 8, steps: 5, warmup: 3 },
+    );
+  } finally {
+    await torch.drop(id);
+  }
+}
+
+/**
+ * The encoder–decoder Transformer of `attnkit g2p train` (preset transformer/default, built by the
+ * CLI's own buildModel and trained on the CLI's first batch of CMUdict), against its PyTorch twin.
+ * What the command hard-codes is copied from apps/cli/src/commands/g2p.ts: AdamW betas
+ * (0.9, 0.98), weight decay 0.01, clipping at 1, MAX_LEN 48, untied, unshared embeddings; the
+ * learning-rate schedule is left out (it costs nothing per step). steps/s on that fixed batch.
+ */
+async function g2pTwin(torch: TorchTwins, threads: number, quick: boolean) {
+  const [{ G2P_PRESETS, G2P_DEFAULTS: d, prepareData }, { buildModel }, { batchStream }] = await Promise.all([
+    import('@attnkit/cli/dist/commands/g2p.js'),
+    import('@attnkit/cli/dist/g2p/model.js'),
+    import('@attnkit/cli/dist/g2p/batches.js'),
+  ]);
+  const p = G2P_PRESETS.transformer.default;
+  const MAX_LEN = 48; // g2p.ts MAX_LEN
+  const data = await prepareData({
+    stress: d.stress,
+    skipMalformed: d.skipMalformed,
+    testFraction: d.testFraction,
+    validWords: d.validWords,
+    seed: d.seed,
+  });
+  const { vocabs } = data;
+  const ids = { pad: vocabs.phonemes.tokenToId('<pad>'), bos: vocabs.phonemes.tokenToId('<bos>') };
+  const b = batchStream(data.train, { batchSize: p.batch, rng: new Generator(d.seed + 1), ids }).next();
+  const transformer = {
+    srcVocabSize: vocabs.letters.size,
+    tgtVocabSize: vocabs.phonemes.size,
+    numHiddens: p.hiddens,
+    ffnNumHiddens: p.ffn,
+    numHeads: p.heads,
+    numBlks: p.blocks,
+    numDecoderBlks: p.blocks,
+    dropout: p.dropout,
+    maxLen: MAX_LEN,
+    norm: p.norm,
+    tieWeights: false,
+    shareEmbeddings: false,
+    dtype: 'float32' as const,
+  };
+  const model = buildModel({ kind: 'transformer', transformer }, d.seed, MAX_LEN);
+  const initial = model.module.stateDict();
+  const betas: [number, number] = [0.9, 0.98];
+  const optimizer = new AdamW(model.module.parameters(), { lr: p.lr, betas, weightDecay: 0.01 });
+  const step = () => {
+    model.module.zeroGrad();
+    const loss = crossEntropy(model.logits(b.src, b.decInput, b.srcValidLens), b.labels, {
+      ignoreIndex: ids.pad,
+      labelSmoothing: p.labelSmoothing,
+    });
+    const value = loss.item();
+    loss.backward();
+    clipGradNorm(model.module.parameters(), CLIP);
+    optimizer.step();
+    return value;
+  };
+  const int = (t: Tensor) => ({ data: t.toTypedArray() as Int32Array, shape: t.shape });
+  const id = await torch.load(
+    'g2p',
+    {
+      hiddens: p.hiddens,
+      heads: p.heads,
+      blocks: p.blocks,
+      decoderBlocks: p.blocks,
+      ffn: p.ffn,
+      srcVocab: transformer.srcVocabSize,
+      tgtVocab: transformer.tgtVocabSize,
+      maxLen: MAX_LEN,
+      pad: ids.pad,
+      labelSmoothing: p.labelSmoothing,
+      lr: p.lr,
+      betas,
+      eps: EPS,
+      weightDecay: 0.01,
+    },
+    {
+      ...weightTensors(initial),
+      src: int(b.src),
+      decInput: int(b.decInput),
+      srcValidLens: int(b.srcValidLens),
+      labels: int(b.labels),
+    },
+  );
+  let paired: Awaited<ReturnType<typeof interleave>>;
+  try {
+    paired = await interleave(
+      step,
+      { twins: torch, id, threads },
+      quick ? { rounds: 2, steps: 1, warmup: 1 } : { rounds: 6, steps: 2, warmup: 2 },
+    );
+  } finally {
+    await torch.drop(id);
+  }
+  const [batch, srcLen] = b.src.shape as [number, number];
+  const tgtLen = b.labels.shape[1]!;
+  console.log(
+    `train     G2P attnkit/PyTorch ×${threads}: ${paired.ratio.toFixed(3)} (rounds ${spread(paired)}); first losses attnkit ${paired.firstLosses.attnkit.map((x) => x.toFixed(5)).join(', ')} · torch ${paired.firstLosses.torch.map((x) => x.toFixed(5)).join(', ')}`,
+  );
+  return pairedFigures(
+    {
+      suite: 'train',
+      case: `G2P Transformer ${p.blocks}+${p.blocks} blocks × ${p.heads} heads, ${p.hiddens} hiddens, FFN ${p.ffn}, ${p.norm}-norm, batch ${batch} (src ${srcLen}, tgt ${tgtLen})`,
+      params: {
+        model: 'g2p',
+        hiddens: p.hiddens,
+        heads: p.heads,
+        blocks: p.blocks,
+        ffn: p.ffn,
+        batch,
+        srcLen,
+        tgtLen,
+        labelTokens: b.tokens,
+      },
+      threads,
+    },
+    paired,
+    lossChecks(paired, 1e-4),
+    { withAttnkit: true },
+  );
 }

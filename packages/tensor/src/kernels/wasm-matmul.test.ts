@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import wabt from 'wabt';
 import type { TypedArray } from '../dtype.js';
-import { wasmSimdSupported } from '../wasm/instance.js';
+import { wasmHeap, wasmKernels, wasmSimdSupported } from '../wasm/instance.js';
 import { SGEMM_SHARED_WASM_BASE64, SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { up } from './constants.js';
 import { wasmExpRows as expRows } from './wasm-flash-attention.js';
 import { wasmMatmul } from './wasm-matmul.js';
 
@@ -158,6 +159,41 @@ describe('wasmMatmul', () => {
   it('reads transposed, strided, reversed and broadcast operands in place', () => {
     const layouts: Layout[] = ['contiguous', 'transposed', 'reversed', 'padded', 'broadcast'];
     for (const la of layouts) for (const lb of layouts) expectProduct(19, 21, 23, la, lb, 5);
+  });
+
+  it('packs rows adjacent in memory (packAdjacent) into exactly the layout of pack', () => {
+    const wasm = wasmKernels()!;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 600 }),
+        fc.constantFrom(4, 8),
+        fc.integer({ min: 0, max: 5 }),
+        (rows, k, w, extra) => {
+          // Element (r, p) at src + r + p·cs: a transposed view with cs ≥ rows.
+          const cs = rows + extra;
+          const padded = up(rows, w);
+          const src = 8;
+          const first = src + cs * k + 16;
+          const second = first + padded * k;
+          const heap = wasmHeap(wasm, second + padded * k);
+          for (let i = 0; i < cs * k + 16; i++) heap[src + i] = i + 0.25;
+          heap.fill(Number.NaN, first, second + padded * k);
+          wasm.pack(first * 4, src * 4, 1, cs, rows, padded, k, w);
+          wasm.packAdjacent(second * 4, src * 4, cs, rows, padded, k, w);
+          const a = heap.slice(first, second);
+          const b = heap.slice(second, second + padded * k);
+          expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('multiplies transposed operands across 16-row pack groups and k-blocks (dYᵀ·X of a weight gradient)', () => {
+    expectProduct(37, 21, 300, 'transposed', 'contiguous');
+    expectProduct(90, 64, 520, 'transposed', 'contiguous');
+    expectProduct(16, 17, 33, 'transposed', 'transposed');
   });
 
   it('packs non-float32 storage (int32 operands into a float32 output)', () => {

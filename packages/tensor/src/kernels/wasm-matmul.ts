@@ -361,7 +361,10 @@ function packInWasm(
   if (size > 2 * rows * k + 1024) return false;
   const mem = wasmHeap(wasm, rawAt + size);
   mem.set(src.subarray(lo, lo + size), rawAt);
-  wasm.pack(dst * 4, (rawAt + off - lo) * 4, rs, cs, rows, rowsPadded, k, w);
+  // Rows adjacent in memory (a transposed view: the dYᵀ of a weight gradient, the Bᵀ of a
+  // row-major B): 16 rows per pass over k, 2–5× faster than `pack` there; same layout.
+  if (rs === 1) wasm.packAdjacent(dst * 4, (rawAt + off - lo) * 4, cs, rows, rowsPadded, k, w);
+  else wasm.pack(dst * 4, (rawAt + off - lo) * 4, rs, cs, rows, rowsPadded, k, w);
   return true;
 }
 

@@ -61,6 +61,17 @@ export interface WasmKernels {
     dvp: number,
     scale: number,
   ) => void;
+  // ---- s5-bench ----
+  /** `pack` for rows adjacent in memory (rs = 1): 16 rows per pass over k; same layout. */
+  readonly packAdjacent: (
+    dst: number,
+    src: number,
+    cs: number,
+    rows: number,
+    rowsPadded: number,
+    k: number,
+    w: number,
+  ) => void;
 }
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;

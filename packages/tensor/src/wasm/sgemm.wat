@@ -723,4 +723,84 @@
         (br_if $iLoop (i32.lt_u (local.get $i0) (local.get $lqp))))
       (local.set $j0 (i32.add (local.get $j0) (i32.const 64)))
       (br_if $jLoop (i32.lt_u (local.get $j0) (local.get $lk)))))
+
+  ;; ---- s5-bench ----
+  ;; `pack` (same layout, same arguments but rs) for a rows×k matrix whose rows are adjacent in
+  ;; memory: element (r, p) at src + 4·(r + p·cs), i.e. a transposed view such as the dYᵀ of a
+  ;; weight gradient, or the Bᵀ of a row-major B. `pack` walks all k steps once per w-row panel,
+  ;; reading 4w bytes of each 64-byte line per pass; this packs 16 rows (4 panels of w = 4, or 2 of
+  ;; w = 8) per pass, so every line of the source is read once per k-step. Rows past the last full
+  ;; group of 16 are packed panel by panel, zero-padded to rowsPadded (a multiple of w).
+  (func (export "packAdjacent") (param $dst i32) (param $src i32) (param $cs i32)
+    (param $rows i32) (param $rowsPadded i32) (param $k i32) (param $w i32)
+    (local $pc i32) (local $kc i32) (local $r0 i32) (local $p i32) (local $i i32) (local $s i32)
+    (local $block i32) (local $step i32) (local $panel i32)
+    (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
+    ;; bytes per k-step within a panel, and per panel (w floats × kc steps) below
+    (local.set $step (i32.shl (local.get $w) (i32.const 2)))
+    (loop $pcLoop
+      (local.set $kc (i32.sub (local.get $k) (local.get $pc)))
+      (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+      ;; block pc starts at dst + 4·pc·rowsPadded; panel r0 of it at + 4·r0·kc
+      (local.set $block
+        (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $pc) (local.get $rowsPadded)) (i32.const 2))))
+      (local.set $panel (i32.mul (local.get $step) (local.get $kc)))
+      (local.set $r0 (i32.const 0))
+      ;; Full groups of 16 rows: chunk j (rows r0+4j … r0+4j+3) goes to panel 4j / w, lane 4j % w.
+      (if (i32.le_u (i32.const 16) (local.get $rows)) (then
+      (loop $groupLoop
+        (local.set $d0 (i32.add (local.get $block) (i32.shl (i32.mul (local.get $r0) (local.get $kc)) (i32.const 2))))
+        (if (i32.eq (local.get $w) (i32.const 4))
+          (then
+            (local.set $d1 (i32.add (local.get $d0) (local.get $panel)))
+            (local.set $d2 (i32.add (local.get $d1) (local.get $panel)))
+            (local.set $d3 (i32.add (local.get $d2) (local.get $panel))))
+          (else
+            (local.set $d1 (i32.add (local.get $d0) (i32.const 16)))
+            (local.set $d2 (i32.add (local.get $d0) (local.get $panel)))
+            (local.set $d3 (i32.add (local.get $d2) (i32.const 16)))))
+        (local.set $s
+          (i32.add (local.get $src)
+            (i32.add (i32.shl (local.get $r0) (i32.const 2)) (i32.mul (local.get $pc) (local.get $cs)))))
+        (local.set $p (local.get $kc))
+        (loop $stepLoop
+          (v128.store (local.get $d0) (v128.load (local.get $s)))
+          (v128.store (local.get $d1) (v128.load offset=16 (local.get $s)))
+          (v128.store (local.get $d2) (v128.load offset=32 (local.get $s)))
+          (v128.store (local.get $d3) (v128.load offset=48 (local.get $s)))
+          (local.set $s (i32.add (local.get $s) (local.get $cs)))
+          (local.set $d0 (i32.add (local.get $d0) (local.get $step)))
+          (local.set $d1 (i32.add (local.get $d1) (local.get $step)))
+          (local.set $d2 (i32.add (local.get $d2) (local.get $step)))
+          (local.set $d3 (i32.add (local.get $d3) (local.get $step)))
+          (br_if $stepLoop (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+        (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+        (br_if $groupLoop (i32.le_u (i32.add (local.get $r0) (i32.const 16)) (local.get $rows))))))
+      ;; The remaining panels, w rows each, zero past `rows`.
+      (if (i32.lt_u (local.get $r0) (local.get $rowsPadded)) (then
+      (local.set $d0 (i32.add (local.get $block) (i32.shl (i32.mul (local.get $r0) (local.get $kc)) (i32.const 2))))
+      (loop $panelLoop
+        (local.set $p (i32.const 0))
+        (loop $tailStep
+          (local.set $s
+            (i32.add (local.get $src)
+              (i32.add (i32.shl (local.get $r0) (i32.const 2))
+                (i32.mul (i32.add (local.get $pc) (local.get $p)) (local.get $cs)))))
+          (local.set $i (i32.const 0))
+          (loop $rowLoop
+            (f32.store (local.get $d0)
+              (if (result f32) (i32.lt_u (i32.add (local.get $r0) (local.get $i)) (local.get $rows))
+                (then (f32.load (local.get $s)))
+                (else (f32.const 0))))
+            (local.set $d0 (i32.add (local.get $d0) (i32.const 4)))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $rowLoop (i32.lt_u (local.get $i) (local.get $w))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br_if $tailStep (i32.lt_u (local.get $p) (local.get $kc))))
+        (local.set $r0 (i32.add (local.get $r0) (local.get $w)))
+        (br_if $panelLoop (i32.lt_u (local.get $r0) (local.get $rowsPadded))))))
+      (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
+      (br_if $pcLoop (i32.lt_u (local.get $pc) (local.get $k)))))
 )
