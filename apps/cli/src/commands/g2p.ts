@@ -115,7 +115,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       // The default's width and schedule, one block deeper and five times longer. Measured on this
       // machine (session 6, 80-s probes): 3 + 3 blocks cost 1.43× the default's step, 2 threads
       // only 1.09× of one; the 192-wide, dropout-0.1 model of session 5 learnt more slowly per
-      // step (validation loss 1.06 vs 0.55 at step 1,000) at 3.8× the step cost.
+      // step (validation loss 1.06 vs 0.55 at step 1,000) at ~3× the step cost.
       hiddens: 128,
       heads: 4,
       blocks: 3,
