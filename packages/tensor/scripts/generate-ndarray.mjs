@@ -1,7 +1,8 @@
 // Writes src/ndarray-views.generated.ts: the view classes that scijs `ndarray` compiles at run time
 // with `new Function` (ndarray.js, compileConstructor), written out for dimensions 1–4 so that no
 // code is compiled at run time (a page with `script-src 'self'` forbids it). Each method is the
-// library's template with the same unrolled index arithmetic; views of other ranks and the empty
+// library's template with the same unrolled index arithmetic for get/set/index (the view-making
+// methods are loops in ndarray-view-base.ts, ViewLoops); views of other ranks and the empty
 // view are in src/ndarray.ts. src/ndarray.test.ts checks every class against the library itself
 // (dims 0–8, every dtype), so an edit here that changes behaviour fails the tests.
 //
@@ -24,7 +25,7 @@ function viewClass(d) {
   const strideArgs = ix.map((i) => `c${i}: number`).join(', ');
   const lines = [];
   lines.push(`/** ndarray's \`View${d}d<dtype>\`. */`);
-  lines.push(`export class View${d}d extends ViewBase {`);
+  lines.push(`export class View${d}d extends ViewLoops {`);
   lines.push(`  constructor(a: Data, ${shapeArgs}, ${strideArgs}, d: number) {`);
   lines.push('    super();');
   lines.push('    this.data = a;');
@@ -68,82 +69,7 @@ function viewClass(d) {
   lines.push(`  index(${optionalArgs}): number {`);
   lines.push(`    return ${index};`);
   lines.push('  }');
-  // hi(): a non-number or negative argument keeps the extent.
-  lines.push(`  hi(${optionalArgs}): View${d}d {`);
-  lines.push(`    return new (this.constructor as typeof View${d}d)(`);
-  lines.push('      this.data,');
-  for (const i of ix)
-    lines.push(`      typeof i${i} !== 'number' || i${i} < 0 ? this.shape[${i}]! : i${i} | 0,`);
-  for (const i of ix) lines.push(`      this.stride[${i}]!,`);
-  lines.push('      this.offset,');
-  lines.push('    );');
-  lines.push('  }');
-  // lo(): a non-negative number moves the start.
-  lines.push(`  lo(${optionalArgs}): View${d}d {`);
-  lines.push('    let b = this.offset;');
-  lines.push('    let d = 0;');
-  for (const i of ix) lines.push(`    let a${i} = this.shape[${i}]!;`);
-  for (const i of ix) lines.push(`    const c${i} = this.stride[${i}]!;`);
-  for (const i of ix) {
-    lines.push(`    if (typeof i${i} === 'number' && i${i} >= 0) {`);
-    lines.push(`      d = i${i} | 0;`);
-    lines.push(`      b += c${i} * d;`);
-    lines.push(`      a${i} -= d;`);
-    lines.push('    }');
-  }
-  lines.push(
-    `    return new (this.constructor as typeof View${d}d)(this.data, ${ix.map((i) => `a${i}`).join(', ')}, ${ix.map((i) => `c${i}`).join(', ')}, b);`,
-  );
-  lines.push('  }');
-  // step(): a number steps through the axis (a negative one from its end).
-  lines.push(`  step(${optionalArgs}): View${d}d {`);
-  for (const i of ix) lines.push(`    let a${i} = this.shape[${i}]!;`);
-  for (const i of ix) lines.push(`    let b${i} = this.stride[${i}]!;`);
-  lines.push('    let c = this.offset;');
-  lines.push('    let d = 0;');
-  for (const i of ix) {
-    lines.push(`    if (typeof i${i} === 'number') {`);
-    lines.push(`      d = i${i} | 0;`);
-    lines.push('      if (d < 0) {');
-    lines.push(`        c += b${i} * (a${i} - 1);`);
-    lines.push(`        a${i} = Math.ceil(-a${i} / d);`);
-    lines.push('      } else {');
-    lines.push(`        a${i} = Math.ceil(a${i} / d);`);
-    lines.push('      }');
-    lines.push(`      b${i} *= d;`);
-    lines.push('    }');
-  }
-  lines.push(
-    `    return new (this.constructor as typeof View${d}d)(this.data, ${ix.map((i) => `a${i}`).join(', ')}, ${ix.map((i) => `b${i}`).join(', ')}, c);`,
-  );
-  lines.push('  }');
-  // transpose(): axis i of the result is axis i_k of this view (default: the same axis).
-  lines.push(`  transpose(${optionalArgs}): View${d}d {`);
-  for (const i of ix) lines.push(`    const t${i} = i${i} === undefined ? ${i} : (i${i} as number) | 0;`);
-  lines.push('    const a = this.shape;');
-  lines.push('    const b = this.stride;');
-  lines.push(`    return new (this.constructor as typeof View${d}d)(`);
-  lines.push('      this.data,');
-  for (const i of ix) lines.push(`      a[t${i}] as number,`);
-  for (const i of ix) lines.push(`      b[t${i}] as number,`);
-  lines.push('      this.offset,');
-  lines.push('    );');
-  lines.push('  }');
-  // pick(): a non-negative number fixes the axis; the rest make a lower-dimensional view.
-  lines.push(`  pick(${optionalArgs}): unknown {`);
-  lines.push('    const a: number[] = [];');
-  lines.push('    const b: number[] = [];');
-  lines.push('    let c = this.offset;');
-  for (const i of ix) {
-    lines.push(`    if (typeof i${i} === 'number' && i${i} >= 0) {`);
-    lines.push(`      c = (c + this.stride[${i}]! * i${i}) | 0;`);
-    lines.push('    } else {');
-    lines.push(`      a.push(this.shape[${i}]!);`);
-    lines.push(`      b.push(this.stride[${i}]!);`);
-    lines.push('    }');
-  }
-  lines.push('    return constructorFor(this.dtype, a.length)(this.data, a, b, c);');
-  lines.push('  }');
+  // hi, lo, step, transpose and pick: loops in ViewLoops (ndarray-view-base.ts).
   lines.push('}');
   lines.push(`define(View${d}d, ${d}, ${d === 1 ? '[0]' : 'undefined'});`);
   return lines.join('\n');
@@ -151,7 +77,7 @@ function viewClass(d) {
 
 const header = `// Generated by packages/tensor/scripts/generate-ndarray.mjs from scijs ndarray's
 // compileConstructor (ndarray.js); do not edit. See docs/decisions/0008-ndarray-views-without-eval.md.
-import { constructorFor, type Data, define, sortedOrder, ViewBase } from './ndarray-view-base.js';
+import { type Data, define, sortedOrder, ViewLoops } from './ndarray-view-base.js';
 `;
 
 const classes = range(MAX_DIMENSION).map((i) => viewClass(i + 1));

@@ -3,8 +3,9 @@
  * dimension with `new Function` (blocked by a strict Content Security Policy); here the classes of
  * dimensions 1–4 are written out once by scripts/generate-ndarray.mjs (ndarray-views.generated.ts),
  * and this file holds the rest of the library's constructors: the empty view (dimension −1), the
- * 0-d view, views of dimension ≥ 5 (loops instead of unrolled arithmetic: they are rare, and unrolling them cost a page 1 kB gzip) and the per-dtype
- * classes. Every class is checked against the library itself in ndarray.test.ts.
+ * 0-d view, the view-making methods of every dimension ≥ 1 as loops (`ViewLoops`), views of
+ * dimension ≥ 5 (loops instead of unrolled arithmetic: they are rare, and unrolling them cost a
+ * page 1 kB gzip) and the per-dtype classes. Every class is checked against the library itself in ndarray.test.ts.
  */
 
 /** Storage a view indexes: a typed array, a Node Buffer or a plain array. */
@@ -177,8 +178,80 @@ class View0d extends ViewBase {
   delete proto.copy;
 }
 
-/** Views of dimension ≥ 5: the generated classes' arithmetic as loops over `this.dimension`. */
-class ViewNd extends ViewBase {
+/**
+ * The view-making methods of every view of dimension ≥ 1 (`hi`, `lo`, `step`, `transpose`, `pick`)
+ * as loops over `this.dimension`: ndarray unrolls them per dimension, but they make a view (not read
+ * an element), so the loops cost little and keep a page 1.3 kB gzip smaller. The element accessors
+ * (`get`, `set`, `index`) stay unrolled in the generated classes.
+ */
+export class ViewLoops extends ViewBase {
+  hi(...args: unknown[]): ViewLoops {
+    const shape = this.shape.map((n, i) => {
+      const a = args[i];
+      return typeof a !== 'number' || a < 0 ? n : a | 0;
+    });
+    return make(this, shape, this.stride, this.offset);
+  }
+  lo(...args: unknown[]): ViewLoops {
+    let b = this.offset;
+    const shape = this.shape.slice();
+    for (let i = 0; i < this.dimension; i++) {
+      const a = args[i];
+      if (typeof a === 'number' && a >= 0) {
+        const d = a | 0;
+        b += this.stride[i]! * d;
+        shape[i]! -= d;
+      }
+    }
+    return make(this, shape, this.stride, b);
+  }
+  step(...args: unknown[]): ViewLoops {
+    const shape = this.shape.slice();
+    const stride = this.stride.slice();
+    let c = this.offset;
+    for (let i = 0; i < this.dimension; i++) {
+      const a = args[i];
+      if (typeof a === 'number') {
+        const d = a | 0;
+        if (d < 0) {
+          c += stride[i]! * (shape[i]! - 1);
+          shape[i] = Math.ceil(-shape[i]! / d);
+        } else {
+          shape[i] = Math.ceil(shape[i]! / d);
+        }
+        stride[i]! *= d;
+      }
+    }
+    return make(this, shape, stride, c);
+  }
+  transpose(...args: unknown[]): ViewLoops {
+    const axes = this.shape.map((_, i) => (args[i] === undefined ? i : (args[i] as number) | 0));
+    return make(
+      this,
+      axes.map((t) => this.shape[t] as number),
+      axes.map((t) => this.stride[t] as number),
+      this.offset,
+    );
+  }
+  pick(...args: unknown[]): unknown {
+    const a: number[] = [];
+    const b: number[] = [];
+    let c = this.offset;
+    for (let i = 0; i < this.dimension; i++) {
+      const p = args[i];
+      if (typeof p === 'number' && p >= 0) c = (c + this.stride[i]! * p) | 0;
+      else {
+        a.push(this.shape[i]!);
+        b.push(this.stride[i]!);
+      }
+    }
+    return constructorFor(this.dtype, a.length)(this.data, a, b, c);
+  }
+}
+define(ViewLoops, undefined, undefined);
+
+/** Views of dimension ≥ 5: the generated classes' index arithmetic as loops over `this.dimension`. */
+class ViewNd extends ViewLoops {
   constructor(a: Data, ...rest: number[]) {
     super();
     const n = (rest.length - 1) / 2;
@@ -206,81 +279,29 @@ class ViewNd extends ViewBase {
   index(...args: unknown[]): number {
     return at(this, args);
   }
-  hi(...args: unknown[]): ViewNd {
-    const shape = this.shape.map((n, i) => {
-      const a = args[i];
-      return typeof a !== 'number' || a < 0 ? n : a | 0;
-    });
-    return make(this, shape, this.stride, this.offset);
-  }
-  lo(...args: unknown[]): ViewNd {
-    let b = this.offset;
-    const shape = this.shape.slice();
-    for (let i = 0; i < this.dimension; i++) {
-      const a = args[i];
-      if (typeof a === 'number' && a >= 0) {
-        const d = a | 0;
-        b += this.stride[i]! * d;
-        shape[i]! -= d;
-      }
-    }
-    return make(this, shape, this.stride, b);
-  }
-  step(...args: unknown[]): ViewNd {
-    const shape = this.shape.slice();
-    const stride = this.stride.slice();
-    let c = this.offset;
-    for (let i = 0; i < this.dimension; i++) {
-      const a = args[i];
-      if (typeof a === 'number') {
-        const d = a | 0;
-        if (d < 0) {
-          c += stride[i]! * (shape[i]! - 1);
-          shape[i] = Math.ceil(-shape[i]! / d);
-        } else {
-          shape[i] = Math.ceil(shape[i]! / d);
-        }
-        stride[i]! *= d;
-      }
-    }
-    return make(this, shape, stride, c);
-  }
-  transpose(...args: unknown[]): ViewNd {
-    const axes = this.shape.map((_, i) => (args[i] === undefined ? i : (args[i] as number) | 0));
-    return make(
-      this,
-      axes.map((t) => this.shape[t] as number),
-      axes.map((t) => this.stride[t] as number),
-      this.offset,
-    );
-  }
-  pick(...args: unknown[]): unknown {
-    const a: number[] = [];
-    const b: number[] = [];
-    let c = this.offset;
-    for (let i = 0; i < this.dimension; i++) {
-      const p = args[i];
-      if (typeof p === 'number' && p >= 0) c = (c + this.stride[i]! * p) | 0;
-      else {
-        a.push(this.shape[i]!);
-        b.push(this.stride[i]!);
-      }
-    }
-    return constructorFor(this.dtype, a.length)(this.data, a, b, c);
-  }
 }
 define(ViewNd, undefined, undefined);
 
 /** The index in `data` of the element at `indices` (NaN where one is missing, as in ndarray). */
-function at(view: ViewNd, indices: readonly unknown[]): number {
+function at(view: ViewBase, indices: readonly unknown[]): number {
   let at = view.offset;
   for (let i = 0; i < view.dimension; i++) at += view.stride[i]! * (indices[i] as number);
   return at;
 }
 
 /** A view of the same class over the same data. */
-function make(view: ViewNd, shape: readonly number[], stride: readonly number[], offset: number): ViewNd {
-  return new (view.constructor as typeof ViewNd)(view.data, ...shape, ...stride, offset);
+function make(
+  view: ViewLoops,
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+): ViewLoops {
+  return new (view.constructor as new (...args: unknown[]) => ViewLoops)(
+    view.data,
+    ...shape,
+    ...stride,
+    offset,
+  );
 }
 
 /** The generated classes by dimension (1–4), set once by ndarray.ts. */
