@@ -2,7 +2,6 @@ import { type BackwardOptions, runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
-import { formatTensor } from './internal/format.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { trackTensor } from './memory/scope.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
@@ -336,33 +335,35 @@ export class Tensor {
   }
 
   /**
-   * The values as PyTorch prints them (`str(tensor)`): `tensor([[0.1235, 0.5000]])`, 4 decimals
-   * or scientific notation when the magnitudes call for it, elements aligned, tensors over 1000
-   * elements summarised with `...` (3 items at each edge), then `dtype=…` unless float32 or bool
-   * (attnkit spells dtypes without `torch.`; its int32 is PyTorch's index int64), `grad_fn=<…>` or
-   * `requires_grad=True`.
+   * The values as PyTorch prints them (`str(tensor)`), by {@link formatTensor}:
+   * `tensor([[0.1235, 0.5000]])`, 4 decimals or scientific notation when the magnitudes call for
+   * it, elements aligned, tensors over 1000 elements summarised with `...`, then `dtype=…` unless
+   * float32 or bool, `grad_fn=<…>` or `requires_grad=True`.
+   *
+   * The package entry loads the formatter, so this holds in Node and wherever the whole package is
+   * loaded. A bundle keeps it only when the program imports `formatTensor` (about 1 kB gzip); without
+   * it this gives the shape and dtype and says so: `Tensor of shape (2, 3), float32 (…)`.
    * @example
    * ```ts
    * String(tensor([[0.12345, 0.5]])); // 'tensor([[0.1235, 0.5000]])'
    * ```
    */
   toString(): string {
-    const suffixes: string[] = [];
-    if (this._node !== null) suffixes.push(`grad_fn=<${backwardName(this._node.op)}>`);
-    else if (this.requiresGrad) suffixes.push('requires_grad=True');
-    return formatTensor({
-      values: this.toTypedArray(),
-      shape: this.shape,
-      dtype: this.dtype,
-      suffixes,
-      prefix: 'tensor(',
-    });
+    if (formatter !== undefined) return formatter(this);
+    return `Tensor of shape (${this.shape.join(', ')}), ${this.dtype} (PyTorch-style printing of the values is not in this bundle: import { formatTensor } from '@attnkit/tensor' to include it)`;
   }
 
   /** `console.log(x)` and `util.inspect(x)` in Node print {@link Tensor.toString}. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+let formatter: ((x: Tensor) => string) | undefined;
+
+/** @internal Installs the PyTorch-style printer of {@link Tensor.toString} (format-tensor.ts does, when loaded). */
+export function provideFormatter(format: (x: Tensor) => string): void {
+  formatter = format;
 }
 
 /**
@@ -414,11 +415,6 @@ function methodOp<K extends keyof MethodOps>(name: K): MethodOps[K] {
     );
   }
   return op;
-}
-
-/** PyTorch-style name of a backward node: `add` → `AddBackward`. */
-function backwardName(op: string): string {
-  return `${op.charAt(0).toUpperCase()}${op.slice(1)}Backward`;
 }
 
 /** Accepts both `x.reshape(2, 3)` and `x.reshape([2, 3])`, as PyTorch does. */
