@@ -2,7 +2,6 @@ import {
   broadcastShapes,
   checkOptions,
   describeValue,
-  eq,
   formatShape,
   InvalidArgumentError,
   isPlainObject,
@@ -11,8 +10,8 @@ import {
   reshape,
   ShapeError,
   softmax,
-  sum,
   Tensor,
+  tensor,
   unsqueeze,
 } from '@attnkit/tensor';
 import { asLengthsTensor, checkLengths, positionsBelow, type ValidLens } from './internal/valid-lens.js';
@@ -103,7 +102,7 @@ function softmaxWithValidLens(x: Tensor, validLens: ValidLens): Tensor {
   }
   const lens = checkLengths('maskedSoftmax', raw, keys, 'keys');
   // keep: (batch, 1, keys) or (batch, queries, keys); broadcasts against x.
-  const keep = positionsBelow(lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys);
+  const keep = positionsBelow('maskedSoftmax', lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys);
   return softmax(maskedFill(x, logicalNot(keep), MASKED_LOGIT), -1);
 }
 
@@ -124,10 +123,30 @@ function softmaxWithMask(x: Tensor, mask: MaskLike): Tensor {
   // A row with no visible key has a keep count of 0 along the keys axis (an extent-1 keys axis
   // broadcasts, so counting it is still right). Its scores become 0 (finite) so the softmax stays
   // NaN-free in forward and backward; the final maskedFill zeroes its weights and gradients.
-  const emptyRow = eq(sum(keep, { axis: -1, keepDim: true }), 0);
+  const emptyRow = emptyRows(keep);
   const blockedLogits = maskedFill(x, blocked, Number.NEGATIVE_INFINITY);
   // Filling with an all-false mask is the identity (values and gradient), so the common case
   // (every row sees a key, e.g. a causal mask) skips a full pass over the scores each way.
-  const logits = emptyRow.toTypedArray().includes(1) ? maskedFill(blockedLogits, emptyRow, 0) : blockedLogits;
+  const logits = emptyRow === null ? blockedLogits : maskedFill(blockedLogits, emptyRow, 0);
   return maskedFill(softmax(logits, -1), blocked, 0);
+}
+
+/**
+ * The rows of a bool mask with no true entry along its last axis, as a bool tensor of the mask's
+ * shape with that axis at extent 1 (PyTorch `mask.sum(-1, keepdim=True) == 0`); `null` when every
+ * row has one. A plain loop: the mask carries no gradient, and a maskedSoftmax page then needs no
+ * reduction or comparison op (issue 12, bundle size).
+ */
+function emptyRows(keep: Tensor): Tensor | null {
+  const shape = [...keep.shape.slice(0, -1), 1];
+  const n = keep.shape[keep.ndim - 1]!;
+  const values = keep.toTypedArray();
+  const rows = new Uint8Array(shape.reduce((a, b) => a * b, 1));
+  let any = false;
+  for (let r = 0, p = 0; r < rows.length; r++, p += n) {
+    if (values.subarray(p, p + n).includes(1)) continue;
+    rows[r] = 1;
+    any = true;
+  }
+  return any ? tensor(rows, { shape, dtype: 'bool' }) : null;
 }

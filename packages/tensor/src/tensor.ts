@@ -12,7 +12,7 @@ import { maskedFill } from './ops/masked-fill.js';
 import { mul } from './ops/mul.js';
 import { reshape } from './ops/reshape.js';
 import { softmax } from './ops/softmax.js';
-import { type ReduceOptions, sum } from './ops/sum.js';
+import type { ReduceOptions } from './ops/sum.js';
 import { unsqueeze } from './ops/unsqueeze.js';
 import { normalizeAxis, shapeSize } from './shape.js';
 
@@ -247,7 +247,7 @@ export class Tensor {
   }
   /** {@link sum}(this, options). */
   sum(options?: ReduceOptions): Tensor {
-    return sum(this, options);
+    return methodOp('sum')(this, options);
   }
   /** {@link mean}(this, options). */
   mean(options?: ReduceOptions): Tensor {
@@ -398,6 +398,7 @@ interface MethodOps {
   repeat(x: Tensor, repeats: readonly number[]): Tensor;
   flatten(x: Tensor, startAxis?: number, endAxis?: number): Tensor;
   cast(x: Tensor, dtype: DType): Tensor;
+  sum(x: Tensor, options?: ReduceOptions): Tensor;
 }
 
 const methodOps: Partial<MethodOps> = {};

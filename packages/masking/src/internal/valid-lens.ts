@@ -1,4 +1,4 @@
-import { arange, checkLengthValues, lengthsTensor, lt, type Tensor, unsqueeze } from '@attnkit/tensor';
+import { checkAllocation, checkLengthValues, lengthsTensor, type Tensor, tensor } from '@attnkit/tensor';
 
 /**
  * Valid lengths as D2L passes them: an int32 or float tensor holding integers, or plain arrays
@@ -25,7 +25,14 @@ export function checkLengths(op: string, lens: Tensor, limit: number, limitName:
 }
 
 /** keep[..., j] = j < lens[...]: a bool tensor of shape (...lens.shape, maxLen). */
-export function positionsBelow(lens: Tensor, maxLen: number): Tensor {
-  const positions = arange(0, maxLen, 1, { dtype: 'int32' });
-  return lt(positions, unsqueeze(lens, -1));
+export function positionsBelow(op: string, lens: Tensor, maxLen: number): Tensor {
+  // A plain loop rather than `lt(arange(maxLen), unsqueeze(lens, -1))`: lengths carry no gradient,
+  // and a maskedSoftmax page then needs neither arange nor the comparison ops (issue 12, bundle size).
+  const shape = [...lens.shape, maxLen];
+  checkAllocation(op, 'mask', shape, 'bool');
+  const values = lens.toTypedArray();
+  const keep = new Uint8Array(values.length * maxLen);
+  for (let i = 0, o = 0; i < values.length; i++, o += maxLen)
+    keep.fill(1, o, o + Math.min(values[i]!, maxLen));
+  return tensor(keep, { shape, dtype: 'bool' });
 }
