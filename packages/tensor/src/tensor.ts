@@ -7,9 +7,7 @@ import { trackTensor } from './memory/scope.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
 import type { ArgReduceOptions } from './ops/argmax.js';
-import { broadcastTo } from './ops/broadcast-to.js';
 import { maskedFill } from './ops/masked-fill.js';
-import { mul } from './ops/mul.js';
 import { reshape } from './ops/reshape.js';
 import { softmax } from './ops/softmax.js';
 import type { ReduceOptions } from './ops/sum.js';
@@ -203,7 +201,7 @@ export class Tensor {
   }
   /** {@link mul}(this, other). */
   mul(other: Tensor | number): Tensor {
-    return mul(this, other);
+    return methodOp('mul')(this, other);
   }
   /** {@link div}(this, other). */
   div(other: Tensor | number): Tensor {
@@ -303,7 +301,7 @@ export class Tensor {
   expand(shape: readonly number[]): Tensor;
   expand(...shape: number[]): Tensor;
   expand(...args: (number | readonly number[])[]): Tensor {
-    return broadcastTo(this, flattenArgs(args));
+    return methodOp('expand', 'broadcastTo')(this, flattenArgs(args));
   }
 
   /** {@link repeat}(this, repeats) — PyTorch `x.repeat(2, 1)`. */
@@ -399,6 +397,9 @@ interface MethodOps {
   flatten(x: Tensor, startAxis?: number, endAxis?: number): Tensor;
   cast(x: Tensor, dtype: DType): Tensor;
   sum(x: Tensor, options?: ReduceOptions): Tensor;
+  mul(a: Tensor, b: Tensor | number): Tensor;
+  /** `x.expand(…)` is {@link broadcastTo}. */
+  expand(x: Tensor, shape: readonly number[]): Tensor;
 }
 
 const methodOps: Partial<MethodOps> = {};
@@ -408,11 +409,11 @@ export function provideMethods(ops: Partial<MethodOps>): void {
   Object.assign(methodOps, ops);
 }
 
-function methodOp<K extends keyof MethodOps>(name: K): MethodOps[K] {
+function methodOp<K extends keyof MethodOps>(name: K, fn: string = name): MethodOps[K] {
   const op = methodOps[name];
   if (op === undefined) {
     throw new Error(
-      `Tensor.${name}: the ${name} op is not in this bundle (nothing in the program uses it, so the bundler left it out); call ${name}(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.`,
+      `Tensor.${name}: the ${fn} op is not in this bundle (nothing in the program uses it, so the bundler left it out); call ${fn}(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.`,
     );
   }
   return op;
