@@ -5,7 +5,6 @@ import {
   formatShape,
   InvalidArgumentError,
   isPlainObject,
-  logicalNot,
   maskedFill,
   reshape,
   ShapeError,
@@ -101,9 +100,9 @@ function softmaxWithValidLens(x: Tensor, validLens: ValidLens): Tensor {
     );
   }
   const lens = checkLengths('maskedSoftmax', raw, keys, 'keys');
-  // keep: (batch, 1, keys) or (batch, queries, keys); broadcasts against x.
-  const keep = positionsBelow('maskedSoftmax', lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys);
-  return softmax(maskedFill(x, logicalNot(keep), MASKED_LOGIT), -1);
+  // blocked: (batch, 1, keys) or (batch, queries, keys); broadcasts against x.
+  const blocked = positionsBelow('maskedSoftmax', lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys, true);
+  return softmax(maskedFill(x, blocked, MASKED_LOGIT), -1);
 }
 
 /** Mask form: -Infinity for masked scores, zero weights (and gradients) for fully masked rows. */
@@ -119,7 +118,14 @@ function softmaxWithMask(x: Tensor, mask: MaskLike): Tensor {
     );
   }
   const keep = mask.ndim === 0 ? reshape(mask, [1]) : mask;
-  const blocked = logicalNot(keep);
+  // logicalNot(keep) as a loop (no gradient; keeps the logical ops out of a maskedSoftmax page).
+  const blocked = tensor(
+    Uint8Array.from(keep.toTypedArray(), (v) => (v === 0 ? 1 : 0)),
+    {
+      shape: keep.shape,
+      dtype: 'bool',
+    },
+  );
   // A row with no visible key has a keep count of 0 along the keys axis (an extent-1 keys axis
   // broadcasts, so counting it is still right). Its scores become 0 (finite) so the softmax stays
   // NaN-free in forward and backward; the final maskedFill zeroes its weights and gradients.
@@ -144,7 +150,9 @@ function emptyRows(keep: Tensor): Tensor | null {
   const rows = new Uint8Array(shape.reduce((a, b) => a * b, 1));
   let any = false;
   for (let r = 0, p = 0; r < rows.length; r++, p += n) {
-    if (values.subarray(p, p + n).includes(1)) continue;
+    let j = 0;
+    while (j < n && values[p + j] === 0) j++;
+    if (j < n) continue;
     rows[r] = 1;
     any = true;
   }
