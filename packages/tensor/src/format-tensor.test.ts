@@ -6,7 +6,7 @@ describe('formatTensor and Tensor.toString', () => {
   it('without the formatter loaded, toString gives shape and dtype and names the import', () => {
     const x = tensor([[1, 2, 3]], { dtype: 'int32' });
     expect(String(x)).toBe(
-      "Tensor of shape (1, 3), int32 (PyTorch-style printing of the values is not in this bundle: import { formatTensor } from '@attnkit/tensor' to include it)",
+      "Tensor of shape (1, 3), int32 (values print once formatTensor from '@attnkit/tensor' is in the program)",
     );
   });
 

@@ -348,7 +348,7 @@ export class Tensor {
    */
   toString(): string {
     if (formatter !== undefined) return formatter(this);
-    return `Tensor of shape (${this.shape.join(', ')}), ${this.dtype} (PyTorch-style printing of the values is not in this bundle: import { formatTensor } from '@attnkit/tensor' to include it)`;
+    return `Tensor of shape (${this.shape.join(', ')}), ${this.dtype} (values print once formatTensor from '@attnkit/tensor' is in the program)`;
   }
 
   /** `console.log(x)` and `util.inspect(x)` in Node print {@link Tensor.toString}. */
