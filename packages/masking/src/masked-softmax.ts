@@ -2,17 +2,15 @@ import {
   broadcastShapes,
   checkOptions,
   describeValue,
-  eq,
   formatShape,
   InvalidArgumentError,
   isPlainObject,
-  logicalNot,
   maskedFill,
   reshape,
   ShapeError,
   softmax,
-  sum,
   Tensor,
+  tensor,
   unsqueeze,
 } from '@attnkit/tensor';
 import { asLengthsTensor, checkLengths, positionsBelow, type ValidLens } from './internal/valid-lens.js';
@@ -102,9 +100,9 @@ function softmaxWithValidLens(x: Tensor, validLens: ValidLens): Tensor {
     );
   }
   const lens = checkLengths('maskedSoftmax', raw, keys, 'keys');
-  // keep: (batch, 1, keys) or (batch, queries, keys); broadcasts against x.
-  const keep = positionsBelow(lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys);
-  return softmax(maskedFill(x, logicalNot(keep), MASKED_LOGIT), -1);
+  // blocked: (batch, 1, keys) or (batch, queries, keys); broadcasts against x.
+  const blocked = positionsBelow('maskedSoftmax', lens.ndim === 1 ? unsqueeze(lens, 1) : lens, keys, true);
+  return softmax(maskedFill(x, blocked, MASKED_LOGIT), -1);
 }
 
 /** Mask form: -Infinity for masked scores, zero weights (and gradients) for fully masked rows. */
@@ -120,14 +118,43 @@ function softmaxWithMask(x: Tensor, mask: MaskLike): Tensor {
     );
   }
   const keep = mask.ndim === 0 ? reshape(mask, [1]) : mask;
-  const blocked = logicalNot(keep);
+  // logicalNot(keep) as a loop (no gradient; keeps the logical ops out of a maskedSoftmax page).
+  const blocked = tensor(
+    Uint8Array.from(keep.toTypedArray(), (v) => (v === 0 ? 1 : 0)),
+    {
+      shape: keep.shape,
+      dtype: 'bool',
+    },
+  );
   // A row with no visible key has a keep count of 0 along the keys axis (an extent-1 keys axis
   // broadcasts, so counting it is still right). Its scores become 0 (finite) so the softmax stays
   // NaN-free in forward and backward; the final maskedFill zeroes its weights and gradients.
-  const emptyRow = eq(sum(keep, { axis: -1, keepDim: true }), 0);
+  const emptyRow = emptyRows(keep);
   const blockedLogits = maskedFill(x, blocked, Number.NEGATIVE_INFINITY);
   // Filling with an all-false mask is the identity (values and gradient), so the common case
   // (every row sees a key, e.g. a causal mask) skips a full pass over the scores each way.
-  const logits = emptyRow.toTypedArray().includes(1) ? maskedFill(blockedLogits, emptyRow, 0) : blockedLogits;
+  const logits = emptyRow === null ? blockedLogits : maskedFill(blockedLogits, emptyRow, 0);
   return maskedFill(softmax(logits, -1), blocked, 0);
+}
+
+/**
+ * The rows of a bool mask with no true entry along its last axis, as a bool tensor of the mask's
+ * shape with that axis at extent 1 (PyTorch `mask.sum(-1, keepdim=True) == 0`); `null` when every
+ * row has one. A plain loop: the mask carries no gradient, and a maskedSoftmax page then needs no
+ * reduction or comparison op (issue 12, bundle size).
+ */
+function emptyRows(keep: Tensor): Tensor | null {
+  const shape = [...keep.shape.slice(0, -1), 1];
+  const n = keep.shape[keep.ndim - 1]!;
+  const values = keep.toTypedArray();
+  const rows = new Uint8Array(shape.reduce((a, b) => a * b, 1));
+  let any = false;
+  for (let r = 0, p = 0; r < rows.length; r++, p += n) {
+    let j = 0;
+    while (j < n && values[p + j] === 0) j++;
+    if (j < n) continue;
+    rows[r] = 1;
+    any = true;
+  }
+  return any ? tensor(rows, { shape, dtype: 'bool' }) : null;
 }

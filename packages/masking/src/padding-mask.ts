@@ -33,6 +33,6 @@ export function paddingMask(validLens: ValidLens, maxLen: number): KeepMask {
   }
   const lens = checkLengths('paddingMask', raw, maxLen, 'maxLen');
   // (batch) -> (batch, 1, maxLen) so one row serves every query; (batch, queries) -> (batch, queries, maxLen).
-  const keep = positionsBelow(lens.ndim === 1 ? unsqueeze(lens, 1) : lens, maxLen);
+  const keep = positionsBelow('paddingMask', lens.ndim === 1 ? unsqueeze(lens, 1) : lens, maxLen);
   return keep as KeepMask;
 }

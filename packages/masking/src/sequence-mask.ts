@@ -40,7 +40,7 @@ export function sequenceMask(x: Tensor, validLens: ValidLens, value = 0): Tensor
   }
   const lens = checkLengths('sequenceMask', raw, maxLen, 'maxLen');
   // keep (batch, maxLen) -> (batch, maxLen, 1, ...) so it broadcasts over x's trailing axes.
-  const keep = positionsBelow(lens, maxLen);
+  const keep = positionsBelow('sequenceMask', lens, maxLen);
   const trailing = new Array<number>(x.ndim - 2).fill(1);
   return maskedFill(x, logicalNot(reshape(keep, [batch, maxLen, ...trailing])), value);
 }

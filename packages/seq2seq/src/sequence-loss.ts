@@ -1,4 +1,4 @@
-import { div, formatShape, ShapeError, scalar, sum, type Tensor } from '@attnkit/tensor';
+import { div, formatShape, mul, ShapeError, scalar, sum, type Tensor } from '@attnkit/tensor';
 import { maskedSoftmaxCELoss } from '@attnkit/training';
 
 /**
@@ -32,6 +32,7 @@ export function sequenceLoss(logits: Tensor, labels: Tensor, validLens: Tensor |
   const perRow = maskedSoftmaxCELoss(logits, labels, validLens); // (batch), mean over all steps
   const lens = Array.isArray(validLens) ? validLens : Array.from((validLens as Tensor).toTypedArray());
   const count = lens.reduce((n: number, l: number) => n + Math.min(l, steps), 0);
-  const total = sum(perRow).mul(steps);
-  return count === 0 ? total.mul(0) : div(total, scalar(count, total.dtype));
+  // Function forms, not `.mul()`: in a bundle a method form needs its op imported somewhere.
+  const total = mul(sum(perRow), steps);
+  return count === 0 ? mul(total, 0) : div(total, scalar(count, total.dtype));
 }

@@ -5,6 +5,8 @@ export type { GradNode } from './autograd/node.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export { isFloating, promoteTypes } from './dtype.js';
 export { formatShape, GradientError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';
+// s6-bundle: PyTorch-style printing; loading it installs Tensor.toString's formatter.
+export { formatTensor } from './format-tensor.js';
 export type {
   Backend,
   FlashAttentionShape,
@@ -138,8 +140,6 @@ export {
   type OptionCheck,
   type OptionsSchema,
   type OptionType,
-  snakeToCamel,
-  suggestKey,
 } from './validation/check-options.js';
 export {
   checkAllocation,
@@ -149,3 +149,5 @@ export {
   MemoryLimitError,
   setMemoryLimit,
 } from './validation/memory.js';
+// s6-bundle: the options checker's did-you-mean, apart so that bundles that never suggest leave it out.
+export { snakeToCamel, suggestKey } from './validation/suggest-key.js';

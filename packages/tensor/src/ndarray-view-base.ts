@@ -1,10 +1,9 @@
 /**
  * scijs ndarray views without run-time code generation. `ndarray` compiles one class per dtype and
- * dimension with `new Function` (blocked by a strict Content Security Policy); here the classes of
- * dimensions 1–4 are written out once by scripts/generate-ndarray.mjs (ndarray-views.generated.ts),
- * and this file holds the rest of the library's constructors: the empty view (dimension −1), the
- * 0-d view, views of dimension ≥ 5 (loops instead of unrolled arithmetic: they are rare, and unrolling them cost a page 1 kB gzip) and the per-dtype
- * classes. Every class is checked against the library itself in ndarray.test.ts.
+ * dimension with `new Function` (blocked by a strict Content Security Policy); this file holds the
+ * same constructors written once: the empty view (dimension −1), the 0-d view, the views of
+ * dimension ≥ 1 (one class whose index arithmetic loops over the rank) and the per-dtype
+ * subclasses. Every class is checked against the library itself in ndarray.test.ts (dims 0–8).
  */
 
 /** Storage a view indexes: a typed array, a Node Buffer or a plain array. */
@@ -27,7 +26,7 @@ export abstract class ViewBase {
   declare readonly dtype: string;
   declare readonly dimension: number;
 
-  /** ndarray's `construct_View<d>d<dtype>`: positional shape and stride arguments. */
+  /** ndarray's `construct_View<d>d<dtype>`: a view of this class over `data`. */
   static create(
     this: new (
       ...args: never[]
@@ -37,32 +36,17 @@ export abstract class ViewBase {
     stride: readonly number[],
     offset: number,
   ): View {
+    // What `new View<d>d(data, b0, …, c0, …, d)` makes, without spreading the extents through the
+    // constructor's arguments (one call per op result; ndarray's constructors copy the first
+    // `dimension` entries into fresh arrays).
     // biome-ignore lint/complexity/noThisInStatic: `this` is the per-dtype subclass being constructed.
-    const C = this as unknown as new (...args: unknown[]) => View;
-    // Positional calls for the common ranks: a spread call costs an iterator and an array per view.
-    switch (shape.length) {
-      case 1:
-        return new C(data, shape[0], stride[0], offset);
-      case 2:
-        return new C(data, shape[0], shape[1], stride[0], stride[1], offset);
-      case 3:
-        return new C(data, shape[0], shape[1], shape[2], stride[0], stride[1], stride[2], offset);
-      case 4:
-        return new C(
-          data,
-          shape[0],
-          shape[1],
-          shape[2],
-          shape[3],
-          stride[0],
-          stride[1],
-          stride[2],
-          stride[3],
-          offset,
-        );
-      default:
-        return new C(data, ...shape, ...stride, offset);
-    }
+    const view = Object.create(this.prototype) as View;
+    const n = view.dimension;
+    view.data = data;
+    view.shape = shape.slice(0, n);
+    view.stride = stride.slice(0, n);
+    view.offset = offset | 0;
+    return view;
   }
 }
 
@@ -177,7 +161,13 @@ class View0d extends ViewBase {
   delete proto.copy;
 }
 
-/** Views of dimension ≥ 5: the generated classes' arithmetic as loops over `this.dimension`. */
+/**
+ * Views of dimension ≥ 1: ndarray's per-dimension classes as one, with its index arithmetic as
+ * loops over `this.dimension` (the prototype's `dimension`, set per dtype and rank). ndarray
+ * unrolls `get`/`set`/`index`/`lo`/`hi`/`step`/`transpose`/`pick` per rank; attnkit's ops never call
+ * them (kernels read `data`/`stride`/`offset`), and the unrolled classes cost a `maskedSoftmax`
+ * page 0.4 kB gzip. Element access through `get`/`set` is slower than unrolled (docs/decisions/0008).
+ */
 class ViewNd extends ViewBase {
   constructor(a: Data, ...rest: number[]) {
     super();
@@ -188,12 +178,26 @@ class ViewNd extends ViewBase {
     this.offset = (rest[2 * n] as number) | 0;
   }
   get size(): number {
-    let size = 1;
-    for (let i = 0; i < this.dimension; i++) size *= this.shape[i]!;
+    let size = this.shape[0]!;
+    for (let i = 1; i < this.dimension; i++) size *= this.shape[i]!;
     return size;
   }
   get order(): number[] {
-    return sortedOrder(this.stride);
+    const s = this.stride;
+    if (this.dimension === 2) return Math.abs(s[0]!) > Math.abs(s[1]!) ? [1, 0] : [0, 1];
+    if (this.dimension !== 3) return sortedOrder(s);
+    // ndarray's 3-d order (ties differ from a stable sort).
+    const s0 = Math.abs(s[0]!);
+    const s1 = Math.abs(s[1]!);
+    const s2 = Math.abs(s[2]!);
+    if (s0 > s1) {
+      if (s1 > s2) return [2, 1, 0];
+      if (s0 > s2) return [1, 2, 0];
+      return [1, 0, 2];
+    }
+    if (s0 > s2) return [2, 0, 1];
+    if (s2 > s1) return [0, 1, 2];
+    return [0, 2, 1];
   }
   set(...args: unknown[]): unknown {
     const v = args[this.dimension];
@@ -272,7 +276,7 @@ class ViewNd extends ViewBase {
 define(ViewNd, undefined, undefined);
 
 /** The index in `data` of the element at `indices` (NaN where one is missing, as in ndarray). */
-function at(view: ViewNd, indices: readonly unknown[]): number {
+function at(view: ViewBase, indices: readonly unknown[]): number {
   let at = view.offset;
   for (let i = 0; i < view.dimension; i++) at += view.stride[i]! * (indices[i] as number);
   return at;
@@ -280,15 +284,7 @@ function at(view: ViewNd, indices: readonly unknown[]): number {
 
 /** A view of the same class over the same data. */
 function make(view: ViewNd, shape: readonly number[], stride: readonly number[], offset: number): ViewNd {
-  return new (view.constructor as typeof ViewNd)(view.data, ...shape, ...stride, offset);
-}
-
-/** The generated classes by dimension (1–4), set once by ndarray.ts. */
-let generated: readonly (ViewClass | undefined)[] = [];
-
-/** Hands over the classes of ndarray-views.generated.ts (kept apart so that neither file imports the other). */
-export function useGeneratedViews(classes: readonly (ViewClass | undefined)[]): void {
-  generated = classes;
+  return new (view.constructor as new (...args: unknown[]) => ViewNd)(view.data, ...shape, ...stride, offset);
 }
 
 /** Per dtype, the construct function of each dimension + 1 (ndarray's CACHED_CONSTRUCTORS). */
@@ -308,14 +304,25 @@ export function constructorFor(dtype: string, dimension: number): Construct {
       ? (ViewNil as unknown as ViewClass)
       : dimension === 0
         ? (View0d as unknown as ViewClass)
-        : (generated[dimension] ?? (ViewNd as unknown as ViewClass));
+        : (ViewNd as unknown as ViewClass);
   // A subclass per dtype, as ndarray has one class per dtype and dimension.
   const C = class extends (Base as unknown as new (...args: never[]) => ViewBase) {};
   const name = dimension === -1 ? `View_Nil${dtype}` : `View${dimension}d${dtype}`;
   Object.defineProperty(C, 'name', { value: name });
   const proto = C.prototype as unknown as Record<string, unknown>;
   proto.dtype = dtype;
-  if (Base === (ViewNd as unknown as ViewClass)) proto.dimension = dimension;
+  if (Base === (ViewNd as unknown as ViewClass)) {
+    proto.dimension = dimension;
+    // ndarray's 1-d prototype holds `order` as data, not a getter.
+    if (dimension === 1) {
+      Object.defineProperty(proto, 'order', {
+        value: [0],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+  }
   const construct: Construct = (data, shape, stride, offset) =>
     (C as unknown as ViewClass).create(data, shape, stride, offset);
   list[dimension + 1] = construct;

@@ -2,16 +2,13 @@
  * Tensors' storage views: scijs `ndarray` views (`data`, `shape`, `stride`, `offset`, `get`, `set`,
  * `pick`, `lo`, `hi`, `step`, `transpose`, …), made without the `ndarray` package. The library
  * compiles its view classes with `new Function`, which a strict Content Security Policy forbids;
- * the same classes are written out in ndarray-views.generated.ts and ndarray-view-base.ts (see
+ * the same classes are written out in ndarray-view-base.ts (see
  * docs/decisions/0008-ndarray-views-without-eval.md), and ndarray.test.ts checks them against it.
  */
 import type ndarray from 'ndarray';
 import type { TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
-import { arrayDType, constructorFor, useGeneratedViews } from './ndarray-view-base.js';
-import { VIEW_CLASSES } from './ndarray-views.generated.js';
-
-useGeneratedViews(VIEW_CLASSES);
+import { arrayDType, constructorFor } from './ndarray-view-base.js';
 
 /**
  * A scijs ndarray view over a typed array: `data`, `shape`, `stride`, `offset`, `get`/`set`/

@@ -128,6 +128,9 @@ describe('Tensor method forms in a bundle without their op', () => {
       "Tensor.matmul: the matmul op is not in this bundle (nothing in the program uses it, so the bundler left it out); call matmul(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.",
     );
     expect(() => x.sub(1)).toThrow(/Tensor\.sub: the sub op is not in this bundle/);
+    expect(() => x.expand(2, 2, 2)).toThrow(
+      /Tensor\.expand: the broadcastTo op is not in this bundle.*call broadcastTo\(x, …\)/,
+    );
     await import('./ops/matmul.js');
     expect(x.matmul(x).toArray()).toEqual([
       [7, 10],

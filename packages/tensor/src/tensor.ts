@@ -2,18 +2,15 @@ import { type BackwardOptions, runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import { type DType, isFloating, type TypedArray } from './dtype.js';
 import { InvalidArgumentError } from './errors.js';
-import { formatTensor } from './internal/format.js';
 import { copyToContiguous } from './kernels/copy.js';
 import { trackTensor } from './memory/scope.js';
 import { contiguousStrides, createView, type NdArray } from './ndarray.js';
 import { add } from './ops/add.js';
 import type { ArgReduceOptions } from './ops/argmax.js';
-import { broadcastTo } from './ops/broadcast-to.js';
 import { maskedFill } from './ops/masked-fill.js';
-import { mul } from './ops/mul.js';
 import { reshape } from './ops/reshape.js';
 import { softmax } from './ops/softmax.js';
-import { type ReduceOptions, sum } from './ops/sum.js';
+import type { ReduceOptions } from './ops/sum.js';
 import { unsqueeze } from './ops/unsqueeze.js';
 import { normalizeAxis, shapeSize } from './shape.js';
 
@@ -204,7 +201,7 @@ export class Tensor {
   }
   /** {@link mul}(this, other). */
   mul(other: Tensor | number): Tensor {
-    return mul(this, other);
+    return methodOp('mul')(this, other);
   }
   /** {@link div}(this, other). */
   div(other: Tensor | number): Tensor {
@@ -248,7 +245,7 @@ export class Tensor {
   }
   /** {@link sum}(this, options). */
   sum(options?: ReduceOptions): Tensor {
-    return sum(this, options);
+    return methodOp('sum')(this, options);
   }
   /** {@link mean}(this, options). */
   mean(options?: ReduceOptions): Tensor {
@@ -304,7 +301,7 @@ export class Tensor {
   expand(shape: readonly number[]): Tensor;
   expand(...shape: number[]): Tensor;
   expand(...args: (number | readonly number[])[]): Tensor {
-    return broadcastTo(this, flattenArgs(args));
+    return methodOp('expand', 'broadcastTo')(this, flattenArgs(args));
   }
 
   /** {@link repeat}(this, repeats) — PyTorch `x.repeat(2, 1)`. */
@@ -336,33 +333,35 @@ export class Tensor {
   }
 
   /**
-   * The values as PyTorch prints them (`str(tensor)`): `tensor([[0.1235, 0.5000]])`, 4 decimals
-   * or scientific notation when the magnitudes call for it, elements aligned, tensors over 1000
-   * elements summarised with `...` (3 items at each edge), then `dtype=…` unless float32 or bool
-   * (attnkit spells dtypes without `torch.`; its int32 is PyTorch's index int64), `grad_fn=<…>` or
-   * `requires_grad=True`.
+   * The values as PyTorch prints them (`str(tensor)`), by {@link formatTensor}:
+   * `tensor([[0.1235, 0.5000]])`, 4 decimals or scientific notation when the magnitudes call for
+   * it, elements aligned, tensors over 1000 elements summarised with `...`, then `dtype=…` unless
+   * float32 or bool, `grad_fn=<…>` or `requires_grad=True`.
+   *
+   * The package entry loads the formatter, so this holds in Node and wherever the whole package is
+   * loaded. A bundle keeps it only when the program imports `formatTensor` (about 1 kB gzip); without
+   * it this gives the shape and dtype and says so: `Tensor of shape (2, 3), float32 (…)`.
    * @example
    * ```ts
    * String(tensor([[0.12345, 0.5]])); // 'tensor([[0.1235, 0.5000]])'
    * ```
    */
   toString(): string {
-    const suffixes: string[] = [];
-    if (this._node !== null) suffixes.push(`grad_fn=<${backwardName(this._node.op)}>`);
-    else if (this.requiresGrad) suffixes.push('requires_grad=True');
-    return formatTensor({
-      values: this.toTypedArray(),
-      shape: this.shape,
-      dtype: this.dtype,
-      suffixes,
-      prefix: 'tensor(',
-    });
+    if (formatter !== undefined) return formatter(this);
+    return `Tensor of shape (${this.shape.join(', ')}), ${this.dtype} (values print once formatTensor from '@attnkit/tensor' is in the program)`;
   }
 
   /** `console.log(x)` and `util.inspect(x)` in Node print {@link Tensor.toString}. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+let formatter: ((x: Tensor) => string) | undefined;
+
+/** @internal Installs the PyTorch-style printer of {@link Tensor.toString} (format-tensor.ts does, when loaded). */
+export function provideFormatter(format: (x: Tensor) => string): void {
+  formatter = format;
 }
 
 /**
@@ -397,6 +396,10 @@ interface MethodOps {
   repeat(x: Tensor, repeats: readonly number[]): Tensor;
   flatten(x: Tensor, startAxis?: number, endAxis?: number): Tensor;
   cast(x: Tensor, dtype: DType): Tensor;
+  sum(x: Tensor, options?: ReduceOptions): Tensor;
+  mul(a: Tensor, b: Tensor | number): Tensor;
+  /** `x.expand(…)` is {@link broadcastTo}. */
+  expand(x: Tensor, shape: readonly number[]): Tensor;
 }
 
 const methodOps: Partial<MethodOps> = {};
@@ -406,19 +409,14 @@ export function provideMethods(ops: Partial<MethodOps>): void {
   Object.assign(methodOps, ops);
 }
 
-function methodOp<K extends keyof MethodOps>(name: K): MethodOps[K] {
+function methodOp<K extends keyof MethodOps>(name: K, fn: string = name): MethodOps[K] {
   const op = methodOps[name];
   if (op === undefined) {
     throw new Error(
-      `Tensor.${name}: the ${name} op is not in this bundle (nothing in the program uses it, so the bundler left it out); call ${name}(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.`,
+      `Tensor.${name}: the ${fn} op is not in this bundle (nothing in the program uses it, so the bundler left it out); call ${fn}(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.`,
     );
   }
   return op;
-}
-
-/** PyTorch-style name of a backward node: `add` → `AddBackward`. */
-function backwardName(op: string): string {
-  return `${op.charAt(0).toUpperCase()}${op.slice(1)}Backward`;
 }
 
 /** Accepts both `x.reshape(2, 3)` and `x.reshape([2, 3])`, as PyTorch does. */

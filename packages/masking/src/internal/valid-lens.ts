@@ -1,4 +1,4 @@
-import { arange, checkLengthValues, lengthsTensor, lt, type Tensor, unsqueeze } from '@attnkit/tensor';
+import { checkAllocation, checkLengthValues, lengthsTensor, type Tensor, tensor } from '@attnkit/tensor';
 
 /**
  * Valid lengths as D2L passes them: an int32 or float tensor holding integers, or plain arrays
@@ -24,8 +24,20 @@ export function checkLengths(op: string, lens: Tensor, limit: number, limitName:
   return checkLengthValues(op, 'validLens', lens, limit, limitName);
 }
 
-/** keep[..., j] = j < lens[...]: a bool tensor of shape (...lens.shape, maxLen). */
-export function positionsBelow(lens: Tensor, maxLen: number): Tensor {
-  const positions = arange(0, maxLen, 1, { dtype: 'int32' });
-  return lt(positions, unsqueeze(lens, -1));
+/**
+ * keep[..., j] = j < lens[...]: a bool tensor of shape (...lens.shape, maxLen); with `blocked`,
+ * its complement (j ≥ lens[...]).
+ */
+export function positionsBelow(op: string, lens: Tensor, maxLen: number, blocked = false): Tensor {
+  // A plain loop rather than `lt(arange(maxLen), unsqueeze(lens, -1))`: lengths carry no gradient,
+  // and a maskedSoftmax page then needs neither arange nor the comparison ops (issue 12, bundle size).
+  const shape = [...lens.shape, maxLen];
+  checkAllocation(op, 'mask', shape, 'bool');
+  const values = lens.toTypedArray();
+  const mask = new Uint8Array(values.length * maxLen);
+  if (blocked) mask.fill(1);
+  for (let i = 0, o = 0; i < values.length; i++, o += maxLen) {
+    mask.fill(blocked ? 0 : 1, o, o + Math.min(values[i]!, maxLen));
+  }
+  return tensor(mask, { shape, dtype: 'bool' });
 }

@@ -7,7 +7,7 @@
  * registers when it is loaded (imported for its effect by the ops that need WebAssembly, ADR 0002),
  * else the JavaScript kernels. Those are registered by family, lazily: this module holds the
  * light element-wise, reduction and softmax kernels every page uses, and each heavier family
- * (matmul, fused attention, rotary, layer norm, relu, gather, arg-reduce) is added by a module of
+ * (matmul, fused attention, rotary, layer norm, relu, gather, arg-reduce, log-softmax) is added by a module of
  * kernels/js/ that the ops calling it import for its effect. So a bundle carries a kernel only when
  * an op that runs it is in the bundle (registry.test.ts checks every call site imports its family).
  */
@@ -16,12 +16,7 @@ import type { Backend } from './backend.js';
 import { binaryKernel } from './binary.js';
 import { copyStrided } from './copy.js';
 import { reduceKernel } from './reduce.js';
-import {
-  logSoftmaxBackwardKernel,
-  logSoftmaxKernel,
-  softmaxBackwardKernel,
-  softmaxKernel,
-} from './softmax.js';
+import { softmaxBackwardKernel, softmaxKernel } from './softmax.js';
 import { unaryKernel } from './unary.js';
 import { whereKernel } from './where.js';
 
@@ -38,9 +33,7 @@ const jsDefault = {
   where: whereKernel,
   reduce: reduceKernel,
   softmax: softmaxKernel,
-  logSoftmax: logSoftmaxKernel,
   softmaxBackward: softmaxBackwardKernel,
-  logSoftmaxBackward: logSoftmaxBackwardKernel,
 } as Partial<Backend> as Backend;
 
 /** Adds a family of JavaScript kernels to the default (called by the modules of kernels/js/). */

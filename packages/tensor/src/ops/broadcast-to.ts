@@ -3,7 +3,7 @@ import { formatShape, ShapeError } from '../errors.js';
 import { sumToShape } from '../internal/broadcast.js';
 import { createView } from '../ndarray.js';
 import { broadcastStrides, checkShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { provideMethods, Tensor } from '../tensor.js';
 
 /**
  * A view of `x` with `shape`, repeating it along broadcast axes with stride 0 (no copy).
@@ -38,3 +38,6 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  * @alias
  */
 export const expand = broadcastTo;
+
+// The method form (`x.expand(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ expand: broadcastTo });

@@ -1,3 +1,4 @@
+import '../kernels/js/log-softmax.js';
 import { record } from '../autograd/record.js';
 import { allocate, toFloating } from '../dtype.js';
 import { laneLayout, laneView } from '../internal/lane-layout.js';

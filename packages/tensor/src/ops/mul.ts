@@ -1,6 +1,6 @@
 import { record } from '../autograd/record.js';
 import { binaryOperands, broadcastBinary, sumToShape, type TensorOrScalar } from '../internal/broadcast.js';
-import type { Tensor } from '../tensor.js';
+import { provideMethods, type Tensor } from '../tensor.js';
 
 /**
  * Elementwise a * b with NumPy/PyTorch broadcasting.
@@ -27,3 +27,6 @@ export function mul(a: TensorOrScalar, b: TensorOrScalar): Tensor {
     tb.requiresGrad ? sumToShape(mul(g, ta), tb.shape) : null,
   ]);
 }
+
+// The method form (`x.mul(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ mul });

@@ -3,7 +3,7 @@ import { allocate, promoteTypes } from '../dtype.js';
 import { reductionPlan } from '../internal/reduction.js';
 import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
-import { Tensor } from '../tensor.js';
+import { provideMethods, Tensor } from '../tensor.js';
 import { broadcastTo } from './broadcast-to.js';
 import { reshape } from './reshape.js';
 
@@ -37,3 +37,6 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   // d(sum)/dx = 1 everywhere: broadcast the gradient back over the reduced axes.
   return record('sum', result, [x], (g) => [broadcastTo(reshape(g, plan.keptShape), x.shape)]);
 }
+
+// The method form (`x.sum(…)`) reaches this op through registration: tensor.ts does not import it.
+provideMethods({ sum });

@@ -42,86 +42,22 @@ export interface CheckOptionsSettings {
   readonly aliases?: Readonly<Record<string, string>>;
 }
 
-/** Names users bring from PyTorch, D2L or Keras → attnkit's key (used when that key is declared). */
-const ALIASES: Readonly<Record<string, readonly string[]>> = {
-  causal: ['isCausal'],
-  is_causal: ['isCausal'],
-  attn_mask: ['mask'],
-  attnMask: ['mask'],
-  keepdim: ['keepDim'],
-  keepdims: ['keepDim'],
-  dim: ['axis'],
-  beta1: ['betas'],
-  beta2: ['betas'],
-  numLayers: ['numBlks', 'numBlocks', 'numLayers'],
-  num_layers: ['numBlks', 'numBlocks', 'numLayers'],
-  nLayers: ['numBlks', 'numBlocks', 'numLayers'],
-  numBlocks: ['numBlks'],
-  interleave: ['interleaved'],
-  hiddenSize: ['numHiddens'],
-  embedDim: ['numHiddens'],
-  nHeads: ['numHeads'],
-  dropoutRate: ['dropout'],
-  p: ['dropout'],
-  learningRate: ['lr'],
-  learning_rate: ['lr'],
-  reduce: ['reduction'],
-  size_average: ['reduction'],
-};
-
-/** `num_heads` → `numHeads`. */
-export function snakeToCamel(name: string): string {
-  return name.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/**
- * The declared key a mistyped `name` most likely means: a known alias, the camelCase of a
- * snake_case name, a case-insensitive match, or a key within edit distance 2 (1 for short names).
- */
-export function suggestKey(
+/** Proposes the declared key a mistyped option name means (see suggest-key.ts), when loaded. */
+type KeySuggester = (
   name: string,
   keys: readonly string[],
-  aliases: Readonly<Record<string, string>> = {},
-): string | undefined {
-  const own = aliases[name];
-  if (own !== undefined && keys.includes(own)) return own;
-  const shared = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
-  const alias = shared?.find((k) => keys.includes(k));
-  if (alias !== undefined) return alias;
-  const camel = snakeToCamel(name);
-  if (keys.includes(camel)) return camel;
-  const lower = name.toLowerCase().replace(/_/g, '');
-  const ci = keys.find((k) => k.toLowerCase() === lower);
-  if (ci !== undefined) return ci;
-  if (lower.length >= 3) {
-    const prefix = keys.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
-    if (prefix !== undefined) return prefix;
-  }
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const k of keys) {
-    const d = editDistance(camel.toLowerCase(), k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  const allowed = Math.min(2, Math.floor(Math.max(name.length, 2) / 3));
-  return bestD <= allowed ? best : undefined;
+  aliases?: Readonly<Record<string, string>>,
+) => string | undefined;
+
+let suggester: KeySuggester | undefined;
+
+/**
+ * @internal Installs the "did you mean" of unknown-key errors. suggest-key.ts calls it when it is
+ * loaded: the package entry loads it (Node, tests, any program that imports `suggestKey`), while a
+ * bundle that uses only `checkOptions` leaves it out and its errors list the known options instead.
+ */
+export function provideKeySuggester(suggest: KeySuggester): void {
+  suggester = suggest;
 }
 
 /** A short description of a value for messages: `'abc'`, `0 (a number)`, `an array`, `a Tensor`. */
@@ -211,7 +147,10 @@ function matches(type: OptionType, v: unknown): boolean {
  * options object and constructor config of attnkit goes through.
  *
  * Keys whose value is `undefined` count as absent. Unknown keys are errors with a "did you mean"
- * for near names (snake_case → camelCase, PyTorch/D2L names such as `causal` → `isCausal`).
+ * for near names (snake_case → camelCase, PyTorch/D2L names such as `causal` → `isCausal`; see
+ * {@link suggestKey}), or the list of known options when there is none. In a bundle the
+ * suggestion comes along only when the program imports `suggestKey` (see docs, performance guide);
+ * the list of known options is always there.
  *
  * @param where - The function or constructor, e.g. `'flashAttention'` or `'new Linear'`.
  * @param options - The object the caller passed (may be `undefined` unless `required`).
@@ -243,7 +182,7 @@ export function checkOptions<T extends object>(
   for (const key of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[key];
     if (!Object.hasOwn(schema, key)) {
-      const hint = suggestKey(key, keys, settings.aliases);
+      const hint = suggester?.(key, keys, settings.aliases);
       const tail =
         hint === undefined ? ` Known options: ${keys.join(', ') || '(none)'}.` : ` Did you mean '${hint}'?`;
       throw new InvalidArgumentError(`${where}: unknown option '${key}' in ${argument}.${tail}`);
