@@ -52,7 +52,9 @@ describe('Optimizer', () => {
     });
     const before = ps.map((p) => p.grad);
     optimizer.zeroGrad();
-    ps.forEach((p, i) => expect(p.grad).toBe(before[i]));
+    ps.forEach((p, i) => {
+      expect(p.grad).toBe(before[i]);
+    });
     for (const p of ps) expect(Array.from(p.grad!.toTypedArray()).every((v) => v === 0)).toBe(true);
     optimizer.zeroGrad({ setToNone: true });
     expect(ps.map((p) => p.grad)).toEqual([null, null]);
