@@ -3,6 +3,7 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
+import { wasmReluMaskColumnSum } from './wasm-relu.js';
 
 /**
  * The default backend where WebAssembly SIMD validates: float32 products (SGEMM, 4×8 f32x4
@@ -19,4 +20,6 @@ export const wasmBackend: Backend = {
   batchedMatmul: wasmBatchedMatmul,
   flashAttentionForward: wasmFlashAttentionForward,
   flashAttentionBackward: wasmFlashAttentionBackward,
+  // ---- s6-train: the backward of Linear bias + ReLU in WebAssembly (kernels/wasm-relu.ts) ----
+  reluMaskColumnSum: wasmReluMaskColumnSum,
 };

@@ -72,6 +72,16 @@ export interface WasmKernels {
     k: number,
     w: number,
   ) => void;
+  // ---- s6-train ----
+  /** Backward of a fused bias + ReLU: g masked by y > 0, and its float64 column sums added to dBias. */
+  readonly reluMaskColumnSum: (
+    out: number,
+    g: number,
+    y: number,
+    dBias: number,
+    rows: number,
+    n: number,
+  ) => void;
 }
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;

@@ -803,4 +803,52 @@
         (br_if $panelLoop (i32.lt_u (local.get $r0) (local.get $rowsPadded))))))
       (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
       (br_if $pcLoop (i32.lt_u (local.get $pc) (local.get $k)))))
+
+  ;; ---- s6-train ----
+  ;; Backward of a fused Linear bias + ReLU (kernels/relu.ts reluMaskColumnSumKernel, bit for
+  ;; bit): out[r, j] = y[r, j] > 0 ? g[r, j] : 0 over rows × n float32 (row-major; out may be g),
+  ;; and dBias[j] += out[r, j] in float64 (n doubles at dBias), row after row, so every column is
+  ;; summed in the same order as the JavaScript loop. y > 0 as a float compare is false for ±0,
+  ;; negatives and NaN, as the bit test there. 4 columns per step while 4 remain, then one.
+  (func (export "reluMaskColumnSum") (param $out i32) (param $g i32) (param $y i32) (param $db i32)
+    (param $rows i32) (param $n i32)
+    (local $r i32) (local $j i32) (local $n4 i32) (local $m v128) (local $d i32) (local $v f32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $n))) (then (return)))
+    (loop $rowLoop
+      (local.set $j (i32.const 0))
+      (local.set $d (local.get $db))
+      (if (i32.lt_u (local.get $j) (local.get $n4)) (then
+        (loop $vecLoop
+          (local.set $m
+            (v128.and (v128.load (local.get $g))
+              (f32x4.gt (v128.load (local.get $y)) (f32x4.splat (f32.const 0)))))
+          (v128.store (local.get $out) (local.get $m))
+          (v128.store (local.get $d)
+            (f64x2.add (v128.load (local.get $d)) (f64x2.promote_low_f32x4 (local.get $m))))
+          (v128.store offset=16 (local.get $d)
+            (f64x2.add (v128.load offset=16 (local.get $d))
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m)))))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (local.set $d (i32.add (local.get $d) (i32.const 32)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $vecLoop (i32.lt_u (local.get $j) (local.get $n4))))))
+      (if (i32.lt_u (local.get $j) (local.get $n)) (then
+        (loop $tailLoop
+          (local.set $v
+            (select (f32.load (local.get $g)) (f32.const 0)
+              (f32.gt (f32.load (local.get $y)) (f32.const 0))))
+          (f32.store (local.get $out) (local.get $v))
+          (f64.store (local.get $d) (f64.add (f64.load (local.get $d)) (f64.promote_f32 (local.get $v))))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $g (i32.add (local.get $g) (i32.const 4)))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $tailLoop (i32.lt_u (local.get $j) (local.get $n))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
 )
