@@ -2,6 +2,7 @@ import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
+import { wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
 import { wasmReluMaskColumnSum } from './wasm-relu.js';
 
@@ -20,6 +21,7 @@ export const wasmBackend: Backend = {
   batchedMatmul: wasmBatchedMatmul,
   flashAttentionForward: wasmFlashAttentionForward,
   flashAttentionBackward: wasmFlashAttentionBackward,
-  // ---- s6-train: the backward of Linear bias + ReLU in WebAssembly (kernels/wasm-relu.ts) ----
+  // ---- s6-train: backward of Linear bias + ReLU and of LayerNorm in WebAssembly (wasm-relu.ts, wasm-layer-norm.ts) ----
   reluMaskColumnSum: wasmReluMaskColumnSum,
+  layerNormBackward: wasmLayerNormBackward,
 };

@@ -26,11 +26,13 @@ describe.skipIf(!wasmSimdSupported())('reluMaskColumnSum in WebAssembly (s6-trai
   it('is bit-identical to the JavaScript kernel: masked gradient and float64 column sums', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 0, max: 40 }),
         fc.integer({ min: 1, max: 300 }),
         fc.integer({ min: 0, max: 5 }),
         fc.integer({ min: 1, max: 2 ** 30 }),
-        (rows, n, offset, seed) => {
+        (extra, n, offset, seed) => {
+          // At least 4096 elements, so the WebAssembly path runs (smaller inputs stay in JavaScript).
+          const rows = extra + Math.ceil(4096 / n);
           const total = rows * n;
           const g = values(total + offset, seed, true);
           const y = values(total, seed + 1, true);
@@ -40,7 +42,8 @@ describe.skipIf(!wasmSimdSupported())('reluMaskColumnSum in WebAssembly (s6-trai
           reluMaskColumnSumKernel(js.out, { data: g, offset, stride: [1] }, y, js.db, rows, n);
           wasmReluMaskColumnSum(wasm.out, { data: g, offset, stride: [1] }, y, wasm.db, rows, n);
           expect(bits(wasm.out)).toEqual(bits(js.out));
-          expect(bits(wasm.db)).toEqual(bits(js.db));
+          // The sums bit for bit, except that a NaN's sign and payload are the engine's (both NaN).
+          expect(Array.from(wasm.db)).toEqual(Array.from(js.db));
         },
       ),
       { numRuns: 40 },

@@ -82,6 +82,21 @@ export interface WasmKernels {
     rows: number,
     n: number,
   ) => void;
+  /** Backward of LayerNorm for float32 rows (float64 statistics, accumulators and scratch). */
+  readonly layerNormBackward: (
+    dx: number,
+    dw: number,
+    db: number,
+    g: number,
+    x: number,
+    mean: number,
+    rstd: number,
+    w: number,
+    xh: number,
+    rows: number,
+    n: number,
+    hasDx: number,
+  ) => void;
 }
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;
