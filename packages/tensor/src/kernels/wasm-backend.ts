@@ -4,7 +4,7 @@ import { jsBackend } from './js-backend.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
 import { wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
-import { wasmReluMaskColumnSum } from './wasm-relu.js';
+import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
 
 /**
  * The default backend where WebAssembly SIMD validates: float32 products (SGEMM, 4×8 f32x4
@@ -21,7 +21,8 @@ export const wasmBackend: Backend = {
   batchedMatmul: wasmBatchedMatmul,
   flashAttentionForward: wasmFlashAttentionForward,
   flashAttentionBackward: wasmFlashAttentionBackward,
-  // ---- s6-train: backward of Linear bias + ReLU and of LayerNorm in WebAssembly (wasm-relu.ts, wasm-layer-norm.ts) ----
+  // ---- s6-train: bias + ReLU both ways, LayerNorm backward (wasm-relu.ts, wasm-layer-norm.ts) ----
+  biasRelu: wasmBiasRelu,
   reluMaskColumnSum: wasmReluMaskColumnSum,
   layerNormBackward: wasmLayerNormBackward,
 };

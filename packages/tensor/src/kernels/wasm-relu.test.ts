@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../ops/creation.js';
 import { linear } from '../ops/linear.js';
+import { relu } from '../ops/relu.js';
 import { wasmSimdSupported } from '../wasm/instance.js';
-import { reluMaskColumnSumKernel } from './relu.js';
+import { biasReluKernel, reluMaskColumnSumKernel } from './relu.js';
 import { setBackend } from './set-backend.js';
-import { wasmReluMaskColumnSum } from './wasm-relu.js';
+import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
 
 /** Float32 values with random signs, plus the edge cases of the mask: ±0, ±∞ and NaN. */
 function values(count: number, seed: number, specials: boolean): Float32Array {
@@ -48,6 +49,38 @@ describe.skipIf(!wasmSimdSupported())('reluMaskColumnSum in WebAssembly (s6-trai
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('biasRelu is the JavaScript kernel: max(v + bias, 0) in place, ±0, ±∞ and NaN included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (extra, n, seed) => {
+          const rows = extra + Math.ceil(4096 / n);
+          const product = values(rows * n, seed, true);
+          const bias = values(n, seed + 1, true);
+          const js = Float32Array.from(product);
+          const wasm = Float32Array.from(product);
+          biasReluKernel(js, bias, rows, n);
+          wasmBiasRelu(wasm, bias, rows, n);
+          // Values with Object.is (so −0 ≠ +0); a NaN's payload is the engine's.
+          expect(Array.from(wasm)).toEqual(Array.from(js));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("gives linear(…, { activation: 'relu' }) exactly relu(linear(…)) on the wasm backend", () => {
+    const x = tensor(values(192 * 64, 7, false), { shape: [192, 64] });
+    const w = tensor(values(256 * 64, 8, false), { shape: [256, 64] });
+    const b = tensor(values(256, 9, false), { shape: [256] });
+    const fused = linear(x, w, b, { activation: 'relu' }).toTypedArray() as Float32Array;
+    const plain = relu(linear(x, w, b)).toTypedArray() as Float32Array;
+    expect(fused.some((v) => v > 0) && fused.some((v) => v === 0)).toBe(true);
+    expect(bits(fused)).toEqual(bits(plain));
   });
 
   it("gives linear(…, { activation: 'relu' }) the js backend's bias gradient bit for bit, dx and dW within float32 rounding", () => {

@@ -1,6 +1,6 @@
 import type { TypedArray } from '../dtype.js';
 import { wasmHeap, wasmKernels } from '../wasm/instance.js';
-import { reluMaskColumnSumKernel } from './relu.js';
+import { biasReluKernel, reluMaskColumnSumKernel } from './relu.js';
 import type { StridedView } from './types.js';
 
 /** Fewer elements than this stay in JavaScript (the copies in and out and the call dominate). */
@@ -48,4 +48,27 @@ export function wasmReluMaskColumnSum(
   wasm.reluMaskColumnSum(gAt * 4, gAt * 4, yAt * 4, 0, rows, n);
   out.set(heap.subarray(gAt, gAt + total));
   dBias.set(sums);
+}
+
+/**
+ * The `biasRelu` of the `wasm` backend: the forward of a fused Linear bias + ReLU, in place over
+ * the product, equal to {@link biasReluKernel} bit for bit (NaN payloads aside): the rows are
+ * copied into the instance memory, `max(v + bias, 0)` is taken four floats at a time
+ * (src/wasm/sgemm.wat `biasRelu`) and copied back. No bias, float64 data, small products and
+ * engines without SIMD take the JavaScript kernel.
+ */
+export function wasmBiasRelu(out: TypedArray, bias: TypedArray | null, rows: number, n: number): void {
+  const total = rows * n;
+  const wasm =
+    bias instanceof Float32Array && out instanceof Float32Array && total >= SMALL ? wasmKernels() : null;
+  if (wasm === null || bias === null) {
+    biasReluKernel(out, bias, rows, n);
+    return;
+  }
+  const outAt = n;
+  const heap = wasmHeap(wasm, outAt + total);
+  heap.set(bias.subarray(0, n), 0);
+  heap.set(out.subarray(0, total), outAt);
+  wasm.biasRelu(outAt * 4, 0, rows, n);
+  out.set(heap.subarray(outAt, outAt + total));
 }

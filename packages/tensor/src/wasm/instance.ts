@@ -97,6 +97,8 @@ export interface WasmKernels {
     n: number,
     hasDx: number,
   ) => void;
+  /** Linear bias + ReLU in place over rows × n float32. */
+  readonly biasRelu: (out: number, bias: number, rows: number, n: number) => void;
 }
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;

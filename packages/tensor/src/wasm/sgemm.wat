@@ -960,4 +960,35 @@
       (local.set $x (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; Linear bias + ReLU in place (kernels/relu.ts biasReluKernel with a bias, bit for bit but for
+  ;; NaN payloads): out[r, j] = max(out[r, j] + bias[j], 0) over rows × n float32; the float32 add
+  ;; rounds as the JavaScript store does, and max(v, +0) is v for v > 0 and +0 otherwise (−0 and
+  ;; −∞ included), NaN staying NaN, as (v + |v|)/2 with Math.max for non-finite v there.
+  (func (export "biasRelu") (param $out i32) (param $bias i32) (param $rows i32) (param $n i32)
+    (local $r i32) (local $j i32) (local $n4 i32) (local $b i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $n))) (then (return)))
+    (loop $rowLoop
+      (local.set $j (i32.const 0))
+      (local.set $b (local.get $bias))
+      (if (i32.lt_u (local.get $j) (local.get $n4)) (then
+        (loop $vecLoop
+          (v128.store (local.get $out)
+            (f32x4.max (f32x4.add (v128.load (local.get $out)) (v128.load (local.get $b)))
+              (f32x4.splat (f32.const 0))))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $vecLoop (i32.lt_u (local.get $j) (local.get $n4))))))
+      (if (i32.lt_u (local.get $j) (local.get $n)) (then
+        (loop $tailLoop
+          (f32.store (local.get $out)
+            (f32.max (f32.add (f32.load (local.get $out)) (f32.load (local.get $b))) (f32.const 0)))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $b (i32.add (local.get $b) (i32.const 4)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $tailLoop (i32.lt_u (local.get $j) (local.get $n))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
 )
