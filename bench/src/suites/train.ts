@@ -9,8 +9,9 @@
  * default TransformerLM otherwise: pre-norm, ReLU, untied head, no attention biases, embedding ·
  * √hiddens, RoPE on queries and keys in every attention (half-split pairs, all head features,
  * base 10000). One step: forward, cross-entropy, backward, clip, AdamW update; tokens/s =
- * batch·context / median step time. The learning-rate schedule is left out (it costs nothing per
- * step).
+ * batch·context / median step time. Every attnkit step runs as `fit` runs it: in `withArena` with
+ * the run's own buffer pool (see {@link asFitStep}). The learning-rate schedule is left out (it
+ * costs nothing per step).
  *
  * The tfjs peer is the same network written with tfjs ops (RoPE with attnkit's own cos/sin
  * tables), started from attnkit's float32 weights. Check: the first step's loss and clipped
@@ -18,7 +19,7 @@
  * its npm builds, so it does not train.
  */
 import { rotaryTables } from '@attnkit/positional';
-import { Generator, type Tensor, tensor } from '@attnkit/tensor';
+import { BufferPool, Generator, type Tensor, tensor, withArena } from '@attnkit/tensor';
 import { AdamW, clipGradNorm, crossEntropy, randomWindows, trainValSplit, Vocab } from '@attnkit/training';
 import { TransformerLM, type TransformerLMOptions } from '@attnkit/transformer';
 import { type Figure, measureFigure, type Task } from '../figure.js';
@@ -116,6 +117,16 @@ export const options = (s: Setup, dtype: 'float32' | 'float64'): TransformerLMOp
 interface Gradients {
   loss: number;
   grads: ArrayLike<number>[];
+}
+
+/**
+ * Runs `step` as `fit` runs a training step (packages/training/src/fit.ts): in a `withArena` scope
+ * with one buffer pool per training run, so the bench measures what users of `fit` and
+ * `attnkit train` get (intermediates' storage reused across steps; ADR 0011).
+ */
+export function asFitStep<T>(step: () => T): () => T {
+  const pool = new BufferPool();
+  return () => withArena(step, { pool });
 }
 
 /** One attnkit step without the optimizer update: loss, backward, clip. */
@@ -333,13 +344,15 @@ export async function trainSuite(
           weightDecay: s.weightDecay,
         });
         let first: Gradients | null = null;
+        const run = asFitStep(() => {
+          optimizer.zeroGrad();
+          const g = attnkitGradients(model, s);
+          first ??= { loss: g.loss, grads: g.grads.map((x) => Float32Array.from(x)) };
+          optimizer.step();
+          return [g.loss];
+        });
         return {
-          run: () => {
-            const g = attnkitGradients(model, s);
-            first ??= { loss: g.loss, grads: g.grads.map((x) => Float32Array.from(x)) };
-            optimizer.step();
-            return [g.loss];
-          },
+          run,
           verify: () => compare(names, first!, ref),
         };
       }
@@ -420,8 +433,16 @@ function describeGc(g: import('../gc.js').GcStats): string {
   return `GC ${(100 * g.share).toFixed(1)}% of steps ${g.from}–${g.to} (${g.gcMs.toFixed(0)} of ${g.stepMs.toFixed(0)} ms; ${g.collections.minor} minor, ${g.collections.major} major, ${g.collections.incremental} incremental); after forced GC heap ${mb(g.heapUsed[0])} → ${mb(g.heapUsed[1])} MB, arrayBuffers ${mb(g.arrayBuffers[0])} → ${mb(g.arrayBuffers[1])} MB: ${(g.growthPerStep / 1024).toFixed(2)} kB/step`;
 }
 
-/** A fresh float32 model from `initial` and its AdamW: one call = one training step, returns the loss. */
-export function attnkitTrainer(s: Setup, initial: Record<string, Tensor>): () => number {
+/**
+ * A fresh float32 model from `initial` and its AdamW: one call = one training step as `fit` runs
+ * it (in `withArena` with the run's own pool, model and optimizer `zeroGrad()` first), returns
+ * the loss. `arena: false` runs the step with plain allocation (for A/B runs).
+ */
+export function attnkitTrainer(
+  s: Setup,
+  initial: Record<string, Tensor>,
+  { arena = true }: { arena?: boolean } = {},
+): () => number {
   const model = new TransformerLM(options(s, 'float32'));
   model.loadStateDict(initial);
   const optimizer = new AdamW(model.parameters(), {
@@ -432,8 +453,9 @@ export function attnkitTrainer(s: Setup, initial: Record<string, Tensor>): () =>
   const shape = [s.batch, s.context];
   const inputs = tensor(s.inputs, { shape, dtype: 'int32' });
   const targets = tensor(s.targets, { shape, dtype: 'int32' });
-  return () => {
+  const step = () => {
     model.zeroGrad();
+    optimizer.zeroGrad();
     const loss = crossEntropy(model.forward(inputs), targets);
     const value = loss.item();
     loss.backward();
@@ -441,6 +463,7 @@ export function attnkitTrainer(s: Setup, initial: Record<string, Tensor>): () =>
     optimizer.step();
     return value;
   };
+  return arena ? asFitStep(step) : step;
 }
 
 /** The main model against its PyTorch twin (bench/python/twins.py `lm`), interleaved. */
@@ -530,8 +553,9 @@ async function g2pTwin(torch: TorchTwins, threads: number, quick: boolean) {
   const initial = model.module.stateDict();
   const betas: [number, number] = [0.9, 0.98];
   const optimizer = new AdamW(model.module.parameters(), { lr: p.lr, betas, weightDecay: 0.01 });
-  const step = () => {
+  const step = asFitStep(() => {
     model.module.zeroGrad();
+    optimizer.zeroGrad();
     const loss = crossEntropy(model.logits(b.src, b.decInput, b.srcValidLens), b.labels, {
       ignoreIndex: ids.pad,
       labelSmoothing: p.labelSmoothing,
@@ -541,7 +565,7 @@ async function g2pTwin(torch: TorchTwins, threads: number, quick: boolean) {
     clipGradNorm(model.module.parameters(), CLIP);
     optimizer.step();
     return value;
-  };
+  });
   const int = (t: Tensor) => ({ data: t.toTypedArray() as Int32Array, shape: t.shape });
   const id = await torch.load(
     'g2p',

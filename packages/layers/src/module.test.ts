@@ -2,6 +2,7 @@ import {
   createView,
   fromNdarray,
   InvalidArgumentError,
+  ones,
   ShapeError,
   type Tensor,
   tensor,
@@ -256,11 +257,19 @@ describe('Module', () => {
     expect(modes()).toEqual([true, true, true, true, true]);
   });
 
-  it('sets every gradient to null on zeroGrad', () => {
+  it('zeroes every gradient in place on zeroGrad, or sets it to null with setToNone', () => {
     const tree = new Tree();
-    for (const p of tree.parameters()) p.grad = zeros(p.shape);
+    for (const p of tree.parameters()) p.grad = ones(p.shape);
+    const before = tree.parameters().map((p) => p.grad);
     tree.zeroGrad();
+    tree.parameters().forEach((p, i) => {
+      // The same storage, now zero: the next backward() accumulates into it.
+      expect(p.grad).toBe(before[i]);
+      expect(Array.from(p.grad!.toTypedArray()).every((v) => v === 0)).toBe(true);
+    });
+    tree.zeroGrad({ setToNone: true });
     expect(tree.parameters().map((p) => p.grad)).toEqual(tree.parameters().map(() => null));
+    expect(() => tree.zeroGrad({ setToNone: 1 } as never)).toThrow(/setToNone/);
   });
 
   it('replaces a parameter registered again under the same name', () => {

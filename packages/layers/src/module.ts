@@ -6,6 +6,8 @@ import {
   isPlainObject,
   ShapeError,
   type Tensor,
+  type ZeroGradsOptions,
+  zeroGrads,
 } from '@attnkit/tensor';
 import {
   checkStateShape,
@@ -243,9 +245,14 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Sets every parameter's `grad` to `null` (PyTorch `zero_grad(set_to_none=True)`). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Zeroes every parameter's `grad` in place, so the next `backward()` accumulates into the same
+   * storage (PyTorch `zero_grad(set_to_none=False)`); `{ setToNone: true }` sets them to `null`
+   * instead (PyTorch `set_to_none=True`). See {@link zeroGrads}.
+   * @throws {@link InvalidArgumentError} if `options` has unknown keys or a non-boolean `setToNone`.
+   */
+  zeroGrad(options: ZeroGradsOptions = {}): void {
+    zeroGrads(this.parameters(), options);
   }
 
   /**

@@ -54,6 +54,8 @@ describe('README example', () => {
     mean(square(sub(y, target))).backward();
     expect(block.parameters().every((p) => p.grad !== null)).toBe(true);
     block.zeroGrad();
+    expect(block.parameters().every((p) => p.grad!.toTypedArray().every((v) => v === 0))).toBe(true);
+    block.zeroGrad({ setToNone: true });
     expect(block.parameters().every((p) => p.grad === null)).toBe(true);
 
     block.eval();

@@ -2,6 +2,8 @@
 export type { BackwardOptions } from './autograd/backward.js';
 export { isGradEnabled, noGrad, withGradEnabled } from './autograd/grad-mode.js';
 export type { GradNode } from './autograd/node.js';
+// ---- s6-train: gradient buffers reused across steps ----
+export { type ZeroGradsOptions, zeroGrads } from './autograd/zero-grads.js';
 export type { DType, DTypeArrayMap, TypedArray } from './dtype.js';
 export { isFloating, promoteTypes } from './dtype.js';
 export { formatShape, GradientError, InvalidArgumentError, NonFiniteError, ShapeError } from './errors.js';

@@ -24,9 +24,10 @@ export interface ClipGradNormOptions {
  *   Infinity if a gradient is not finite (the gradients are then scaled by NaN, as in PyTorch).
  * @throws {@link InvalidArgumentError} if `maxNorm` is negative or not finite, `normType` is not
  *   a number > 0, or `parameters` holds something that is not a Tensor.
- * @remarks The norm is accumulated in float64. Each `.grad` is replaced by a scaled copy rather
- *   than scaled in place (PyTorch scales in place): here gradients of different leaves may share
- *   storage, and scaling it twice would be wrong.
+ * @remarks The norm is accumulated in float64. Gradients are scaled in place, as in PyTorch (so
+ *   a training loop keeps reusing their storage), when each is a contiguous view of storage no
+ *   other gradient shares; otherwise (gradients set by hand to views of one buffer) each `.grad`
+ *   is replaced by a scaled copy, since scaling shared storage twice would be wrong.
  * @see PyTorch `torch.nn.utils.clip_grad_norm_`; Pascanu et al. 2013, "On the difficulty of
  *   training recurrent neural networks"; D2L §9.5.3 "Gradient Clipping".
  * @example
@@ -87,6 +88,22 @@ export function clipGradNorm(
   const total =
     p === Number.POSITIVE_INFINITY ? acc : p === 2 ? Math.sqrt(acc) : p === 1 ? acc : acc ** (1 / p);
   const coef = Math.min(1, maxNorm / (total + 1e-6)); // NaN stays NaN, as torch.clamp keeps it
+  if (coef === 1) return total; // × 1 changes no bit
+  const buffers = new Set<ArrayBufferLike>();
+  let inPlace = true;
+  for (const t of withGrad) {
+    const grad = t.grad as Tensor;
+    const buffer = grad.nd.data.buffer;
+    if (!grad.isContiguous() || buffers.has(buffer)) inPlace = false;
+    buffers.add(buffer);
+  }
+  if (inPlace) {
+    for (const t of withGrad) {
+      const g = (t.grad as Tensor).toTypedArray();
+      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * coef;
+    }
+    return total;
+  }
   for (const t of withGrad) {
     const grad = t.grad as Tensor;
     const g = grad.toTypedArray();

@@ -44,13 +44,19 @@ const grads = (k: number): Tensor[] => [
 const snapshot = (ps: Parameter[]): number[][] => ps.map((p) => Array.from(p.toTypedArray()));
 
 describe('Optimizer', () => {
-  it('zeroGrad sets every gradient to null', () => {
+  it('zeroGrad zeroes every gradient in place, or sets it to null with setToNone', () => {
     const ps = makeParams();
     const optimizer = new SGD(ps, { lr: 0.1 });
     ps.forEach((p, i) => {
       p.grad = grads(1)[i]!;
     });
+    const before = ps.map((p) => p.grad);
     optimizer.zeroGrad();
+    ps.forEach((p, i) => {
+      expect(p.grad).toBe(before[i]);
+    });
+    for (const p of ps) expect(Array.from(p.grad!.toTypedArray()).every((v) => v === 0)).toBe(true);
+    optimizer.zeroGrad({ setToNone: true });
     expect(ps.map((p) => p.grad)).toEqual([null, null]);
   });
 

@@ -7,6 +7,8 @@ import {
   ShapeError,
   Tensor,
   type TypedArray,
+  type ZeroGradsOptions,
+  zeroGrads,
 } from '@attnkit/tensor';
 import { checkNonNegative, describe, isRecord } from './internal/check.js';
 
@@ -78,9 +80,15 @@ export abstract class Optimizer {
     this.#lr = checkNonNegative(this.#op, 'lr', value);
   }
 
-  /** Sets every parameter's `grad` to `null` (PyTorch `zero_grad(set_to_none=True)`). */
-  zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+  /**
+   * Zeroes every parameter's `grad` in place, so the next `backward()` accumulates into the same
+   * storage (PyTorch `zero_grad(set_to_none=False)`); `{ setToNone: true }` sets them to `null`
+   * instead (PyTorch `set_to_none=True`). A zero gradient is a gradient: {@link Optimizer.step}
+   * updates the parameter (decay, momentum) where it skips a `null` one. See `zeroGrads`.
+   * @throws {@link InvalidArgumentError} if `options` has unknown keys or a non-boolean `setToNone`.
+   */
+  zeroGrad(options: ZeroGradsOptions = {}): void {
+    zeroGrads(this.params, options);
   }
 
   /**

@@ -1,10 +1,10 @@
 import { formatShape, GradientError } from '../errors.js';
-import { keepInScope } from '../memory/scope.js';
 import { add } from '../ops/add.js';
 import { onesLike } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkOptions, describeValue } from '../validation/check-options.js';
+import { accumulateGrad } from './accumulate-grad.js';
 import { noGrad } from './grad-mode.js';
 
 /**
@@ -98,9 +98,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
       grads.delete(t);
       const node = t._node;
       if (node === null) {
-        t.grad = t.grad === null ? g.contiguous() : add(t.grad, g);
-        // A leaf's gradient outlives an enclosing withArena() scope.
-        keepInScope(t.grad);
+        accumulateGrad(t, g);
         continue;
       }
       const inputGrads = node.backward(g);

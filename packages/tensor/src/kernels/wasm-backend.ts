@@ -2,7 +2,9 @@ import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
+import { wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
+import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
 
 /**
  * The default backend where WebAssembly SIMD validates: float32 products (SGEMM, 4×8 f32x4
@@ -19,4 +21,8 @@ export const wasmBackend: Backend = {
   batchedMatmul: wasmBatchedMatmul,
   flashAttentionForward: wasmFlashAttentionForward,
   flashAttentionBackward: wasmFlashAttentionBackward,
+  // ---- s6-train: bias + ReLU both ways, LayerNorm backward (wasm-relu.ts, wasm-layer-norm.ts) ----
+  biasRelu: wasmBiasRelu,
+  reluMaskColumnSum: wasmReluMaskColumnSum,
+  layerNormBackward: wasmLayerNormBackward,
 };

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import type { Job } from '../threads/pool.js';
 import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
 import type { MatrixBatchView, MatrixOut, MatrixView } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';
@@ -201,19 +202,17 @@ function parallelMatmul(
     const kc = Math.min(KC, k - pc);
     for (let r0 = 0; r0 < np; r0 += piece) {
       const r1 = Math.min(np, r0 + piece);
-      job
-        .task()
-        .call(
-          'pack',
-          (bAt + pc * np + r0 * kc) * 4,
-          (bSrc + r0 * bColStride + pc * bRowStride) * 4,
-          bColStride,
-          bRowStride,
-          Math.min(r1, n) - r0,
-          r1 - r0,
-          kc,
-          NR,
-        );
+      packTask(
+        job.task(),
+        (bAt + pc * np + r0 * kc) * 4,
+        (bSrc + r0 * bColStride + pc * bRowStride) * 4,
+        bColStride,
+        bRowStride,
+        Math.min(r1, n) - r0,
+        r1 - r0,
+        kc,
+        NR,
+      );
     }
   }
   job.run(() => mem.set(a.subarray(as.lo, as.lo + as.size), rawA));
@@ -227,14 +226,43 @@ function parallelMatmul(
     const rest = m - i0;
     mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
-    job
-      .task()
-      .call('pack', (aAt + i0 * k) * 4, (aSrc + i0 * aRowStride) * 4, aRowStride, aColStride, mc, mb, k, MR)
-      .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
+    packTask(
+      job.task(),
+      (aAt + i0 * k) * 4,
+      (aSrc + i0 * aRowStride) * 4,
+      aRowStride,
+      aColStride,
+      mc,
+      mb,
+      k,
+      MR,
+    ).call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
   }
   job.run(() => touchPages(out, outOffset, m * n));
   copyRowsOut(mem, cAt, out, outOffset, m, n, np);
   return true;
+}
+
+/**
+ * Appends to `task` the packing of a rows×k view (byte addresses `dst`, `src`; strides in
+ * elements) in the layout of `pack`: by `packAdjacent` when its rows are adjacent in memory
+ * (rs = 1: the dYᵀ of a weight gradient, the Bᵀ of a row-major B), as {@link packInWasm} does on one
+ * thread, so 1 and 2 threads pack the same bits the same fast way. Returns the task.
+ */
+function packTask(
+  task: Job,
+  dst: number,
+  src: number,
+  rs: number,
+  cs: number,
+  rows: number,
+  rowsPadded: number,
+  k: number,
+  w: number,
+): Job {
+  return rs === 1
+    ? task.call('packAdjacent', dst, src, cs, rows, rowsPadded, k, w)
+    : task.call('pack', dst, src, rs, cs, rows, rowsPadded, k, w);
 }
 
 /** Writes 0 once every 4 KB of out[off, off + size): the first write to a fresh page faults it in. */
@@ -300,11 +328,26 @@ function stagedBatchedMatmul(
       const ap = itemsAt + r * item;
       const bp = ap + mp * k;
       const cp = bp + k * np;
-      job
-        .task()
-        .call('pack', ap * 4, (rawA + aOffsets[t]! - as.lo) * 4, aRowStride, aColStride, m, mp, k, MR)
-        .call('pack', bp * 4, (rawB + bOffsets[t]! - bs.lo) * 4, bColStride, bRowStride, n, np, k, NR)
-        .call('sgemm', ap * 4, bp * 4, cp * 4, mp, np, k);
+      const task = packTask(
+        job.task(),
+        ap * 4,
+        (rawA + aOffsets[t]! - as.lo) * 4,
+        aRowStride,
+        aColStride,
+        m,
+        mp,
+        k,
+        MR,
+      );
+      packTask(task, bp * 4, (rawB + bOffsets[t]! - bs.lo) * 4, bColStride, bRowStride, n, np, k, NR).call(
+        'sgemm',
+        ap * 4,
+        bp * 4,
+        cp * 4,
+        mp,
+        np,
+        k,
+      );
     }
     // The products' rows of a fresh `out` are paged in by this thread while the workers compute.
     job.run(() => touchPages(out, outOffset + t0 * m * n, round * m * n));

@@ -108,6 +108,17 @@ describe('threaded kernels', () => {
     ).toBeLessThanOrEqual(1e-4);
   });
 
+  it('packs rows adjacent in memory (packAdjacent) on the threads: bit-identical to one thread', async () => {
+    // s6-train: the weight gradient dW = dYᵀ·X of a Linear (1024 tokens, 256 → 64): Aᵀ (rows
+    // adjacent, rs = 1) and a row-major B (its Bᵀ rows adjacent) take packAdjacent on both paths.
+    const dy = randomTensor([1024, 256], 7);
+    const x = randomTensor([1024, 64], 8);
+    const dw = () => matmul(transpose(dy, 0, 1), x);
+    const [[one], [two]] = await bothWays(() => [dw().toTypedArray() as Float32Array]);
+    expect(maxAbsDiff(one!, two!)).toBeLessThanOrEqual(0);
+    expect(maxAbsDiff(two!, reference(dw))).toBeLessThanOrEqual(1e-3);
+  });
+
   it('batched matmul (per-head products) matches the float64 product on 1 and 2 threads', async () => {
     // (batch, heads, L, d)·(batch, heads, d, L): 16 products, each too small to split by rows.
     const q = randomTensor([2, 8, 64, 32], 5);

@@ -13,7 +13,7 @@ import { SGEMM_SHARED_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { drain, type ExportFn, type WorkerInit } from './worker-loop.js';
 
 /** Exports a task may call, by index (the index is what the job table stores). */
-export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward'] as const;
+export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward', 'packAdjacent'] as const;
 /** The name of an export a task may call. */
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
 

@@ -72,6 +72,33 @@ export interface WasmKernels {
     k: number,
     w: number,
   ) => void;
+  // ---- s6-train ----
+  /** Backward of a fused bias + ReLU: g masked by y > 0, and its float64 column sums added to dBias. */
+  readonly reluMaskColumnSum: (
+    out: number,
+    g: number,
+    y: number,
+    dBias: number,
+    rows: number,
+    n: number,
+  ) => void;
+  /** Backward of LayerNorm for float32 rows (float64 statistics, accumulators and scratch). */
+  readonly layerNormBackward: (
+    dx: number,
+    dw: number,
+    db: number,
+    g: number,
+    x: number,
+    mean: number,
+    rstd: number,
+    w: number,
+    xh: number,
+    rows: number,
+    n: number,
+    hasDx: number,
+  ) => void;
+  /** Linear bias + ReLU in place over rows × n float32. */
+  readonly biasRelu: (out: number, bias: number, rows: number, n: number) => void;
 }
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;

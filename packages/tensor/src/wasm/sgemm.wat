@@ -803,4 +803,192 @@
         (br_if $panelLoop (i32.lt_u (local.get $r0) (local.get $rowsPadded))))))
       (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
       (br_if $pcLoop (i32.lt_u (local.get $pc) (local.get $k)))))
+
+  ;; ---- s6-train ----
+  ;; Backward of a fused Linear bias + ReLU (kernels/relu.ts reluMaskColumnSumKernel, bit for
+  ;; bit): out[r, j] = y[r, j] > 0 ? g[r, j] : 0 over rows × n float32 (row-major; out may be g),
+  ;; and dBias[j] += out[r, j] in float64 (n doubles at dBias), row after row, so every column is
+  ;; summed in the same order as the JavaScript loop. y > 0 as a float compare is false for ±0,
+  ;; negatives and NaN, as the bit test there. 4 columns per step while 4 remain, then one.
+  (func (export "reluMaskColumnSum") (param $out i32) (param $g i32) (param $y i32) (param $db i32)
+    (param $rows i32) (param $n i32)
+    (local $r i32) (local $j i32) (local $n4 i32) (local $m v128) (local $d i32) (local $v f32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $n))) (then (return)))
+    (loop $rowLoop
+      (local.set $j (i32.const 0))
+      (local.set $d (local.get $db))
+      (if (i32.lt_u (local.get $j) (local.get $n4)) (then
+        (loop $vecLoop
+          (local.set $m
+            (v128.and (v128.load (local.get $g))
+              (f32x4.gt (v128.load (local.get $y)) (f32x4.splat (f32.const 0)))))
+          (v128.store (local.get $out) (local.get $m))
+          (v128.store (local.get $d)
+            (f64x2.add (v128.load (local.get $d)) (f64x2.promote_low_f32x4 (local.get $m))))
+          (v128.store offset=16 (local.get $d)
+            (f64x2.add (v128.load offset=16 (local.get $d))
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $m) (local.get $m)))))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (local.set $d (i32.add (local.get $d) (i32.const 32)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $vecLoop (i32.lt_u (local.get $j) (local.get $n4))))))
+      (if (i32.lt_u (local.get $j) (local.get $n)) (then
+        (loop $tailLoop
+          (local.set $v
+            (select (f32.load (local.get $g)) (f32.const 0)
+              (f32.gt (f32.load (local.get $y)) (f32.const 0))))
+          (f32.store (local.get $out) (local.get $v))
+          (f64.store (local.get $d) (f64.add (f64.load (local.get $d)) (f64.promote_f32 (local.get $v))))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $g (i32.add (local.get $g) (i32.const 4)))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))
+          (local.set $d (i32.add (local.get $d) (i32.const 8)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $tailLoop (i32.lt_u (local.get $j) (local.get $n))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; Backward of LayerNorm (kernels/layer-norm.ts layerNormBackwardKernel, bit for bit) for float32
+  ;; g, x (rows × n, row-major), weight w (n float32; ones for none), float64 mean and rstd (rows),
+  ;; float64 accumulators dw and db (n each) and a float64 scratch xh (n). Per row, with
+  ;; x̂ = (x − μ)·ρ and ĝ = g·w: dw += g·x̂, db += g, and, when hasDx, dx = ρ·(ĝ − mean ĝ − x̂·mean ĝx̂)
+  ;; rounded to float32. The JavaScript loop keeps two partial sums per statistic (even and odd
+  ;; columns) in float64: here they are the two lanes of an f64x2, so every operation and its
+  ;; order are the same (no fused multiply-add).
+  (func (export "layerNormBackward") (param $dx i32) (param $dw i32) (param $db i32) (param $g i32)
+    (param $x i32) (param $mean i32) (param $rstd i32) (param $w i32) (param $xh i32)
+    (param $rows i32) (param $n i32) (param $hasDx i32)
+    (local $r i32) (local $j i32) (local $even i32) (local $mu v128) (local $rho v128)
+    (local $g2 v128) (local $x2 v128) (local $h2 v128) (local $sg v128) (local $sgx v128)
+    (local $meanG v128) (local $meanGX v128) (local $o i32) (local $nf f64)
+    (local $g0 f64) (local $x0 f64) (local $h0 f64)
+    (local.set $even (i32.and (local.get $n) (i32.const -2)))
+    (local.set $nf (f64.convert_i32_u (local.get $n)))
+    (if (i32.eqz (local.get $rows)) (then (return)))
+    (loop $rowLoop
+      (local.set $mu (f64x2.splat (f64.load (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 3))))))
+      (local.set $rho (f64x2.splat (f64.load (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 3))))))
+      (local.set $sg (v128.const f64x2 0 0))
+      (local.set $sgx (v128.const f64x2 0 0))
+      (local.set $j (i32.const 0))
+      (if (i32.lt_u (local.get $j) (local.get $even)) (then
+        (loop $pairLoop
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (local.set $g2 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $o)))))
+          (local.set $x2
+            (f64x2.mul
+              (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (local.get $o))))
+                (local.get $mu))
+              (local.get $rho)))
+          (v128.store (i32.add (local.get $xh) (i32.shl (local.get $j) (i32.const 3))) (local.get $x2))
+          (local.set $h2
+            (f64x2.mul (local.get $g2)
+              (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $o))))))
+          (local.set $sg (f64x2.add (local.get $sg) (local.get $h2)))
+          (local.set $sgx (f64x2.add (local.get $sgx) (f64x2.mul (local.get $h2) (local.get $x2))))
+          (local.set $o (i32.shl (local.get $j) (i32.const 3)))
+          (v128.store (i32.add (local.get $dw) (local.get $o))
+            (f64x2.add (v128.load (i32.add (local.get $dw) (local.get $o)))
+              (f64x2.mul (local.get $g2) (local.get $x2))))
+          (v128.store (i32.add (local.get $db) (local.get $o))
+            (f64x2.add (v128.load (i32.add (local.get $db) (local.get $o))) (local.get $g2)))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br_if $pairLoop (i32.lt_u (local.get $j) (local.get $even))))))
+      (if (i32.lt_u (local.get $even) (local.get $n)) (then
+        ;; the odd last column joins the even partial sums (lane 0)
+        (local.set $o (i32.shl (local.get $even) (i32.const 2)))
+        (local.set $g0 (f64.promote_f32 (f32.load (i32.add (local.get $g) (local.get $o)))))
+        (local.set $x0
+          (f64.mul
+            (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $o))))
+              (f64x2.extract_lane 0 (local.get $mu)))
+            (f64x2.extract_lane 0 (local.get $rho))))
+        (f64.store (i32.add (local.get $xh) (i32.shl (local.get $even) (i32.const 3))) (local.get $x0))
+        (local.set $h0 (f64.mul (local.get $g0) (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $o))))))
+        (local.set $sg
+          (f64x2.replace_lane 0 (local.get $sg) (f64.add (f64x2.extract_lane 0 (local.get $sg)) (local.get $h0))))
+        (local.set $sgx
+          (f64x2.replace_lane 0 (local.get $sgx)
+            (f64.add (f64x2.extract_lane 0 (local.get $sgx)) (f64.mul (local.get $h0) (local.get $x0)))))
+        (local.set $o (i32.shl (local.get $even) (i32.const 3)))
+        (f64.store (i32.add (local.get $dw) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $dw) (local.get $o))) (f64.mul (local.get $g0) (local.get $x0))))
+        (f64.store (i32.add (local.get $db) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $db) (local.get $o))) (local.get $g0)))))
+      (if (local.get $hasDx) (then
+        (local.set $meanG (f64x2.splat
+          (f64.div (f64.add (f64x2.extract_lane 0 (local.get $sg)) (f64x2.extract_lane 1 (local.get $sg)))
+            (local.get $nf))))
+        (local.set $meanGX (f64x2.splat
+          (f64.div (f64.add (f64x2.extract_lane 0 (local.get $sgx)) (f64x2.extract_lane 1 (local.get $sgx)))
+            (local.get $nf))))
+        (local.set $j (i32.const 0))
+        (if (i32.lt_u (local.get $j) (local.get $even)) (then
+          (loop $dxLoop
+            (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+            (v128.store64_lane 0 (i32.add (local.get $dx) (local.get $o))
+              (f32x4.demote_f64x2_zero
+                (f64x2.mul (local.get $rho)
+                  (f64x2.sub
+                    (f64x2.sub
+                      (f64x2.mul
+                        (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $o))))
+                        (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $o)))))
+                      (local.get $meanG))
+                    (f64x2.mul (v128.load (i32.add (local.get $xh) (i32.shl (local.get $j) (i32.const 3))))
+                      (local.get $meanGX))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br_if $dxLoop (i32.lt_u (local.get $j) (local.get $even))))))
+        (if (i32.lt_u (local.get $even) (local.get $n)) (then
+          (local.set $o (i32.shl (local.get $even) (i32.const 2)))
+          (f32.store (i32.add (local.get $dx) (local.get $o))
+            (f32.demote_f64
+              (f64.mul (f64x2.extract_lane 0 (local.get $rho))
+                (f64.sub
+                  (f64.sub
+                    (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $g) (local.get $o))))
+                      (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $o)))))
+                    (f64x2.extract_lane 0 (local.get $meanG)))
+                  (f64.mul (f64.load (i32.add (local.get $xh) (i32.shl (local.get $even) (i32.const 3))))
+                    (f64x2.extract_lane 0 (local.get $meanGX)))))))))
+        (local.set $dx (i32.add (local.get $dx) (i32.shl (local.get $n) (i32.const 2))))))
+      (local.set $g (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; Linear bias + ReLU in place (kernels/relu.ts biasReluKernel with a bias, bit for bit but for
+  ;; NaN payloads): out[r, j] = max(out[r, j] + bias[j], 0) over rows × n float32; the float32 add
+  ;; rounds as the JavaScript store does, and max(v, +0) is v for v > 0 and +0 otherwise (−0 and
+  ;; −∞ included), NaN staying NaN, as (v + |v|)/2 with Math.max for non-finite v there.
+  (func (export "biasRelu") (param $out i32) (param $bias i32) (param $rows i32) (param $n i32)
+    (local $r i32) (local $j i32) (local $n4 i32) (local $b i32)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $n))) (then (return)))
+    (loop $rowLoop
+      (local.set $j (i32.const 0))
+      (local.set $b (local.get $bias))
+      (if (i32.lt_u (local.get $j) (local.get $n4)) (then
+        (loop $vecLoop
+          (v128.store (local.get $out)
+            (f32x4.max (f32x4.add (v128.load (local.get $out)) (v128.load (local.get $b)))
+              (f32x4.splat (f32.const 0))))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $b (i32.add (local.get $b) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $vecLoop (i32.lt_u (local.get $j) (local.get $n4))))))
+      (if (i32.lt_u (local.get $j) (local.get $n)) (then
+        (loop $tailLoop
+          (f32.store (local.get $out)
+            (f32.max (f32.add (f32.load (local.get $out)) (f32.load (local.get $b))) (f32.const 0)))
+          (local.set $out (i32.add (local.get $out) (i32.const 4)))
+          (local.set $b (i32.add (local.get $b) (i32.const 4)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $tailLoop (i32.lt_u (local.get $j) (local.get $n))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
 )
