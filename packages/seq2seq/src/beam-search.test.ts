@@ -188,8 +188,11 @@ describe('beamSearch', () => {
     );
     expect(() => beamSearch(model, src1, lens1, { ...search, beamSize: 0 })).toThrow(InvalidArgumentError);
     expect(() => beamSearch(model, src1, lens1, { ...search, beamSize: 2, topK: 1 } as never)).toThrow(
-      /unknown options \[topK\]/,
+      /^beamSearch: unknown option 'topK' in options\./,
     );
+    expect(() =>
+      beamSearch(model, src1, lens1, { ...search, beamSize: 2, returnAttention: 1 } as never),
+    ).toThrow(/^beamSearch: options\.returnAttention must be a boolean/);
   });
 
   it('throws ShapeError when src is not (batch, srcLen) int32', () => {

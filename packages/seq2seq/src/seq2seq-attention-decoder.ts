@@ -3,6 +3,7 @@ import { maskedSoftmax } from '@attnkit/masking';
 import { AdditiveAttention } from '@attnkit/scoring';
 import {
   additiveScores,
+  checkOptions,
   concat,
   formatShape,
   type Generator,
@@ -15,7 +16,7 @@ import {
   ShapeError,
   type Tensor,
 } from '@attnkit/tensor';
-import { checkDType, checkInteger, checkOptionKeys, checkProbability, rngOption } from './internal/check.js';
+import { checkDType, checkInteger, checkProbability, rngOption, SEQ2SEQ_SCHEMA } from './internal/check.js';
 import { xavierGRUWeights } from './internal/d2l-gru.js';
 
 /** Options of {@link Seq2SeqAttentionDecoder} (D2L `Seq2SeqAttentionDecoder(vocab_size, embed_size, num_hiddens, num_layers, dropout)`). */
@@ -49,8 +50,6 @@ export type Seq2SeqAttentionDecoderState = readonly [
   encValidLens: Tensor | undefined,
   keys: Tensor,
 ];
-
-const KEYS = ['vocabSize', 'embedSize', 'numHiddens', 'numLayers', 'dropout', 'dtype', 'rng'];
 
 /**
  * D2L's RNN decoder with Bahdanau attention: at every step the last GRU layer's hidden state
@@ -109,7 +108,7 @@ export class Seq2SeqAttentionDecoder extends Module {
   constructor(options: Seq2SeqAttentionDecoderOptions) {
     super();
     const op = 'Seq2SeqAttentionDecoder';
-    checkOptionKeys(op, options, KEYS);
+    checkOptions(op, options, SEQ2SEQ_SCHEMA, { required: true });
     this.vocabSize = checkInteger(op, 'vocabSize', options.vocabSize, 1);
     const embedSize = checkInteger(op, 'embedSize', options.embedSize, 1);
     const h = checkInteger(op, 'numHiddens', options.numHiddens, 1);
