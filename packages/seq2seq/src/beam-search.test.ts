@@ -12,7 +12,7 @@ import {
 import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bahdanau, prefixModel } from '../test/models.js';
+import { bahdanau, prefixModel, recordSelections } from '../test/models.js';
 import { beamSearch } from './beam-search.js';
 import { greedySearch } from './greedy-search.js';
 
@@ -174,6 +174,47 @@ describe('beamSearch', () => {
                 expect(row.slice(valid).every((v) => v < 1e-6)).toBe(true);
               }
             }
+          });
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it("gives the hypotheses of per-row copies of each source's state while its beams share one (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.integer({ min: 1, max: 8 }),
+        (seed, batch, beamSize, maxLen) => {
+          const model = bahdanau(seed, { tgtVocab: 5 });
+          const { src, lens } = sources(seed, batch, 4);
+          const options = {
+            bos: 1,
+            eos: seed % 5,
+            maxLen,
+            beamSize,
+            nBest: 2,
+            alpha: 0.6,
+            returnAttention: true,
+          };
+          const expected = beamSearch(recordSelections(model, true), src, lens, options);
+          const shared = recordSelections(model, false);
+          const results = beamSearch(shared, src, lens, options);
+          // Every selection kept beamSize rows per source (nothing expanded per row).
+          expect(shared.rowsPerSource.length).toBeGreaterThan(0);
+          expect(shared.rowsPerSource.every((g) => g === beamSize)).toBe(true);
+          results.forEach((hyps, b) => {
+            hyps.forEach((h, i) => {
+              const e = expected[b]![i]!;
+              expect(h.tokens).toEqual(e.tokens);
+              expect(h.finished).toBe(e.finished);
+              expectClose(h.logProb, e.logProb, { atol: 1e-10, rtol: 1e-10 });
+              expectClose(h.score, e.score, { atol: 1e-10, rtol: 1e-10 });
+              expectClose(h.attention!, e.attention!, { atol: 1e-12, rtol: 1e-10 });
+            });
           });
         },
       ),

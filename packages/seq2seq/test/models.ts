@@ -1,6 +1,12 @@
 // Test-only helpers: small models for the decoding tests.
-import { Generator, type Tensor, tensor, zeros } from '@attnkit/tensor';
-import { type DecodingModel, EncoderDecoder, Seq2SeqAttentionDecoder, Seq2SeqEncoder } from '../src/index.js';
+import { Generator, indexSelect, type Tensor, tensor, zeros } from '@attnkit/tensor';
+import {
+  type DecodingModel,
+  EncoderDecoder,
+  Seq2SeqAttentionDecoder,
+  type Seq2SeqAttentionDecoderState,
+  Seq2SeqEncoder,
+} from '../src/index.js';
 
 /** A small float64 Bahdanau model with random weights (eval mode). */
 export function bahdanau(
@@ -19,6 +25,33 @@ export function bahdanau(
     new Seq2SeqEncoder({ vocabSize: options.srcVocab ?? 7, ...sizes }),
     new Seq2SeqAttentionDecoder({ vocabSize: options.tgtVocab ?? 6, ...sizes }),
   ).eval();
+}
+
+/**
+ * `model` with a record of the `rowsPerSource` of every state its `selectState` returns. With
+ * `perRow`, each selected state is then copied out per decoder row (every row its own copy of
+ * its source's encoder outputs, valid length and keys; every step attends row by row): beam
+ * search as it ran before the beams of a source shared its state, the reference for sharing.
+ */
+export function recordSelections(
+  model: DecodingModel<Seq2SeqAttentionDecoderState>,
+  perRow: boolean,
+): DecodingModel<Seq2SeqAttentionDecoderState> & { rowsPerSource: number[] } {
+  const seen: number[] = [];
+  return {
+    rowsPerSource: seen,
+    startDecoding: (src, lens) => model.startDecoding(src, lens),
+    decodeStep: (tokens, state) => model.decodeStep(tokens, state),
+    selectState(state, indices) {
+      const selected = model.selectState(state, indices);
+      const [enc, hidden, lens, keys, group] = selected;
+      seen.push(group);
+      if (!perRow) return selected;
+      const rows = Int32Array.from({ length: hidden.shape[1]! }, (_, r) => Math.floor(r / group));
+      const pick = (t: Tensor) => indexSelect(t, 0, tensor(rows, { dtype: 'int32' }));
+      return [pick(enc), hidden, lens === undefined ? undefined : pick(lens), pick(keys), 1];
+    },
+  };
 }
 
 /**
