@@ -12,8 +12,17 @@ import {
 import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bahdanau, prefixModel, recordSelections } from '../test/models.js';
+import {
+  bahdanau,
+  bahdanauLayout,
+  prefixModel,
+  recordSelections,
+  type SharedLayout,
+  transformer,
+  transformerLayout,
+} from '../test/models.js';
 import { beamSearch } from './beam-search.js';
+import type { DecodingModel } from './decoding-model.js';
 import { greedySearch } from './greedy-search.js';
 
 const [A, B, C, EOS] = [0, 1, 2, 3];
@@ -181,15 +190,15 @@ describe('beamSearch', () => {
     );
   });
 
-  it("gives the hypotheses of per-row copies of each source's state while its beams share one (property)", () => {
+  it("gives the hypotheses of per-row copies of each source's state while its beams share one (Bahdanau, Transformer; property)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 1000 }),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 2, max: 5 }),
         fc.integer({ min: 1, max: 8 }),
-        (seed, batch, beamSize, maxLen) => {
-          const model = bahdanau(seed, { tgtVocab: 5 });
+        fc.boolean(),
+        (seed, batch, beamSize, maxLen, useTransformer) => {
           const { src, lens } = sources(seed, batch, 4);
           const options = {
             bos: 1,
@@ -200,12 +209,21 @@ describe('beamSearch', () => {
             alpha: 0.6,
             returnAttention: true,
           };
-          const expected = beamSearch(recordSelections(model, true), src, lens, options);
-          const shared = recordSelections(model, false);
-          const results = beamSearch(shared, src, lens, options);
-          // Every selection kept beamSize rows per source (nothing expanded per row).
-          expect(shared.rowsPerSource.length).toBeGreaterThan(0);
-          expect(shared.rowsPerSource.every((g) => g === beamSize)).toBe(true);
+          const run = <S>(model: DecodingModel<S>, layout: SharedLayout<S>) => {
+            const expected = beamSearch(recordSelections(model, layout, true), src, lens, options);
+            const shared = recordSelections(model, layout, false);
+            return {
+              expected,
+              results: beamSearch(shared, src, lens, options),
+              groups: shared.rowsPerSource,
+            };
+          };
+          const { expected, results, groups } = useTransformer
+            ? run(transformer(seed, { tgtVocab: 5 }), transformerLayout)
+            : run(bahdanau(seed, { tgtVocab: 5 }), bahdanauLayout);
+          // Every selection kept beamSize rows per source (nothing was copied per row).
+          expect(groups.length).toBeGreaterThan(0);
+          expect(groups.every((g) => g === beamSize)).toBe(true);
           results.forEach((hyps, b) => {
             hyps.forEach((h, i) => {
               const e = expected[b]![i]!;
@@ -218,7 +236,7 @@ describe('beamSearch', () => {
           });
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 40 },
     );
   });
 
