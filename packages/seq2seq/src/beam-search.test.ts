@@ -191,51 +191,51 @@ describe('beamSearch', () => {
   });
 
   it("gives the hypotheses of per-row copies of each source's state while its beams share one (Bahdanau, Transformer; property)", () => {
+    const cases = fc.record({
+      seed: fc.nat({ max: 1000 }),
+      batch: fc.integer({ min: 1, max: 4 }),
+      beamSize: fc.integer({ min: 2, max: 5 }),
+      maxLen: fc.integer({ min: 1, max: 8 }),
+      useTransformer: fc.boolean(),
+    });
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 1000 }),
-        fc.integer({ min: 1, max: 4 }),
-        fc.integer({ min: 2, max: 5 }),
-        fc.integer({ min: 1, max: 8 }),
-        fc.boolean(),
-        (seed, batch, beamSize, maxLen, useTransformer) => {
-          const { src, lens } = sources(seed, batch, 4);
-          const options = {
-            bos: 1,
-            eos: seed % 5,
-            maxLen,
-            beamSize,
-            nBest: 2,
-            alpha: 0.6,
-            returnAttention: true,
+      fc.property(cases, ({ seed, batch, beamSize, maxLen, useTransformer }) => {
+        const { src, lens } = sources(seed, batch, 4);
+        const options = {
+          bos: 1,
+          eos: seed % 5,
+          maxLen,
+          beamSize,
+          nBest: 2,
+          alpha: 0.6,
+          returnAttention: true,
+        };
+        const run = <S>(model: DecodingModel<S>, layout: SharedLayout<S>) => {
+          const expected = beamSearch(recordSelections(model, layout, true), src, lens, options);
+          const shared = recordSelections(model, layout, false);
+          return {
+            expected,
+            results: beamSearch(shared, src, lens, options),
+            groups: shared.rowsPerSource,
           };
-          const run = <S>(model: DecodingModel<S>, layout: SharedLayout<S>) => {
-            const expected = beamSearch(recordSelections(model, layout, true), src, lens, options);
-            const shared = recordSelections(model, layout, false);
-            return {
-              expected,
-              results: beamSearch(shared, src, lens, options),
-              groups: shared.rowsPerSource,
-            };
-          };
-          const { expected, results, groups } = useTransformer
-            ? run(transformer(seed, { tgtVocab: 5 }), transformerLayout)
-            : run(bahdanau(seed, { tgtVocab: 5 }), bahdanauLayout);
-          // Every selection kept beamSize rows per source (nothing was copied per row).
-          expect(groups.length).toBeGreaterThan(0);
-          expect(groups.every((g) => g === beamSize)).toBe(true);
-          results.forEach((hyps, b) => {
-            hyps.forEach((h, i) => {
-              const e = expected[b]![i]!;
-              expect(h.tokens).toEqual(e.tokens);
-              expect(h.finished).toBe(e.finished);
-              expectClose(h.logProb, e.logProb, { atol: 1e-10, rtol: 1e-10 });
-              expectClose(h.score, e.score, { atol: 1e-10, rtol: 1e-10 });
-              expectClose(h.attention!, e.attention!, { atol: 1e-12, rtol: 1e-10 });
-            });
+        };
+        const { expected, results, groups } = useTransformer
+          ? run(transformer(seed, { tgtVocab: 5 }), transformerLayout)
+          : run(bahdanau(seed, { tgtVocab: 5 }), bahdanauLayout);
+        // Every selection kept beamSize rows per source (nothing was copied per row).
+        expect(groups.length).toBeGreaterThan(0);
+        expect(groups.every((g) => g === beamSize)).toBe(true);
+        results.forEach((hyps, b) => {
+          hyps.forEach((h, i) => {
+            const e = expected[b]![i]!;
+            expect(h.tokens).toEqual(e.tokens);
+            expect(h.finished).toBe(e.finished);
+            expectClose(h.logProb, e.logProb, { atol: 1e-10, rtol: 1e-10 });
+            expectClose(h.score, e.score, { atol: 1e-10, rtol: 1e-10 });
+            expectClose(h.attention!, e.attention!, { atol: 1e-12, rtol: 1e-10 });
           });
-        },
-      ),
+        });
+      }),
       { numRuns: 40 },
     );
   });
