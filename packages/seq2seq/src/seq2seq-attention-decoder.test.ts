@@ -1,6 +1,5 @@
 import {
   Generator,
-  InvalidArgumentError,
   randint,
   ShapeError,
   stack,
