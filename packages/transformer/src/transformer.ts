@@ -297,7 +297,7 @@ export class Transformer extends Module {
     const batch = state.encOutputs.shape[0]! * group;
     if (tokens.ndim !== 1 || tokens.shape[0] !== batch) {
       throw new ShapeError(
-        `${op}: tokens must have shape (${batch}) to match the state's batch; got ${formatShape(tokens.shape)}.`,
+        `${op}: tokens must have shape (${batch}) to match the state's batch (sources × rowsPerSource); got ${formatShape(tokens.shape)}.`,
       );
     }
     return noGrad(() => {
