@@ -71,7 +71,11 @@ describe('GRUCell', () => {
 
   it('throws InvalidArgumentError for unknown options', () => {
     expect(() => new GRUCell({ inputSize: 3, hiddenSize: 2, numLayers: 2 } as never)).toThrow(
-      InvalidArgumentError,
+      /^GRUCell: unknown option 'numLayers' in options\. Known options: inputSize, hiddenSize, bias, dtype, rng\.$/,
     );
+    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 2, bias: 1 } as never)).toThrow(
+      /^GRUCell: options\.bias must be a boolean/,
+    );
+    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 2, rng: 7 } as never)).toThrow(InvalidArgumentError);
   });
 });

@@ -1,8 +1,8 @@
 import {
+  checkOptions,
   formatShape,
   type Generator,
   gruRecurrence,
-  InvalidArgumentError,
   linear,
   reshape,
   ShapeError,
@@ -10,7 +10,7 @@ import {
   unsqueeze,
   zeros,
 } from '@attnkit/tensor';
-import { checkBoolean, checkCount, checkOptionKeys } from './internal/check.js';
+import { checkCount, FLOAT_DTYPE, RNG } from './internal/check.js';
 import { gruInit } from './internal/gru-init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -29,7 +29,13 @@ export interface GRUCellOptions {
   rng?: Generator;
 }
 
-const CELL_KEYS = ['inputSize', 'hiddenSize', 'bias', 'dtype', 'rng'];
+const CELL_SCHEMA = {
+  inputSize: 'number',
+  hiddenSize: 'number',
+  bias: 'boolean',
+  dtype: FLOAT_DTYPE,
+  rng: RNG,
+} as const;
 
 /**
  * One GRU step (PyTorch `nn.GRUCell`): r = σ(W_ir x + b_ir + W_hr h + b_hr),
@@ -72,14 +78,14 @@ export class GRUCell extends Module {
   constructor(options: GRUCellOptions) {
     super();
     const op = 'GRUCell';
-    checkOptionKeys(op, options, CELL_KEYS);
+    checkOptions(op, options, CELL_SCHEMA, {
+      required: true,
+      usage: 'new GRUCell({ inputSize: 8, hiddenSize: 16 })',
+    });
     this.inputSize = checkCount(op, 'inputSize', options.inputSize);
     this.hiddenSize = checkCount(op, 'hiddenSize', options.hiddenSize, 1);
-    const bias = checkBoolean(op, 'bias', options.bias, true);
+    const bias = options.bias ?? true;
     const dtype = options.dtype ?? 'float32';
-    if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new InvalidArgumentError(`${op}: dtype must be 'float32' or 'float64'; got ${String(dtype)}.`);
-    }
     const h = this.hiddenSize;
     const init = gruInit(h, dtype, options.rng);
     this.weight_ih = this.registerParameter('weight_ih', init([3 * h, this.inputSize]));

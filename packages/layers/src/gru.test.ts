@@ -154,15 +154,19 @@ describe('GRU', () => {
 
   it('throws InvalidArgumentError for unknown options and bad sizes', () => {
     expect(() => new GRU({ inputSize: 2, hiddenSize: 3, numLayer: 2 } as never)).toThrow(
-      /unknown options \[numLayer\]/,
+      /^GRU: unknown option 'numLayer' in options\. Did you mean 'numLayers'\?$/,
     );
     expect(() => new GRU({ inputSize: 2, hiddenSize: 0 })).toThrow(InvalidArgumentError);
     expect(() => new GRU({ inputSize: 2, hiddenSize: 2, numLayers: 1.5 })).toThrow(InvalidArgumentError);
+    expect(() => new GRU(undefined as never)).toThrow(/^GRU: options must be an options object/);
+    expect(() => new GRU({ inputSize: 2, hiddenSize: 2, dtype: 'int32' as never })).toThrow(
+      /options\.dtype must be one of 'float32', 'float64'/,
+    );
     expect(() => new GRU({ inputSize: 2, hiddenSize: 2, dropout: 2 })).toThrow(
       /dropout must be a number in \[0, 1\]/,
     );
     expect(() => new GRU({ inputSize: 2, hiddenSize: 2, batchFirst: 'yes' as never })).toThrow(
-      /batchFirst must be a boolean/,
+      /^GRU: options\.batchFirst must be a boolean \(true or false\); got 'yes' \(a string\)\.$/,
     );
   });
 

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   formatShape,
   type Generator,
   gruRecurrence,
@@ -15,7 +16,7 @@ import {
   zeros,
 } from '@attnkit/tensor';
 import { dropout as dropoutOp } from './dropout.js';
-import { checkBoolean, checkCount, checkOptionKeys } from './internal/check.js';
+import { checkCount, FLOAT_DTYPE, RNG } from './internal/check.js';
 import { gruInit } from './internal/gru-init.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -40,7 +41,16 @@ export interface GRUOptions {
   rng?: Generator;
 }
 
-const GRU_KEYS = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'dtype', 'rng'];
+const GRU_SCHEMA = {
+  inputSize: 'number',
+  hiddenSize: 'number',
+  numLayers: 'number',
+  bias: 'boolean',
+  batchFirst: 'boolean',
+  dropout: 'number',
+  dtype: FLOAT_DTYPE,
+  rng: RNG,
+} as const;
 
 /**
  * A multi-layer gated recurrent unit (PyTorch `nn.GRU`): for each layer and step, with gates in
@@ -100,21 +110,21 @@ export class GRU extends Module {
   constructor(options: GRUOptions) {
     super();
     const op = 'GRU';
-    checkOptionKeys(op, options, GRU_KEYS);
+    checkOptions(op, options, GRU_SCHEMA, {
+      required: true,
+      usage: 'new GRU({ inputSize: 8, hiddenSize: 16, numLayers: 2 })',
+    });
     this.inputSize = checkCount(op, 'inputSize', options.inputSize);
     this.hiddenSize = checkCount(op, 'hiddenSize', options.hiddenSize, 1);
     this.numLayers = checkCount(op, 'numLayers', options.numLayers ?? 1, 1);
-    this.bias = checkBoolean(op, 'bias', options.bias, true);
-    this.batchFirst = checkBoolean(op, 'batchFirst', options.batchFirst, false);
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
     const p = options.dropout ?? 0;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    if (!(p >= 0 && p <= 1)) {
       throw new InvalidArgumentError(`${op}: dropout must be a number in [0, 1]; got ${String(p)}.`);
     }
     this.dropout = p;
     const dtype = options.dtype ?? 'float32';
-    if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new InvalidArgumentError(`${op}: dtype must be 'float32' or 'float64'; got ${String(dtype)}.`);
-    }
     this.#rng = options.rng;
     const h = this.hiddenSize;
     const init = gruInit(h, dtype, options.rng);

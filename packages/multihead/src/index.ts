@@ -8,5 +8,6 @@ export type {
   PositionalKind,
 } from './multi-head-attention.js';
 export { MultiHeadAttention } from './multi-head-attention.js';
+export { type SourceRowsSelection, selectSourceRows } from './select-source-rows.js';
 export { transposeOutput } from './transpose-output.js';
 export { transposeQKV } from './transpose-qkv.js';

@@ -12,8 +12,17 @@ import {
 import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bahdanau, prefixModel } from '../test/models.js';
+import {
+  bahdanau,
+  bahdanauLayout,
+  prefixModel,
+  recordSelections,
+  type SharedLayout,
+  transformer,
+  transformerLayout,
+} from '../test/models.js';
 import { beamSearch } from './beam-search.js';
+import type { DecodingModel } from './decoding-model.js';
 import { greedySearch } from './greedy-search.js';
 
 const [A, B, C, EOS] = [0, 1, 2, 3];
@@ -181,6 +190,56 @@ describe('beamSearch', () => {
     );
   });
 
+  it("gives the hypotheses of per-row copies of each source's state while its beams share one (Bahdanau, Transformer; property)", () => {
+    const cases = fc.record({
+      seed: fc.nat({ max: 1000 }),
+      batch: fc.integer({ min: 1, max: 4 }),
+      beamSize: fc.integer({ min: 2, max: 5 }),
+      maxLen: fc.integer({ min: 1, max: 8 }),
+      useTransformer: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(cases, ({ seed, batch, beamSize, maxLen, useTransformer }) => {
+        const { src, lens } = sources(seed, batch, 4);
+        const options = {
+          bos: 1,
+          eos: seed % 5,
+          maxLen,
+          beamSize,
+          nBest: 2,
+          alpha: 0.6,
+          returnAttention: true,
+        };
+        const run = <S>(model: DecodingModel<S>, layout: SharedLayout<S>) => {
+          const expected = beamSearch(recordSelections(model, layout, true), src, lens, options);
+          const shared = recordSelections(model, layout, false);
+          return {
+            expected,
+            results: beamSearch(shared, src, lens, options),
+            groups: shared.rowsPerSource,
+          };
+        };
+        const { expected, results, groups } = useTransformer
+          ? run(transformer(seed, { tgtVocab: 5 }), transformerLayout)
+          : run(bahdanau(seed, { tgtVocab: 5 }), bahdanauLayout);
+        // Every selection kept beamSize rows per source (nothing was copied per row).
+        expect(groups.length).toBeGreaterThan(0);
+        expect(groups.every((g) => g === beamSize)).toBe(true);
+        results.forEach((hyps, b) => {
+          hyps.forEach((h, i) => {
+            const e = expected[b]![i]!;
+            expect(h.tokens).toEqual(e.tokens);
+            expect(h.finished).toBe(e.finished);
+            expectClose(h.logProb, e.logProb, { atol: 1e-10, rtol: 1e-10 });
+            expectClose(h.score, e.score, { atol: 1e-10, rtol: 1e-10 });
+            expectClose(h.attention!, e.attention!, { atol: 1e-12, rtol: 1e-10 });
+          });
+        });
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('throws InvalidArgumentError when nBest exceeds beamSize or beamSize is not a positive integer', () => {
     const model = prefixModel(d2lExample);
     expect(() => beamSearch(model, src1, lens1, { ...search, beamSize: 2, nBest: 3 })).toThrow(
@@ -188,8 +247,11 @@ describe('beamSearch', () => {
     );
     expect(() => beamSearch(model, src1, lens1, { ...search, beamSize: 0 })).toThrow(InvalidArgumentError);
     expect(() => beamSearch(model, src1, lens1, { ...search, beamSize: 2, topK: 1 } as never)).toThrow(
-      /unknown options \[topK\]/,
+      /^beamSearch: unknown option 'topK' in options\./,
     );
+    expect(() =>
+      beamSearch(model, src1, lens1, { ...search, beamSize: 2, returnAttention: 1 } as never),
+    ).toThrow(/^beamSearch: options\.returnAttention must be a boolean/);
   });
 
   it('throws ShapeError when src is not (batch, srcLen) int32', () => {

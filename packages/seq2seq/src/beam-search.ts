@@ -77,7 +77,7 @@ export function beamSearch<S>(
   options: BeamSearchOptions,
 ): Hypothesis[][] {
   const op = 'beamSearch';
-  const [batch, o] = resolveSearch(op, src, srcValidLens, options, ['beamSize', 'nBest']);
+  const [batch, o] = resolveSearch(op, src, srcValidLens, options, { beamSize: 'number', nBest: 'number' });
   const K = checkInteger(op, 'beamSize', options.beamSize, 1);
   const nBest = checkInteger(op, 'nBest', options.nBest ?? 1, 1);
   if (nBest > K) {

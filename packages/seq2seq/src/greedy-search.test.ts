@@ -144,7 +144,7 @@ describe('greedySearch', () => {
       /maxLen must be an integer ≥ 1/,
     );
     expect(() => greedySearch(model, src1, lens1, { bos: 0, eos: 1, maxLen: 2, beam: 3 } as never)).toThrow(
-      /unknown options \[beam\]/,
+      /^greedySearch: unknown option 'beam' in options\./,
     );
     expect(() => greedySearch(model, src1, lens1, { bos: 0, eos: 1, maxLen: 2, alpha: -1 })).toThrow(
       InvalidArgumentError,

@@ -42,7 +42,7 @@ export function greedySearch<S>(
   options: SearchOptions,
 ): Hypothesis[] {
   const op = 'greedySearch';
-  const [batch, o] = resolveSearch(op, src, srcValidLens, options, []);
+  const [batch, o] = resolveSearch(op, src, srcValidLens, options, {});
   return noGrad(() => {
     const tokens: number[][] = Array.from({ length: batch }, () => []);
     const logProbs = new Array<number>(batch).fill(0);

@@ -1,6 +1,5 @@
 import {
   Generator,
-  InvalidArgumentError,
   randint,
   ShapeError,
   stack,
@@ -160,6 +159,9 @@ describe('Seq2SeqAttentionDecoder', () => {
     expect(() => decoder.forward(zeros([2, 2]), state)).toThrow(/dtype int32/);
     expect(
       () => new Seq2SeqAttentionDecoder({ vocabSize: 5, embedSize: 3, numHiddens: 4, heads: 2 } as never),
-    ).toThrow(InvalidArgumentError);
+    ).toThrow(/^Seq2SeqAttentionDecoder: unknown option 'heads' in options\./);
+    expect(() => new Seq2SeqAttentionDecoder(undefined as never)).toThrow(
+      /^Seq2SeqAttentionDecoder: options must be an options object/,
+    );
   });
 });

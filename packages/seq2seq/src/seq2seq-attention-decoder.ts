@@ -1,8 +1,10 @@
 import { Embedding, GRU, Linear, Module } from '@attnkit/layers';
 import { maskedSoftmax } from '@attnkit/masking';
+import { selectSourceRows } from '@attnkit/multihead';
 import { AdditiveAttention } from '@attnkit/scoring';
 import {
   additiveScores,
+  checkOptions,
   concat,
   formatShape,
   type Generator,
@@ -15,7 +17,7 @@ import {
   ShapeError,
   type Tensor,
 } from '@attnkit/tensor';
-import { checkDType, checkInteger, checkOptionKeys, checkProbability, rngOption } from './internal/check.js';
+import { checkDType, checkInteger, checkProbability, rngOption, SEQ2SEQ_SCHEMA } from './internal/check.js';
 import { xavierGRUWeights } from './internal/d2l-gru.js';
 
 /** Options of {@link Seq2SeqAttentionDecoder} (D2L `Seq2SeqAttentionDecoder(vocab_size, embed_size, num_hiddens, num_layers, dropout)`). */
@@ -38,19 +40,22 @@ export interface Seq2SeqAttentionDecoderOptions {
 
 /**
  * The decoder state, D2L's `[enc_outputs, hidden_state, enc_valid_lens]` plus the encoder outputs
- * projected by the attention's `W_k` (computed once per source, not once per step).
+ * projected by the attention's `W_k` (computed once per source, not once per step) and the number
+ * of decoder rows per source: the `batch = sources · rowsPerSource` rows of the decoder, the
+ * `rowsPerSource` consecutive rows from `s · rowsPerSource` decoding source s (beam search's
+ * beams), share that source's `encOutputs`, `encValidLens` and `keys` rows.
  *
- * Shapes: encOutputs (batch, srcLen, numHiddens), hiddenState (numLayers, batch, numHiddens),
- * encValidLens (batch) int32 | undefined, keys (batch, srcLen, numHiddens)
+ * Shapes: encOutputs (sources, srcLen, numHiddens), hiddenState (numLayers, batch, numHiddens),
+ * encValidLens (sources) int32 | undefined, keys (sources, srcLen, numHiddens); rowsPerSource 1
+ * after `initState` (batch = sources)
  */
 export type Seq2SeqAttentionDecoderState = readonly [
   encOutputs: Tensor,
   hiddenState: Tensor,
   encValidLens: Tensor | undefined,
   keys: Tensor,
+  rowsPerSource: number,
 ];
-
-const KEYS = ['vocabSize', 'embedSize', 'numHiddens', 'numLayers', 'dropout', 'dtype', 'rng'];
 
 /**
  * D2L's RNN decoder with Bahdanau attention: at every step the last GRU layer's hidden state
@@ -109,7 +114,7 @@ export class Seq2SeqAttentionDecoder extends Module {
   constructor(options: Seq2SeqAttentionDecoderOptions) {
     super();
     const op = 'Seq2SeqAttentionDecoder';
-    checkOptionKeys(op, options, KEYS);
+    checkOptions(op, options, SEQ2SEQ_SCHEMA, { required: true });
     this.vocabSize = checkInteger(op, 'vocabSize', options.vocabSize, 1);
     const embedSize = checkInteger(op, 'embedSize', options.embedSize, 1);
     const h = checkInteger(op, 'numHiddens', options.numHiddens, 1);
@@ -199,7 +204,7 @@ export class Seq2SeqAttentionDecoder extends Module {
       );
     }
     const enc = permute(outputs, [1, 0, 2]).contiguous();
-    return [enc, hidden, encValidLens, this.attention.W_k.forward(enc)];
+    return [enc, hidden, encValidLens, this.attention.W_k.forward(enc), 1];
   }
 
   /**
@@ -216,8 +221,9 @@ export class Seq2SeqAttentionDecoder extends Module {
    */
   forward(X: Tensor, state: Seq2SeqAttentionDecoderState): [Tensor, Seq2SeqAttentionDecoderState] {
     const op = 'Seq2SeqAttentionDecoder';
-    const [enc, initial, validLens, keys] = state;
-    const batch = enc.shape[0]!;
+    const [enc, initial, validLens, keys, group] = state;
+    const sources = enc.shape[0]!;
+    const batch = sources * group;
     if (X.ndim !== 2 || X.shape[0] !== batch || X.shape[1] === 0) {
       throw new ShapeError(`${op}: X must have shape (${batch}, steps ≥ 1); got ${formatShape(X.shape)}.`);
     }
@@ -232,34 +238,47 @@ export class Seq2SeqAttentionDecoder extends Module {
     this.#attentionWeights = [];
     for (let t = 0; t < steps; t++) {
       const x = this.embedding.forward(narrow(X, 1, t, 1)); // (batch, 1, embedSize)
-      const query = reshape(narrow(hidden, 0, L - 1, 1), [batch, 1, h]); // last layer's state
+      // The last layer's state; the rows of one source are that source's queries, (sources, group, h).
+      const query = reshape(narrow(hidden, 0, L - 1, 1), [sources, group, h]);
       // Additive attention (D2L AdditiveAttention.forward with W_k(keys) precomputed):
       // w_vᵀ tanh(W_q q + W_k k) as one fused op, masked softmax, weighted sum.
-      const scores = additiveScores(this.attention.W_q.forward(query), keys, wv); // (batch, 1, srcLen)
+      const scores = additiveScores(this.attention.W_q.forward(query), keys, wv); // (sources, group, srcLen)
       const weights = maskedSoftmax(scores, validLens);
-      const context = matmul(this.attention.dropout.forward(weights), enc); // (batch, 1, h)
-      const input = reshape(concat([context, x], -1), [1, batch, h + x.shape[2]!]);
+      const context = matmul(this.attention.dropout.forward(weights), enc); // (sources, group, h)
+      const input = reshape(concat([reshape(context, [batch, 1, h]), x], -1), [1, batch, h + x.shape[2]!]);
       const [out, next] = this.rnn.forward(input, hidden); // out (1, batch, h)
       outputs.push(out);
       hidden = next;
-      this.#attentionWeights.push(weights.detach()); // kept for inspection; no graph held between calls
+      // Kept for inspection, one row per decoder row; no graph held between calls.
+      this.#attentionWeights.push(reshape(weights, [batch, 1, scores.shape[2]!]).detach());
     }
     const logits = this.dense.forward(concat(outputs, 0)); // (steps, batch, vocab)
-    return [permute(logits, [1, 0, 2]), [enc, hidden, validLens, keys]];
+    return [permute(logits, [1, 0, 2]), [enc, hidden, validLens, keys, group]];
   }
 
   /**
    * Rows of a state picked by batch index (beam search reorders and repeats rows with it).
    *
    * Shapes: state of batch b, indices (n) int32 -> state of batch n
+   *
+   * @throws {@link ShapeError} if indices is not `(n)` int32.
+   * @throws {@link InvalidArgumentError} if an index is outside [0, batch).
+   * @remarks Only the hidden state is gathered row by row; `encOutputs`, `encValidLens` and `keys`
+   *   stay one per source (`selectSourceRows` of @attnkit/multihead), so beam search's expansion
+   *   to beams and reordering within a source copy none of them, and a source leaving the search
+   *   costs one gather per remaining source. Other selections fall back to one copy per row.
    */
   selectState(state: Seq2SeqAttentionDecoderState, indices: Tensor): Seq2SeqAttentionDecoderState {
-    const [enc, hidden, validLens, keys] = state;
+    const [enc, hidden, validLens, keys, group] = state;
+    const op = 'Seq2SeqAttentionDecoder.selectState';
+    const { rowsPerSource, sources } = selectSourceRows(op, indices, group, enc.shape[0]!);
+    const pick = (t: Tensor): Tensor => (sources === null ? t : indexSelect(t, 0, sources));
     return [
-      indexSelect(enc, 0, indices),
+      pick(enc),
       indexSelect(hidden, 1, indices),
-      validLens === undefined ? undefined : indexSelect(validLens, 0, indices),
-      indexSelect(keys, 0, indices),
+      validLens === undefined ? undefined : pick(validLens),
+      pick(keys),
+      rowsPerSource,
     ];
   }
 

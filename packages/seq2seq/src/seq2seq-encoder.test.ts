@@ -100,7 +100,10 @@ describe('Seq2SeqEncoder', () => {
     expect(() => encoder.forward(zeros([2, 3]))).toThrow(/X must have dtype int32/);
     expect(
       () => new Seq2SeqEncoder({ vocabSize: 5, embedSize: 3, numHiddens: 4, hidden: 3 } as never),
-    ).toThrow(/unknown options \[hidden\]/);
+    ).toThrow(/^Seq2SeqEncoder: unknown option 'hidden' in options\./);
+    expect(
+      () => new Seq2SeqEncoder({ vocabSize: 5, embedSize: 3, numHiddens: 4, dtype: 'int32' } as never),
+    ).toThrow(/^Seq2SeqEncoder: options\.dtype must be one of 'float32', 'float64'/);
     expect(() => new Seq2SeqEncoder({ vocabSize: 0, embedSize: 3, numHiddens: 4 })).toThrow(
       InvalidArgumentError,
     );

@@ -1,5 +1,6 @@
 import { Embedding, Module } from '@attnkit/layers';
 import {
+  checkOptions,
   formatShape,
   type Generator,
   InvalidArgumentError,
@@ -7,7 +8,7 @@ import {
   type Tensor,
   transpose,
 } from '@attnkit/tensor';
-import { checkDType, checkInteger, checkOptionKeys, checkProbability, rngOption } from './internal/check.js';
+import { checkDType, checkInteger, checkProbability, rngOption, SEQ2SEQ_SCHEMA } from './internal/check.js';
 import { D2LGRU, xavierGRUWeights } from './internal/d2l-gru.js';
 
 /** Options of {@link Seq2SeqEncoder} (D2L `Seq2SeqEncoder(vocab_size, embed_size, num_hiddens, num_layers, dropout)`). */
@@ -27,8 +28,6 @@ export interface Seq2SeqEncoderOptions {
   /** Random source of the initial weights and the dropout masks; the default generator when omitted. */
   rng?: Generator;
 }
-
-const KEYS = ['vocabSize', 'embedSize', 'numHiddens', 'numLayers', 'dropout', 'dtype', 'rng'];
 
 /**
  * D2L's RNN encoder for sequence-to-sequence learning: token embeddings read by a multi-layer GRU.
@@ -69,7 +68,7 @@ export class Seq2SeqEncoder extends Module {
   constructor(options: Seq2SeqEncoderOptions) {
     super();
     const op = 'Seq2SeqEncoder';
-    checkOptionKeys(op, options, KEYS);
+    checkOptions(op, options, SEQ2SEQ_SCHEMA, { required: true });
     const vocabSize = checkInteger(op, 'vocabSize', options.vocabSize, 1);
     const embedSize = checkInteger(op, 'embedSize', options.embedSize, 1);
     this.numHiddens = checkInteger(op, 'numHiddens', options.numHiddens, 1);

@@ -107,7 +107,11 @@ export { sigmoid } from './ops/sigmoid.js';
 export { sin } from './ops/sin.js';
 export { slice } from './ops/slice.js';
 export { softmax } from './ops/softmax.js';
-export { type SoftmaxCrossEntropyOptions, softmaxCrossEntropy } from './ops/softmax-cross-entropy.js';
+export {
+  type SoftmaxCrossEntropyOptions,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyOp,
+} from './ops/softmax-cross-entropy.js';
 export { split } from './ops/split.js';
 export { sqrt } from './ops/sqrt.js';
 export { square } from './ops/square.js';

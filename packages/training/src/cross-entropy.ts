@@ -1,14 +1,5 @@
-import {
-  checkOptions,
-  formatShape,
-  InvalidArgumentError,
-  isFloating,
-  ShapeError,
-  softmaxCrossEntropy,
-  type Tensor,
-} from '@attnkit/tensor';
-import { checkUnitInterval } from './internal/check.js';
-import { checkReduction, type Reduction } from './internal/reduction.js';
+import { softmaxCrossEntropyOp, type Tensor } from '@attnkit/tensor';
+import type { Reduction } from './internal/reduction.js';
 
 /** Options of {@link crossEntropy} (PyTorch `F.cross_entropy` keywords in camelCase). */
 export interface CrossEntropyOptions {
@@ -52,42 +43,6 @@ export interface CrossEntropyOptions {
  * ```
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const op = 'crossEntropy';
-  checkOptions(op, options, { ignoreIndex: 'number', labelSmoothing: 'number', reduction: 'string' });
-  const reduction = checkReduction(op, options.reduction ?? 'mean');
-  const epsilon = checkUnitInterval(op, 'labelSmoothing', options.labelSmoothing ?? 0, true);
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  if (!Number.isSafeInteger(ignoreIndex)) {
-    throw new InvalidArgumentError(`${op}: ignoreIndex must be an integer; got ${String(ignoreIndex)}.`);
-  }
-  if (!isFloating(logits.dtype)) {
-    throw new InvalidArgumentError(`${op}: logits must have dtype float32 or float64; got ${logits.dtype}.`);
-  }
-  if (targets.dtype !== 'int32') {
-    throw new InvalidArgumentError(`${op}: targets must have dtype int32; got ${targets.dtype}.`);
-  }
-  const classes = logits.shape[logits.ndim - 1] ?? 0;
-  if (logits.ndim === 0 || classes === 0) {
-    throw new ShapeError(
-      `${op}: logits must have shape (..., C) with C ≥ 1; got ${formatShape(logits.shape)}.`,
-    );
-  }
-  const lead = logits.shape.slice(0, -1);
-  if (targets.ndim !== lead.length || !targets.shape.every((d, i) => d === lead[i])) {
-    throw new ShapeError(
-      `${op}: targets must have shape ${formatShape(lead)} to match logits ${formatShape(logits.shape)}; got ${formatShape(targets.shape)}.`,
-    );
-  }
-
-  const t = targets.toTypedArray();
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (v !== ignoreIndex && (v < 0 || v >= classes)) {
-      throw new InvalidArgumentError(
-        `${op}: targets must lie in [0, ${classes}) or equal ignoreIndex ${ignoreIndex}; got ${v} at flat index ${i}.`,
-      );
-    }
-  }
-  // One fused op: a pass per row forward and one backward (see softmaxCrossEntropy).
-  return softmaxCrossEntropy(logits, targets, { ignoreIndex, labelSmoothing: epsilon, reduction });
+  // The fused op of @attnkit/tensor, whose one validation names this function in its errors.
+  return softmaxCrossEntropyOp('crossEntropy', logits, targets, options);
 }

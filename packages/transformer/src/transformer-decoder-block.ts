@@ -6,6 +6,7 @@ import {
   concat,
   formatShape,
   type Generator,
+  reshape,
   ShapeError,
   type Tensor,
   tensor,
@@ -50,7 +51,10 @@ export interface TransformerDecoderForwardOptions {
 export interface TransformerDecoderBlockCache {
   /** Self-attention keys/values of every target position so far, `(batch, heads, seen, d)`. */
   readonly self: KVCacheLayer;
-  /** Encoder–decoder attention keys/values, `(batch, heads, sourcePositions, d)`. */
+  /**
+   * Encoder–decoder attention keys/values, `(sources, heads, sourcePositions, d)`: one row per
+   * source, shared by the `batch / sources` consecutive decoder rows of that source (beam search).
+   */
   readonly cross: KVCacheLayer;
 }
 
@@ -225,10 +229,16 @@ export class TransformerDecoderBlock extends Module {
    * prefix (each query sees itself and the earlier positions), without re-projecting the prefix
    * or the encoder outputs.
    *
-   * Shapes: X (batch, positions, numHiddens), encOutputs (batch, sourcePositions, numHiddens) -> (batch, positions, numHiddens)
+   * Shapes: X (batch, positions, numHiddens), encOutputs (sources, sourcePositions, numHiddens) -> (batch, positions, numHiddens)
    *
-   * @param encValidLens - Valid source positions `(batch)`; omit for no mask.
+   * @param encOutputs - One row per source; `batch` is a multiple of `sources` and the
+   *   `batch / sources` consecutive rows of X from row `s · batch / sources` decode source s
+   *   (beam search's beams). They attend to it as the queries of one batch entry, so the source's
+   *   keys and values are neither copied nor repeated per row; `attention2`'s weights are then
+   *   `(sources, heads, (batch / sources) · positions, sourcePositions)`.
+   * @param encValidLens - Valid source positions `(sources)`; omit for no mask.
    * @param needWeights - Keep `attention2`'s weights (the cross-attention of this step; default true).
+   * @throws {@link ShapeError} if `batch` is not a multiple of the number of sources.
    */
   step(
     X: Tensor,
@@ -239,11 +249,23 @@ export class TransformerDecoderBlock extends Module {
   ): Tensor {
     const attend1 = (H: Tensor): Tensor =>
       this.attention1.forward(H, H, H, undefined, { cache: cache.self, isCausal: true, needWeights: false });
-    const attend2 = (H: Tensor): Tensor =>
-      this.attention2.forward(H, encOutputs, encOutputs, encValidLens, {
+    const [batch, positions, width] = X.shape as [number, number, number];
+    const sources = encOutputs.shape[0]!;
+    if (batch % sources !== 0) {
+      throw new ShapeError(
+        `TransformerDecoderBlock.step: X must have a multiple of encOutputs' ${sources} rows, (k·${sources}, positions, ${width}); got ${formatShape(X.shape)}.`,
+      );
+    }
+    const group = batch / sources;
+    // The rows of one source are more queries of one batch entry: (sources, group·positions, width).
+    const attend2 = (H: Tensor): Tensor => {
+      const queries = group === 1 ? H : reshape(H, [sources, group * positions, width]);
+      const out = this.attention2.forward(queries, encOutputs, encOutputs, encValidLens, {
         precomputed: cache.cross,
         needWeights,
       });
+      return group === 1 ? out : reshape(out, [batch, positions, width]);
+    };
     const Y = this.addnorm1.residual(X, attend1, this.norm);
     const Z = this.addnorm2.residual(Y, attend2, this.norm);
     return this.addnorm3.residual(Z, (H) => this.ffn.forward(H), this.norm);

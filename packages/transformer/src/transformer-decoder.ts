@@ -163,8 +163,12 @@ export class TransformerDecoder extends Module {
    * positions `caches[0].self.length, …`. Equals {@link TransformerDecoder.forward} on the whole
    * prefix (eval mode), without recomputing the prefix or the encoder's keys and values.
    *
-   * Shapes: tokens (batch, positions) int32 -> logits (batch, positions, vocabSize)
+   * Shapes: tokens (batch, positions) int32, encOutputs (sources, sourcePositions, numHiddens) -> logits (batch, positions, vocabSize)
    *
+   * @param encOutputs - One row per source, `batch` a multiple of `sources`: the `batch / sources`
+   *   consecutive rows of each source share its row (and its keys and values in `caches`), as
+   *   {@link TransformerDecoderBlock.step} describes.
+   * @param encValidLens - Valid source positions `(sources)`; omit for no mask.
    * @param needWeights - Keep the encoder–decoder attention weights of every block (default true).
    * @throws {@link InvalidArgumentError} if `caches` does not have one entry per block or a token id is out of range.
    */

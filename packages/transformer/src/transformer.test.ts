@@ -1,4 +1,12 @@
-import { Generator, InvalidArgumentError, noGrad, ShapeError, type Tensor, tensor } from '@attnkit/tensor';
+import {
+  Generator,
+  InvalidArgumentError,
+  indexSelect,
+  noGrad,
+  ShapeError,
+  type Tensor,
+  tensor,
+} from '@attnkit/tensor';
 import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +162,74 @@ describe('Transformer', () => {
       const v = 9;
       expectClose(flat(next.logits).slice(0, v), flat(whole.logits).slice(v, 2 * v), { atol: 1e-5, rtol: 0 });
       expectClose(flat(next.logits).slice(2 * v), flat(whole.logits).slice(0, v), { atol: 1e-5, rtol: 0 });
+    });
+
+    it("decodes a source's beams, which share its encoder outputs and keys/values, as separate copies of the source (property)", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 1000 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.constantFrom<'pre' | 'post'>('pre', 'post'),
+          (seed, beams, steps, norm) => {
+            const model = new Transformer({ ...base, norm, rng: new Generator(seed) }).eval();
+            const rng = new Generator(seed + 1);
+            const draw = (n: number) => Math.floor(rng.random() * n);
+            const batch = 3;
+            const src = ints(
+              Array.from({ length: batch * 4 }, () => draw(11)),
+              [batch, 4],
+            );
+            const lens = ints([4, 1 + draw(4), 2], [batch]);
+            // Beam search's expansion: rows s·beams … s·beams + beams − 1 decode source s.
+            const rows = ints(
+              Array.from({ length: batch * beams }, (_, r) => Math.floor(r / beams)),
+              [batch * beams],
+            );
+            let shared = model.selectState(model.startDecoding(src, lens), rows);
+            expect(shared.rowsPerSource).toBe(beams);
+            expect(shared.encOutputs.shape[0]).toBe(batch);
+            // The reference keeps one copy of its source per row (each row encoded as a source).
+            let copies = model.startDecoding(indexSelect(src, 0, rows), indexSelect(lens, 0, rows));
+            let live = batch;
+            for (let t = 0; t < steps; t++) {
+              const tokens = ints(
+                Array.from({ length: live * beams }, () => draw(9)),
+                [live * beams],
+              );
+              const a = model.decodeStep(tokens, shared);
+              const b = model.decodeStep(tokens, copies);
+              expectClose(flat(a.logits), flat(b.logits), { atol: 2e-5, rtol: 1e-4 });
+              expect(a.crossAttention.shape).toEqual(b.crossAttention.shape);
+              expectClose(flat(a.crossAttention), flat(b.crossAttention), { atol: 1e-5, rtol: 0 });
+              // Each source's beams in a random order; source 0 leaves the search after step 0.
+              const leave = t === 0 && live > 1 ? 1 : 0;
+              const next: number[] = [];
+              for (let s = leave; s < live; s++) {
+                const order = Array.from({ length: beams }, (_, k) => k);
+                for (let k = beams - 1; k > 0; k--) {
+                  const j = draw(k + 1);
+                  [order[k], order[j]] = [order[j]!, order[k]!];
+                }
+                next.push(...order.map((k) => s * beams + k));
+              }
+              shared = model.selectState(a.state, ints(next, [next.length]));
+              copies = model.selectState(b.state, ints(next, [next.length]));
+              expect(shared.rowsPerSource).toBe(beams);
+              expect(copies.rowsPerSource).toBe(1);
+              if (leave === 0) {
+                // Nothing copied while no source leaves: the same tensors, not gathered ones.
+                expect(shared.encOutputs === a.state.encOutputs).toBe(true);
+                expect(shared.caches[0]!.cross.keys === a.state.caches[0]!.cross.keys).toBe(true);
+              } else {
+                expect(shared.encOutputs.shape[0]).toBe(live - 1);
+              }
+              live -= leave;
+            }
+          },
+        ),
+        { numRuns: 20 },
+      );
     });
 
     it('gives cross-attention weights that sum to 1 over the valid source positions only', () => {

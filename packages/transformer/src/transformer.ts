@@ -1,11 +1,12 @@
 import { Module } from '@attnkit/layers';
-import { KVCacheLayer } from '@attnkit/multihead';
+import { KVCacheLayer, selectSourceRows } from '@attnkit/multihead';
 import {
   formatShape,
   type Generator,
   InvalidArgumentError,
   indexSelect,
   noGrad,
+  permute,
   reshape,
   ShapeError,
   stack,
@@ -71,14 +72,23 @@ const CONFIG_KEYS = [
 /**
  * The decoder state of {@link Transformer} between decoding steps: D2L's `[enc_outputs,
  * enc_valid_lens, …]` with the per-block key/value caches in place of D2L's cached inputs.
+ *
+ * The decoder batch has `batch = sources · rowsPerSource` rows, the `rowsPerSource` consecutive
+ * rows from `s · rowsPerSource` decoding source s (beam search's beams); what depends on the
+ * source alone is held once per source and shared by its rows.
  */
 export interface TransformerDecodingState {
-  /** Encoder outputs `(batch, sourcePositions, numHiddens)`. */
+  /** Encoder outputs `(sources, sourcePositions, numHiddens)`. */
   readonly encOutputs: Tensor;
-  /** Valid source positions `(batch)` int32. */
+  /** Valid source positions `(sources)` int32. */
   readonly encValidLens: Tensor;
-  /** Per decoder block: projected self-attention keys/values so far and the cross-attention keys/values. */
+  /**
+   * Per decoder block: projected self-attention keys/values so far, `(batch, heads, seen, d)`, and
+   * the cross-attention keys/values, `(sources, heads, sourcePositions, d)`.
+   */
   readonly caches: readonly TransformerDecoderBlockCache[];
+  /** Consecutive decoder rows per source (1 after {@link Transformer.startDecoding}). */
+  readonly rowsPerSource: number;
 }
 
 /** What {@link Transformer.decodeStep} returns (the `DecodingModel` contract of @attnkit/seq2seq). */
@@ -262,7 +272,12 @@ export class Transformer extends Module {
     }
     return noGrad(() => {
       const encOutputs = this.encoder.forward(src, srcValidLens, { needWeights: false });
-      return { encOutputs, encValidLens: srcValidLens, caches: this.decoder.startCaches(encOutputs) };
+      return {
+        encOutputs,
+        encValidLens: srcValidLens,
+        caches: this.decoder.startCaches(encOutputs),
+        rowsPerSource: 1,
+      };
     });
   }
 
@@ -278,10 +293,11 @@ export class Transformer extends Module {
    */
   decodeStep(tokens: Tensor, state: TransformerDecodingState): TransformerDecodeStep {
     const op = 'Transformer.decodeStep';
-    const batch = state.encOutputs.shape[0]!;
+    const group = state.rowsPerSource;
+    const batch = state.encOutputs.shape[0]! * group;
     if (tokens.ndim !== 1 || tokens.shape[0] !== batch) {
       throw new ShapeError(
-        `${op}: tokens must have shape (${batch}) to match the state's batch; got ${formatShape(tokens.shape)}.`,
+        `${op}: tokens must have shape (${batch}) to match the state's batch (sources × rowsPerSource); got ${formatShape(tokens.shape)}.`,
       );
     }
     return noGrad(() => {
@@ -296,14 +312,16 @@ export class Transformer extends Module {
       );
       const crossAttention = stack(
         this.decoder.blks.map((blk) => {
-          const w = blk.attention2.headWeights(); // (batch, heads, 1, sourcePositions)
-          return reshape(w, [w.shape[0]!, w.shape[1]!, w.shape[3]!]);
+          // (sources, heads, rowsPerSource, sourcePositions): a source's rows were its queries.
+          const w = blk.attention2.headWeights();
+          const [heads, srcLen] = [w.shape[1]!, w.shape[3]!];
+          return reshape(group === 1 ? w : permute(w, [0, 2, 1, 3]), [batch, heads, srcLen]);
         }),
         0,
       );
       return {
         logits: reshape(logits, [batch, this.#config.tgtVocabSize]),
-        state: { encOutputs: state.encOutputs, encValidLens: state.encValidLens, caches },
+        state: { ...state, caches },
         crossAttention,
       };
     });
@@ -314,16 +332,31 @@ export class Transformer extends Module {
    *
    * Shapes: indices (n) int32 -> state of batch n
    *
+   * @throws {@link ShapeError} if indices is not `(n)` int32.
    * @throws {@link InvalidArgumentError} if an index is outside [0, batch).
+   * @remarks Only the self-attention caches are gathered row by row. The encoder outputs and the
+   *   encoder–decoder keys and values stay one per source ({@link selectSourceRows}): beam
+   *   search's expansion of each source to its beams and the reordering of beams within a source
+   *   copy none of them, and a source that leaves the search costs one gather of the remaining
+   *   sources' rows, not one per beam and step. Any other selection (rows of one source not
+   *   consecutive, say) falls back to one copy per row, as correct, only slower.
    */
   selectState(state: TransformerDecodingState, indices: Tensor): TransformerDecodingState {
+    const op = 'Transformer.selectState';
+    const { rowsPerSource, sources } = selectSourceRows(
+      op,
+      indices,
+      state.rowsPerSource,
+      state.encOutputs.shape[0]!,
+    );
     return noGrad(() => ({
-      encOutputs: indexSelect(state.encOutputs, 0, indices),
-      encValidLens: indexSelect(state.encValidLens, 0, indices),
-      caches: state.caches.map((c) => ({
-        self: selectLayer(c.self, indices),
-        cross: selectLayer(c.cross, indices),
+      encOutputs: sources === null ? state.encOutputs : indexSelect(state.encOutputs, 0, sources),
+      encValidLens: sources === null ? state.encValidLens : indexSelect(state.encValidLens, 0, sources),
+      caches: state.caches.map(({ self, cross }) => ({
+        self: selectLayer(self, indices),
+        cross: sources === null ? cross : selectLayer(cross, sources),
       })),
+      rowsPerSource,
     }));
   }
 }

@@ -1,20 +1,18 @@
-import { type Generator, InvalidArgumentError } from '@attnkit/tensor';
+import { Generator, InvalidArgumentError, type OptionsSchema } from '@attnkit/tensor';
 
 /**
- * Checks that `options` is an object whose keys are all in `allowed`.
- * @throws {@link InvalidArgumentError} naming `op` and the unknown keys otherwise.
+ * The options of {@link Seq2SeqEncoder} and {@link Seq2SeqAttentionDecoder} (D2L's
+ * `(vocab_size, embed_size, num_hiddens, num_layers, dropout)` plus dtype and rng), for `checkOptions`.
  */
-export function checkOptionKeys(op: string, options: unknown, allowed: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError(`${op}: options must be an object; got ${String(options)}.`);
-  }
-  const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `${op}: unknown options [${unknown.join(', ')}]; expected keys of [${allowed.join(', ')}].`,
-    );
-  }
-}
+export const SEQ2SEQ_SCHEMA: OptionsSchema = {
+  vocabSize: 'number',
+  embedSize: 'number',
+  numHiddens: 'number',
+  numLayers: 'number',
+  dropout: 'number',
+  dtype: ['float32', 'float64'],
+  rng: { expected: 'a Generator', test: (v) => v instanceof Generator },
+};
 
 /**
  * Checks an integer option ≥ `min`.

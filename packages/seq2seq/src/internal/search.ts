@@ -1,13 +1,15 @@
 import {
+  checkOptions,
   formatShape,
   InvalidArgumentError,
   logSoftmax,
+  type OptionsSchema,
   ShapeError,
   type Tensor,
   tensor,
 } from '@attnkit/tensor';
 import type { SearchOptions } from '../decoding-model.js';
-import { checkInteger, checkOptionKeys } from './check.js';
+import { checkInteger } from './check.js';
 
 /** Validated common options of greedy and beam search. */
 export interface ResolvedSearch {
@@ -18,13 +20,21 @@ export interface ResolvedSearch {
   returnAttention: boolean;
 }
 
+const SEARCH_SCHEMA: OptionsSchema = {
+  bos: 'number',
+  eos: 'number',
+  maxLen: 'number',
+  alpha: 'number',
+  returnAttention: 'boolean',
+};
+
 /** Checks `src`, `srcValidLens` and the shared options; returns the batch size and the options. */
 export function resolveSearch(
   op: string,
   src: Tensor,
   srcValidLens: Tensor,
   options: SearchOptions,
-  extraKeys: readonly string[],
+  extraSchema: OptionsSchema,
 ): [number, ResolvedSearch] {
   if (src.ndim !== 2 || src.dtype !== 'int32') {
     throw new ShapeError(
@@ -37,17 +47,17 @@ export function resolveSearch(
       `${op}: srcValidLens must have shape (${batch}) for src ${formatShape(src.shape)}; got ${formatShape(srcValidLens.shape)}.`,
     );
   }
-  checkOptionKeys(op, options, ['bos', 'eos', 'maxLen', 'alpha', 'returnAttention', ...extraKeys]);
+  checkOptions(
+    op,
+    options,
+    { ...SEARCH_SCHEMA, ...extraSchema },
+    { required: true, usage: `${op}(model, src, srcValidLens, { bos: 1, eos: 2, maxLen: 20 })` },
+  );
   const alpha = options.alpha ?? 0;
-  if (typeof alpha !== 'number' || !(alpha >= 0 && Number.isFinite(alpha))) {
+  if (!(alpha >= 0 && Number.isFinite(alpha))) {
     throw new InvalidArgumentError(`${op}: alpha must be a finite number ≥ 0; got ${String(alpha)}.`);
   }
   const returnAttention = options.returnAttention ?? false;
-  if (typeof returnAttention !== 'boolean') {
-    throw new InvalidArgumentError(
-      `${op}: returnAttention must be a boolean; got ${String(returnAttention)}.`,
-    );
-  }
   return [
     batch,
     {

@@ -6,7 +6,7 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { tensor } from './creation.js';
 import { gather } from './gather.js';
 import { logSoftmax } from './log-softmax.js';
-import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyOp } from './softmax-cross-entropy.js';
 
 const ids = (values: number[], shape: number[]) => tensor(values, { shape, dtype: 'int32' });
 
@@ -88,13 +88,33 @@ describe('softmaxCrossEntropy', () => {
     expect(() => softmaxCrossEntropy(logits, tensor([0]))).toThrow(/targets must have dtype int32/);
     expect(() => softmaxCrossEntropy(ids([1], [1, 1]), ids([0], [1]))).toThrow(InvalidArgumentError);
     expect(() => softmaxCrossEntropy(logits, ids([0], [1]), { labelSmoothing: 2 })).toThrow(
-      /labelSmoothing must lie in \[0, 1\]/,
+      /labelSmoothing must be a number in \[0, 1\]; got 2/,
     );
     expect(() =>
       softmaxCrossEntropy(logits, ids([0], [1]), { reduce: 'sum' } as unknown as { reduction: 'sum' }),
     ).toThrow(InvalidArgumentError);
     expect(() => softmaxCrossEntropy(logits, ids([0], [1]), { reduction: 'avg' as 'mean' })).toThrow(
       /reduction must be 'mean', 'sum' or 'none'/,
+    );
+  });
+
+  it('softmaxCrossEntropyOp names its caller in every error and equals softmaxCrossEntropy', () => {
+    const logits = tensor([[1, 2, 3]], { dtype: 'float64' });
+    expect(() => softmaxCrossEntropyOp('myLoss', logits, ids([3], [1]))).toThrow(/^myLoss: targets must lie/);
+    expect(() => softmaxCrossEntropyOp('myLoss', logits, tensor([0]))).toThrow(
+      /^myLoss: targets must have dtype/,
+    );
+    expect(() => softmaxCrossEntropyOp('myLoss', logits, ids([0], [1]), { labelSmoothing: -1 })).toThrow(
+      /^myLoss: labelSmoothing/,
+    );
+    expect(() =>
+      softmaxCrossEntropyOp('myLoss', logits, ids([0], [1]), { ignore_index: 0 } as never),
+    ).toThrow(/^myLoss: unknown option 'ignore_index'/);
+    const options = { labelSmoothing: 0.1, reduction: 'none' } as const;
+    expectClose(
+      softmaxCrossEntropyOp('myLoss', logits, ids([2], [1]), options),
+      softmaxCrossEntropy(logits, ids([2], [1]), options),
+      { atol: 0, rtol: 0 },
     );
   });
 });

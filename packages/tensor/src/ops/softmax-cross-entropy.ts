@@ -54,7 +54,22 @@ export function softmaxCrossEntropy(
   targets: Tensor,
   options: SoftmaxCrossEntropyOptions = {},
 ): Tensor {
-  const op = 'softmaxCrossEntropy';
+  return softmaxCrossEntropyOp('softmaxCrossEntropy', logits, targets, options);
+}
+
+/**
+ * {@link softmaxCrossEntropy} with every error naming `op`: the one validation shared with
+ * `crossEntropy` of @attnkit/training, which is this op under its PyTorch name.
+ *
+ * @param op - The public function the caller exposes, e.g. `'crossEntropy'` (the message prefix).
+ * @throws As {@link softmaxCrossEntropy}, with messages starting `${op}: `.
+ */
+export function softmaxCrossEntropyOp(
+  op: string,
+  logits: Tensor,
+  targets: Tensor,
+  options: SoftmaxCrossEntropyOptions = {},
+): Tensor {
   expectTensor(op, logits, 'logits');
   expectTensor(op, targets, 'targets');
   checkOptions(op, options, { ignoreIndex: 'number', labelSmoothing: 'number', reduction: 'string' });
@@ -66,7 +81,7 @@ export function softmaxCrossEntropy(
   }
   const epsilon = options.labelSmoothing ?? 0;
   if (!(epsilon >= 0 && epsilon <= 1)) {
-    throw new InvalidArgumentError(`${op}: labelSmoothing must lie in [0, 1]; got ${epsilon}.`);
+    throw new InvalidArgumentError(`${op}: labelSmoothing must be a number in [0, 1]; got ${epsilon}.`);
   }
   const ignoreIndex = options.ignoreIndex ?? -100;
   if (!Number.isSafeInteger(ignoreIndex)) {
