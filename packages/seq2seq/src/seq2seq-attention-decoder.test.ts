@@ -1,12 +1,4 @@
-import {
-  Generator,
-  randint,
-  ShapeError,
-  stack,
-  sum,
-  tensor,
-  zeros,
-} from '@attnkit/tensor';
+import { Generator, randint, ShapeError, stack, sum, tensor, zeros } from '@attnkit/tensor';
 import { checkParameterGradients, expectClose } from '@attnkit/testing';
 import { describe, expect, it } from 'vitest';
 import { EncoderDecoder } from './encoder-decoder.js';
