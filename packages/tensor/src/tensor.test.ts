@@ -125,7 +125,7 @@ describe('Tensor method forms in a bundle without their op', () => {
       [3, 4],
     ]);
     expect(() => x.matmul(x)).toThrow(
-      "Tensor.matmul: the matmul op is not in this bundle (nothing in the program uses it, so the bundler left it out); call matmul(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.",
+      "Tensor.matmul: the matmul op is not in this bundle (the bundler dropped it as unused); call matmul(x, …) from '@attnkit/tensor' once in the program.",
     );
     expect(() => x.sub(1)).toThrow(/Tensor\.sub: the sub op is not in this bundle/);
     expect(() => x.expand(2, 2, 2)).toThrow(

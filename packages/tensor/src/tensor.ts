@@ -413,7 +413,7 @@ function methodOp<K extends keyof MethodOps>(name: K, fn: string = name): Method
   const op = methodOps[name];
   if (op === undefined) {
     throw new Error(
-      `Tensor.${name}: the ${fn} op is not in this bundle (nothing in the program uses it, so the bundler left it out); call ${fn}(x, …) from '@attnkit/tensor' instead, or use that function once anywhere in the program.`,
+      `Tensor.${name}: the ${fn} op is not in this bundle (the bundler dropped it as unused); call ${fn}(x, …) from '@attnkit/tensor' once in the program.`,
     );
   }
   return op;

@@ -16,16 +16,14 @@ import { Tensor } from '../tensor.js';
  */
 export function accumulateGrad(t: Tensor, g: Tensor): void {
   const prev = t.grad;
-  if (prev === null) {
-    t.grad = new Tensor(createView(copyToContiguous(g.nd, g.dtype), g.shape), g.dtype);
-  } else if (prev.dtype === g.dtype && prev.isContiguous() && shapesEqual(prev.shape, g.shape)) {
+  if (prev !== null && prev.dtype === g.dtype && prev.isContiguous() && shapesEqual(prev.shape, g.shape)) {
     const dst = prev.toTypedArray();
     const src = g.toTypedArray();
     for (let i = 0; i < dst.length; i++) dst[i] = (dst[i] as number) + (src[i] as number);
     return;
-  } else {
-    t.grad = add(prev, g);
   }
+  t.grad =
+    prev === null ? new Tensor(createView(copyToContiguous(g.nd, g.dtype), g.shape), g.dtype) : add(prev, g);
   // A leaf's gradient outlives an enclosing withArena() scope.
   keepInScope(t.grad);
 }

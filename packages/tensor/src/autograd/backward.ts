@@ -81,7 +81,7 @@ export function runBackward(root: Tensor, gradOutput?: Tensor, options: Backward
     const node = t._node;
     if (node !== null && released.has(node)) {
       throw new GradientError(
-        `backward: trying to backward through the graph a second time (op ${node.op} has already been used); pass { retainGraph: true } to the first backward() to do so.`,
+        `backward: trying to backward through the graph a second time (op ${node.op} was already used); pass { retainGraph: true } to the first backward().`,
       );
     }
   }

@@ -42,7 +42,6 @@ export type TensorLike = number | boolean | NestedArray<number> | NestedArray<bo
  */
 export function tensor(data: TensorLike, options: TensorOptions = {}): Tensor {
   checkOptions('tensor', options, { ...CREATION_SCHEMA, shape: 'array' });
-  checkDType('tensor', options.dtype);
   let flat: ArrayLike<number | boolean>;
   let shape: number[];
   let inferred: DType = 'float32';
@@ -105,7 +104,7 @@ export function tensor(data: TensorLike, options: TensorOptions = {}): Tensor {
 
 /** The keys every creation function accepts. */
 export const CREATION_SCHEMA = {
-  dtype: 'string',
+  dtype: DTYPES,
   requiresGrad: 'boolean',
 } as const satisfies OptionsSchema;
 
@@ -116,15 +115,6 @@ export const CREATION_SCHEMA = {
  */
 export function checkCreationOptions(op: string, options: CreationOptions | undefined): void {
   checkOptions(op, options, CREATION_SCHEMA);
-  checkDType(op, options?.dtype);
-}
-
-function checkDType(op: string, dtype: unknown): void {
-  if (dtype !== undefined && !DTYPES.includes(dtype as DType)) {
-    throw new InvalidArgumentError(
-      `${op}: dtype must be one of ${DTYPES.map((d) => `'${d}'`).join(', ')}; got ${describeValue(dtype)}.`,
-    );
-  }
 }
 
 /**

@@ -83,61 +83,31 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+type BasicType = Extract<OptionType, string>;
+
+/** Each primitive kind: what the message says it expects, and its test (one table, so both stay in step). */
+const BASIC: Readonly<Record<BasicType, readonly [expected: string, test: (v: unknown) => boolean]>> = {
+  any: ['any value', () => true],
+  array: ['an array', Array.isArray],
+  boolean: ['a boolean (true or false)', (v) => typeof v === 'boolean'],
+  finite: ['a finite number', Number.isFinite],
+  function: ['a function', (v) => typeof v === 'function'],
+  integer: ['an integer', Number.isSafeInteger],
+  // NaN and ±Infinity pass here: the domain check that follows gives the specific message.
+  number: ['a number', (v) => typeof v === 'number'],
+  object: ['an object', (v) => typeof v === 'object' && v !== null && !Array.isArray(v)],
+  string: ['a string', (v) => typeof v === 'string'],
+  tensor: ['a Tensor', (v) => v instanceof Tensor],
+};
+
 function expectedOf(type: OptionType): string {
-  if (typeof type === 'string') {
-    switch (type) {
-      case 'any':
-        return 'any value';
-      case 'array':
-        return 'an array';
-      case 'boolean':
-        return 'a boolean (true or false)';
-      case 'finite':
-        return 'a finite number';
-      case 'function':
-        return 'a function';
-      case 'integer':
-        return 'an integer';
-      case 'number':
-        return 'a number';
-      case 'object':
-        return 'an object';
-      case 'string':
-        return 'a string';
-      case 'tensor':
-        return 'a Tensor';
-    }
-  }
+  if (typeof type === 'string') return BASIC[type][0];
   if (Array.isArray(type)) return `one of ${(type as readonly string[]).map((s) => `'${s}'`).join(', ')}`;
   return (type as OptionCheck).expected;
 }
 
 function matches(type: OptionType, v: unknown): boolean {
-  if (typeof type === 'string') {
-    switch (type) {
-      case 'any':
-        return true;
-      case 'array':
-        return Array.isArray(v);
-      case 'boolean':
-        return typeof v === 'boolean';
-      case 'finite':
-        return typeof v === 'number' && Number.isFinite(v);
-      case 'function':
-        return typeof v === 'function';
-      case 'integer':
-        return Number.isSafeInteger(v);
-      case 'number':
-        // NaN and ±Infinity pass here: the domain check that follows gives the specific message.
-        return typeof v === 'number';
-      case 'object':
-        return typeof v === 'object' && v !== null && !Array.isArray(v);
-      case 'string':
-        return typeof v === 'string';
-      case 'tensor':
-        return v instanceof Tensor;
-    }
-  }
+  if (typeof type === 'string') return BASIC[type][1](v);
   if (Array.isArray(type)) return typeof v === 'string' && (type as readonly string[]).includes(v);
   return (type as OptionCheck).test(v);
 }

@@ -234,7 +234,7 @@ describe('robustness: creation rejects bad data instead of coercing', () => {
       "dtype 'float16'",
       () => tensor([1], { dtype: 'float16' } as never),
       InvalidArgumentError,
-      /^tensor: dtype must be one of/,
+      /^tensor: options\.dtype must be one of/,
     ],
     ["tensor('abc')", () => tensor('abc' as never), InvalidArgumentError, /^tensor: data must be/],
     ['tensor(null)', () => tensor(null as never), InvalidArgumentError, /^tensor: data must be/],
