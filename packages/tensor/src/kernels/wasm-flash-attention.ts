@@ -214,10 +214,19 @@ function wasmForward(
 }
 
 /**
- * Runs the `heads` problems in groups laid out at once — one per thread twice over (so a busy core
- * takes fewer), within MAX_WASM_FLOATS — each problem in its region of `per` floats at r = g·per:
- * `stage` writes problem h's task into the group's job, the job runs, then `collect` copies its
- * results out. False (nothing done) when even one problem does not fit.
+ * Floats of the problems one threaded job lays out at once (16 MB): as many problems per job as
+ * fit, so that the pool's dispatch (waking a worker, the join) is paid once per call for the
+ * small problems of a training step (batch·heads problems of 64 × 16) rather than once per few
+ * problems. Problems are independent, so the grouping never changes a result.
+ */
+const GROUP_FLOATS = 1 << 22;
+
+/**
+ * Runs the `heads` problems in groups laid out at once — on one thread one at a time; on the pool
+ * as many as fit in GROUP_FLOATS (at least one per thread twice over, so a busy core takes fewer),
+ * within MAX_WASM_FLOATS — each problem in its region of `per` floats at r = g·per: `stage` writes
+ * problem h's task into the group's job, the job runs, then `collect` copies its results out.
+ * False (nothing done) when even one problem does not fit.
  */
 function inGroups(
   wasm: WasmKernels,
@@ -227,7 +236,7 @@ function inGroups(
   collect: (mem: Float32Array, h: number, r: number) => void,
 ): boolean {
   const threads = wasmThreads(wasm);
-  let group = Math.min(heads, threads > 1 ? 2 * threads : 1);
+  let group = Math.min(heads, threads > 1 ? Math.max(2 * threads, Math.floor(GROUP_FLOATS / per)) : 1);
   while (group > 0 && group * per > MAX_WASM_FLOATS) group--;
   if (group === 0) return false;
   const mem = wasmHeap(wasm, group * per);
