@@ -45,6 +45,8 @@ const CLOSED = 0xffff;
  * the compiler); on the 2-core benchmark machine 1 ms trained fastest.
  */
 const SPIN_MS = 1;
+/** How long the caller polls for the workers' last tasks of a job before it sleeps (ms): see `flush`. */
+const JOIN_SPIN_MS = 2;
 
 /** A started worker, whatever the platform. */
 interface Thread {
@@ -296,9 +298,15 @@ class SharedPool implements Pool {
       workError = { error: e };
     }
     const error = drain(h, this.ticket, this.calls, this.fns);
-    // Tasks claimed by workers usually finish within microseconds of the caller's: spin briefly
-    // before sleeping.
-    for (let i = 0; i < 10000 && Atomics.load(h, COMPLETED) < count; i++);
+    // A task a worker still runs is one band of a product (at most tens to hundreds of
+    // microseconds): poll for it rather than sleep, since waking this thread from Atomics.wait
+    // costs as much again on a virtual machine (the idle vCPU halts, the notify interrupts it).
+    if (Atomics.load(h, COMPLETED) < count) {
+      const started = performance.now();
+      while (Atomics.load(h, COMPLETED) < count && performance.now() - started < JOIN_SPIN_MS) {
+        for (let i = 0; i < 64 && Atomics.load(h, COMPLETED) < count; i++);
+      }
+    }
     for (let done = Atomics.load(h, COMPLETED); done < count; done = Atomics.load(h, COMPLETED)) {
       if (this.block) Atomics.wait(h, COMPLETED, done);
     }
