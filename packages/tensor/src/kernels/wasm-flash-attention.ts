@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype.js';
-import type { Job, TaskFunction } from '../threads/pool.js';
+import type { Job } from '../threads/pool.js';
 import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
 import type { FlashAttentionShape } from './backend.js';
 import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
@@ -214,45 +214,10 @@ function wasmForward(
 }
 
 /**
- * Problems per job on the pool: two per thread, so that a busy core takes fewer, while the
- * regions of the two groups in flight (see {@link inGroups}) stay small enough for the caches.
- */
-const PER_THREAD = 2;
-
-/** A job's calls written ahead of the job itself (the pool's call table holds one job at a time). */
-class Deferred implements Job {
-  private readonly calls: { fn: TaskFunction | null; args: number[] }[] = [];
-  task(): Job {
-    this.calls.push({ fn: null, args: [] });
-    return this;
-  }
-  call(fn: TaskFunction, ...args: number[]): Job {
-    this.calls.push({ fn, args });
-    return this;
-  }
-  run(): void {
-    throw new Error('Deferred.run: replay the calls into a job instead.');
-  }
-  /** Writes the calls into `job` (on one thread: runs them) and forgets them. */
-  replay(job: Job): Job {
-    for (const { fn, args } of this.calls) {
-      if (fn === null) job.task();
-      else job.call(fn, ...args);
-    }
-    this.calls.length = 0;
-    return job;
-  }
-}
-
-/**
- * Runs the `heads` problems in groups, each problem in its region of `per` floats: `stage` lays
- * out problem h at r and writes its task, the group's job runs, then `collect` copies its results
- * out. On one thread a group is one problem (its region stays in cache). On the pool a group is
- * PER_THREAD problems per thread, and two groups are in flight in alternate halves of the memory:
- * while the threads compute group i, the calling thread collects group i − 1 and stages group
- * i + 1 (only it can read and write the operands' ordinary ArrayBuffers), so that serial copying
- * overlaps the products instead of adding to them. Problems are independent, so the grouping
- * never changes a result. False (nothing done) when even one problem does not fit.
+ * Runs the `heads` problems in groups laid out at once — one per thread twice over (so a busy core
+ * takes fewer), within MAX_WASM_FLOATS — each problem in its region of `per` floats at r = g·per:
+ * `stage` writes problem h's task into the group's job, the job runs, then `collect` copies its
+ * results out. False (nothing done) when even one problem does not fit.
  */
 function inGroups(
   wasm: WasmKernels,
@@ -262,43 +227,18 @@ function inGroups(
   collect: (mem: Float32Array, h: number, r: number) => void,
 ): boolean {
   const threads = wasmThreads(wasm);
-  let group = Math.min(heads, threads > 1 ? PER_THREAD * threads : 1);
-  const sets = threads > 1 && heads > group ? 2 : 1;
-  while (group > 0 && sets * group * per > MAX_WASM_FLOATS) group--;
+  let group = Math.min(heads, threads > 1 ? 2 * threads : 1);
+  while (group > 0 && group * per > MAX_WASM_FLOATS) group--;
   if (group === 0) return false;
-  const mem = wasmHeap(wasm, sets * group * per);
+  const mem = wasmHeap(wasm, group * per);
   const lim = new Int32Array(mem.buffer);
-  const pending = [new Deferred(), new Deferred()];
-  // Region of slot g of set `set`, and the heads of group i.
-  const at = (set: number, g: number): number => (set * group + g) * per;
-  const span = (i: number): [number, number] => [i * group, Math.min(heads, (i + 1) * group)];
-  const groups = Math.ceil(heads / group);
-  const stageGroup = (i: number): void => {
-    const [h0, h1] = span(i);
-    for (let h = h0; h < h1; h++) stage(pending[i % 2]!, mem, lim, h, at(i % sets, h - h0));
-  };
-  const collectGroup = (i: number): void => {
-    const [h0, h1] = span(i);
-    for (let h = h0; h < h1; h++) collect(mem, h, at(i % sets, h - h0));
-  };
-  stageGroup(0);
-  for (let i = 0; i < groups; i++) {
-    const job = pending[i % 2]!.replay(wasmJob(wasm));
-    job.run(
-      sets === 2
-        ? () => {
-            // Group i − 1's set is free once it is collected: group i + 1 is staged into it.
-            if (i > 0) collectGroup(i - 1);
-            if (i + 1 < groups) stageGroup(i + 1);
-          }
-        : undefined,
-    );
-    if (sets === 1) {
-      collectGroup(i);
-      if (i + 1 < groups) stageGroup(i + 1);
-    }
+  for (let h0 = 0; h0 < heads; h0 += group) {
+    const count = Math.min(group, heads - h0);
+    const job = wasmJob(wasm);
+    for (let g = 0; g < count; g++) stage(job, mem, lim, h0 + g, g * per);
+    job.run();
+    for (let g = 0; g < count; g++) collect(mem, h0 + g, g * per);
   }
-  if (sets === 2) collectGroup(groups - 1);
   return true;
 }
 

@@ -180,10 +180,10 @@ describe('threaded kernels', () => {
   });
 
   // ---- s7-threads: bit-identity of the threaded kernels of the training step ----
-  it('fusedAttention is bit-identical on 1 and 2 threads for any number of problems (groups in flight)', async () => {
+  it('fusedAttention is bit-identical on 1 and 2 threads for any number of problems', async () => {
     // The training step's shape (batch 16 × 4 heads = 64 problems of 64 × 16, causal), and counts
-    // around the pool's group of 2 per thread: fewer than a group, one group, one more (a
-    // partial second group), and enough for both halves of the memory to be reused.
+    // around the pool's round of 2 problems per thread (4 on 2 threads): fewer than a round, one
+    // round, one more (a partial second round), and several rounds.
     for (const [batch, heads, lq, lk, d] of [
       [16, 4, 64, 64, 16],
       [1, 1, 64, 64, 16],
