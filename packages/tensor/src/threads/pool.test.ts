@@ -32,6 +32,15 @@ function randomTensor(shape: number[], seed: number, requiresGrad = false): Tens
   return t;
 }
 
+/** Index of the first element whose bits differ (NaN payloads included), or -1 when a and b are bit-identical. */
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
 /** Runs `f` single-threaded, then on 2 threads, and returns both results' storage. */
 async function bothWays(f: () => Float32Array[]): Promise<[Float32Array[], Float32Array[]]> {
   await setNumThreads(1);
@@ -168,6 +177,53 @@ describe('threaded kernels', () => {
     };
     const [one, two] = await bothWays(run);
     for (let i = 0; i < 4; i++) expect(maxAbsDiff(one[i]!, two[i]!)).toBeLessThanOrEqual(1e-6);
+  });
+
+  // ---- s7-threads: bit-identity of the threaded kernels of the training step ----
+  it('fusedAttention is bit-identical on 1 and 2 threads for any number of problems', async () => {
+    // The training step's shape (batch 16 × 4 heads = 64 problems of 64 × 16, causal), and counts
+    // around the pool's round of 2 problems per thread (4 on 2 threads): fewer than a round, one
+    // round, one more (a partial second round), and several rounds.
+    for (const [batch, heads, lq, lk, d] of [
+      [16, 4, 64, 64, 16],
+      [1, 1, 64, 64, 16],
+      [1, 3, 33, 70, 8],
+      [2, 2, 64, 64, 16],
+      [1, 5, 20, 20, 24],
+      [3, 3, 17, 45, 16],
+    ] as const) {
+      const q = randomTensor([batch, heads, lq, d], 21, true);
+      const k = randomTensor([batch, heads, lk, d], 22, true);
+      const v = randomTensor([batch, heads, lk, d], 23, true);
+      const w = randomTensor([batch, heads, lq, d], 24);
+      const run = () => {
+        for (const t of [q, k, v]) t.grad = null;
+        const out = fusedAttention(q, k, v, { isCausal: lq === lk });
+        sum(mul(out, w)).backward();
+        return [out, q.grad!, k.grad!, v.grad!].map((t) => t.toTypedArray() as Float32Array);
+      };
+      const [one, two] = await bothWays(run);
+      for (let i = 0; i < 4; i++) {
+        expect(firstDifference(one[i]!, two[i]!), `${batch}×${heads}×${lq}×${lk}×${d}, output ${i}`).toBe(-1);
+      }
+    }
+  });
+
+  it("matmul is bit-identical on 1 and 2 threads on the training step's products", async () => {
+    // 1024 tokens; forward x·Wᵀ, backward dY·W and dYᵀ·X of the 64 → 256 Linear, and an odd size.
+    const x = randomTensor([1024, 64], 31);
+    const w = randomTensor([256, 64], 32);
+    const dy = randomTensor([1024, 256], 33);
+    const odd = randomTensor([1001, 90], 34);
+    const products = () =>
+      [
+        matmul(x, transpose(w, 0, 1)),
+        matmul(dy, w),
+        matmul(transpose(dy, 0, 1), x),
+        matmul(odd, randomTensor([90, 70], 35)),
+      ].map((t) => t.toTypedArray() as Float32Array);
+    const [one, two] = await bothWays(products);
+    for (let i = 0; i < one.length; i++) expect(firstDifference(one[i]!, two[i]!), `product ${i}`).toBe(-1);
   });
 
   it('gives the same products as one thread for random sizes (property)', async () => {

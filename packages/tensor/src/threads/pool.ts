@@ -24,6 +24,7 @@ const COUNT = 3; // tasks in the current job
 const FAILED = 4; // set when a task threw
 const STOP = 5; // set to make the workers exit
 const COMPLETED = 6; // tasks of the current job finished
+const SLEEPERS = 7; // workers asleep in Atomics.wait (or about to be): only then is notify needed
 /** Int32 index of the ticket (a BigInt64 at byte 64): job number · 2¹⁶ + next task. */
 const TICKET_AT = 16;
 const HEADER = 32;
@@ -44,6 +45,8 @@ const CLOSED = 0xffff;
  * the compiler); on the 2-core benchmark machine 1 ms trained fastest.
  */
 const SPIN_MS = 1;
+/** How long the caller polls for the workers' last tasks of a job before it sleeps (ms): see `flush`. */
+const JOIN_SPIN_MS = 2;
 
 /** A started worker, whatever the platform. */
 interface Thread {
@@ -213,6 +216,8 @@ class SharedPool implements Pool {
   private readonly block = canBlock();
   private tasks = 0;
   private slots = 0;
+  /** The one job object, reused by every job() (jobs never overlap: kernels are synchronous). */
+  private readonly writer: Job;
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -226,14 +231,6 @@ class SharedPool implements Pool {
     this.ticket = new BigInt64Array(control, TICKET_AT * 4, 1);
     this.calls = new Float64Array(control, CALLS_BYTES);
     this.fns = TASK_FUNCTIONS.map((name) => this.exports[name] as ExportFn);
-  }
-
-  job(): Job {
-    // Close the ticket before the table is rewritten, so no late worker claims a task of it.
-    this.jobNumber++;
-    Atomics.store(this.ticket, 0, (BigInt(this.jobNumber) << 16n) | BigInt(CLOSED));
-    this.tasks = 0;
-    this.slots = 0;
     const job: Job = {
       task: () => {
         if (this.tasks === MAX_TASKS || this.slots + TASK_SLOTS > MAX_SLOTS) {
@@ -262,7 +259,16 @@ class SharedPool implements Pool {
       },
       run: (work) => this.flush(work),
     };
-    return job;
+    this.writer = job;
+  }
+
+  job(): Job {
+    // Close the ticket before the table is rewritten, so no late worker claims a task of it.
+    this.jobNumber++;
+    Atomics.store(this.ticket, 0, (BigInt(this.jobNumber) << 16n) | BigInt(CLOSED));
+    this.tasks = 0;
+    this.slots = 0;
+    return this.writer;
   }
 
   /**
@@ -292,9 +298,15 @@ class SharedPool implements Pool {
       workError = { error: e };
     }
     const error = drain(h, this.ticket, this.calls, this.fns);
-    // Tasks claimed by workers usually finish within microseconds of the caller's: spin briefly
-    // before sleeping.
-    for (let i = 0; i < 10000 && Atomics.load(h, COMPLETED) < count; i++);
+    // A task a worker still runs is one band of a product (at most tens to hundreds of
+    // microseconds): poll for it rather than sleep, since waking this thread from Atomics.wait
+    // costs as much again on a virtual machine (the idle vCPU halts, the notify interrupts it).
+    if (Atomics.load(h, COMPLETED) < count) {
+      const started = performance.now();
+      while (Atomics.load(h, COMPLETED) < count && performance.now() - started < JOIN_SPIN_MS) {
+        for (let i = 0; i < 64 && Atomics.load(h, COMPLETED) < count; i++);
+      }
+    }
     for (let done = Atomics.load(h, COMPLETED); done < count; done = Atomics.load(h, COMPLETED)) {
       if (this.block) Atomics.wait(h, COMPLETED, done);
     }
@@ -303,16 +315,23 @@ class SharedPool implements Pool {
     if (h[FAILED] !== 0) throw new Error('threads: a worker task failed (out of memory or a bad address).');
   }
 
-  /** Bumps the wake counter: idle workers look for an open job (and find none until `run`). */
+  /**
+   * Bumps the wake counter: idle workers look for an open job (and find none until `run`). A
+   * polling worker sees the bump by itself; only a sleeping one needs `Atomics.notify`, a futex
+   * wake that costs tens of microseconds (a system call, and on a virtual machine an interrupt
+   * to the idle vCPU). A worker counts itself in SLEEPERS before it waits on SEQ, and the wait
+   * returns at once if SEQ moved, so reading SLEEPERS after the bump never misses a sleeper.
+   */
   private wake(): void {
     Atomics.add(this.h, SEQ, 1);
-    Atomics.notify(this.h, SEQ);
+    if (Atomics.load(this.h, SLEEPERS) > 0) Atomics.notify(this.h, SEQ);
   }
 
   /** Stops and terminates the workers. */
   close(): void {
     Atomics.store(this.h, STOP, 1);
-    this.wake();
+    Atomics.add(this.h, SEQ, 1);
+    Atomics.notify(this.h, SEQ);
     for (const w of this.workers) w.terminate();
   }
 }

@@ -1,8 +1,8 @@
 /**
  * What the pool's threads run: `drain` (claim and run tasks of the open job), on the calling
  * thread and in every worker, and `serve` (a worker's life). The control block's slot numbers
- * (see pool.ts) appear here as literals: 3 = COUNT, 4 = FAILED, 5 = STOP, 6 = COMPLETED, 32 =
- * HEADER (task starts), 4097 = MAX_TASKS + 1.
+ * (see pool.ts) appear here as literals: 3 = COUNT, 4 = FAILED, 5 = STOP, 6 = COMPLETED, 7 =
+ * SLEEPERS, 32 = HEADER (task starts), 4097 = MAX_TASKS + 1.
  */
 
 /** A WebAssembly export a task calls. */
@@ -25,6 +25,9 @@ export function drain(
   fns: readonly ExportFn[],
 ): unknown {
   let error: unknown = null;
+  // Arguments go through one reused array (a WebAssembly export ignores extra arguments), so a
+  // call allocates nothing.
+  const args = argsBuffer;
   for (;;) {
     const cur = Atomics.load(ticket, 0);
     const t = Number(cur & 0xffffn);
@@ -36,9 +39,8 @@ export function drain(
       const end = h[33 + t]!;
       while (p < end) {
         const argc = calls[p + 1]!;
-        const args: number[] = [];
-        for (let i = 0; i < argc; i++) args.push(calls[p + 2 + i]!);
-        fns[calls[p]!]!(...args);
+        for (let i = 0; i < argc; i++) args[i] = calls[p + 2 + i]!;
+        fns[calls[p]!]!.apply(null, args);
         p += 2 + argc;
       }
     } catch (e) {
@@ -48,6 +50,10 @@ export function drain(
     if (Atomics.add(h, 6, 1) + 1 === count) Atomics.notify(h, 6);
   }
 }
+
+/** Most arguments of a task function (flashBackward's 22). */
+const MAX_ARGS = 24;
+const argsBuffer: number[] = new Array<number>(MAX_ARGS).fill(0);
 
 /** What a worker receives once, before its first job. */
 export interface WorkerInit {
@@ -81,7 +87,10 @@ export function serve(init: WorkerInit, post: (message: unknown) => void, run: t
     const started = performance.now();
     while (Atomics.load(h, 0) === seen) {
       if (performance.now() - started > init.spinMs) {
+        // Counted before the wait (see pool.ts `wake`): the caller notifies only sleepers.
+        Atomics.add(h, 7, 1);
         Atomics.wait(h, 0, seen);
+        Atomics.sub(h, 7, 1);
         break;
       }
       for (let i = 0; i < 256; i++) if (Atomics.load(h, 0) !== seen) break;
