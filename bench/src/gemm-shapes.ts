@@ -10,6 +10,7 @@
  * Reads the built kernels from packages/tensor/dist by path (a measuring tool of this repo,
  * not an API): run `pnpm build` first.
  */
+import './relaxed-simd.js';
 import { packPanels } from '../../packages/tensor/dist/kernels/pack.js';
 import { wasmMatmul } from '../../packages/tensor/dist/kernels/wasm-matmul.js';
 import { wasmHeap, wasmKernels } from '../../packages/tensor/dist/wasm/instance.js';

@@ -119,15 +119,18 @@ export async function loadLibraries(): Promise<Libraries> {
   if (libs.attnkitFused === null) {
     libs.dropped['attnkit-fused'] = 'this build of @attnkit/tensor exports no fusedAttention';
   }
+  if (libs.setAttnkitThreads !== null) {
+    await libs.setAttnkitThreads(1);
+    libs.threads.attnkit = '1 (setNumThreads(1)), then 2 in a second pass';
+  }
   if (typeof attnkit.getBackend === 'function') {
     // A string in older builds, a Backend object with a name since the backend became a value.
     const active = (attnkit.getBackend as () => string | { name: string })();
     const name = typeof active === 'string' ? active : active.name;
     libs.threads.attnkit += `; matmul backend '${name}' (getBackend())`;
   }
-  if (libs.setAttnkitThreads !== null) {
-    await libs.setAttnkitThreads(1);
-    libs.threads.attnkit = '1 (setNumThreads(1)), then 2 in a second pass';
+  if (typeof attnkit.wasmVariant === 'function') {
+    libs.threads.attnkit += `; WebAssembly kernels '${(attnkit.wasmVariant as () => string)()}' (wasmVariant())`;
   }
 
   try {

@@ -10,6 +10,7 @@
  * With --threads=2 only the main thread is profiled (the workers' share of a product shows as the
  * main thread waiting in the pool).
  */
+import './relaxed-simd.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { relative } from 'node:path';

@@ -5,6 +5,7 @@
  *
  * Options: --quick, --only=sgemm,attention,mha,train, --libs=attnkit,tfjs-cpu,tfjs-wasm,ort-node,ort-web
  */
+import './relaxed-simd.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { addRatios, type Figure, type Suite } from './figure.js';

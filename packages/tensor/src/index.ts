@@ -157,3 +157,5 @@ export {
 } from './validation/memory.js';
 // s6-bundle: the options checker's did-you-mean, apart so that bundles that never suggest leave it out.
 export { snakeToCamel, suggestKey } from './validation/suggest-key.js';
+// ---- s7-relaxed: which build of the WebAssembly kernels runs (relaxed-SIMD FMA or plain SIMD) ----
+export { enableRelaxedSimd, type WasmVariant, wasmVariant } from './wasm/module-bytes.js';

@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import wabt from 'wabt';
 import type { TypedArray } from '../dtype.js';
+import { decodeBase64 } from '../wasm/decode.js';
 import { wasmHeap, wasmKernels, wasmSimdSupported } from '../wasm/instance.js';
-import { SGEMM_SHARED_WASM_BASE64, SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { sharedMemoryVariant } from '../wasm/shared-memory.js';
 import { up } from './constants.js';
 import { wasmExpRows as expRows } from './wasm-flash-attention.js';
 import { wasmMatmul } from './wasm-matmul.js';
@@ -130,23 +132,12 @@ describe('wasmMatmul', () => {
     expect(Buffer.from(SGEMM_WASM_BASE64, 'base64').equals(Buffer.from(buffer))).toBe(true);
   });
 
-  it('embeds the shared-memory build of sgemm.wat for the worker pool', async () => {
-    const own = '(memory (export "memory") 1)';
-    const text = readFileSync(new URL('../wasm/sgemm.wat', import.meta.url), 'utf8');
-    expect(text).toContain(own);
-    const w = await wabt();
-    const features = { simd: true, threads: true };
-    const module = w.parseWat(
-      'sgemm.wat',
-      text.replace(own, '(import "env" "memory" (memory 1 65536 shared))'),
-      features,
-    );
-    const { buffer } = module.toBinary({ log: false, write_debug_names: false });
-    module.destroy();
-    expect(Buffer.from(SGEMM_SHARED_WASM_BASE64, 'base64').equals(Buffer.from(buffer))).toBe(true);
-    // It needs a shared memory to instantiate.
-    const compiled = new WebAssembly.Module(new Uint8Array(buffer));
+  it('derives the shared-memory build the worker pool runs (see wasm/shared-memory.test.ts)', () => {
+    const compiled = new WebAssembly.Module(sharedMemoryVariant(decodeBase64(SGEMM_WASM_BASE64)));
     expect(WebAssembly.Module.imports(compiled)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+    expect(exports.memory).toBe(memory);
   });
 
   it('multiplies across k-blocks, row panels and partial tiles within float32 tolerance', () => {

@@ -8,8 +8,8 @@
  * simply takes fewer of them.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { decodeBase64 } from '../wasm/decode.js';
-import { SGEMM_SHARED_WASM_BASE64 } from '../wasm/sgemm.generated.js';
+import { kernelModuleBytes } from '../wasm/module-bytes.js';
+import { sharedMemoryVariant } from '../wasm/shared-memory.js';
 import { drain, type ExportFn, type WorkerInit } from './worker-loop.js';
 
 /** Exports a task may call, by index (the index is what the job table stores). */
@@ -415,7 +415,7 @@ async function resize(n: number): Promise<number> {
   let memory: WebAssembly.Memory;
   let module: WebAssembly.Module;
   try {
-    module = new WebAssembly.Module(decodeBase64(SGEMM_SHARED_WASM_BASE64));
+    module = new WebAssembly.Module(sharedMemoryVariant(kernelModuleBytes()));
     memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   } catch (e) {
     unavailable = `shared WebAssembly memory is unavailable: ${e instanceof Error ? e.message : String(e)}`;

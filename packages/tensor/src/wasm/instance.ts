@@ -1,12 +1,12 @@
 /**
- * The WebAssembly instance of src/wasm/sgemm.wat and its heap, for the `wasm` backend: created
- * synchronously on first use (the module is 4.9 KB, under every engine's limit for synchronous
+ * The WebAssembly instance of src/wasm/sgemm.wat (the build src/wasm/module-bytes.ts picks: relaxed
+ * SIMD with FMA, or plain SIMD) and its heap, for the `wasm` backend: created
+ * synchronously on first use (the module is 6.6 KB, under every engine's limit for synchronous
  * compilation on a page's main thread), or the worker pool's shared instance while
  * setNumThreads(n > 1) is in effect. Nothing here runs until a kernel asks for the instance.
  */
 import { activePool, type Job, type Pool, type TaskFunction } from '../threads/pool.js';
-import { decodeBase64 } from './decode.js';
-import { SGEMM_WASM_BASE64 } from './sgemm.generated.js';
+import { kernelModuleBytes } from './module-bytes.js';
 
 /** The exports of src/wasm/sgemm.wat (pointers are byte offsets into `memory`). */
 export interface WasmKernels {
@@ -101,7 +101,6 @@ export interface WasmKernels {
   readonly biasRelu: (out: number, bias: number, rows: number, n: number) => void;
 }
 
-let bytes: Uint8Array<ArrayBuffer> | null = null;
 let simd: boolean | null = null;
 let instance: WasmKernels | null = null;
 /** Set when instantiation failed (e.g. a CSP without 'wasm-unsafe-eval'): stay on JavaScript. */
@@ -113,8 +112,7 @@ let heapMemory: WebAssembly.Memory | null = null;
 let pooled: { pool: Pool; kernels: WasmKernels } | null = null;
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  bytes ??= decodeBase64(SGEMM_WASM_BASE64);
-  return bytes;
+  return kernelModuleBytes();
 }
 
 /** Whether this engine validates the SIMD module (WebAssembly with 128-bit SIMD); checked once. */

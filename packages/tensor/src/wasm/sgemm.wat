@@ -11,7 +11,10 @@
 ;;
 ;; Loops jc → pc → ic → jr → ir around a 4×8 register tile (8 f32x4 accumulators): a KC×8
 ;; micro-panel of B (8 KB) stays in L1 while the tile sweeps an MC×KC block of A (128 KB, L2).
-;; f32x4.mul then f32x4.add (no fused multiply-add: relaxed SIMD is not universally available).
+;; Multiply-adds are written f32x4.mul then f32x4.add, always as
+;;   (f32x4.add (local.get $acc) (f32x4.mul (local.get $x) (local.get $y)))
+;; so that scripts/build-wasm.mjs can also emit a relaxed-SIMD build with each one fused as
+;; f32x4.relaxed_madd (FMA), which src/wasm/module-bytes.ts picks where the engine validates it.
 (module
   (memory (export "memory") 1)
 
