@@ -5,6 +5,7 @@ import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-fl
 import { wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
 import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
+import { wasmSoftmaxCrossEntropy, wasmSoftmaxCrossEntropyBackward } from './wasm-softmax-cross-entropy.js';
 
 /**
  * The default backend where WebAssembly SIMD validates: float32 products (SGEMM, 4×8 f32x4
@@ -25,4 +26,7 @@ export const wasmBackend: Backend = {
   biasRelu: wasmBiasRelu,
   reluMaskColumnSum: wasmReluMaskColumnSum,
   layerNormBackward: wasmLayerNormBackward,
+  // ---- s7: softmax cross-entropy with WebAssembly exponentials ----
+  softmaxCrossEntropy: wasmSoftmaxCrossEntropy,
+  softmaxCrossEntropyBackward: wasmSoftmaxCrossEntropyBackward,
 };
