@@ -219,13 +219,18 @@ export function softmaxCrossEntropyKernel(
     }
     const l = m + Math.log(total);
     lse[r] = l;
-    if (t < 0) {
-      losses[r] = 0;
-      continue;
-    }
-    const nll = l - xd[p + t]!;
-    losses[r] = epsilon === 0 ? nll : (1 - epsilon) * nll + epsilon * (l - sum / classes);
+    losses[r] = t < 0 ? 0 : rowLoss(l, xd[p + t]!, sum, classes, epsilon);
   }
+}
+
+/**
+ * One row's loss from its log-sum-exp `l`, the target's logit and the sum of its logits: the
+ * negative log-likelihood l − x_t, label-smoothed as (1 − ε)·nll + ε·(l − mean x) (the
+ * cross-entropy against the uniform distribution).
+ */
+export function rowLoss(l: number, target: number, sum: number, classes: number, epsilon: number): number {
+  const nll = l - target;
+  return epsilon === 0 ? nll : (1 - epsilon) * nll + epsilon * (l - sum / classes);
 }
 
 /**

@@ -1,12 +1,25 @@
 import type { TypedArray } from '../dtype.js';
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
-import { softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax.js';
+import { type WasmKernels, wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { rowLoss, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax.js';
 import type { StridedView } from './types.js';
 
 /** Fewer logits than this stay in JavaScript (the copies and calls dominate). */
 const SMALL = 4096;
 /** More logits than this stay in JavaScript, so a large vocabulary never grows the instance memory (16 MB). */
 const LARGE = 1 << 22;
+
+/**
+ * The instance with the logits copied row-major to float 0 of its memory, or null when the
+ * JavaScript kernel should run (float64 data, sizes outside [SMALL, LARGE], no SIMD).
+ */
+function staged(logits: StridedView, total: number): { wasm: WasmKernels; heap: Float32Array } | null {
+  const xd = logits.data;
+  const wasm = total >= SMALL && total <= LARGE && xd instanceof Float32Array ? wasmKernels() : null;
+  if (wasm === null) return null;
+  const heap = wasmHeap(wasm, total);
+  heap.set(xd.subarray(logits.offset, logits.offset + total), 0);
+  return { wasm, heap };
+}
 
 /**
  * The `softmaxCrossEntropy` of the `wasm` backend: per row lse = m + log Σ exp(x − m) (m the row
@@ -25,15 +38,13 @@ export function wasmSoftmaxCrossEntropy(
   classes: number,
   epsilon: number,
 ): void {
-  const total = rows * classes;
-  const xd = logits.data;
-  const wasm = total >= SMALL && total <= LARGE && xd instanceof Float32Array ? wasmKernels() : null;
-  if (wasm === null) {
+  const stage = staged(logits, rows * classes);
+  if (stage === null) {
     softmaxCrossEntropyKernel(losses, lse, logits, targets, rows, classes, epsilon);
     return;
   }
-  const heap = wasmHeap(wasm, total);
-  heap.set(xd.subarray(logits.offset, logits.offset + total), 0);
+  const { wasm } = stage;
+  const xd = logits.data;
   for (let r = 0, q = 0, p = logits.offset; r < rows; r++, q += classes, p += classes) {
     let m = Number.NEGATIVE_INFINITY;
     let sum = 0;
@@ -46,12 +57,7 @@ export function wasmSoftmaxCrossEntropy(
     const l = m + Math.log(wasm.expShiftSum(q * 4, classes, m));
     lse[r] = l;
     const t = targets[r]!;
-    if (t < 0) {
-      losses[r] = 0;
-      continue;
-    }
-    const nll = l - xd[p + t]!;
-    losses[r] = epsilon === 0 ? nll : (1 - epsilon) * nll + epsilon * (l - sum / classes);
+    losses[r] = t < 0 ? 0 : rowLoss(l, xd[p + t]!, sum, classes, epsilon);
   }
 }
 
@@ -76,18 +82,12 @@ export function wasmSoftmaxCrossEntropyBackward(
   classes: number,
   epsilon: number,
 ): void {
-  const total = rows * classes;
-  const xd = logits.data;
-  const wasm =
-    total >= SMALL && total <= LARGE && dx instanceof Float32Array && xd instanceof Float32Array
-      ? wasmKernels()
-      : null;
-  if (wasm === null) {
+  const stage = dx instanceof Float32Array ? staged(logits, rows * classes) : null;
+  if (stage === null) {
     softmaxCrossEntropyBackwardKernel(dx, logits, lse, targets, scale, rows, classes, epsilon);
     return;
   }
-  const heap = wasmHeap(wasm, total);
-  heap.set(xd.subarray(logits.offset, logits.offset + total), 0);
+  const { wasm, heap } = stage;
   const smooth = epsilon / classes;
   for (let r = 0, q = 0; r < rows; r++, q += classes) {
     const t = targets[r]!;
