@@ -202,17 +202,20 @@ function parallelMatmul(
     const kc = Math.min(KC, k - pc);
     for (let r0 = 0; r0 < np; r0 += piece) {
       const r1 = Math.min(np, r0 + piece);
-      packTask(
-        job.task(),
-        (bAt + pc * np + r0 * kc) * 4,
-        (bSrc + r0 * bColStride + pc * bRowStride) * 4,
-        bColStride,
-        bRowStride,
-        Math.min(r1, n) - r0,
-        r1 - r0,
-        kc,
-        NR,
-      );
+      job
+        .task()
+        .call(
+          ...packCall(
+            (bAt + pc * np + r0 * kc) * 4,
+            (bSrc + r0 * bColStride + pc * bRowStride) * 4,
+            bColStride,
+            bRowStride,
+            Math.min(r1, n) - r0,
+            r1 - r0,
+            kc,
+            NR,
+          ),
+        );
     }
   }
   job.run(() => mem.set(a.subarray(as.lo, as.lo + as.size), rawA));
@@ -226,17 +229,12 @@ function parallelMatmul(
     const rest = m - i0;
     mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
-    packTask(
-      job.task(),
-      (aAt + i0 * k) * 4,
-      (aSrc + i0 * aRowStride) * 4,
-      aRowStride,
-      aColStride,
-      mc,
-      mb,
-      k,
-      MR,
-    ).call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
+    job
+      .task()
+      .call(
+        ...packCall((aAt + i0 * k) * 4, (aSrc + i0 * aRowStride) * 4, aRowStride, aColStride, mc, mb, k, MR),
+      )
+      .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
   }
   job.run(() => touchPages(out, outOffset, m * n));
   copyRowsOut(mem, cAt, out, outOffset, m, n, np);
@@ -244,13 +242,13 @@ function parallelMatmul(
 }
 
 /**
- * Appends to `task` the packing of a rows×k view (byte addresses `dst`, `src`; strides in
- * elements) in the layout of `pack`: by `packAdjacent` when its rows are adjacent in memory
- * (rs = 1: the dYᵀ of a weight gradient, the Bᵀ of a row-major B), as {@link packInWasm} does on one
- * thread, so 1 and 2 threads pack the same bits the same fast way. Returns the task.
+ * The export that packs a rows×k view (byte addresses `dst`, `src`; strides in elements) and its
+ * arguments: `packAdjacent` when its rows are adjacent in memory (rs = 1: a transposed view, the
+ * dYᵀ of a weight gradient, the Bᵀ of a row-major B; 16 rows per pass over k, 2–5× faster than
+ * `pack` there), else `pack`; the same layout either way. The one place that choice is made, so
+ * the single-thread and pooled paths pack the same bits.
  */
-function packTask(
-  task: Job,
+function packCall(
   dst: number,
   src: number,
   rs: number,
@@ -259,10 +257,10 @@ function packTask(
   rowsPadded: number,
   k: number,
   w: number,
-): Job {
+): ['packAdjacent' | 'pack', ...number[]] {
   return rs === 1
-    ? task.call('packAdjacent', dst, src, cs, rows, rowsPadded, k, w)
-    : task.call('pack', dst, src, rs, cs, rows, rowsPadded, k, w);
+    ? ['packAdjacent', dst, src, cs, rows, rowsPadded, k, w]
+    : ['pack', dst, src, rs, cs, rows, rowsPadded, k, w];
 }
 
 /** Writes 0 once every 4 KB of out[off, off + size): the first write to a fresh page faults it in. */
@@ -328,26 +326,11 @@ function stagedBatchedMatmul(
       const ap = itemsAt + r * item;
       const bp = ap + mp * k;
       const cp = bp + k * np;
-      const task = packTask(
-        job.task(),
-        ap * 4,
-        (rawA + aOffsets[t]! - as.lo) * 4,
-        aRowStride,
-        aColStride,
-        m,
-        mp,
-        k,
-        MR,
-      );
-      packTask(task, bp * 4, (rawB + bOffsets[t]! - bs.lo) * 4, bColStride, bRowStride, n, np, k, NR).call(
-        'sgemm',
-        ap * 4,
-        bp * 4,
-        cp * 4,
-        mp,
-        np,
-        k,
-      );
+      job
+        .task()
+        .call(...packCall(ap * 4, (rawA + aOffsets[t]! - as.lo) * 4, aRowStride, aColStride, m, mp, k, MR))
+        .call(...packCall(bp * 4, (rawB + bOffsets[t]! - bs.lo) * 4, bColStride, bRowStride, n, np, k, NR))
+        .call('sgemm', ap * 4, bp * 4, cp * 4, mp, np, k);
     }
     // The products' rows of a fresh `out` are paged in by this thread while the workers compute.
     job.run(() => touchPages(out, outOffset + t0 * m * n, round * m * n));
@@ -404,10 +387,8 @@ function packInWasm(
   if (size > 2 * rows * k + 1024) return false;
   const mem = wasmHeap(wasm, rawAt + size);
   mem.set(src.subarray(lo, lo + size), rawAt);
-  // Rows adjacent in memory (a transposed view: the dYᵀ of a weight gradient, the Bᵀ of a
-  // row-major B): 16 rows per pass over k, 2–5× faster than `pack` there; same layout.
-  if (rs === 1) wasm.packAdjacent(dst * 4, (rawAt + off - lo) * 4, cs, rows, rowsPadded, k, w);
-  else wasm.pack(dst * 4, (rawAt + off - lo) * 4, rs, cs, rows, rowsPadded, k, w);
+  const [fn, ...args] = packCall(dst * 4, (rawAt + off - lo) * 4, rs, cs, rows, rowsPadded, k, w);
+  (wasm[fn] as (...a: number[]) => void)(...args);
   return true;
 }
 

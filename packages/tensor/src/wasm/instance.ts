@@ -111,16 +111,12 @@ let heapMemory: WebAssembly.Memory | null = null;
 /** The pool's instance seen as {@link WasmKernels}, for the pool it was made from. */
 let pooled: { pool: Pool; kernels: WasmKernels } | null = null;
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  return kernelModuleBytes();
-}
-
 /** Whether this engine validates the SIMD module (WebAssembly with 128-bit SIMD); checked once. */
 export function wasmSimdSupported(): boolean {
   simd ??=
     typeof WebAssembly === 'object' &&
     typeof WebAssembly.validate === 'function' &&
-    WebAssembly.validate(moduleBytes());
+    WebAssembly.validate(kernelModuleBytes());
   return simd;
 }
 
@@ -145,7 +141,7 @@ export function wasmKernels(): WasmKernels | null {
     return null;
   }
   try {
-    const module = new WebAssembly.Module(moduleBytes());
+    const module = new WebAssembly.Module(kernelModuleBytes());
     instance = new WebAssembly.Instance(module, {}).exports as unknown as WasmKernels;
   } catch {
     failed = true;

@@ -14,6 +14,13 @@ import { SGEMM_RELAXED_WASM_BASE64, SGEMM_WASM_BASE64 } from './sgemm.generated.
 export type WasmVariant = 'relaxed-simd' | 'simd';
 
 let chosen: { variant: WasmVariant; bytes: Uint8Array<ArrayBuffer> } | null = null;
+let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+
+/** The relaxed-SIMD build, decoded once (validated before and after `enableRelaxedSimd` sets the flag). */
+function relaxed(): Uint8Array<ArrayBuffer> {
+  relaxedBytes ??= decodeBase64(SGEMM_RELAXED_WASM_BASE64);
+  return relaxedBytes;
+}
 
 function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
   try {
@@ -25,9 +32,8 @@ function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
 
 function choose(): { variant: WasmVariant; bytes: Uint8Array<ArrayBuffer> } {
   if (chosen === null) {
-    const relaxed = decodeBase64(SGEMM_RELAXED_WASM_BASE64);
-    chosen = validates(relaxed)
-      ? { variant: 'relaxed-simd', bytes: relaxed }
+    chosen = validates(relaxed())
+      ? { variant: 'relaxed-simd', bytes: relaxed() }
       : { variant: 'simd', bytes: decodeBase64(SGEMM_WASM_BASE64) };
   }
   return chosen;
@@ -61,7 +67,7 @@ interface NodeProcessLike {
  * @returns Whether the kernels run the relaxed-SIMD build.
  */
 export function enableRelaxedSimd(): boolean {
-  if (chosen === null && !validates(decodeBase64(SGEMM_RELAXED_WASM_BASE64))) {
+  if (chosen === null && !validates(relaxed())) {
     const proc = (globalThis as { process?: NodeProcessLike }).process;
     try {
       proc?.getBuiltinModule?.('node:v8')?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
