@@ -115,7 +115,9 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       // The default's width and schedule, one block deeper and five times longer. Measured on this
       // machine (session 6, 80-s probes): 3 + 3 blocks cost 1.43× the default's step, 2 threads
       // only 1.09× of one; the 192-wide, dropout-0.1 model of session 5 learnt more slowly per
-      // step (validation loss 1.06 vs 0.55 at step 1,000) at ~3× the step cost.
+      // step (validation loss 1.06 vs 0.55 at step 1,000) at ~3× the step cost. Session 8: the step
+      // is 0.36 s idle (0.45–0.53 s in session 6), so the hour holds 8,000 steps; 5,000 left the
+      // validation loss still falling.
       hiddens: 128,
       heads: 4,
       blocks: 3,
@@ -124,7 +126,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       norm: 'post',
       dropout: 0,
       batch: 128,
-      steps: 5000,
+      steps: 8000,
       maxMinutes: 54,
       lr: 3e-3,
       warmup: 300,
