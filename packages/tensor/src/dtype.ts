@@ -22,6 +22,7 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 /**
  * Allocates zeroed storage of `n` elements for `dtype`, after checking the size against the memory
  * limit (the one place tensor storage is allocated; `op` and `shape` name the request in errors).
+ * `zeroed: false` is {@link allocateUninitialized}.
  * @throws {@link MemoryLimitError} if the storage would exceed the limit.
  */
 export function allocate<T extends DType>(
@@ -30,6 +31,7 @@ export function allocate<T extends DType>(
   op?: string,
   shape?: readonly number[],
   argument?: string,
+  zeroed?: boolean,
 ): DTypeArrayMap[T];
 export function allocate(
   dtype: DType,
@@ -37,10 +39,11 @@ export function allocate(
   op = 'allocate',
   shape: readonly number[] = [n],
   argument = 'result',
+  zeroed = true,
 ): TypedArray {
   checkAllocation(op, argument, shape, dtype);
-  // Inside withArena(): zeroed storage from the scope's buffer pool (memory/scope.ts).
-  const pooled = scopedAllocate(dtype, n);
+  // Inside withArena(): storage from the scope's buffer pool (memory/scope.ts).
+  const pooled = scopedAllocate(dtype, n, zeroed);
   if (pooled !== null) return pooled;
   switch (dtype) {
     case 'float32':
@@ -52,6 +55,21 @@ export function allocate(
     case 'bool':
       return new Uint8Array(n);
   }
+}
+
+/**
+ * {@link allocate} for an op whose kernel writes every element of the result before anything
+ * reads it: a buffer reused from a withArena() pool keeps its old contents instead of being
+ * zeroed (fresh storage is zero as ever). Kernels that accumulate (`+=`, scatter) need
+ * {@link allocate}. Tests run each switched op with a pool that fills these buffers with NaN.
+ */
+export function allocateUninitialized<T extends DType>(
+  dtype: T,
+  n: number,
+  op?: string,
+  shape?: readonly number[],
+): DTypeArrayMap[T] {
+  return allocate(dtype, n, op, shape, undefined, false);
 }
 
 /** The dtype whose storage is `data`, or undefined for other typed arrays. */

@@ -1,4 +1,4 @@
-import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
+import { allocateUninitialized, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { ArithmeticOp } from '../kernels/arithmetic.js';
 import type { BinaryFn } from '../kernels/binary.js';
@@ -47,7 +47,7 @@ export function broadcastBinary(
   dtype: DType,
 ): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = allocate(dtype, shapeSize(shape), op, shape);
+  const out = allocateUninitialized(dtype, shapeSize(shape), op, shape);
   const av = { data: a.nd.data, offset: a.nd.offset, stride: broadcastStrides(a.shape, a.nd.stride, shape) };
   const bv = { data: b.nd.data, offset: b.nd.offset, stride: broadcastStrides(b.shape, b.nd.stride, shape) };
   if (typeof f === 'string') backend().arithmetic(f, out, shape, av, bv);
@@ -67,7 +67,7 @@ export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
     if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) axes.push(i);
   }
   const plan = reductionPlan('sumToShape', grad.shape, { axis: axes, keepDim: true });
-  const out = allocate(grad.dtype, plan.outSize, 'sumToShape', plan.outShape);
+  const out = allocateUninitialized(grad.dtype, plan.outSize, 'sumToShape', plan.outShape);
   backend().reduce('sum', out, plan.outSize, plan.outStride, grad.nd, grad.shape);
   return new Tensor(createView(out, shape), grad.dtype);
 }

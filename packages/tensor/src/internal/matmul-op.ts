@@ -1,6 +1,6 @@
 import '../kernels/js/matmul.js';
 import { record } from '../autograd/record.js';
-import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
+import { allocateUninitialized, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { formatShape, ShapeError, shapeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
 import { reshape } from '../ops/reshape.js';
@@ -65,7 +65,7 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
   const k = a.cols;
   const n = b.cols;
   const count = shapeSize(batch);
-  const out = allocate(dtype, count * m * n, 'matmul', [...batch, m, n]);
+  const out = allocateUninitialized(dtype, count * m * n, 'matmul', [...batch, m, n]);
   if (out.length === 0) return out;
   const aStep = broadcastStrides(a.batchShape, a.batchStride, batch);
   const bStep = broadcastStrides(b.batchShape, b.batchStride, batch);

@@ -1,4 +1,4 @@
-import { allocate, type DType } from '../dtype.js';
+import { allocateUninitialized, type DType } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { BinaryFn } from '../kernels/binary.js';
 import { backend } from '../kernels/registry.js';
@@ -36,7 +36,7 @@ export function expectBool(op: string, x: unknown, argument: string): asserts x 
 
 /** Runs the unary kernel: a new contiguous tensor of `x`'s shape holding `f(x)` as `dtype`. */
 export function mapUnary(x: Tensor, f: UnaryFn, dtype: DType = x.dtype): Tensor {
-  const out = allocate(dtype, x.numel());
+  const out = allocateUninitialized(dtype, x.numel());
   backend().unary(f, out, x.shape, x.nd);
   return new Tensor(createView(out, x.shape), dtype);
 }

@@ -39,6 +39,17 @@ export interface FlashAttentionShape {
 }
 
 /**
+ * One operand of fused attention as `count` matrices of rows with consecutive columns: row i of
+ * problem h starts at `data[offsets[h] + i·rowStride]`. A head-split view (batch, heads, n, d) of a
+ * (batch, n, heads·d) projection is read in place (offsets b·n·heads·d + h·d, rowStride heads·d).
+ */
+export interface AttentionRows<D extends TypedArray = TypedArray> {
+  readonly data: D;
+  readonly offsets: Int32Array;
+  readonly rowStride: number;
+}
+
+/**
  * A matrix read through strides: element (i, j) is `data[offset + i·rowStride + j·colStride]`.
  * The two-axis case of {@link StridedView}: a transposed, sliced or broadcast (stride 0) view
  * needs no copy.
@@ -102,26 +113,30 @@ export interface Backend {
     k: number,
     count: number,
   ): void;
-  /** Fused attention forward (FlashAttention); see kernels/flash-attention.ts for the layouts. */
+  /**
+   * Fused attention forward (FlashAttention; kernels/flash-attention.ts): q (numQueries × d),
+   * k (numKeys × d), v (numKeys × dv) per problem; writes out (numQueries × dv) per problem and
+   * lse (heads·numQueries, row-major).
+   */
   flashAttentionForward(
-    q: TypedArray,
-    k: TypedArray,
-    v: TypedArray,
-    out: Float32Array,
+    q: AttentionRows,
+    k: AttentionRows,
+    v: AttentionRows,
+    out: AttentionRows<Float32Array>,
     lse: Float32Array,
     shape: FlashAttentionShape,
   ): void;
-  /** Backward of {@link Backend.flashAttentionForward}: writes dq, dk, dv. */
+  /** Backward of {@link Backend.flashAttentionForward}: writes dq, dk, dv (shaped as q, k, v). */
   flashAttentionBackward(
-    q: TypedArray,
-    k: TypedArray,
-    v: TypedArray,
-    out: Float32Array,
+    q: AttentionRows,
+    k: AttentionRows,
+    v: AttentionRows,
+    out: AttentionRows<Float32Array>,
     lse: Float32Array,
-    dOut: TypedArray,
-    dq: Float32Array,
-    dk: Float32Array,
-    dv: Float32Array,
+    dOut: AttentionRows,
+    dq: AttentionRows<Float32Array>,
+    dk: AttentionRows<Float32Array>,
+    dv: AttentionRows<Float32Array>,
     shape: FlashAttentionShape,
   ): void;
   readonly copyStrided: typeof copyStrided;

@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArray } from '../dtype.js';
+import { allocateUninitialized, type DType, type TypedArray } from '../dtype.js';
 import { shapeSize } from '../shape.js';
 import type { StridedView } from './types.js';
 
@@ -58,7 +58,7 @@ export function copyToContiguous(
   src: StridedView & { readonly shape: readonly number[] },
   dtype: DType,
 ): TypedArray {
-  const out = allocate(dtype, shapeSize(src.shape));
+  const out = allocateUninitialized(dtype, shapeSize(src.shape));
   copyStrided(out, 0, src, src.shape);
   return out;
 }

@@ -1,5 +1,4 @@
-import type { TypedArray } from '../dtype.js';
-import type { Backend, FlashAttentionShape } from './backend.js';
+import type { AttentionRows, Backend, FlashAttentionShape } from './backend.js';
 import { JS_ATTENTION_BC as BC, JS_ATTENTION_BR as BR } from './constants.js';
 import type { ExpRows } from './exp-rows.js';
 
@@ -34,23 +33,28 @@ export function limitOf(shape: FlashAttentionShape, h: number, i: number): numbe
  * queries at a time against BC-key tiles, with an online softmax (running max m, running sum l,
  * rescaled accumulator), so no (queries × keys) matrix is ever stored.
  *
- * q (heads, numQueries, d), k (heads, numKeys, d), v (heads, numKeys, dv) contiguous from offset 0;
- * writes out (heads, numQueries, dv) and lse (heads, numQueries). Key tiles past every row's limit
+ * Per problem h: q (numQueries × d), k (numKeys × d), v (numKeys × dv) read through their
+ * {@link AttentionRows}; writes out (numQueries × dv) through its rows and lse (heads, numQueries)
+ * row-major. Key tiles past every row's limit
  * are skipped (causal tiles above the diagonal, padding), and in WebAssembly so are the 4×8
  * sub-tiles of a diagonal tile that no row of theirs sees. A row that sees no key gets out = 0 and
  * lse = −∞.
  */
 export function tiledAttentionForward(
   ops: TileOps,
-  q: TypedArray,
-  k: TypedArray,
-  v: TypedArray,
-  out: Float32Array,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
   lse: Float32Array,
   shape: FlashAttentionShape,
 ): void {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
   const { s, pv } = scratch(dv, d);
+  const { rowStride: qs } = q;
+  const { rowStride: ks } = k;
+  const { rowStride: vs } = v;
+  const od = out.data;
   const rowMax = new Float64Array(BR);
   const rowSum = new Float64Array(BR);
   const acc = new Float64Array(BR * dv);
@@ -59,9 +63,9 @@ export function tiledAttentionForward(
   const newMax = new Float64Array(BR);
   const sums = new Float64Array(BR);
   for (let h = 0; h < heads; h++) {
-    const qh = h * lq * d;
-    const kh = h * lk * d;
-    const vh = h * lk * dv;
+    const qh = q.offsets[h]!;
+    const kh = k.offsets[h]!;
+    const vh = v.offsets[h]!;
     for (let i0 = 0; i0 < lq; i0 += BR) {
       const br = Math.min(BR, lq - i0);
       let tileLimit = 0;
@@ -77,8 +81,8 @@ export function tiledAttentionForward(
         // S = Q_i·K_jᵀ (br × bc): K_j read as a (d × bc) matrix through its strides.
         ops.matmul(
           { data: s, offset: 0 },
-          { data: q, offset: qh + i0 * d, rowStride: d, colStride: 1 },
-          { data: k, offset: kh + j0 * d, rowStride: 1, colStride: d },
+          { data: q.data, offset: qh + i0 * qs, rowStride: qs, colStride: 1 },
+          { data: k.data, offset: kh + j0 * ks, rowStride: 1, colStride: ks },
           br,
           bc,
           d,
@@ -111,7 +115,7 @@ export function tiledAttentionForward(
         ops.matmul(
           { data: pv, offset: 0 },
           { data: s, offset: 0, rowStride: bc, colStride: 1 },
-          { data: v, offset: vh + j0 * dv, rowStride: dv, colStride: 1 },
+          { data: v.data, offset: vh + j0 * vs, rowStride: vs, colStride: 1 },
           br,
           dv,
           bc,
@@ -121,9 +125,9 @@ export function tiledAttentionForward(
       // out = acc / l, lse = m + log l (line 12–13); a row that sees nothing stays 0 with lse −∞.
       for (let i = 0; i < br; i++) {
         const l = rowSum[i]!;
-        const o = (h * lq + i0 + i) * dv;
+        const o = out.offsets[h]! + (i0 + i) * out.rowStride;
         const inv = l > 0 ? 1 / l : 0;
-        for (let c = 0; c < dv; c++) out[o + c] = acc[i * dv + c]! * inv;
+        for (let c = 0; c < dv; c++) od[o + c] = acc[i * dv + c]! * inv;
         lse[h * lq + i0 + i] = l > 0 ? rowMax[i]! + Math.log(l) : Number.NEGATIVE_INFINITY;
       }
     }
@@ -134,41 +138,52 @@ export function tiledAttentionForward(
  * Backward of {@link tiledAttentionForward} (Dao et al. 2022, Algorithm 2): recomputes each
  * probability tile P = exp(scale·Q_iK_jᵀ − lse_i) from the saved log-sum-exp instead of storing
  * it, then accumulates dV_j += Pᵀ·dO_i, dS = P ∘ (dO_i·V_jᵀ − D_i) with D_i = rowsum(dO_i ∘ O_i),
- * dQ_i += scale·dS·K_j and dK_j += scale·dSᵀ·Q_i. Writes dq, dk, dv (same layouts as q, k, v).
+ * dQ_i += scale·dS·K_j and dK_j += scale·dSᵀ·Q_i. Writes dq, dk, dv (numQueries × d,
+ * numKeys × d, numKeys × dv per problem) through their rows; dOut is read like out.
  */
 export function tiledAttentionBackward(
   ops: TileOps,
-  q: TypedArray,
-  k: TypedArray,
-  v: TypedArray,
-  out: Float32Array,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
   lse: Float32Array,
-  dOut: TypedArray,
-  dq: Float32Array,
-  dk: Float32Array,
-  dvOut: Float32Array,
+  dOut: AttentionRows,
+  dq: AttentionRows<Float32Array>,
+  dk: AttentionRows<Float32Array>,
+  dvOut: AttentionRows<Float32Array>,
   shape: FlashAttentionShape,
 ): void {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
   const { s, pv: tq, t } = scratch(dv, d);
+  const { rowStride: qs } = q;
+  const { rowStride: ks } = k;
+  const { rowStride: vs } = v;
+  const { rowStride: gs, data: gd } = dOut;
+  const od = out.data;
   const dp = new Float32Array(BR * BC);
   const rowDot = new Float64Array(lq);
   const limits = new Int32Array(lq);
   const counts = new Int32Array(BR);
   const shifts = new Float64Array(BR);
   const sums = new Float64Array(BR);
-  dq.fill(0);
-  dk.fill(0);
-  dvOut.fill(0);
   for (let h = 0; h < heads; h++) {
-    const qh = h * lq * d;
-    const kh = h * lk * d;
-    const vh = h * lk * dv;
-    const oh = h * lq * dv;
+    zeroRows(dq, h, lq, d);
+    zeroRows(dk, h, lk, d);
+    zeroRows(dvOut, h, lk, dv);
+  }
+  for (let h = 0; h < heads; h++) {
+    const qh = q.offsets[h]!;
+    const kh = k.offsets[h]!;
+    const vh = v.offsets[h]!;
+    const gh = dOut.offsets[h]!;
+    const oh = out.offsets[h]!;
     // D_i = Σ_c dO_ic·O_ic (Algorithm 2, line 19's rowsum), and each row's key limit.
     for (let i = 0; i < lq; i++) {
       let sum = 0;
-      for (let c = 0; c < dv; c++) sum += dOut[oh + i * dv + c]! * out[oh + i * dv + c]!;
+      const g0 = gh + i * gs;
+      const o0 = oh + i * out.rowStride;
+      for (let c = 0; c < dv; c++) sum += gd[g0 + c]! * od[o0 + c]!;
       rowDot[i] = sum;
       limits[i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
     }
@@ -182,8 +197,8 @@ export function tiledAttentionBackward(
         // P = exp(scale·Q_iK_jᵀ − lse_i), zero where masked (line 13).
         ops.matmul(
           { data: s, offset: 0 },
-          { data: q, offset: qh + i0 * d, rowStride: d, colStride: 1 },
-          { data: k, offset: kh + j0 * d, rowStride: 1, colStride: d },
+          { data: q.data, offset: qh + i0 * qs, rowStride: qs, colStride: 1 },
+          { data: k.data, offset: kh + j0 * ks, rowStride: 1, colStride: ks },
           br,
           bc,
           d,
@@ -201,17 +216,17 @@ export function tiledAttentionBackward(
         ops.matmul(
           { data: t, offset: 0 },
           { data: s, offset: 0, rowStride: 1, colStride: bc },
-          { data: dOut, offset: oh + i0 * dv, rowStride: dv, colStride: 1 },
+          { data: gd, offset: gh + i0 * gs, rowStride: gs, colStride: 1 },
           bc,
           dv,
           br,
         );
-        for (let c = 0; c < bc * dv; c++) dvOut[vh + j0 * dv + c] = dvOut[vh + j0 * dv + c]! + t[c]!;
+        addRows(dvOut, h, j0, bc, dv, t);
         // dP = dO_i·V_jᵀ (br × bc) (line 17); dS = P ∘ (dP − D_i), times scale for dQ and dK (line 19).
         ops.matmul(
           { data: dp, offset: 0 },
-          { data: dOut, offset: oh + i0 * dv, rowStride: dv, colStride: 1 },
-          { data: v, offset: vh + j0 * dv, rowStride: 1, colStride: dv },
+          { data: gd, offset: gh + i0 * gs, rowStride: gs, colStride: 1 },
+          { data: v.data, offset: vh + j0 * vs, rowStride: 1, colStride: vs },
           br,
           bc,
           dv,
@@ -224,23 +239,43 @@ export function tiledAttentionBackward(
         ops.matmul(
           { data: tq, offset: 0 },
           { data: dp, offset: 0, rowStride: bc, colStride: 1 },
-          { data: k, offset: kh + j0 * d, rowStride: d, colStride: 1 },
+          { data: k.data, offset: kh + j0 * ks, rowStride: ks, colStride: 1 },
           br,
           d,
           bc,
         );
-        for (let c = 0; c < br * d; c++) dq[qh + i0 * d + c] = dq[qh + i0 * d + c]! + tq[c]!;
+        addRows(dq, h, i0, br, d, tq);
         // dK_j += dSᵀ·Q_i (bc × d) (line 21).
         ops.matmul(
           { data: t, offset: 0 },
           { data: dp, offset: 0, rowStride: 1, colStride: bc },
-          { data: q, offset: qh + i0 * d, rowStride: d, colStride: 1 },
+          { data: q.data, offset: qh + i0 * qs, rowStride: qs, colStride: 1 },
           bc,
           d,
           br,
         );
-        for (let c = 0; c < bc * d; c++) dk[kh + j0 * d + c] = dk[kh + j0 * d + c]! + t[c]!;
+        addRows(dk, h, j0, bc, d, t);
       }
     }
+  }
+}
+
+/** Zeroes the `rows` rows of `cols` elements of problem h. */
+function zeroRows(m: AttentionRows<Float32Array>, h: number, rows: number, cols: number): void {
+  for (let i = 0, o = m.offsets[h]!; i < rows; i++, o += m.rowStride) m.data.fill(0, o, o + cols);
+}
+
+/** Rows r0 … r0 + rows − 1 of problem h += the rows × cols row-major tile t. */
+function addRows(
+  m: AttentionRows<Float32Array>,
+  h: number,
+  r0: number,
+  rows: number,
+  cols: number,
+  t: Float32Array,
+): void {
+  const md = m.data;
+  for (let i = 0, o = m.offsets[h]! + r0 * m.rowStride; i < rows; i++, o += m.rowStride) {
+    for (let c = 0; c < cols; c++) md[o + c] = md[o + c]! + t[i * cols + c]!;
   }
 }

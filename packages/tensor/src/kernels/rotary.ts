@@ -1,18 +1,18 @@
-import type { TypedArray } from '../dtype.js';
 import { shapeSize } from '../shape.js';
 import type { StridedView } from './types.js';
 
 /**
  * Rotary embedding of the rows of `x`: one row of d elements per index of `rowShape`, read through
  * x's strides over (...rowShape, d) (so a head-split view (batch, heads, n, d) of a
- * (batch, n, heads·d) projection needs no copy), written row-major from 0 into `out`. Pair j of a row is
+ * (batch, n, heads·d) projection needs no copy), written through `out`'s strides over the same
+ * shape (the op stores it in x's axis order, so the head merge after attention is free). Pair j of a row is
  * (a, b) = (x_j, x_{j+half}), or (x_{2j}, x_{2j+1}) when `interleaved`, and becomes
  * (a·cos − b·sin, b·cos + a·sin) with cos, sin read at (row index, j) through their strides over
  * (...rowShape, half) (0 on broadcast axes); features from 2·half on are copied. With `inverse` the
  * angle is negated (sin → −sin): the rotation's transpose, which is the backward for x.
  */
 export function rotaryKernel(
-  out: TypedArray,
+  out: StridedView,
   x: StridedView,
   cos: StridedView,
   sin: StridedView,
@@ -37,18 +37,21 @@ export function rotaryKernel(
   // x's strides: between elements of a row (xs), between consecutive rows of the inner axis (xi).
   const xs = x.stride[nd] ?? 1;
   const xi = nd > 0 ? x.stride[nd - 1]! : 0;
-  const oStride = rowStrides(rowShape, d);
+  const od = out.data;
+  const oStride = out.stride;
+  const qs = oStride[nd] ?? 1;
   const qi = nd > 0 ? oStride[nd - 1]! : 0;
   // Output offset of the second element of a pair from the first, and between consecutive pairs.
   const gap = interleaved ? 1 : half;
   const step = interleaved ? 2 : 1;
   const xgap = gap * xs;
+  const qgap = gap * qs;
   const r = 2 * half;
   const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
   let oc = cos.offset;
   let os = sin.offset;
   let ox = x.offset;
-  let oq = 0;
+  let oq = out.offset;
   for (let o = 0; o < outer; o++) {
     for (let m = 0, p = ox, q = oq, pc = oc, ps = os; m < inner; m++, p += xi, q += qi, pc += ci, ps += si) {
       // RoFormer eq. 34: (a, b) -> (a cos mθ_j − b sin mθ_j, b cos mθ_j + a sin mθ_j).
@@ -57,10 +60,10 @@ export function rotaryKernel(
         const s = sign * sd[ps + j * sj]!;
         const a = xd[p + e * xs]!;
         const b = xd[p + e * xs + xgap]!;
-        out[q + e] = a * c - b * s;
-        out[q + e + gap] = b * c + a * s;
+        od[q + e * qs] = a * c - b * s;
+        od[q + e * qs + qgap] = b * c + a * s;
       }
-      for (let j = r; j < d; j++) out[q + j] = xd[p + j * xs]!;
+      for (let j = r; j < d; j++) od[q + j * qs] = xd[p + j * xs]!;
     }
     for (let ax = nd - 2; ax >= 0; ax--) {
       oc += cos.stride[ax]!;
@@ -81,21 +84,11 @@ export function rotaryKernel(
   }
 }
 
-/** Row-major row offsets over rowShape for rows of d elements. */
-function rowStrides(rowShape: readonly number[], d: number): number[] {
-  const stride = new Array<number>(rowShape.length);
-  for (let ax = rowShape.length - 1, s = d; ax >= 0; ax--) {
-    stride[ax] = s;
-    s *= rowShape[ax]!;
-  }
-  return stride;
-}
-
 /**
  * Backward of {@link rotaryKernel} for the same `x`, `cos`, `sin` and layout, given the output
  * gradient `g` (read through its strides for dx; for dCos/dSin both g and x must be rows of d
- * consecutive elements from their offsets, strides not read). `dx` (row-major from 0, or null
- * when x needs no gradient) gets the inverse rotation of g, the pass-through features copied. For
+ * consecutive elements from their offsets, strides not read). `dx` (written through its strides,
+ * or null when x needs no gradient) gets the inverse rotation of g, the pass-through features copied. For
  * each pair (a, b) with gradients (g_a, g_b):
  *   dcos_j += g_a·a + g_b·b,  dsin_j += g_b·a − g_a·b,
  * accumulated in float64 into `dCos`/`dSin` (zeroed by the caller, or null when not wanted) at the
@@ -103,7 +96,7 @@ function rowStrides(rowShape: readonly number[], d: number): number[] {
  * over, so those sums happen here.
  */
 export function rotaryBackwardKernel(
-  dx: TypedArray | null,
+  dx: StridedView | null,
   dCos: Float64Array | null,
   dSin: Float64Array | null,
   accStride: readonly number[],

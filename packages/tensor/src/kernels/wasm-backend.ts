@@ -2,7 +2,7 @@ import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
-import { wasmLayerNormBackward } from './wasm-layer-norm.js';
+import { wasmLayerNorm, wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
 import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
 import { wasmSoftmaxCrossEntropy, wasmSoftmaxCrossEntropyBackward } from './wasm-softmax-cross-entropy.js';
@@ -29,4 +29,6 @@ export const wasmBackend: Backend = {
   // ---- s7: softmax cross-entropy with WebAssembly exponentials ----
   softmaxCrossEntropy: wasmSoftmaxCrossEntropy,
   softmaxCrossEntropyBackward: wasmSoftmaxCrossEntropyBackward,
+  // ---- s8: LayerNorm forward ----
+  layerNorm: wasmLayerNorm,
 };

@@ -1,7 +1,6 @@
-import type { TypedArray } from '../dtype.js';
 import type { Job } from '../threads/pool.js';
 import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
-import type { FlashAttentionShape } from './backend.js';
+import type { AttentionRows, FlashAttentionShape } from './backend.js';
 import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
 import { type ExpRows, jsExpRows } from './exp-rows.js';
 import { limitOf, type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
@@ -36,10 +35,10 @@ const wasmTileOps: TileOps = { matmul: wasmMatmul, expRows: wasmExpRows };
 
 /** The `flashAttentionForward` of the `wasm` backend (see {@link tiledAttentionForward} for the contract). */
 export function wasmFlashAttentionForward(
-  q: TypedArray,
-  k: TypedArray,
-  v: TypedArray,
-  out: Float32Array,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
   lse: Float32Array,
   shape: FlashAttentionShape,
 ): void {
@@ -50,15 +49,15 @@ export function wasmFlashAttentionForward(
 
 /** The `flashAttentionBackward` of the `wasm` backend (see {@link tiledAttentionBackward}). */
 export function wasmFlashAttentionBackward(
-  q: TypedArray,
-  k: TypedArray,
-  v: TypedArray,
-  out: Float32Array,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
   lse: Float32Array,
-  dOut: TypedArray,
-  dq: Float32Array,
-  dk: Float32Array,
-  dvOut: Float32Array,
+  dOut: AttentionRows,
+  dq: AttentionRows<Float32Array>,
+  dk: AttentionRows<Float32Array>,
+  dvOut: AttentionRows<Float32Array>,
   shape: FlashAttentionShape,
 ): void {
   const wasm = fusedWasm(shape);
@@ -80,53 +79,85 @@ function fusedWasm(shape: FlashAttentionShape): WasmKernels | null {
 }
 
 /**
- * {@link packPanels}, as a call of the module's `pack` export appended to the current task of
- * `job` after one copy of the rows into the staging area at rawAt (same layout while cols ≤ KC,
- * one k-block of `pack`), so the packing runs on whichever thread takes the task; in JavaScript
- * right away otherwise.
+ * {@link packPanels} of problem h's rows of `m`, as a call of the module's `pack` export appended
+ * to the current task of `job` after one copy of the rows into the staging area at rawAt (same
+ * layout while cols ≤ KC, one k-block of `pack`), so the packing runs on whichever thread takes
+ * the task; in JavaScript right away otherwise.
  */
 function panels(
   job: Job,
   mem: Float32Array,
   at: number,
   rawAt: number,
-  src: TypedArray,
-  off: number,
+  m: AttentionRows,
+  h: number,
   rows: number,
   rowsPadded: number,
   cols: number,
   w: number,
 ): void {
-  if (cols > KC || !(src instanceof Float32Array)) {
+  const { data, rowStride } = m;
+  const off = m.offsets[h]!;
+  if (cols > KC || !(data instanceof Float32Array)) {
     // One k-block of any width: the fused kernels read each panel's columns contiguously.
-    packPanels(mem, at, src, off, cols, 1, rows, rowsPadded, cols, w, cols);
+    packPanels(mem, at, data, off, rowStride, 1, rows, rowsPadded, cols, w, cols);
     return;
   }
-  mem.set(src.subarray(off, off + rows * cols), rawAt);
+  copyRows(mem, rawAt, m, h, rows, rows, cols, cols);
   job.call('pack', at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
 }
 
-/** Copies the rows×cols row-major matrix at src[off] with rows padded to colsPadded and zero rows up to rowsPadded. */
+/**
+ * Copies problem h's rows × cols of `m` to mem[at] row-major with rows padded to colsPadded and
+ * zero rows up to rowsPadded: one copy when the rows are adjacent, else row by row (a head-split
+ * view read in place).
+ */
 function copyRows(
   mem: Float32Array,
   at: number,
-  src: TypedArray,
-  off: number,
+  m: AttentionRows,
+  h: number,
   rows: number,
   rowsPadded: number,
   cols: number,
   colsPadded: number,
 ): void {
-  if (cols === colsPadded && src instanceof Float32Array) {
+  const { data: src, rowStride: rs } = m;
+  const off = m.offsets[h]!;
+  if (cols === colsPadded && rs === cols && src instanceof Float32Array) {
     mem.set(src.subarray(off, off + rows * cols), at);
   } else {
     for (let i = 0; i < rows; i++) {
       const o = at + i * colsPadded;
-      for (let c = 0; c < cols; c++) mem[o + c] = src[off + i * cols + c]!;
+      const p = off + i * rs;
+      for (let c = 0; c < cols; c++) mem[o + c] = src[p + c]!;
       mem.fill(0, o + cols, o + colsPadded);
     }
   }
   mem.fill(0, at + rows * colsPadded, at + rowsPadded * colsPadded);
+}
+
+/** Copies rows × cols of mem[at] (rows padded to colsPadded) into problem h's rows of `m`. */
+function rowsOut(
+  mem: Float32Array,
+  at: number,
+  m: AttentionRows<Float32Array>,
+  h: number,
+  rows: number,
+  cols: number,
+  colsPadded: number,
+): void {
+  const { data: dst, rowStride: rs } = m;
+  const off = m.offsets[h]!;
+  if (rs === cols) {
+    copyRowsOut(mem, at, dst, off, rows, cols, colsPadded);
+    return;
+  }
+  for (let i = 0; i < rows; i++) {
+    const o = at + i * colsPadded;
+    const p = off + i * rs;
+    for (let c = 0; c < cols; c++) dst[p + c] = mem[o + c]!;
+  }
 }
 
 /** Bump allocator over float offsets, each region 16-byte aligned. */
@@ -149,10 +180,10 @@ function fillLimits(lim: Int32Array, at: number, shape: FlashAttentionShape, h: 
 
 function wasmForward(
   wasm: WasmKernels,
-  q: TypedArray,
-  k: TypedArray,
-  v: TypedArray,
-  out: Float32Array,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
   lse: Float32Array,
   shape: FlashAttentionShape,
 ): boolean {
@@ -180,9 +211,9 @@ function wasmForward(
     per,
     (job, mem, lim, h, r) => {
       job.task();
-      panels(job, mem, r + qp, r + at.rawQ, q, h * lq * d, lq, lqp, d, WASM_MR);
-      panels(job, mem, r + kp, r + at.rawK, k, h * lk * d, lk, lkp, d, WASM_NR);
-      copyRows(mem, r + vr, v, h * lk * dv, lk, lkp, dv, dvp);
+      panels(job, mem, r + qp, r + at.rawQ, q, h, lq, lqp, d, WASM_MR);
+      panels(job, mem, r + kp, r + at.rawK, k, h, lk, lkp, d, WASM_NR);
+      copyRows(mem, r + vr, v, h, lk, lkp, dv, dvp);
       mem.fill(0, r + o, r + o + lqp * dvp);
       mem.fill(Number.NEGATIVE_INFINITY, r + m, r + m + lqp);
       mem.fill(0, r + l, r + l + lqp);
@@ -204,7 +235,7 @@ function wasmForward(
       );
     },
     (mem, h, r) => {
-      copyRowsOut(mem, r + o, out, h * lq * dv, lq, dv, dvp);
+      rowsOut(mem, r + o, out, h, lq, dv, dvp);
       for (let i = 0; i < lq; i++) {
         const sum = mem[r + l + i]!;
         lse[h * lq + i] = sum > 0 ? mem[r + m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
@@ -244,15 +275,15 @@ function inGroups(
 
 function wasmBackward(
   wasm: WasmKernels,
-  q: TypedArray,
-  k: TypedArray,
-  v: TypedArray,
-  out: Float32Array,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
   lse: Float32Array,
-  dOut: TypedArray,
-  dq: Float32Array,
-  dk: Float32Array,
-  dvOut: Float32Array,
+  dOut: AttentionRows,
+  dq: AttentionRows<Float32Array>,
+  dk: AttentionRows<Float32Array>,
+  dvOut: AttentionRows<Float32Array>,
   shape: FlashAttentionShape,
 ): boolean {
   const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
@@ -286,23 +317,23 @@ function wasmBackward(
     heads,
     per,
     (job, mem, lim, h, r) => {
-      const qh = h * lq * d;
-      const kh = h * lk * d;
-      const vh = h * lk * dv;
-      const oh = h * lq * dv;
       mem.fill(0, r + a.s, r + a.t + WASM_TILE);
       job.task();
-      panels(job, mem, r + a.qp, r + a.rawQ, q, qh, lq, lqp, d, WASM_MR);
-      copyRows(mem, r + a.qr, q, qh, lq, lqp, d, dp);
-      panels(job, mem, r + a.kp, r + a.rawK, k, kh, lk, lkp, d, WASM_NR);
-      copyRows(mem, r + a.kr, k, kh, lk, lkp, d, dp);
-      panels(job, mem, r + a.vp, r + a.rawV, v, vh, lk, lkp, dv, WASM_NR);
-      panels(job, mem, r + a.dop, r + a.rawDO, dOut, oh, lq, lqp, dv, WASM_MR);
-      copyRows(mem, r + a.dor, dOut, oh, lq, lqp, dv, dvp);
+      panels(job, mem, r + a.qp, r + a.rawQ, q, h, lq, lqp, d, WASM_MR);
+      copyRows(mem, r + a.qr, q, h, lq, lqp, d, dp);
+      panels(job, mem, r + a.kp, r + a.rawK, k, h, lk, lkp, d, WASM_NR);
+      copyRows(mem, r + a.kr, k, h, lk, lkp, d, dp);
+      panels(job, mem, r + a.vp, r + a.rawV, v, h, lk, lkp, dv, WASM_NR);
+      panels(job, mem, r + a.dop, r + a.rawDO, dOut, h, lq, lqp, dv, WASM_MR);
+      copyRows(mem, r + a.dor, dOut, h, lq, lqp, dv, dvp);
       // D_i = Σ_c dO_ic·O_ic in float64 (Algorithm 2, line 19's rowsum).
+      const gd = dOut.data;
+      const od = out.data;
       for (let i = 0; i < lq; i++) {
         let sum = 0;
-        for (let c = oh + i * dv; c < oh + (i + 1) * dv; c++) sum += dOut[c]! * out[c]!;
+        const g0 = dOut.offsets[h]! + i * dOut.rowStride;
+        const o0 = out.offsets[h]! + i * out.rowStride;
+        for (let c = 0; c < dv; c++) sum += gd[g0 + c]! * od[o0 + c]!;
         mem[r + a.rowDot + i] = sum;
         mem[r + a.lse + i] = lse[h * lq + i]!;
       }
@@ -337,9 +368,9 @@ function wasmBackward(
       );
     },
     (mem, h, r) => {
-      copyRowsOut(mem, r + a.dq, dq, h * lq * d, lq, d, dp);
-      copyRowsOut(mem, r + a.dk, dk, h * lk * d, lk, d, dp);
-      copyRowsOut(mem, r + a.dv, dvOut, h * lk * dv, lk, dv, dvp);
+      rowsOut(mem, r + a.dq, dq, h, lq, d, dp);
+      rowsOut(mem, r + a.dk, dk, h, lk, d, dp);
+      rowsOut(mem, r + a.dv, dvOut, h, lk, dv, dvp);
     },
   );
 }

@@ -65,8 +65,9 @@ const CTOR = { float32: Float32Array, float64: Float64Array, int32: Int32Array, 
 
 /**
  * Free lists of typed arrays keyed by dtype and length, fed by {@link withArena} scopes. Holds
- * only storage that no live tensor views; reused buffers are zeroed before they are handed out,
- * so results are bit-identical to fresh allocation.
+ * only storage that no live tensor views; reused buffers are zeroed before they are handed out
+ * (except to ops whose kernel overwrites every element: `allocateUninitialized`), so results are
+ * bit-identical to fresh allocation.
  */
 export class BufferPool {
   /** Largest total of bytes kept in the free lists; buffers beyond it are left to the GC. */
@@ -92,15 +93,18 @@ export class BufferPool {
     this.maxBytes = maxBytes;
   }
 
-  /** @internal A zeroed buffer of `n` elements: from the free list when one fits, else new. */
-  take(dtype: DType, n: number): TypedArray {
+  /**
+   * @internal A buffer of `n` elements: from the free list when one fits, else new. Zeroed unless
+   * `zeroed` is false (the caller's kernel then writes every element; a new buffer is zero anyway).
+   */
+  take(dtype: DType, n: number, zeroed = true): TypedArray {
     const list = this.#free[dtype].get(n);
     if (list !== undefined && list.length > 0) {
       const buf = list.pop() as TypedArray;
       this.#freeBuffers--;
       this.#freeBytes -= n * BYTES[dtype];
       this.#hits++;
-      buf.fill(0);
+      if (zeroed) buf.fill(0);
       return buf;
     }
     this.#misses++;
@@ -183,10 +187,10 @@ export function trackTensor(t: Tracked): void {
 }
 
 /** @internal Storage for `allocate` inside a scope; null outside any (allocate then uses `new`). */
-export function scopedAllocate(dtype: DType, n: number): TypedArray | null {
+export function scopedAllocate(dtype: DType, n: number, zeroed: boolean): TypedArray | null {
   const scope = activeScope;
   if (scope === null || n === 0) return null;
-  const buf = scope.pool.take(dtype, n);
+  const buf = scope.pool.take(dtype, n, zeroed);
   scope.buffers.push(buf);
   return buf;
 }

@@ -1,5 +1,5 @@
 import { record } from '../autograd/record.js';
-import { allocate, promoteTypes } from '../dtype.js';
+import { allocate, allocateUninitialized, promoteTypes } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { copyIntoAxisRange } from '../internal/axis-range.js';
 import { backend } from '../kernels/registry.js';
@@ -53,7 +53,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   });
   const shape = first.shape.slice();
   shape[ax] = total;
-  const data = allocate(dtype, shapeSize(shape), 'concat', shape);
+  const data = allocateUninitialized(dtype, shapeSize(shape), 'concat', shape);
   tensors.forEach((t, i) => {
     copyIntoAxisRange(data, shape, ax, starts[i]!, 1, t.nd);
   });

@@ -1,6 +1,6 @@
 import '../kernels/js/gather.js';
 import { record } from '../autograd/record.js';
-import { allocate } from '../dtype.js';
+import { allocate, allocateUninitialized } from '../dtype.js';
 import { formatShape, InvalidArgumentError, shapeError } from '../errors.js';
 import { checkIndexTensor } from '../internal/index-check.js';
 import { backend } from '../kernels/registry.js';
@@ -55,7 +55,7 @@ export function embedding(indices: Tensor, weight: Tensor): Tensor {
     offset: weight.nd.offset,
     stride: [...rowStride, weight.nd.stride[1]!],
   };
-  const data = allocate(weight.dtype, shapeSize(shape), 'embedding', shape);
+  const data = allocateUninitialized(weight.dtype, shapeSize(shape), 'embedding', shape);
   backend().gather(data, shape, srcView, indexView, weight.nd.stride[0]!);
   const out = new Tensor(createView(data, shape), weight.dtype);
   return record('embedding', out, [weight], (g) => {

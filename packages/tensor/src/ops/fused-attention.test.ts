@@ -352,6 +352,30 @@ describe('fusedAttention', () => {
     }
   });
 
+  it('stores the output and the gradients of head-split views in their (batch, n, heads, ·) order, so merging heads needs no copy', () => {
+    const [batch, n, heads, d] = [2, 5, 3, 4];
+    const leaves = [0, 1, 2].map((i) =>
+      tensor(values(batch * n * heads * d, 40 + i), { shape: [batch, n, heads * d], requiresGrad: true }),
+    );
+    const [q, k, v] = leaves.map((leaf) => permute(reshape(leaf, [batch, n, heads, d]), [0, 2, 1, 3])) as [
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
+    const out = fusedAttention(q, k, v, { isCausal: true });
+    expect(out.shape).toEqual([batch, heads, n, d]);
+    expect(out.isContiguous()).toBe(false);
+    expect(permute(out, [0, 2, 1, 3]).isContiguous()).toBe(true);
+    // A contiguous (batch, heads, n, d) input keeps the row-major output.
+    expect(fusedAttention(q.contiguous(), k, v).isContiguous()).toBe(true);
+    // The op's backward gives dq, dk, dv in the same order (the split's backward then reshapes for free).
+    const g = permute(reshape(tensor(values(batch * n * heads * d, 50)), [batch, n, heads, d]), [0, 2, 1, 3]);
+    const grads = out._node!.backward(g) as Tensor[];
+    for (const grad of grads) expect(permute(grad, [0, 2, 1, 3]).isContiguous()).toBe(true);
+    sum(out).backward();
+    for (const leaf of leaves) expect(leaf.grad?.shape).toEqual([batch, n, heads * d]);
+  });
+
   it('throws ShapeError for an input with fewer than 2 axes', () => {
     const x = tensor([1, 2], { dtype: 'float32' });
     const m = tensor([[1, 2]], { dtype: 'float32' });

@@ -3,11 +3,14 @@
 import '../kernels/js/flash-attention.js';
 import '../kernels/prefer-wasm.js';
 import { record } from '../autograd/record.js';
+import { allocate, allocateUninitialized } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
-import type { FlashAttentionShape } from '../kernels/backend.js';
+import { stridesLike } from '../internal/dense-like.js';
+import type { AttentionRows, FlashAttentionShape } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
+import { createView } from '../ndarray.js';
 import { shapeSize } from '../shape.js';
-import { fromData, type Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { checkValidLens } from '../validation/attention-args.js';
 import { checkOptions } from '../validation/check-options.js';
 
@@ -77,24 +80,62 @@ export function fusedAttention(
   });
   const shape = checkInputs(queries, keys, values, options);
   const { heads, numQueries, dv } = shape;
-  const q = queries.toTypedArray();
-  const k = keys.toTypedArray();
-  const v = values.toTypedArray();
-  const out = new Float32Array(heads * numQueries * dv);
+  const q = rowsOf(queries, heads);
+  const k = rowsOf(keys, heads);
+  const v = rowsOf(values, heads);
+  // The output is laid out like the queries (a head-split view's output then merges its heads
+  // without a copy); the kernels write every row (zeros where a query sees no key). The row
+  // log-sum-exp stays off the pool: no tensor views it, so a withArena() scope would not keep it.
+  const [result, out] = denseLike(queries, dv, false);
   const lse = new Float32Array(heads * numQueries);
   backend().flashAttentionForward(q, k, v, out, lse, shape);
-  const result = fromData(out, [...queries.shape.slice(0, -1), dv], 'float32');
   return record(OP, result, [queries, keys, values], (g) => {
-    const dq = new Float32Array(q.length);
-    const dk = new Float32Array(k.length);
-    const dvGrad = new Float32Array(v.length);
-    backend().flashAttentionBackward(q, k, v, out, lse, g.toTypedArray(), dq, dk, dvGrad, shape);
+    // Zeroed, in the layouts of q, k and v: the JavaScript kernel accumulates dK and dV over tiles.
+    const [dq, dqRows] = denseLike(queries, shape.d, true);
+    const [dk, dkRows] = denseLike(keys, shape.d, true);
+    const [dvGrad, dvRows] = denseLike(values, dv, true);
+    backend().flashAttentionBackward(q, k, v, out, lse, rowsOf(g, heads), dqRows, dkRows, dvRows, shape);
     return [
-      queries.requiresGrad ? fromData(dq, queries.shape, 'float32') : null,
-      keys.requiresGrad ? fromData(dk, keys.shape, 'float32') : null,
-      values.requiresGrad ? fromData(dvGrad, values.shape, 'float32') : null,
+      queries.requiresGrad ? dq : null,
+      keys.requiresGrad ? dk : null,
+      values.requiresGrad ? dvGrad : null,
     ];
   });
+}
+
+/**
+ * `t` (..., n, c) as `heads` matrices of rows read in place through its strides (copied first only
+ * when its last axis is not contiguous).
+ */
+function rowsOf(t: Tensor, heads: number): AttentionRows {
+  const nd = t.nd.stride.at(-1) === 1 || t.shape.at(-1)! <= 1 ? t.nd : t.detach().contiguous().nd;
+  const lead = t.ndim - 2;
+  const offsets = new Int32Array(heads);
+  const idx = new Array<number>(lead).fill(0);
+  for (let h = 0, o = nd.offset; h < heads; h++) {
+    offsets[h] = o;
+    for (let ax = lead - 1; ax >= 0; ax--) {
+      o += nd.stride[ax]!;
+      if (++idx[ax]! < t.shape[ax]!) break;
+      o -= nd.stride[ax]! * t.shape[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return { data: nd.data, offsets, rowStride: t.ndim < 2 ? 0 : nd.stride.at(-2)! };
+}
+
+/**
+ * A new float32 tensor shaped as `like` with last extent `c`, stored in the axis order of
+ * `like` ({@link stridesLike}: a head-split (batch, heads, n, d) view's output is stored
+ * (batch, n, heads, c)), with its rows for the kernels. `zeroed`: zero-filled; else every element is for the kernel to write.
+ */
+function denseLike(like: Tensor, c: number, zeroed: boolean): [Tensor, AttentionRows<Float32Array>] {
+  const shape = [...like.shape.slice(0, -1), c];
+  const n = shapeSize(shape);
+  const data = zeroed ? allocate('float32', n, OP, shape) : allocateUninitialized('float32', n, OP, shape);
+  const stride = stridesLike(like.nd.stride, shape);
+  const t = new Tensor(createView(data, shape, stride), 'float32');
+  return [t, rowsOf(t, shapeSize(shape.slice(0, -2))) as AttentionRows<Float32Array>];
 }
 
 /** Validates the inputs and turns the options into the kernel's sizes and per-row key limits. */

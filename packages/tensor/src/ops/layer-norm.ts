@@ -1,6 +1,6 @@
 import '../kernels/js/layer-norm.js';
 import { record } from '../autograd/record.js';
-import { allocate, type DType, promoteTypes, toFloating } from '../dtype.js';
+import { allocate, allocateUninitialized, type DType, promoteTypes, toFloating } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
@@ -83,14 +83,14 @@ export function layerNorm(
   const bc = bias?.contiguous() ?? null;
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
-  const data = allocate(dtype, x.numel());
+  const data = allocateUninitialized(dtype, x.numel());
   backend().layerNorm(data, mean, rstd, xc.nd, rows, n, wc?.nd ?? null, bc?.nd ?? null, eps);
   const out = fromData(data, x.shape, dtype);
 
   const inputs = [xc, ...(wc === null ? [] : [wc]), ...(bc === null ? [] : [bc])];
   return record(op, out, inputs, (g) => {
     const gc = g.contiguous();
-    const dx = xc.requiresGrad ? allocate(xc.dtype, x.numel()) : null;
+    const dx = xc.requiresGrad ? allocateUninitialized(xc.dtype, x.numel()) : null;
     const dWeight = wc?.requiresGrad ? new Float64Array(n) : null;
     const dBias = bc?.requiresGrad ? new Float64Array(n) : null;
     backend().layerNormBackward(dx, dWeight, dBias, gc.nd, xc.nd, mean, rstd, wc?.nd ?? null, rows, n);

@@ -2,7 +2,7 @@
 import '../kernels/prefer-wasm.js';
 import '../kernels/js/relu.js';
 import { record } from '../autograd/record.js';
-import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
+import { allocate, allocateUninitialized, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
 import { gemm, type MatrixStack, rowsOf, type Strided, stackOf, transposed } from '../internal/matrix.js';
 import { expectTensor } from '../internal/unary.js';
@@ -93,7 +93,7 @@ export function linear(
   const xr = rowsOf(x.nd) ?? (rowsOf(x.detach().contiguous().nd) as MatrixStack);
   const rows = xr.rows;
   const shape = [...x.shape.slice(0, -1), outFeatures];
-  const data = allocate(dtype, rows * outFeatures, 'linear', shape);
+  const data = allocateUninitialized(dtype, rows * outFeatures, 'linear', shape);
   const w = stackOf(weight.nd, true, true);
   // y = x·Wᵀ: Wᵀ (in × out) is W read with its row and column strides swapped.
   product(data, xr, transposed(w), rows, outFeatures, inFeatures);
@@ -111,7 +111,7 @@ export function linear(
     let dbFused: Float64Array | null = null;
     if (fuseRelu) {
       const gc = grad.contiguous();
-      const masked = allocate(gc.dtype, rows * outFeatures);
+      const masked = allocateUninitialized(gc.dtype, rows * outFeatures);
       dbFused = bias?.requiresGrad ? new Float64Array(outFeatures) : null;
       backend().reluMaskColumnSum(masked, gc.nd, data, dbFused, rows, outFeatures);
       g = fromData(masked, shape, gc.dtype);
@@ -120,14 +120,14 @@ export function linear(
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       // dL/dx = g·W: (rows × out)·(out × in).
-      const d = allocate(x.dtype, rows * inFeatures);
+      const d = allocateUninitialized(x.dtype, rows * inFeatures);
       product(d, gr, w, rows, inFeatures, outFeatures);
       dx = fromData(d, x.shape, x.dtype);
     }
     let dw: Tensor | null = null;
     if (weight.requiresGrad) {
       // dL/dW = gᵀ·x: (out × rows)·(rows × in), the sum over every row in one product.
-      const d = allocate(weight.dtype, outFeatures * inFeatures);
+      const d = allocateUninitialized(weight.dtype, outFeatures * inFeatures);
       product(d, transposed(gr), xr, outFeatures, inFeatures, rows);
       dw = fromData(d, weight.shape, weight.dtype);
     }

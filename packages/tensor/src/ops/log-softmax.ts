@@ -1,6 +1,6 @@
 import '../kernels/js/log-softmax.js';
 import { record } from '../autograd/record.js';
-import { allocate, toFloating } from '../dtype.js';
+import { allocateUninitialized, toFloating } from '../dtype.js';
 import { laneLayout, laneView } from '../internal/lane-layout.js';
 import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
@@ -27,14 +27,14 @@ import { provideMethods, Tensor } from '../tensor.js';
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const layout = laneLayout('logSoftmax', x, axis);
   const dtype = toFloating(x.dtype);
-  const out = allocate(dtype, x.numel());
+  const out = allocateUninitialized(dtype, x.numel());
   backend().logSoftmax(out, laneView(x), layout.shape, layout.axis);
   const y = new Tensor(createView(out, x.shape), dtype);
   // Fused backward, dx = g − exp(y) Σ g, instead of differentiating the composite
   // x − m − log Σ exp(x − m): one kernel pass per lane from y alone (exp(y) is the softmax), no
   // intermediates and no gradient routed through the max shift; the sum is kept in float64.
   return record('logSoftmax', y, [x], (g) => {
-    const dx = allocate(dtype, x.numel());
+    const dx = allocateUninitialized(dtype, x.numel());
     backend().logSoftmaxBackward(dx, laneView(y), laneView(g), layout.shape, layout.axis);
     return [new Tensor(createView(dx, x.shape), dtype)];
   });

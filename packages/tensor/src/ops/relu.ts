@@ -1,6 +1,6 @@
 import '../kernels/js/relu.js';
 import { record } from '../autograd/record.js';
-import { allocate } from '../dtype.js';
+import { allocateUninitialized } from '../dtype.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
 import { fromData, provideMethods, type Tensor } from '../tensor.js';
@@ -24,11 +24,11 @@ export function relu(x: Tensor): Tensor {
   expectTensor('relu', x);
   // Own kernels rather than mapUnary/mapGrad with a callback, for speed (see kernels/relu.ts);
   // Math.max propagates NaN, like PyTorch's relu.
-  const data = allocate(x.dtype, x.numel());
+  const data = allocateUninitialized(x.dtype, x.numel());
   backend().relu(data, x.shape, x.nd);
   const out = fromData(data, x.shape, x.dtype);
   return record('relu', out, [x], (g) => {
-    const dx = allocate(g.dtype, g.numel());
+    const dx = allocateUninitialized(g.dtype, g.numel());
     backend().reluBackward(dx, g.shape, g.nd, data);
     return [fromData(dx, g.shape, g.dtype)];
   });

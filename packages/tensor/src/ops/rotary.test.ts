@@ -303,6 +303,23 @@ describe('rotary', () => {
     expect(sin.grad).toBeNull();
   });
 
+  it("stores the rotation of a head-split view, and its gradient, in the view's (batch, n, heads, d) order", () => {
+    const [batch, n, heads, d] = [2, 3, 2, 4];
+    const leaf = tensor(
+      Array.from({ length: batch * n * heads * d }, (_, i) => Math.sin(i)),
+      { shape: [batch, n, heads * d], requiresGrad: true },
+    );
+    const x = permute(reshape(leaf, [batch, n, heads, d]), [0, 2, 1, 3]);
+    const [cos, sin] = tables([0, 1, 2], d, 'float32');
+    const y = rotary(x, cos, sin);
+    expect(y.isContiguous()).toBe(false);
+    expect(permute(y, [0, 2, 1, 3]).isContiguous()).toBe(true);
+    const [dx] = y._node!.backward(y) as Tensor[];
+    expect(permute(dx!, [0, 2, 1, 3]).isContiguous()).toBe(true);
+    // A contiguous x keeps the row-major result.
+    expect(rotary(x.contiguous(), cos, sin).isContiguous()).toBe(true);
+  });
+
   it('rotates a head-split view (batch, heads, n, d) of (batch, n, heads·d) exactly as its copy, values and gradients', () => {
     // MultiHeadAttention's layout: the op reads the permuted view through strides, no copy.
     fc.assert(

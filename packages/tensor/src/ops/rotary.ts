@@ -1,13 +1,14 @@
 import '../kernels/js/rotary.js';
 import { record } from '../autograd/record.js';
-import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
+import { allocate, allocateUninitialized, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
+import { stridesLike } from '../internal/dense-like.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
 import type { StridedView } from '../kernels/types.js';
-import { contiguousStrides } from '../ndarray.js';
+import { contiguousStrides, createView } from '../ndarray.js';
 import { broadcastStrides, shapesEqual } from '../shape.js';
-import { fromData, type Tensor } from '../tensor.js';
+import { fromData, Tensor } from '../tensor.js';
 import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link rotary}. */
@@ -67,27 +68,41 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const dtype: DType = promoteTypes(promoteTypes(x.dtype, cos.dtype), sin.dtype);
 
   // The kernel reads x through its strides: a head-split view (batch, heads, n, d) of the
-  // projection (batch, n, heads·d) is rotated without a copy, and the output is contiguous.
+  // projection (batch, n, heads·d) is rotated without a copy, and the output is stored in x's
+  // axis order (batch, n, heads, d), as its gradient is: attention reads it in place and the
+  // head merge after it, like the split's backward, needs no copy.
   const target = [...rowShape, half];
   const cv = broadcastView(cos, target);
   const sv = broadcastView(sin, target);
-  const data = allocate(dtype, x.numel());
-  backend().rotary(data, x.nd, cv, sv, rowShape, d, half, interleaved);
-  const out = fromData(data, x.shape, dtype);
+  const out = like(x, dtype);
+  backend().rotary(out.nd, x.nd, cv, sv, rowShape, d, half, interleaved);
 
   return record(op, out, [x, cos, sin], (g) => {
     const wantsTables = cos.requiresGrad || sin.requiresGrad;
     // dCos and dSin need g and x as rows of d consecutive elements; dx alone reads g's strides.
     const gv = wantsTables ? g.contiguous().nd : g.nd;
     const xv = wantsTables ? x.contiguous().nd : x.nd;
-    const dx = x.requiresGrad ? allocate(x.dtype, x.numel()) : null;
+    const dx = x.requiresGrad ? like(x, x.dtype) : null;
     const dCos = cos.requiresGrad ? new Float64Array(cos.numel()) : null;
     const dSin = sin.requiresGrad ? new Float64Array(sin.numel()) : null;
     // Accumulators are row-major in cos's shape, read with stride 0 on its broadcast axes.
     const accStride = broadcastStrides(cos.shape, contiguousStrides(cos.shape), target);
-    backend().rotaryBackward(dx, dCos, dSin, accStride, gv, xv, cv, sv, rowShape, d, half, interleaved);
+    backend().rotaryBackward(
+      dx?.nd ?? null,
+      dCos,
+      dSin,
+      accStride,
+      gv,
+      xv,
+      cv,
+      sv,
+      rowShape,
+      d,
+      half,
+      interleaved,
+    );
     return [
-      dx === null ? null : fromData(dx, x.shape, x.dtype),
+      dx,
       dCos === null ? null : rounded(dCos, cos.shape, cos.dtype),
       dSin === null ? null : rounded(dSin, sin.shape, sin.dtype),
     ];
@@ -133,6 +148,12 @@ function checkInputs(op: string, x: Tensor, cos: Tensor, sin: Tensor): number[] 
     );
   }
   return rowShape;
+}
+
+/** A new tensor of x's shape and `dtype` stored in x's axis order, for the kernel to fill. */
+function like(x: Tensor, dtype: DType): Tensor {
+  const data = allocateUninitialized(dtype, x.numel());
+  return new Tensor(createView(data, x.shape, stridesLike(x.nd.stride, x.shape)), dtype);
 }
 
 /** `t` read as if of shape `target` (stride 0 on broadcast axes), without copying. */

@@ -1,6 +1,6 @@
 import '../kernels/js/softmax-cross-entropy.js';
 import { record } from '../autograd/record.js';
-import { allocate, isFloating } from '../dtype.js';
+import { allocate, allocateUninitialized, isFloating } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
@@ -152,7 +152,7 @@ export function softmaxCrossEntropyOp(
       const s = g.item() / (reduction === 'sum' ? 1 : count);
       scale = new Float64Array(rows).fill(s);
     }
-    const dx = allocate(dtype, x.numel());
+    const dx = allocateUninitialized(dtype, x.numel());
     backend().softmaxCrossEntropyBackward(dx, x.nd, lse, safe, scale, rows, classes, epsilon);
     return [new Tensor(createView(dx, logits.shape), dtype)];
   });

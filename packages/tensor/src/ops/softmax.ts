@@ -1,5 +1,5 @@
 import { record } from '../autograd/record.js';
-import { allocate, toFloating } from '../dtype.js';
+import { allocateUninitialized, toFloating } from '../dtype.js';
 import { laneLayout, laneView } from '../internal/lane-layout.js';
 import { backend } from '../kernels/registry.js';
 import { createView } from '../ndarray.js';
@@ -26,7 +26,7 @@ import { Tensor } from '../tensor.js';
 export function softmax(x: Tensor, axis = -1): Tensor {
   const layout = laneLayout('softmax', x, axis);
   const dtype = toFloating(x.dtype);
-  const out = allocate(dtype, x.numel());
+  const out = allocateUninitialized(dtype, x.numel());
   backend().softmax(out, laneView(x), layout.shape, layout.axis);
   const y = new Tensor(createView(out, x.shape), dtype);
   // Fused backward, dx = y ⊙ (g − Σ g⊙y), instead of differentiating the composite
@@ -34,7 +34,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   // intermediates, no gradient routed through the max shift), and every term is bounded by |g|
   // because y ∈ [0, 1], with the dot product accumulated in float64.
   return record('softmax', y, [x], (g) => {
-    const dx = allocate(dtype, x.numel());
+    const dx = allocateUninitialized(dtype, x.numel());
     backend().softmaxBackward(dx, laneView(y), laneView(g), layout.shape, layout.axis);
     return [new Tensor(createView(dx, x.shape), dtype)];
   });

@@ -97,6 +97,17 @@ export interface WasmKernels {
     n: number,
     hasDx: number,
   ) => void;
+  /** LayerNorm forward in place over rows × n float32 (float64 statistics saved per row). */
+  readonly layerNorm: (
+    x: number,
+    w: number,
+    b: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    n: number,
+    eps: number,
+  ) => void;
   /** Linear bias + ReLU in place over rows × n float32. */
   readonly biasRelu: (out: number, bias: number, rows: number, n: number) => void;
 }

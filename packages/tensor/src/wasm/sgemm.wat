@@ -964,6 +964,116 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
 
+  ;; LayerNorm forward in place over rows × n float32 at x (kernels/layer-norm.ts layerNormKernel,
+  ;; bit for bit): per row, μ and ρ = 1/√(σ² + eps) in float64, each sum kept as the JavaScript
+  ;; loop keeps it (four partial sums by column mod 4: the lanes of two f64x2; the tail joins the
+  ;; first), saved at mean and rstd (float64 per row); then x ← ((x − μ)·ρ)·w + b rounded to
+  ;; float32. The caller passes w = 1 for no weight and b = −0 for no bias (exact identities).
+  (func (export "layerNorm") (param $x i32) (param $w i32) (param $b i32) (param $mean i32)
+    (param $rstd i32) (param $rows i32) (param $n i32) (param $eps f64)
+    (local $r i32) (local $j i32) (local $n4 i32) (local $even i32) (local $o i32) (local $nf f64)
+    (local $s01 v128) (local $s23 v128) (local $c v128) (local $mu v128) (local $rho v128)
+    (local $t f64) (local $u f64) (local $muf f64) (local $rhof f64)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $even (i32.and (local.get $n) (i32.const -2)))
+    (local.set $nf (f64.convert_i32_u (local.get $n)))
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $n))) (then (return)))
+    (loop $rowLoop
+      ;; Σ x
+      (local.set $s01 (v128.const f64x2 0 0))
+      (local.set $s23 (v128.const f64x2 0 0))
+      (local.set $j (i32.const 0))
+      (if (i32.lt_u (local.get $j) (local.get $n4)) (then
+        (loop $sumLoop
+          (local.set $o (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $s01 (f64x2.add (local.get $s01) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $o)))))
+          (local.set $s23
+            (f64x2.add (local.get $s23) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $o)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $sumLoop (i32.lt_u (local.get $j) (local.get $n4))))))
+      (local.set $t (f64x2.extract_lane 0 (local.get $s01)))
+      (if (i32.lt_u (local.get $j) (local.get $n)) (then
+        (loop $sumTail
+          (local.set $t
+            (f64.add (local.get $t)
+              (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $sumTail (i32.lt_u (local.get $j) (local.get $n))))))
+      ;; μ = (s0 + s1 + (s2 + s3)) / n
+      (local.set $muf
+        (f64.div
+          (f64.add (f64.add (local.get $t) (f64x2.extract_lane 1 (local.get $s01)))
+            (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23))))
+          (local.get $nf)))
+      (local.set $mu (f64x2.splat (local.get $muf)))
+      ;; Σ (x − μ)²
+      (local.set $s01 (v128.const f64x2 0 0))
+      (local.set $s23 (v128.const f64x2 0 0))
+      (local.set $j (i32.const 0))
+      (if (i32.lt_u (local.get $j) (local.get $n4)) (then
+        (loop $varLoop
+          (local.set $o (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $c (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $o))) (local.get $mu)))
+          (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $c) (local.get $c))))
+          (local.set $c (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $o))) (local.get $mu)))
+          (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $c) (local.get $c))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br_if $varLoop (i32.lt_u (local.get $j) (local.get $n4))))))
+      (local.set $t (f64x2.extract_lane 0 (local.get $s01)))
+      (if (i32.lt_u (local.get $j) (local.get $n)) (then
+        (loop $varTail
+          (local.set $u
+            (f64.sub
+              (f64.promote_f32 (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.get $muf)))
+          (local.set $t (f64.add (local.get $t) (f64.mul (local.get $u) (local.get $u))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $varTail (i32.lt_u (local.get $j) (local.get $n))))))
+      ;; ρ = 1 / √((s0 + s1 + (s2 + s3)) / n + eps)
+      (local.set $rhof
+        (f64.div (f64.const 1)
+          (f64.sqrt
+            (f64.add
+              (f64.div
+                (f64.add (f64.add (local.get $t) (f64x2.extract_lane 1 (local.get $s01)))
+                  (f64.add (f64x2.extract_lane 0 (local.get $s23)) (f64x2.extract_lane 1 (local.get $s23))))
+                (local.get $nf))
+              (local.get $eps)))))
+      (local.set $rho (f64x2.splat (local.get $rhof)))
+      (f64.store (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 3))) (local.get $muf))
+      (f64.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 3))) (local.get $rhof))
+      ;; x ← ((x − μ)·ρ)·w + b, two columns at a time
+      (local.set $j (i32.const 0))
+      (if (i32.lt_u (local.get $j) (local.get $even)) (then
+        (loop $outLoop
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (v128.store64_lane 0 (i32.add (local.get $x) (local.get $o))
+            (f32x4.demote_f64x2_zero
+              (f64x2.add
+                (f64x2.mul
+                  (f64x2.mul
+                    (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (local.get $o))))
+                      (local.get $mu))
+                    (local.get $rho))
+                  (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $w) (local.get $o)))))
+                (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $b) (local.get $o)))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br_if $outLoop (i32.lt_u (local.get $j) (local.get $even))))))
+      (if (i32.lt_u (local.get $even) (local.get $n)) (then
+        (local.set $o (i32.shl (local.get $even) (i32.const 2)))
+        (f32.store (i32.add (local.get $x) (local.get $o))
+          (f32.demote_f64
+            (f64.add
+              (f64.mul
+                (f64.mul
+                  (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $o)))) (local.get $muf))
+                  (local.get $rhof))
+                (f64.promote_f32 (f32.load (i32.add (local.get $w) (local.get $o)))))
+              (f64.promote_f32 (f32.load (i32.add (local.get $b) (local.get $o)))))))))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
   ;; Linear bias + ReLU in place (kernels/relu.ts biasReluKernel with a bias, bit for bit but for
   ;; NaN payloads): out[r, j] = max(out[r, j] + bias[j], 0) over rows × n float32; the float32 add
   ;; rounds as the JavaScript store does, and max(v, +0) is v for v > 0 and +0 otherwise (−0 and
