@@ -5,6 +5,7 @@ import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-fl
 import { wasmLayerNorm, wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
 import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
+import { wasmRotary, wasmRotaryBackward } from './wasm-rotary.js';
 import { wasmSoftmaxCrossEntropy, wasmSoftmaxCrossEntropyBackward } from './wasm-softmax-cross-entropy.js';
 
 /**
@@ -29,6 +30,8 @@ export const wasmBackend: Backend = {
   // ---- s7: softmax cross-entropy with WebAssembly exponentials ----
   softmaxCrossEntropy: wasmSoftmaxCrossEntropy,
   softmaxCrossEntropyBackward: wasmSoftmaxCrossEntropyBackward,
-  // ---- s8: LayerNorm forward ----
+  // ---- s8: LayerNorm forward, rotary both ways ----
   layerNorm: wasmLayerNorm,
+  rotary: wasmRotary,
+  rotaryBackward: wasmRotaryBackward,
 };

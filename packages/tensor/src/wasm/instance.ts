@@ -108,6 +108,17 @@ export interface WasmKernels {
     n: number,
     eps: number,
   ) => void;
+  /** Rotary embedding (half-split pairs) in place over rows of float32 listed by offset. */
+  readonly rotaryRows: (
+    x: number,
+    rowAt: number,
+    cos: number,
+    sin: number,
+    tableAt: number,
+    rows: number,
+    half: number,
+    sign: number,
+  ) => void;
   /** Linear bias + ReLU in place over rows × n float32. */
   readonly biasRelu: (out: number, bias: number, rows: number, n: number) => void;
 }

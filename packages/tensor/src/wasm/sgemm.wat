@@ -964,6 +964,59 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
 
+  ;; Rotary embedding in place (kernels/rotary.ts rotaryKernel, half-split layout, bit for bit):
+  ;; for each of `rows` rows of floats at x + 4·rowAt[r], with its cos and sin tables (half floats
+  ;; each) at cos + 4·tableAt[r] and sin + 4·tableAt[r], pair j (a, b) = (x_j, x_{j+half}) becomes
+  ;; (a·c − b·s, b·c + a·s) with s = sign·sin_j, in float64 rounded once to float32 as the
+  ;; JavaScript kernel's store rounds (float32 products are exact in float64); features from
+  ;; 2·half on are left as they are (the caller copied them in).
+  (func (export "rotaryRows") (param $x i32) (param $rowAt i32) (param $cos i32) (param $sin i32)
+    (param $tableAt i32) (param $rows i32) (param $half i32) (param $sign f64)
+    (local $r i32) (local $j i32) (local $even i32) (local $p i32) (local $t i32) (local $o i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $s v128) (local $sg v128)
+    (local $a0 f64) (local $b0 f64) (local $c0 f64) (local $s0 f64)
+    (local.set $even (i32.and (local.get $half) (i32.const -2)))
+    (local.set $sg (f64x2.splat (local.get $sign)))
+    (if (i32.eqz (i32.mul (local.get $rows) (local.get $half))) (then (return)))
+    (loop $rowLoop
+      (local.set $p (i32.add (local.get $x)
+        (i32.shl (i32.load (i32.add (local.get $rowAt) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2))))
+      (local.set $t
+        (i32.shl (i32.load (i32.add (local.get $tableAt) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+      (local.set $j (i32.const 0))
+      (if (i32.lt_u (local.get $j) (local.get $even)) (then
+        (loop $pairLoop
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (local.set $a (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $p) (local.get $o)))))
+          (local.set $b (f64x2.promote_low_f32x4
+            (v128.load64_zero (i32.add (i32.add (local.get $p) (i32.shl (local.get $half) (i32.const 2))) (local.get $o)))))
+          (local.set $c (f64x2.promote_low_f32x4
+            (v128.load64_zero (i32.add (i32.add (local.get $cos) (local.get $t)) (local.get $o)))))
+          (local.set $s (f64x2.mul (local.get $sg) (f64x2.promote_low_f32x4
+            (v128.load64_zero (i32.add (i32.add (local.get $sin) (local.get $t)) (local.get $o))))))
+          (v128.store64_lane 0 (i32.add (local.get $p) (local.get $o))
+            (f32x4.demote_f64x2_zero
+              (f64x2.sub (f64x2.mul (local.get $a) (local.get $c)) (f64x2.mul (local.get $b) (local.get $s)))))
+          (v128.store64_lane 0 (i32.add (i32.add (local.get $p) (i32.shl (local.get $half) (i32.const 2))) (local.get $o))
+            (f32x4.demote_f64x2_zero
+              (f64x2.add (f64x2.mul (local.get $b) (local.get $c)) (f64x2.mul (local.get $a) (local.get $s)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br_if $pairLoop (i32.lt_u (local.get $j) (local.get $even))))))
+      (if (i32.lt_u (local.get $even) (local.get $half)) (then
+        (local.set $o (i32.shl (local.get $even) (i32.const 2)))
+        (local.set $a0 (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $o)))))
+        (local.set $b0 (f64.promote_f32
+          (f32.load (i32.add (i32.add (local.get $p) (i32.shl (local.get $half) (i32.const 2))) (local.get $o)))))
+        (local.set $c0 (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $cos) (local.get $t)) (local.get $o)))))
+        (local.set $s0 (f64.mul (local.get $sign)
+          (f64.promote_f32 (f32.load (i32.add (i32.add (local.get $sin) (local.get $t)) (local.get $o))))))
+        (f32.store (i32.add (local.get $p) (local.get $o))
+          (f32.demote_f64 (f64.sub (f64.mul (local.get $a0) (local.get $c0)) (f64.mul (local.get $b0) (local.get $s0)))))
+        (f32.store (i32.add (i32.add (local.get $p) (i32.shl (local.get $half) (i32.const 2))) (local.get $o))
+          (f32.demote_f64 (f64.add (f64.mul (local.get $b0) (local.get $c0)) (f64.mul (local.get $a0) (local.get $s0)))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
   ;; LayerNorm forward in place over rows × n float32 at x (kernels/layer-norm.ts layerNormKernel,
   ;; bit for bit): per row, μ and ρ = 1/√(σ² + eps) in float64, each sum kept as the JavaScript
   ;; loop keeps it (four partial sums by column mod 4: the lanes of two f64x2; the tail joins the
