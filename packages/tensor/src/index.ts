@@ -10,6 +10,7 @@ export { formatShape, GradientError, InvalidArgumentError, NonFiniteError, Shape
 // s6-bundle: PyTorch-style printing; loading it installs Tensor.toString's formatter.
 export { formatTensor } from './format-tensor.js';
 export type {
+  AttentionRows,
   Backend,
   FlashAttentionShape,
   MatrixBatchView,
