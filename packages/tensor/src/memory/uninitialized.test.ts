@@ -74,6 +74,14 @@ const CASES: Case[] = [
     build: ([a, b, c]) => [matmul(a!, b!), matmul(a!, c!)],
   },
   {
+    name: 'matmul with an empty inner dimension (all zeros)',
+    leaves: [
+      [3, 0],
+      [0, 5],
+    ],
+    build: ([a, b]) => [matmul(a!, b!)],
+  },
+  {
     name: 'broadcast arithmetic and sumToShape',
     leaves: [
       [4, 1, 6],
