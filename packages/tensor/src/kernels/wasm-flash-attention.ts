@@ -103,8 +103,15 @@ function panels(
     packPanels(mem, at, data, off, rowStride, 1, rows, rowsPadded, cols, w, cols);
     return;
   }
-  copyRows(mem, rawAt, m, h, rows, rows, cols, cols);
-  job.call('pack', at * 4, rawAt * 4, cols, 1, rows, rowsPadded, cols, w);
+  // The rows' whole span in one copy (a head-split view's span holds the other heads' rows too);
+  // `pack` reads it through the row stride.
+  mem.set(data.subarray(off, off + span(rows, rowStride, cols)), rawAt);
+  job.call('pack', at * 4, rawAt * 4, rowStride, 1, rows, rowsPadded, cols, w);
+}
+
+/** Floats from the first element of `rows` rows of `cols` at `rowStride` to the last. */
+function span(rows: number, rowStride: number, cols: number): number {
+  return rows === 0 ? 0 : (rows - 1) * rowStride + cols;
 }
 
 /**
@@ -131,7 +138,7 @@ function copyRows(
       const o = at + i * colsPadded;
       const p = off + i * rs;
       for (let c = 0; c < cols; c++) mem[o + c] = src[p + c]!;
-      mem.fill(0, o + cols, o + colsPadded);
+      if (cols < colsPadded) mem.fill(0, o + cols, o + colsPadded);
     }
   }
   mem.fill(0, at + rows * colsPadded, at + rowsPadded * colsPadded);
@@ -201,8 +208,8 @@ function wasmForward(
     l: lqp,
     lim: lqp,
     s: WASM_TILE,
-    rawQ: lq * d,
-    rawK: lk * d,
+    rawQ: span(lq, q.rowStride, d),
+    rawK: span(lk, k.rowStride, d),
   });
   const { qp, kp, vr, o, m, l } = at;
   return inGroups(
@@ -307,10 +314,10 @@ function wasmBackward(
     dq: lqp * dp,
     dk: lkp * dp,
     dv: lkp * dvp,
-    rawQ: lq * d,
-    rawK: lk * d,
-    rawV: lk * dv,
-    rawDO: lq * dv,
+    rawQ: span(lq, q.rowStride, d),
+    rawK: span(lk, k.rowStride, d),
+    rawV: span(lk, v.rowStride, dv),
+    rawDO: span(lq, dOut.rowStride, dv),
   });
   return inGroups(
     wasm,
