@@ -112,11 +112,11 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       beam: 4,
     },
     long: {
-      // The default's width and schedule, one block deeper and five times longer. Measured on this
+      // The default's width and schedule, one block deeper, eight times longer. Measured on this
       // machine (session 6, 80-s probes): 3 + 3 blocks cost 1.43× the default's step, 2 threads
       // only 1.09× of one; the 192-wide, dropout-0.1 model of session 5 learnt more slowly per
       // step (validation loss 1.06 vs 0.55 at step 1,000) at ~3× the step cost. Session 8: the step
-      // is 0.36 s idle (0.45–0.53 s in session 6), so the hour holds 8,000 steps; 5,000 left the
+      // is 0.40 s idle (0.45–0.53 s in session 6), so the hour holds 8,000 steps; 5,000 left the
       // validation loss still falling.
       hiddens: 128,
       heads: 4,

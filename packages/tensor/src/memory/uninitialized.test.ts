@@ -43,7 +43,7 @@ class PoisonPool extends BufferPool {
 }
 
 /** A deterministic float32 tensor of `shape` (a small LCG seeded by `seed`), optionally a leaf. */
-function values(shape: number[], seed: number, requiresGrad = false): Tensor {
+function values(shape: readonly number[], seed: number, requiresGrad = false): Tensor {
   let s = seed >>> 0 || 1;
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
