@@ -426,3 +426,18 @@ export function assertMatchesLoop(
     }),
   );
 }
+
+/** `count` float32 values in [−scale/2, scale/2) from a small LCG seeded by `seed` (reproducible). */
+export function seededFloat32(count: number, seed: number, scale = 2): Float32Array {
+  const out = new Float32Array(count);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * scale;
+  }
+  return out;
+}
+
+/** The 32-bit words of a float array, for bit-for-bit comparisons (−0 and NaN payloads included). */
+export const bits = (a: Float32Array | Float64Array): number[] =>
+  Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));

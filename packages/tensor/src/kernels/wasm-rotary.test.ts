@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bits, seededFloat32 } from '../../test/helpers.js';
 import { stridesLike } from '../internal/dense-like.js';
 import { contiguousStrides } from '../ndarray.js';
 import { wasmSimdSupported } from '../wasm/instance.js';
@@ -7,18 +8,7 @@ import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import type { StridedView } from './types.js';
 import { wasmRotary, wasmRotaryBackward } from './wasm-rotary.js';
 
-function values(count: number, seed: number, scale = 2): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * scale;
-  }
-  return out;
-}
-
-const bits = (a: Float32Array | Float64Array) =>
-  Array.from(new Uint32Array(a.buffer, a.byteOffset, a.byteLength / 4));
+const values = seededFloat32;
 
 describe.skipIf(!wasmSimdSupported())('rotary in WebAssembly (s8)', () => {
   it('is bit-identical to the JavaScript kernel on head-split and contiguous layouts, forward and inverse', () => {
