@@ -96,3 +96,23 @@ export function broadcastStrides(
   }
   return out;
 }
+
+/**
+ * The storage offset of every index of `shape` read through `stride` from `offset`, in row-major
+ * order of the indices (an odometer): the per-matrix offsets of a batch of matrices, or the
+ * per-row offsets of a stack of rows.
+ */
+export function offsetsOf(shape: readonly number[], stride: readonly number[], offset: number): Int32Array {
+  const out = new Int32Array(shapeSize(shape));
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let t = 0, o = offset; t < out.length; t++) {
+    out[t] = o;
+    for (let ax = shape.length - 1; ax >= 0; ax--) {
+      o += stride[ax]!;
+      if (++idx[ax]! < shape[ax]!) break;
+      o -= stride[ax]! * shape[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return out;
+}

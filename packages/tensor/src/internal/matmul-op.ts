@@ -4,7 +4,7 @@ import { allocateUninitialized, type DType, promoteTypes, type TypedArray } from
 import { formatShape, ShapeError, shapeError } from '../errors.js';
 import { backend } from '../kernels/registry.js';
 import { reshape } from '../ops/reshape.js';
-import { broadcastShapes, broadcastStrides, shapeSize } from '../shape.js';
+import { broadcastShapes, broadcastStrides, offsetsOf, shapeSize } from '../shape.js';
 import { fromData, provideMethods, type Tensor } from '../tensor.js';
 import { sumToShape } from './broadcast.js';
 import { foldRows, gemm, type MatrixStack, stackOf, transposed } from './matrix.js';
@@ -74,23 +74,8 @@ function product(a: MatrixStack, b: MatrixStack, batch: readonly number[], dtype
     gemm(out, folded, b, folded.rows, n, k);
     return out;
   }
-  const idx = new Array<number>(batch.length).fill(0);
-  const aOffsets = new Int32Array(count);
-  const bOffsets = new Int32Array(count);
-  let ao = a.offset;
-  let bo = b.offset;
-  for (let t = 0; t < count; t++) {
-    aOffsets[t] = ao;
-    bOffsets[t] = bo;
-    for (let d = batch.length - 1; d >= 0; d--) {
-      ao += aStep[d]!;
-      bo += bStep[d]!;
-      if (++idx[d]! < batch[d]!) break;
-      ao -= aStep[d]! * batch[d]!;
-      bo -= bStep[d]! * batch[d]!;
-      idx[d] = 0;
-    }
-  }
+  const aOffsets = offsetsOf(batch, aStep, a.offset);
+  const bOffsets = offsetsOf(batch, bStep, b.offset);
   backend().batchedMatmul(
     { data: out, offset: 0 },
     { data: a.data, offsets: aOffsets, rowStride: a.rowStride, colStride: a.colStride },

@@ -1,5 +1,4 @@
 import type { TypedArray } from '../dtype.js';
-import type { Job } from '../threads/pool.js';
 import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
 import type { MatrixBatchView, MatrixOut, MatrixView } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';

@@ -1,4 +1,4 @@
-import { shapeSize } from '../shape.js';
+import { offsetsOf, shapeSize } from '../shape.js';
 import { wasmHeap, wasmKernels } from '../wasm/instance.js';
 import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import type { StridedView } from './types.js';
@@ -43,22 +43,10 @@ export function wasmRotary(
   heap.set((x.data as Float32Array).subarray(x.offset, x.offset + n), 0);
   heap.set(cos.data as Float32Array, cosAt);
   heap.set(sin.data as Float32Array, sinAt);
+  // Row r of rowShape: its offset in x's block and in the tables.
   const offsets = new Int32Array(heap.buffer, heap.byteOffset, tableAt + rows);
-  // Row r of the odometer over rowShape: its offset in x's block and in the tables.
-  const nd = rowShape.length;
-  const idx = new Array<number>(nd).fill(0);
-  for (let r = 0, px = 0, pc = cos.offset; r < rows; r++) {
-    offsets[rowAt + r] = px;
-    offsets[tableAt + r] = pc;
-    for (let ax = nd - 1; ax >= 0; ax--) {
-      px += x.stride[ax]!;
-      pc += cos.stride[ax]!;
-      if (++idx[ax]! < rowShape[ax]!) break;
-      px -= x.stride[ax]! * rowShape[ax]!;
-      pc -= cos.stride[ax]! * rowShape[ax]!;
-      idx[ax] = 0;
-    }
-  }
+  offsets.set(offsetsOf(rowShape, x.stride, 0), rowAt);
+  offsets.set(offsetsOf(rowShape, cos.stride, cos.offset), tableAt);
   wasm.rotaryRows(0, rowAt * 4, cosAt * 4, sinAt * 4, tableAt * 4, rows, half, inverse ? -1 : 1);
   (out.data as Float32Array).set(heap.subarray(0, n), out.offset);
 }

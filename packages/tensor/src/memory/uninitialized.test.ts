@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededFloat32 } from '../../test/helpers.js';
 import '../index.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { getBackend, setBackend } from '../kernels/set-backend.js';
@@ -21,6 +22,7 @@ import { sin } from '../ops/sin.js';
 import { softmax } from '../ops/softmax.js';
 import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
 import { sum } from '../ops/sum.js';
+import { shapeSize } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { BufferPool } from './scope.js';
 import { withArena } from './with-arena.js';
@@ -42,16 +44,11 @@ class PoisonPool extends BufferPool {
   }
 }
 
-/** A deterministic float32 tensor of `shape` (a small LCG seeded by `seed`), optionally a leaf. */
+/** A deterministic float32 tensor of `shape` ({@link seededFloat32}), optionally a leaf. */
 function values(shape: readonly number[], seed: number, requiresGrad = false): Tensor {
-  let s = seed >>> 0 || 1;
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 2 ** 31 - 1;
-  }
-  const t = tensor(data).reshape(shape).detach();
+  const t = tensor(seededFloat32(shapeSize(shape), seed))
+    .reshape(shape)
+    .detach();
   t.requiresGrad = requiresGrad;
   return t;
 }

@@ -3,14 +3,12 @@
 import '../kernels/js/flash-attention.js';
 import '../kernels/prefer-wasm.js';
 import { record } from '../autograd/record.js';
-import { allocate, allocateUninitialized } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError, shapeError } from '../errors.js';
-import { stridesLike } from '../internal/dense-like.js';
+import { emptyLike } from '../internal/dense-like.js';
 import type { AttentionRows, FlashAttentionShape } from '../kernels/backend.js';
 import { backend } from '../kernels/registry.js';
-import { createView } from '../ndarray.js';
-import { shapeSize } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { offsetsOf, shapeSize } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { checkValidLens } from '../validation/attention-args.js';
 import { checkOptions } from '../validation/check-options.js';
 
@@ -41,7 +39,11 @@ const OP = 'fusedAttention';
  * @param values - float32 `(..., keys, v)` with the same leading axes as `queries`.
  * @param options - `scale` (default 1/√d), `isCausal`, `validLens`.
  * @returns The attention output `(..., queries, v)`, float32, differentiable in queries, keys and
- *   values. No attention weights are returned (they are never formed).
+ *   values. No attention weights are returned (they are never formed). The output is dense and
+ *   stored in the queries' axis order (PyTorch's preserved memory format), and the gradients in
+ *   the order of their inputs: for head-split views (batch, heads, n, d) of (batch, n, heads·d)
+ *   projections the output is stored (batch, n, heads, v), so merging the heads is a free reshape.
+ *   Strided inputs are read in place (a copy only when the last axis is not contiguous).
  * @throws {@link ShapeError} if an input has fewer than 2 axes or the leading axes differ.
  * @throws {@link ShapeError} naming both shapes if the depths of queries and keys or the key counts
  *   of keys and values differ.
@@ -80,9 +82,9 @@ export function fusedAttention(
   });
   const shape = checkInputs(queries, keys, values, options);
   const { heads, numQueries, dv } = shape;
-  const q = rowsOf(queries, heads);
-  const k = rowsOf(keys, heads);
-  const v = rowsOf(values, heads);
+  const q = rowsOf(queries);
+  const k = rowsOf(keys);
+  const v = rowsOf(values);
   // The output is laid out like the queries (a head-split view's output then merges its heads
   // without a copy); the kernels write every row (zeros where a query sees no key). The row
   // log-sum-exp stays off the pool: no tensor views it, so a withArena() scope would not keep it.
@@ -94,7 +96,7 @@ export function fusedAttention(
     const [dq, dqRows] = denseLike(queries, shape.d, true);
     const [dk, dkRows] = denseLike(keys, shape.d, true);
     const [dvGrad, dvRows] = denseLike(values, dv, true);
-    backend().flashAttentionBackward(q, k, v, out, lse, rowsOf(g, heads), dqRows, dkRows, dvRows, shape);
+    backend().flashAttentionBackward(q, k, v, out, lse, rowsOf(g), dqRows, dkRows, dvRows, shape);
     return [
       queries.requiresGrad ? dq : null,
       keys.requiresGrad ? dk : null,
@@ -104,24 +106,16 @@ export function fusedAttention(
 }
 
 /**
- * `t` (..., n, c) as `heads` matrices of rows read in place through its strides (copied first only
+ * `t` (..., n, c) as one matrix of rows per index of its leading axes, read in place through its strides (copied first only
  * when its last axis is not contiguous).
  */
-function rowsOf(t: Tensor, heads: number): AttentionRows {
+function rowsOf(t: Tensor): AttentionRows {
   const nd = t.nd.stride.at(-1) === 1 || t.shape.at(-1)! <= 1 ? t.nd : t.detach().contiguous().nd;
-  const lead = t.ndim - 2;
-  const offsets = new Int32Array(heads);
-  const idx = new Array<number>(lead).fill(0);
-  for (let h = 0, o = nd.offset; h < heads; h++) {
-    offsets[h] = o;
-    for (let ax = lead - 1; ax >= 0; ax--) {
-      o += nd.stride[ax]!;
-      if (++idx[ax]! < t.shape[ax]!) break;
-      o -= nd.stride[ax]! * t.shape[ax]!;
-      idx[ax] = 0;
-    }
-  }
-  return { data: nd.data, offsets, rowStride: t.ndim < 2 ? 0 : nd.stride.at(-2)! };
+  return {
+    data: nd.data,
+    offsets: offsetsOf(t.shape.slice(0, -2), nd.stride, nd.offset),
+    rowStride: nd.stride.at(-2)!,
+  };
 }
 
 /**
@@ -130,12 +124,8 @@ function rowsOf(t: Tensor, heads: number): AttentionRows {
  * (batch, n, heads, c)), with its rows for the kernels. `zeroed`: zero-filled; else every element is for the kernel to write.
  */
 function denseLike(like: Tensor, c: number, zeroed: boolean): [Tensor, AttentionRows<Float32Array>] {
-  const shape = [...like.shape.slice(0, -1), c];
-  const n = shapeSize(shape);
-  const data = zeroed ? allocate('float32', n, OP, shape) : allocateUninitialized('float32', n, OP, shape);
-  const stride = stridesLike(like.nd.stride, shape);
-  const t = new Tensor(createView(data, shape, stride), 'float32');
-  return [t, rowsOf(t, shapeSize(shape.slice(0, -2))) as AttentionRows<Float32Array>];
+  const t = emptyLike(like, c, 'float32', zeroed, OP);
+  return [t, rowsOf(t) as AttentionRows<Float32Array>];
 }
 
 /** Validates the inputs and turns the options into the kernel's sizes and per-row key limits. */

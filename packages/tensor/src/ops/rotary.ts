@@ -1,14 +1,14 @@
 import '../kernels/js/rotary.js';
 import { record } from '../autograd/record.js';
-import { allocate, allocateUninitialized, type DType, isFloating, promoteTypes } from '../dtype.js';
+import { allocate, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { formatShape, InvalidArgumentError, ShapeError } from '../errors.js';
-import { stridesLike } from '../internal/dense-like.js';
+import { emptyLike } from '../internal/dense-like.js';
 import { expectTensor } from '../internal/unary.js';
 import { backend } from '../kernels/registry.js';
 import type { StridedView } from '../kernels/types.js';
-import { contiguousStrides, createView } from '../ndarray.js';
+import { contiguousStrides } from '../ndarray.js';
 import { broadcastStrides, shapesEqual } from '../shape.js';
-import { fromData, Tensor } from '../tensor.js';
+import { fromData, type Tensor } from '../tensor.js';
 import { checkOptions } from '../validation/check-options.js';
 
 /** Options of {@link rotary}. */
@@ -36,8 +36,10 @@ export interface RotaryOptions {
  * @param cos - cos mθ_j per position, `(..., positions, half)`, broadcastable to x's leading axes.
  * @param sin - sin mθ_j, the same shape as `cos`.
  * @param options - `interleaved` (default false).
- * @returns A new contiguous tensor of x's shape in the dtype promoted from x, cos and sin;
- *   differentiable in x, and in cos and sin when they require gradients.
+ * @returns A new dense tensor of x's shape in the dtype promoted from x, cos and sin, stored in
+ *   x's axis order (row-major for a contiguous x; (batch, n, heads, d) for the head-split view
+ *   (batch, heads, n, d) of a projection, as PyTorch preserves the memory format), and so is its
+ *   gradient in x; differentiable in x, and in cos and sin when they require gradients.
  * @throws {@link InvalidArgumentError} if `x`, `cos` or `sin` is not a Tensor.
  * @throws {@link InvalidArgumentError} if `x`, `cos` or `sin` is not float32/float64.
  * @throws {@link ShapeError} if `x` has no axes.
@@ -74,7 +76,7 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
   const target = [...rowShape, half];
   const cv = broadcastView(cos, target);
   const sv = broadcastView(sin, target);
-  const out = like(x, dtype);
+  const out = emptyLike(x, d, dtype, false, op);
   backend().rotary(out.nd, x.nd, cv, sv, rowShape, d, half, interleaved);
 
   return record(op, out, [x, cos, sin], (g) => {
@@ -82,7 +84,7 @@ export function rotary(x: Tensor, cos: Tensor, sin: Tensor, options: RotaryOptio
     // dCos and dSin need g and x as rows of d consecutive elements; dx alone reads g's strides.
     const gv = wantsTables ? g.contiguous().nd : g.nd;
     const xv = wantsTables ? x.contiguous().nd : x.nd;
-    const dx = x.requiresGrad ? like(x, x.dtype) : null;
+    const dx = x.requiresGrad ? emptyLike(x, d, x.dtype, false, op) : null;
     const dCos = cos.requiresGrad ? new Float64Array(cos.numel()) : null;
     const dSin = sin.requiresGrad ? new Float64Array(sin.numel()) : null;
     // Accumulators are row-major in cos's shape, read with stride 0 on its broadcast axes.
@@ -148,12 +150,6 @@ function checkInputs(op: string, x: Tensor, cos: Tensor, sin: Tensor): number[] 
     );
   }
   return rowShape;
-}
-
-/** A new tensor of x's shape and `dtype` stored in x's axis order, for the kernel to fill. */
-function like(x: Tensor, dtype: DType): Tensor {
-  const data = allocateUninitialized(dtype, x.numel());
-  return new Tensor(createView(data, x.shape, stridesLike(x.nd.stride, x.shape)), dtype);
 }
 
 /** `t` read as if of shape `target` (stride 0 on broadcast axes), without copying. */
