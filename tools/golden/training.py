@@ -372,6 +372,35 @@ safetensors_fixture = {
     "int64Overflow": {"file": "torch-int64-overflow.safetensors"},
 }
 
+# ---------------------------------------------------------------------------------------------
+# Weight averaging: torch.optim.swa_utils.AveragedModel, uniform (SWA) and an EMA avg_fn, float32.
+# Own generator, so the draws above (and their fixtures) do not move.
+# ---------------------------------------------------------------------------------------------
+
+
+def weight_average_case(decay):
+    """Feeds 4 snapshots of an nn.Linear(3, 2) to AveragedModel; records each snapshot and the averages after it."""
+    from torch.optim.swa_utils import AveragedModel
+
+    g = torch.Generator().manual_seed(7)
+    net = torch.nn.Linear(3, 2)
+    avg_fn = None if decay is None else (lambda avg, p, n: decay * avg + (1 - decay) * p)
+    averaged = AveragedModel(net, avg_fn=avg_fn)
+    steps = []
+    with torch.no_grad():
+        for _ in range(4):
+            for p in net.parameters():
+                p.copy_(torch.randn(p.shape, generator=g))
+            averaged.update_parameters(net)
+            steps.append({
+                "params": [p.detach().clone() for p in net.parameters()],
+                "averages": [p.detach().clone() for p in averaged.module.parameters()],
+            })
+    return {"decay": decay, "steps": steps}
+
+
+weight_average = {"uniform": weight_average_case(None), "ema": weight_average_case(0.9)}
+
 dump(
     f"{FIXTURES}/training.json",
     {
@@ -381,5 +410,6 @@ dump(
         "schedules": schedules,
         "losses": losses,
         "safetensors": safetensors_fixture,
+        "weightAverage": weight_average,
     },
 )

@@ -275,6 +275,11 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
     .option('--lr <rate>', 'peak learning rate (AdamW)', parsePositive())
     .option('--warmup <n>', 'warm-up steps', parseInteger(0))
     .option('--label-smoothing <ε>', 'label smoothing of the loss', parseFraction())
+    .option(
+      '--average <fraction>',
+      'average the weights over this last fraction of training (0 = off); kept if validation prefers them',
+      parseFraction(),
+    )
     .option('--beam <n>', 'beam size of the final evaluation (1 = greedy)', parseInteger(1))
     .option('--stress', 'keep the stress digits of the vowels (AH0, EY1)', G.stress)
     .option('--dict <file>', 'dictionary in the cmudict-0.7b format (default: the bundled CMUdict)')
@@ -317,6 +322,7 @@ export function createProgram(io: Io, options: ProgramOptions = {}): Command {
             lr: v.lr,
             warmup: v.warmup,
             labelSmoothing: v.labelSmoothing,
+            average: v.average,
             beam: v.beam,
             dict: v.dict,
             out: v.out,

@@ -139,6 +139,55 @@ describe('attnkit g2p', () => {
       memory.map(({ step, heapMB }) => expect.objectContaining({ step, heapMB })),
     );
     expect(end.memory.growthMB).toBeCloseTo(memory.at(-1)!.heapMB - memory[0]!.heapMB, 5);
+    // The default preset does not average weights.
+    expect(lines.some((l) => l.event === 'average')).toBe(false);
+  });
+
+  it('train --average keeps the weight average of the last steps when the validation loss prefers it', async () => {
+    const out = join(dir, 'averaged');
+    const r = await cli(
+      'g2p',
+      'train',
+      '--dict',
+      dict,
+      ...tiny,
+      '--steps',
+      '8',
+      '--warmup',
+      '2',
+      '--average',
+      '0.5',
+      '--hiddens',
+      '8',
+      '--heads',
+      '2',
+      '--ffn',
+      '16',
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.out);
+    const average = lines.find((l) => l.event === 'average') as {
+      snapshots: number;
+      fromStep: number;
+      toStep: number;
+      valLossTrained: number;
+      valLossAveraged: number;
+      used: string;
+    };
+    // Progress after warm-up reaches 0.5 at step 5 of 8: snapshots at steps 5, 6, 7, 8.
+    expect(average).toMatchObject({ snapshots: 4, fromStep: 5, toStep: 8 });
+    expect(average.valLossAveraged).not.toBeCloseTo(average.valLossTrained, 6);
+    expect(average.used).toBe(average.valLossAveraged < average.valLossTrained ? 'averaged' : 'trained');
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.training.average).toBe(0.5);
+    const { event: _event, ...reported } = average as typeof average & { event: string };
+    expect(config.metrics.average).toEqual(reported);
+    expect(config.metrics.valLoss).toBeCloseTo(
+      average.used === 'averaged' ? average.valLossAveraged : average.valLossTrained,
+      12,
+    );
   });
 
   it('predict prints WORD  PH1 PH2 ... and n-best alternates as WORD(1)', async () => {

@@ -65,3 +65,5 @@ export type { TrainValSplitOptions } from './train-val-split.js';
 export { trainValSplit } from './train-val-split.js';
 export type { Tokenizer, VocabFromTextOptions, VocabJSON } from './vocab.js';
 export { Vocab } from './vocab.js';
+export type { WeightAverageOptions } from './weight-average.js';
+export { WeightAverage } from './weight-average.js';

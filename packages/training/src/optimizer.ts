@@ -11,6 +11,7 @@ import {
   zeroGrads,
 } from '@attnkit/tensor';
 import { checkNonNegative, describe, isRecord } from './internal/check.js';
+import { writeBack } from './internal/write-back.js';
 
 /** Storage of a parameter and of its optimizer state (the parameter's own dtype). */
 export type FloatArray = Float32Array | Float64Array;
@@ -262,21 +263,6 @@ function collectParams(op: string, params: Iterable<Tensor>): Tensor[] {
   }
   if (out.length === 0) throw new InvalidArgumentError(`${op}: params must not be empty.`);
   return out;
-}
-
-/** Writes row-major `values` into the strided view `p`, in place. */
-function writeBack(p: Tensor, values: FloatArray): void {
-  const { data, offset, stride, shape } = p.nd;
-  const index = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    let at = offset;
-    for (let a = 0; a < shape.length; a++) at += index[a]! * stride[a]!;
-    data[at] = values[i]!;
-    for (let a = shape.length - 1; a >= 0; a--) {
-      if (++index[a]! < shape[a]!) break;
-      index[a] = 0;
-    }
-  }
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Generator, getNumThreads, noGrad, setNumThreads } from '@attnkit/tensor';
-import { AdamW, crossEntropy, fit, LambdaLR } from '@attnkit/training';
+import { AdamW, crossEntropy, fit, LambdaLR, WeightAverage } from '@attnkit/training';
 import { CliError } from '../errors.js';
 import { batchStream, type G2PBatch, makeBatch } from '../g2p/batches.js';
 import { type Cmudict, loadCmudict } from '../g2p/cmudict.js';
@@ -56,6 +56,11 @@ export interface G2PTrainOptions {
   lr?: number;
   warmup?: number;
   labelSmoothing?: number;
+  /**
+   * Average the weights over this last fraction of training (0 = off): a snapshot every 0.5% of
+   * the steps; the averaged weights replace the trained ones when their validation loss is lower.
+   */
+  average?: number;
   /** Beam size of the final evaluation (1 = greedy). */
   beam?: number;
   /** Keep stress digits (AH0, EY1). */
@@ -87,6 +92,7 @@ interface Preset {
   lr: number;
   warmup: number;
   labelSmoothing: number;
+  average: number;
   beam: number;
 }
 
@@ -109,6 +115,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       lr: 3e-3,
       warmup: 200,
       labelSmoothing: 0.1,
+      average: 0,
       beam: 4,
     },
     long: {
@@ -117,7 +124,9 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       // only 1.09× of one; the 192-wide, dropout-0.1 model of session 5 learnt more slowly per
       // step (validation loss 1.06 vs 0.55 at step 1,000) at ~3× the step cost. Session 8: the step
       // is 0.40 s idle (0.45–0.53 s in session 6), so the hour holds 8,000 steps; 5,000 left the
-      // validation loss still falling.
+      // validation loss still falling. Session 9: session 8's kernels cut the step to ~0.30–0.35 s
+      // (2 threads: 1.02×, not worth a core), so 9,500 steps; the weights are averaged over the
+      // last quarter (kept only if the validation words prefer them).
       hiddens: 128,
       heads: 4,
       blocks: 3,
@@ -126,11 +135,12 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       norm: 'post',
       dropout: 0,
       batch: 128,
-      steps: 8000,
+      steps: 9500,
       maxMinutes: 54,
       lr: 3e-3,
       warmup: 300,
       labelSmoothing: 0.1,
+      average: 0.25,
       beam: 5,
     },
   },
@@ -149,6 +159,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       lr: 3e-3,
       warmup: 100,
       labelSmoothing: 0,
+      average: 0,
       beam: 4,
     },
     long: {
@@ -165,6 +176,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       lr: 2e-3,
       warmup: 500,
       labelSmoothing: 0,
+      average: 0,
       beam: 5,
     },
   },
@@ -183,6 +195,17 @@ export const G2P_DEFAULTS = {
 
 /** The longest source or target (with `<eos>`) the models are built for. */
 const MAX_LEN = 48;
+
+/** The weight average's outcome (see {@link G2PTrainOptions.average}). */
+export interface AverageReport {
+  readonly snapshots: number;
+  readonly fromStep: number;
+  readonly toStep: number;
+  readonly valLossTrained: number;
+  readonly valLossAveraged: number;
+  /** Which weights the checkpoint and the evaluation use. */
+  readonly used: 'averaged' | 'trained';
+}
 
 /** What {@link g2pTrain} returns. */
 export interface G2PTrainReport {
@@ -204,6 +227,8 @@ export interface G2PTrainReport {
   readonly evalCpuSeconds: number;
   /** Heap samples during training (see {@link heapSample}). */
   readonly memory: MemoryReport;
+  /** The weight average, when the run kept one (`average` > 0 and validation words), else null. */
+  readonly average: AverageReport | null;
   readonly test: Omit<TestReport, 'transcriptions'> | null;
 }
 
@@ -402,6 +427,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
   const lr = o.lr ?? p.lr;
   const warmup = Math.min(o.warmup ?? p.warmup, steps);
   const labelSmoothing = o.labelSmoothing ?? p.labelSmoothing;
+  const average = o.average ?? p.average;
   const sizes =
     config.kind === 'transformer'
       ? `${config.transformer.numBlks}+${config.transformer.numDecoderBlks} blocks × ${config.transformer.numHeads} heads, ${config.transformer.numHiddens} hiddens, FFN ${config.transformer.ffnNumHiddens}, ${config.transformer.norm}-norm`
@@ -418,6 +444,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     lr,
     warmup,
     labelSmoothing,
+    average,
     seed: o.seed,
     threads: o.threads,
   };
@@ -428,15 +455,21 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
   let fitStarted = 0;
   let evalMs = 0;
   const trainMs = (): number => performance.now() - fitStarted - evalMs;
-  // Warm-up, then cosine decay to lr/10 over the steps or the time budget, whichever runs out first.
-  const scheduler = new LambdaLR(optimizer, (t) => {
-    if (t < warmup) return (t + 1) / warmup;
-    const progress = Math.min(
+  // How far training is after t steps: by steps or by the time budget, whichever is further.
+  const progressAt = (t: number): number =>
+    Math.min(
       1,
       Math.max((t - warmup) / Math.max(1, steps - warmup), fitStarted === 0 ? 0 : trainMs() / budgetMs),
     );
-    return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress));
+  // Warm-up, then cosine decay to lr/10 over the steps or the time budget, whichever runs out first.
+  const scheduler = new LambdaLR(optimizer, (t) => {
+    if (t < warmup) return (t + 1) / warmup;
+    return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progressAt(t)));
   });
+  // Weight averaging over the last `average` of training (a snapshot every 0.5% of the steps).
+  const averaged = average > 0 ? new WeightAverage(model.module.parameters()) : null;
+  const snapshotEvery = Math.max(1, Math.round(steps / 200));
+  let averageFrom = 0;
   const stream = batchStream(data.train, { batchSize: batch, rng: new Generator(o.seed + 1), ids });
   const validBatches: G2PBatch[] = [];
   for (let i = 0; i < data.valid.length; i += 256)
@@ -516,14 +549,19 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
           }
         : {}),
       callbacks: {
-        onStep: (info) =>
+        onStep: (info) => {
+          if (averaged !== null && info.step % snapshotEvery === 0 && progressAt(info.step) >= 1 - average) {
+            if (averaged.count === 0) averageFrom = info.step;
+            averaged.update();
+          }
           progress.step({
             step: info.step,
             loss: info.loss,
             lr: info.lr,
             tokensPerSecond: tokens / (trainMs() / 1000),
             elapsedSeconds: (performance.now() - started) / 1000,
-          }),
+          });
+        },
         onEval: async (info) => {
           progress.eval(info.step, info.value);
           sampleHeap(info.step);
@@ -571,8 +609,40 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     },
   );
 
+  // The averaged weights replace the trained ones only when the validation words prefer them.
+  let averageReport: AverageReport | null = null;
+  if (averaged !== null && averaged.count > 0 && validBatches.length > 0) {
+    const trained =
+      valHistory.at(-1)?.step === result.steps
+        ? valHistory.at(-1)!.value
+        : validationLoss(model, validBatches, ids.pad);
+    averaged.swap();
+    const averagedLoss = validationLoss(model, validBatches, ids.pad);
+    const used = averagedLoss < trained ? 'averaged' : 'trained';
+    if (used === 'trained') averaged.swap();
+    averageReport = {
+      snapshots: averaged.count,
+      fromStep: averageFrom,
+      toStep: result.steps,
+      valLossTrained: trained,
+      valLossAveraged: averagedLoss,
+      used,
+    };
+    say(
+      `weight average of ${averaged.count} snapshots (steps ${averageFrom}–${result.steps}): validation loss ${averagedLoss.toFixed(4)} vs ${trained.toFixed(4)} trained; the ${used} weights are kept`,
+      { event: 'average', ...averageReport },
+    );
+  }
+  const valLoss =
+    averageReport?.used === 'averaged' ? averageReport.valLossAveraged : (valHistory.at(-1)?.value ?? null);
+
   // The trained model is on disk before the (long) evaluation.
-  await save(result.steps, { trainSeconds, parameters, valLoss: valHistory.at(-1)?.value ?? null });
+  await save(result.steps, {
+    trainSeconds,
+    parameters,
+    valLoss,
+    ...(averageReport === null ? {} : { average: averageReport }),
+  });
 
   // 4. Evaluation on every held-out word (skipped after Ctrl-C).
   let test: TestReport | null = null;
@@ -623,7 +693,8 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     budgetReached,
     heapGrowthMB: memory.growthMB,
     parameters,
-    valLoss: valHistory.at(-1)?.value ?? null,
+    valLoss,
+    ...(averageReport === null ? {} : { average: averageReport }),
   });
   const report: G2PTrainReport = {
     out,
@@ -640,6 +711,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     trainCpuSeconds,
     evalCpuSeconds,
     memory,
+    average: averageReport,
     test: test === null ? null : strip(test),
   };
   if (json) writeJson(io.out, { event: 'end', ...report });
