@@ -124,8 +124,8 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       // only 1.09× of one; the 192-wide, dropout-0.1 model of session 5 learnt more slowly per
       // step (validation loss 1.06 vs 0.55 at step 1,000) at ~3× the step cost. Session 8: the step
       // is 0.40 s idle (0.45–0.53 s in session 6), so the hour holds 8,000 steps; 5,000 left the
-      // validation loss still falling. Session 9: session 8's kernels cut the step to ~0.30–0.35 s
-      // (2 threads: 1.02×, not worth a core), so 9,500 steps; the weights are averaged over the
+      // validation loss still falling. Session 9: session 8's kernels cut the idle step to 0.29 s
+      // (2 threads: 1.02×, not worth a core), so 10,500 steps; the weights are averaged over the
       // last quarter (kept only if the validation words prefer them).
       hiddens: 128,
       heads: 4,
@@ -135,7 +135,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       norm: 'post',
       dropout: 0,
       batch: 128,
-      steps: 9500,
+      steps: 10500,
       maxMinutes: 54,
       lr: 3e-3,
       warmup: 300,
