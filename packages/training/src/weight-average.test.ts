@@ -1,5 +1,5 @@
 import { Parameter } from '@attnkit/layers';
-import { InvalidArgumentError, tensor } from '@attnkit/tensor';
+import { InvalidArgumentError, NonFiniteError, tensor } from '@attnkit/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose, type Fixed, load, readFixture } from '../test/helpers.js';
@@ -113,5 +113,19 @@ describe('WeightAverage', () => {
     average.update();
     average.swap();
     expect(() => average.update()).toThrow(/swapped in; swap\(\) back first/);
+  });
+
+  it('refuses a non-finite parameter and leaves the average as it was', () => {
+    const p = new Parameter(tensor([1, 2], { dtype: 'float64' }));
+    const q = new Parameter(tensor([3], { dtype: 'float64' }));
+    const average = new WeightAverage([p, q]);
+    average.update();
+    assign(p, [5, 6]);
+    assign(q, [Number.NaN]);
+    expect(() => average.update()).toThrow(NonFiniteError);
+    expect(() => average.update()).toThrow(/parameters\[1\] holds NaN at element 0/);
+    expect(average.count).toBe(1);
+    average.swap();
+    expect([...p.toTypedArray(), ...q.toTypedArray()]).toEqual([1, 2, 3]);
   });
 });

@@ -1,4 +1,4 @@
-import { checkOptions, InvalidArgumentError, Tensor } from '@attnkit/tensor';
+import { checkOptions, InvalidArgumentError, NonFiniteError, Tensor } from '@attnkit/tensor';
 import { checkUnitInterval, describe } from './internal/check.js';
 import { writeBack } from './internal/write-back.js';
 
@@ -98,6 +98,8 @@ export class WeightAverage {
    *
    * @throws {@link InvalidArgumentError} while the averages are swapped in (the parameters then
    *   hold the average, not trained values).
+   * @throws {@link NonFiniteError} naming the parameter when one holds NaN or ±Infinity (a NaN
+   *   would stay in the average for good); nothing is folded in then.
    */
   update(): void {
     if (this.#held !== null) {
@@ -105,9 +107,18 @@ export class WeightAverage {
     }
     const n = this.#count;
     const decay = this.decay;
-    this.params.forEach((p, i) => {
+    const snapshot = this.params.map((p) => p.toTypedArray() as Float32Array | Float64Array);
+    snapshot.forEach((values, i) => {
+      for (let j = 0; j < values.length; j++) {
+        if (!Number.isFinite(values[j]!)) {
+          throw new NonFiniteError(
+            `WeightAverage.update: parameters[${i}] holds ${values[j]} at element ${j}; the average is unchanged.`,
+          );
+        }
+      }
+    });
+    snapshot.forEach((values, i) => {
       const avg = this.#avg[i]!;
-      const values = p.toTypedArray() as Float32Array | Float64Array;
       if (n === 0) {
         avg.set(values);
       } else if (decay === null) {

@@ -13,6 +13,7 @@ import {
   SGD,
   StepLR,
   trainValSplit,
+  WeightAverage,
 } from '../../src/index.js';
 
 /** One bad call: the call, the error class and a pattern naming the argument. */
@@ -87,6 +88,18 @@ describe('robustness: training options are checked', () => {
       () => new StepLR(new SGD(params(), { lr: 0.1 }), { step_size: 2 } as never),
       InvalidArgumentError,
       /Did you mean 'stepSize'/,
+    ],
+    [
+      'WeightAverage ema_decay',
+      () => new WeightAverage(params(), { ema_decay: 0.99 } as never),
+      InvalidArgumentError,
+      /^new WeightAverage: unknown option 'ema_decay' in options\./,
+    ],
+    [
+      'WeightAverage(params, 0.99)',
+      () => new WeightAverage(params(), 0.99 as never),
+      InvalidArgumentError,
+      /^new WeightAverage: options must be an options object \{ decay\? \}/,
     ],
     [
       'trainValSplit(tokens, 0.1)',
