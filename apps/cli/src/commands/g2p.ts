@@ -596,7 +596,7 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     valHistory.filter((v) => Number.isFinite(v.value)),
   );
   say(
-    `trained ${result.steps} steps (${((result.steps * batch) / data.train.length).toFixed(2)} epochs) in ${(trainSeconds / 60).toFixed(1)} min (CPU ${(trainCpuSeconds / 60).toFixed(1)} min)${budgetReached ? `: the ${maxMinutes}-minute time budget cut training short at step ${result.steps} of ${steps}, so the model below is under-trained (a busy or slow machine; raise --max-minutes)` : ''}${interrupted ? ' (interrupted)' : ''}: ${Math.round(tokens / trainSeconds).toLocaleString('en-US')} phonemes/s; heap${memory.afterGc ? ' after GC' : ''} ${heap[0]?.heapMB ?? '-'} → ${heap.at(-1)?.heapMB ?? '-'} MB`,
+    `trained ${result.steps} steps (${((result.steps * batch) / data.train.length).toFixed(2)} epochs) in ${(trainSeconds / 60).toFixed(1)} min (CPU ${(trainCpuSeconds / 60).toFixed(1)} min)${budgetReached ? `: the ${maxMinutes}-minute time budget ended training at step ${result.steps} of ${steps}, so the model below had fewer steps than planned (the learning rate decayed over the budget; a busy or slow machine: raise --max-minutes)` : ''}${interrupted ? ' (interrupted)' : ''}: ${Math.round(tokens / trainSeconds).toLocaleString('en-US')} phonemes/s; heap${memory.afterGc ? ' after GC' : ''} ${heap[0]?.heapMB ?? '-'} → ${heap.at(-1)?.heapMB ?? '-'} MB`,
     {
       event: 'trained',
       steps: result.steps,
