@@ -33,13 +33,20 @@ export interface WeightAverageOptions {
  *   checkpoints averaged).
  * @example
  * ```ts
+ * const model = new Linear({ inFeatures: 2, outFeatures: 1 });
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1 });
  * const average = new WeightAverage(model.parameters());
- * // in the training loop, late in training:
- * average.update();
- * // evaluate with the averaged weights, then go back to the trained ones:
- * average.swap();
- * const loss = evaluate(model);
- * average.swap();
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const y = tensor([[1], [2]]);
+ * for (let step = 1; step <= 20; step++) {
+ *   optimizer.zeroGrad();
+ *   mseLoss(model.forward(x), y).backward();
+ *   optimizer.step();
+ *   if (step > 10) average.update(); // the last half of training
+ * }
+ * average.swap(); // evaluate with the mean of the last 10 snapshots…
+ * const averagedLoss = mseLoss(model.forward(x), y).item();
+ * average.swap(); // …then back to the trained weights, exactly
  * ```
  */
 export class WeightAverage {
