@@ -39,6 +39,10 @@ let dict: string;
 let transformer: string;
 let bahdanau: string;
 const tiny = ['--steps', '3', '--batch', '4', '--valid-words', '2', '--test-fraction', '0.2', '--beam', '2'];
+/** The sizes of the small Transformer the tests train. */
+const tinyTransformer = ['--hiddens', '8', '--heads', '2', '--ffn', '16'];
+/** `g2p train` on the test dictionary with the tiny settings, then `extra`. */
+const trainTiny = (...extra: string[]) => cli('g2p', 'train', '--dict', dict, ...tiny, ...extra);
 
 beforeAll(async () => {
   dir = await tempDir('attnkit-g2p-');
@@ -46,21 +50,7 @@ beforeAll(async () => {
   await writeFile(dict, `${WORDS.map(([w, p]) => `${w}  ${p}`).join('\n')}\n`);
   transformer = join(dir, 'transformer');
   bahdanau = join(dir, 'bahdanau');
-  const t = await cli(
-    'g2p',
-    'train',
-    '--dict',
-    dict,
-    ...tiny,
-    '--hiddens',
-    '8',
-    '--heads',
-    '2',
-    '--ffn',
-    '16',
-    '--out',
-    transformer,
-  );
+  const t = await cli('g2p', 'train', '--dict', dict, ...tiny, ...tinyTransformer, '--out', transformer);
   expect(t.err).toBe('');
   expect(t.code).toBe(0);
   const b = await cli(
@@ -107,21 +97,7 @@ describe('attnkit g2p', () => {
   });
 
   it('train prints JSON lines with a final report', async () => {
-    const r = await cli(
-      'g2p',
-      'train',
-      '--dict',
-      dict,
-      ...tiny,
-      '--hiddens',
-      '8',
-      '--heads',
-      '2',
-      '--ffn',
-      '16',
-      '--out',
-      join(dir, 'again'),
-    );
+    const r = await trainTiny(...tinyTransformer, '--out', join(dir, 'again'));
     const lines = jsonLines(r.out);
     const end = lines.find((l) => l.event === 'end') as {
       test: { words: number; model: { wer: number } };
@@ -145,24 +121,14 @@ describe('attnkit g2p', () => {
 
   it('train --average keeps the weight average of the last steps when the validation loss prefers it', async () => {
     const out = join(dir, 'averaged');
-    const r = await cli(
-      'g2p',
-      'train',
-      '--dict',
-      dict,
-      ...tiny,
+    const r = await trainTiny(
       '--steps',
       '8',
       '--warmup',
       '2',
       '--average',
       '0.5',
-      '--hiddens',
-      '8',
-      '--heads',
-      '2',
-      '--ffn',
-      '16',
+      ...tinyTransformer,
       '--out',
       out,
     );
@@ -264,12 +230,7 @@ describe('attnkit g2p', () => {
         '--dict',
         bad,
         ...tiny,
-        '--hiddens',
-        '8',
-        '--heads',
-        '2',
-        '--ffn',
-        '16',
+        ...tinyTransformer,
         '--out',
         join(dir, 'bad'),
       );
@@ -282,12 +243,7 @@ describe('attnkit g2p', () => {
         bad,
         '--skip-malformed',
         ...tiny,
-        '--hiddens',
-        '8',
-        '--heads',
-        '2',
-        '--ffn',
-        '16',
+        ...tinyTransformer,
         '--out',
         join(dir, 'skipped'),
       );
