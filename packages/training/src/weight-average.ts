@@ -1,6 +1,7 @@
 import { checkOptions, InvalidArgumentError, NonFiniteError, Tensor } from '@attnkit/tensor';
 import { checkUnitInterval, describe } from './internal/check.js';
 import { writeBack } from './internal/write-back.js';
+import type { FloatArray } from './optimizer.js';
 
 /** Options of {@link WeightAverage}. */
 export interface WeightAverageOptions {
@@ -57,7 +58,7 @@ export class WeightAverage {
   readonly #avg: Float64Array[];
   #count = 0;
   /** The trained values while the averages are swapped in, else null. */
-  #held: (Float32Array | Float64Array)[] | null = null;
+  #held: FloatArray[] | null = null;
 
   constructor(parameters: Iterable<Tensor>, options: WeightAverageOptions = {}) {
     const op = 'new WeightAverage';
@@ -114,7 +115,7 @@ export class WeightAverage {
     }
     const n = this.#count;
     const decay = this.decay;
-    const snapshot = this.params.map((p) => p.toTypedArray() as Float32Array | Float64Array);
+    const snapshot = this.params.map((p) => p.toTypedArray() as FloatArray);
     snapshot.forEach((values, i) => {
       for (let j = 0; j < values.length; j++) {
         if (!Number.isFinite(values[j]!)) {
@@ -152,7 +153,7 @@ export class WeightAverage {
     const held = this.#held;
     if (held === null) {
       this.#held = this.params.map((p, i) => {
-        const trained = (p.toTypedArray() as Float32Array | Float64Array).slice();
+        const trained = (p.toTypedArray() as FloatArray).slice();
         const avg = this.#avg[i]!;
         writeBack(p, p.dtype === 'float32' ? Float32Array.from(avg) : avg);
         return trained;
