@@ -1,9 +1,12 @@
 import { copyToContiguous } from '../kernels/copy.js';
+import { backend } from '../kernels/registry.js';
 import { keepInScope } from '../memory/scope.js';
 import { createView } from '../ndarray.js';
 import { add } from '../ops/add.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
+
+const FLAT: readonly number[] = [1];
 
 /**
  * Adds the gradient `g` of the leaf `t` into `t.grad` (PyTorch's AccumulateGrad). The first
@@ -19,7 +22,9 @@ export function accumulateGrad(t: Tensor, g: Tensor): void {
   if (prev !== null && prev.dtype === g.dtype && prev.isContiguous() && shapesEqual(prev.shape, g.shape)) {
     const dst = prev.toTypedArray();
     const src = g.toTypedArray();
-    for (let i = 0; i < dst.length; i++) dst[i] = (dst[i] as number) + (src[i] as number);
+    // One flat run through the backend's arithmetic (in WebAssembly for float32), in place.
+    const flat = { data: dst, offset: 0, stride: FLAT };
+    backend().arithmetic('add', dst, [dst.length], flat, { data: src, offset: 0, stride: FLAT });
     return;
   }
   t.grad =

@@ -1,6 +1,7 @@
 import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
+import { wasmArithmetic } from './wasm-arithmetic.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
 import { wasmLayerNorm, wasmLayerNormBackward } from './wasm-layer-norm.js';
 import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
@@ -34,4 +35,6 @@ export const wasmBackend: Backend = {
   layerNorm: wasmLayerNorm,
   rotary: wasmRotary,
   rotaryBackward: wasmRotaryBackward,
+  // ---- s10: contiguous float32 element-wise arithmetic ----
+  arithmetic: wasmArithmetic,
 };

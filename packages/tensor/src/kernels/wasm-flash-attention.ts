@@ -5,6 +5,7 @@ import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
 import { type ExpRows, jsExpRows } from './exp-rows.js';
 import { limitOf, type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
 import { packPanels } from './pack.js';
+import { wasmBackwardBatch, wasmForwardBatch } from './wasm-attention-batch.js';
 import { copyRowsOut, wasmMatmul } from './wasm-matmul.js';
 
 // The whole FlashAttention tile loop in WebAssembly (src/wasm/sgemm.wat flashForward /
@@ -43,7 +44,12 @@ export function wasmFlashAttentionForward(
   shape: FlashAttentionShape,
 ): void {
   const wasm = fusedWasm(shape);
-  if (wasm !== null && wasmForward(wasm, q, k, v, out, lse, shape)) return;
+  if (
+    wasm !== null &&
+    (wasmForwardBatch(wasm, q, k, v, out, lse, shape) || wasmForward(wasm, q, k, v, out, lse, shape))
+  ) {
+    return;
+  }
   tiledAttentionForward(wasmTileOps, q, k, v, out, lse, shape);
 }
 
@@ -61,7 +67,13 @@ export function wasmFlashAttentionBackward(
   shape: FlashAttentionShape,
 ): void {
   const wasm = fusedWasm(shape);
-  if (wasm !== null && wasmBackward(wasm, q, k, v, out, lse, dOut, dq, dk, dvOut, shape)) return;
+  if (
+    wasm !== null &&
+    (wasmBackwardBatch(wasm, q, k, v, out, lse, dOut, dq, dk, dvOut, shape) ||
+      wasmBackward(wasm, q, k, v, out, lse, dOut, dq, dk, dvOut, shape))
+  ) {
+    return;
+  }
   tiledAttentionBackward(wasmTileOps, q, k, v, out, lse, dOut, dq, dk, dvOut, shape);
 }
 

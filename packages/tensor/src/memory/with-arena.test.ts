@@ -11,7 +11,7 @@ import { matmul } from '../ops/matmul.js';
 import { relu } from '../ops/relu.js';
 import { softmax } from '../ops/softmax.js';
 import type { Tensor } from '../tensor.js';
-import { BufferPool, ReleasedTensorError } from './scope.js';
+import { BufferPool, capacityOf, ReleasedTensorError } from './scope.js';
 import { isReleased, keep, withArena } from './with-arena.js';
 
 /** A deterministic float32 leaf of `shape` (values from a small LCG seeded by `seed`). */
@@ -230,6 +230,44 @@ describe('withArena', () => {
     expect(warm.newBuffers).toBe(grads);
     for (const c of counts.slice(2)) expect(c).toEqual(warm);
     expect(warm.free).toBeGreaterThan(0);
+  });
+
+  it('serves a request from the smallest free buffer of capacity n … 2n, as a zeroed view of n elements', () => {
+    // Length-bucketed batches ask for a slightly different size every step (G2P).
+    const pool = new BufferPool();
+    const big = pool.take('float32', 1000);
+    big.fill(7);
+    pool.give(big);
+    const mid = pool.take('float32', 100);
+    pool.give(mid);
+    expect(pool.stats()).toMatchObject({ hits: 0, misses: 2, freeBuffers: 2 });
+    const a = pool.take('float32', 600);
+    expect(a.length).toBe(600);
+    expect(a.buffer).toBe(big.buffer);
+    expect(a.every((x) => x === 0)).toBe(true);
+    expect(pool.stats()).toMatchObject({ hits: 1, misses: 2, freeBuffers: 1 });
+    // 1000 > 2·400: a request below half the capacity allocates rather than waste the buffer.
+    pool.give(a);
+    const b = pool.take('float32', 400);
+    expect(b.buffer).not.toBe(big.buffer);
+    expect(pool.stats()).toMatchObject({ hits: 1, misses: 3 });
+    // The best fit, not the first: 90 takes the 100-float buffer, not the 1000-float one.
+    const c = pool.take('float32', 90);
+    expect(c.buffer).toBe(mid.buffer);
+    // Other dtypes never share a list.
+    pool.give(pool.take('int32', 50));
+    expect(pool.take('float64', 50).buffer.byteLength).toBe(400);
+  });
+
+  it('rounds new buffers up to a capacity class at most 12.5% larger, stable under rounding', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 28 }), (n) => {
+        const c = capacityOf(n);
+        expect(c).toBeGreaterThanOrEqual(n);
+        expect(c).toBeLessThanOrEqual(n < 64 ? n : Math.ceil(n * 1.125));
+        expect(capacityOf(c)).toBe(c);
+      }),
+    );
   });
 
   it('caps the free lists at maxBytes', () => {

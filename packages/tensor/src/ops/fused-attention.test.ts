@@ -6,6 +6,7 @@ import { getBackend, setBackend } from '../kernels/set-backend.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './add.js';
 import { cast } from './cast.js';
+import { chunk } from './chunk.js';
 import { tensor } from './creation.js';
 import { fusedAttention } from './fused-attention.js';
 import { matmul } from './matmul.js';
@@ -350,6 +351,42 @@ describe('fusedAttention', () => {
     } finally {
       setBackend(before);
     }
+  });
+
+  it('reads q, k and v split from one fused projection (views of one buffer) exactly as their copies', () => {
+    // A fused QKV projection (batch, n, 3·heads·d): the WebAssembly kernels stage the shared buffer
+    // once for all three operands and all (batch·heads) problems.
+    fc.assert(
+      fc.property(
+        fc.record({
+          batch: fc.integer({ min: 1, max: 3 }),
+          heads: fc.integer({ min: 1, max: 4 }),
+          n: fc.integer({ min: 1, max: 20 }),
+          d: fc.integer({ min: 1, max: 9 }),
+          isCausal: fc.boolean(),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        ({ batch, heads, n, d, isCausal, seed }) => {
+          const qkv = tensor(values(batch * n * 3 * heads * d, seed), {
+            shape: [batch, n, 3 * heads * d],
+            requiresGrad: true,
+          });
+          const upstream = values(batch * heads * n * d, seed + 7);
+          const run = (copy: boolean) => {
+            qkv.grad = null;
+            const [q, k, v] = chunk(qkv, 3, 2).map((part) => {
+              const view = permute(reshape(part, [batch, n, heads, d]), [0, 2, 1, 3]);
+              return copy ? view.contiguous() : view;
+            }) as [Tensor, Tensor, Tensor];
+            const out = fusedAttention(q, k, v, { isCausal });
+            sum(mul(out, tensor(upstream, { shape: out.shape }))).backward();
+            return [out, qkv.grad!].map((t) => Array.from(t.toTypedArray()));
+          };
+          expect(run(false)).toEqual(run(true));
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('stores the output and the gradients of head-split views in their (batch, n, heads, ·) order, so merging heads needs no copy', () => {

@@ -13,7 +13,15 @@ import { sharedMemoryVariant } from '../wasm/shared-memory.js';
 import { drain, type ExportFn, type WorkerInit } from './worker-loop.js';
 
 /** Exports a task may call, by index (the index is what the job table stores). */
-export const TASK_FUNCTIONS = ['sgemm', 'pack', 'flashForward', 'flashBackward', 'packAdjacent'] as const;
+export const TASK_FUNCTIONS = [
+  'sgemm',
+  'pack',
+  'flashForward',
+  'flashBackward',
+  'packAdjacent',
+  'flashForwardBatch',
+  'flashBackwardBatch',
+] as const;
 /** The name of an export a task may call. */
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
 

@@ -61,6 +61,58 @@ export interface WasmKernels {
     dvp: number,
     scale: number,
   ) => void;
+  /**
+   * `flashForward` of problems [h0, h1), staged and written back in WebAssembly
+   * (kernels/wasm-attention-batch.ts lays out the table, limits and scratch).
+   */
+  readonly flashForwardBatch: (
+    table: number,
+    lim: number,
+    ml: number,
+    h0: number,
+    h1: number,
+    scratch: number,
+    qrs: number,
+    krs: number,
+    vrs: number,
+    ors: number,
+    lq: number,
+    lk: number,
+    lqp: number,
+    lkp: number,
+    d: number,
+    dv: number,
+    dvp: number,
+    scale: number,
+  ) => void;
+  /** `flashBackward` of problems [h0, h1), staged and written back in WebAssembly. */
+  readonly flashBackwardBatch: (
+    table: number,
+    lim: number,
+    lse: number,
+    h0: number,
+    h1: number,
+    scratch: number,
+    qrs: number,
+    krs: number,
+    vrs: number,
+    ors: number,
+    dors: number,
+    dqrs: number,
+    dkrs: number,
+    dvrs: number,
+    lq: number,
+    lk: number,
+    lqp: number,
+    lkp: number,
+    d: number,
+    dp: number,
+    dv: number,
+    dvp: number,
+    scale: number,
+  ) => void;
+  /** x[0:n] = x ∘ y in float32 (op 0 add, 1 sub, 2 mul, 3 div), in place over x. */
+  readonly arithmeticFlat: (op: number, x: number, y: number, n: number) => void;
   // ---- s5-bench ----
   /** `pack` for rows adjacent in memory (rs = 1): 16 rows per pass over k; same layout. */
   readonly packAdjacent: (

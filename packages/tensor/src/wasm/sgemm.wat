@@ -125,7 +125,7 @@
   ;; A is packed with w = 4; B is packed as Bᵀ (strides swapped) with w = 8.
   ;; Rows stored k-contiguous (cs = 1: a row-major A, or the Bᵀ of a transposed weight) are read
   ;; 4 steps at a time and transposed in registers, 4×4 floats per shuffle network.
-  (func (export "pack") (param $dst i32) (param $src i32) (param $rs i32) (param $cs i32)
+  (func $pack (export "pack") (param $dst i32) (param $src i32) (param $rs i32) (param $cs i32)
     (param $rows i32) (param $rowsPadded i32) (param $k i32) (param $w i32)
     (local $pc i32) (local $kc i32) (local $r0 i32) (local $p i32) (local $i i32) (local $s i32)
     (local $g i32) (local $d i32) (local $step i32)
@@ -500,7 +500,7 @@
   ;; panels8(K), vr = rows(V) (row length dvp), o = rows(O) zeroed by the caller, m (−∞) and l (0)
   ;; per query row. Leaves o = softmax(S)·V with S = scale·QKᵀ masked (rows with l = 0 stay 0),
   ;; m = row max of S and l = Σ exp(s − m), so lse = m + log l.
-  (func (export "flashForward") (param $qp i32) (param $kp i32) (param $vr i32) (param $o i32)
+  (func $flashForward (export "flashForward") (param $qp i32) (param $kp i32) (param $vr i32) (param $o i32)
     (param $m i32) (param $l i32) (param $lim i32) (param $s i32) (param $lqp i32) (param $d i32)
     (param $dvp i32) (param $scale f32)
     (local $i0 i32) (local $br i32) (local $tl i32) (local $r i32) (local $j0 i32) (local $bc i32)
@@ -638,7 +638,7 @@
   ;; panels8(K), kr = rows(K), vp = panels8(V) (depth dvd), dop = panels4(dO), dor = rows(dO)
   ;; (length dvp), lse and D = rowsum(dO∘O) per query row, s and t two score tiles (zeroed by the
   ;; caller), dq, dk, dv = rows(dQ), rows(dK), rows(dV) zeroed by the caller.
-  (func (export "flashBackward") (param $qp i32) (param $qr i32) (param $kp i32) (param $kr i32)
+  (func $flashBackward (export "flashBackward") (param $qp i32) (param $qr i32) (param $kp i32) (param $kr i32)
     (param $vp i32) (param $dop i32) (param $dor i32) (param $lse i32) (param $dd i32)
     (param $lim i32) (param $s i32) (param $t i32) (param $dq i32) (param $dk i32) (param $dv i32)
     (param $lqp i32) (param $lk i32) (param $d i32) (param $dp i32) (param $dvd i32) (param $dvp i32)
@@ -1157,4 +1157,266 @@
           (br_if $tailLoop (i32.lt_u (local.get $j) (local.get $n))))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $rowLoop (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; ---- s10-attention-batch ----
+  ;; Many attention problems per call (kernels/wasm-attention-batch.ts): the caller copies each
+  ;; operand's whole span into the memory once, writes a table of per-problem row addresses and
+  ;; the key limits, and each call stages, solves and writes back problems [h0, h1) in its own
+  ;; scratch, so a (batch·heads)-problem attention crosses into WebAssembly once per thread instead
+  ;; of once per problem.
+
+  ;; dst (rp rows of cp floats) = the rows × cols floats at src (row stride rs floats), zero past
+  ;; cols and past rows.
+  (func $rowsIn (param $dst i32) (param $src i32) (param $rs i32) (param $rows i32) (param $rp i32)
+    (param $cols i32) (param $cp i32)
+    (local $i i32) (local $n i32) (local $pad i32)
+    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $n (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $pad (i32.shl (i32.sub (local.get $cp) (local.get $cols)) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (memory.copy (local.get $dst) (local.get $src) (local.get $n))
+        (memory.fill (i32.add (local.get $dst) (local.get $n)) (i32.const 0) (local.get $pad))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $cp) (i32.const 2))))
+        (local.set $src (i32.add (local.get $src) (local.get $rs)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row)))
+    (memory.fill (local.get $dst) (i32.const 0)
+      (i32.shl (i32.mul (i32.sub (local.get $rp) (local.get $rows)) (local.get $cp)) (i32.const 2))))
+
+  ;; The rows × cols floats at dst (row stride rs floats) = the rows of src (row length cp floats).
+  (func $rowsOut (param $dst i32) (param $rs i32) (param $src i32) (param $rows i32) (param $cols i32)
+    (param $cp i32)
+    (local $i i32) (local $n i32)
+    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $n (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (memory.copy (local.get $dst) (local.get $src) (local.get $n))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rs)))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $cp) (i32.const 2))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
+  ;; x[0:n] = v.
+  (func $fill (param $x i32) (param $n i32) (param $v f32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (f32.store (local.get $x) (local.get $v))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $step))))
+
+  ;; flashForward of problems [h0, h1). table: 4 i32 per problem (byte addresses of its first q,
+  ;; k, v and out rows, strides qrs … ors in floats); lim: lqp i32 per problem; ml: 2·lqp floats
+  ;; per problem, left holding m then l (the caller forms lse = m + log l); scratch: this call's
+  ;; own area of (lqp + lkp)·d + (lkp + lqp)·dvp + 64·64 floats.
+  (func (export "flashForwardBatch") (param $table i32) (param $lim i32) (param $ml i32)
+    (param $h0 i32) (param $h1 i32) (param $scratch i32) (param $qrs i32) (param $krs i32)
+    (param $vrs i32) (param $ors i32) (param $lq i32) (param $lk i32) (param $lqp i32) (param $lkp i32)
+    (param $d i32) (param $dv i32) (param $dvp i32) (param $scale f32)
+    (local $h i32) (local $row i32) (local $kp i32) (local $vr i32) (local $o i32) (local $s i32)
+    (local $m i32)
+    (local.set $kp (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $lqp) (local.get $d)) (i32.const 2))))
+    (local.set $vr (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $lkp) (local.get $d)) (i32.const 2))))
+    (local.set $o (i32.add (local.get $vr) (i32.shl (i32.mul (local.get $lkp) (local.get $dvp)) (i32.const 2))))
+    (local.set $s (i32.add (local.get $o) (i32.shl (i32.mul (local.get $lqp) (local.get $dvp)) (i32.const 2))))
+    (local.set $h (local.get $h0))
+    (block $done
+      (loop $problem
+        (br_if $done (i32.ge_u (local.get $h) (local.get $h1)))
+        (local.set $row (i32.add (local.get $table) (i32.shl (local.get $h) (i32.const 4))))
+        (call $pack (local.get $scratch) (i32.load (local.get $row)) (local.get $qrs) (i32.const 1)
+          (local.get $lq) (local.get $lqp) (local.get $d) (i32.const 4))
+        (call $pack (local.get $kp) (i32.load offset=4 (local.get $row)) (local.get $krs) (i32.const 1)
+          (local.get $lk) (local.get $lkp) (local.get $d) (i32.const 8))
+        (call $rowsIn (local.get $vr) (i32.load offset=8 (local.get $row)) (local.get $vrs)
+          (local.get $lk) (local.get $lkp) (local.get $dv) (local.get $dvp))
+        (memory.fill (local.get $o) (i32.const 0)
+          (i32.shl (i32.mul (local.get $lqp) (local.get $dvp)) (i32.const 2)))
+        (local.set $m (i32.add (local.get $ml) (i32.shl (i32.mul (local.get $h) (local.get $lqp)) (i32.const 3))))
+        (call $fill (local.get $m) (local.get $lqp) (f32.const -inf))
+        (call $fill (i32.add (local.get $m) (i32.shl (local.get $lqp) (i32.const 2))) (local.get $lqp) (f32.const 0))
+        (call $flashForward (local.get $scratch) (local.get $kp) (local.get $vr) (local.get $o)
+          (local.get $m) (i32.add (local.get $m) (i32.shl (local.get $lqp) (i32.const 2)))
+          (i32.add (local.get $lim) (i32.shl (i32.mul (local.get $h) (local.get $lqp)) (i32.const 2)))
+          (local.get $s) (local.get $lqp) (local.get $d) (local.get $dvp) (local.get $scale))
+        (call $rowsOut (i32.load offset=12 (local.get $row)) (local.get $ors) (local.get $o)
+          (local.get $lq) (local.get $dv) (local.get $dvp))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br $problem))))
+
+  ;; flashBackward of problems [h0, h1). table: 8 i32 per problem (byte addresses of its first q,
+  ;; k, v, out, dOut, dq, dk and dv rows; strides in the order of the parameters, in floats); lim:
+  ;; lqp i32 per problem; lse: lq floats per problem; scratch: this call's own area (see
+  ;; kernels/wasm-attention-batch.ts backwardScratch). D = rowsum(dO∘O) is summed in float64 in
+  ;; column order, as the per-problem path does in JavaScript.
+  (func (export "flashBackwardBatch") (param $table i32) (param $lim i32) (param $lse i32)
+    (param $h0 i32) (param $h1 i32) (param $scratch i32) (param $qrs i32) (param $krs i32)
+    (param $vrs i32) (param $ors i32) (param $dors i32) (param $dqrs i32) (param $dkrs i32)
+    (param $dvrs i32) (param $lq i32) (param $lk i32) (param $lqp i32) (param $lkp i32) (param $d i32)
+    (param $dp i32) (param $dv i32) (param $dvp i32) (param $scale f32)
+    (local $h i32) (local $row i32) (local $qr i32) (local $kp i32) (local $kr i32) (local $vp i32)
+    (local $dop i32) (local $dor i32) (local $dd i32) (local $s i32) (local $t i32) (local $dq i32)
+    (local $dk i32) (local $dvr i32) (local $end i32) (local $i i32) (local $c i32) (local $g i32)
+    (local $o i32) (local $sum f64) (local $br i32)
+    ;; the scratch layout of backwardScratch: qp qr kp kr vp dop dor dd s t dq dk dv
+    (local.set $qr (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $lqp) (local.get $d)) (i32.const 2))))
+    (local.set $kp (i32.add (local.get $qr) (i32.shl (i32.mul (local.get $lqp) (local.get $dp)) (i32.const 2))))
+    (local.set $kr (i32.add (local.get $kp) (i32.shl (i32.mul (local.get $lkp) (local.get $d)) (i32.const 2))))
+    (local.set $vp (i32.add (local.get $kr) (i32.shl (i32.mul (local.get $lkp) (local.get $dp)) (i32.const 2))))
+    (local.set $dop (i32.add (local.get $vp) (i32.shl (i32.mul (local.get $lkp) (local.get $dv)) (i32.const 2))))
+    (local.set $dor (i32.add (local.get $dop) (i32.shl (i32.mul (local.get $lqp) (local.get $dv)) (i32.const 2))))
+    (local.set $dd (i32.add (local.get $dor) (i32.shl (i32.mul (local.get $lqp) (local.get $dvp)) (i32.const 2))))
+    (local.set $s (i32.add (local.get $dd) (i32.shl (local.get $lqp) (i32.const 2))))
+    (local.set $t (i32.add (local.get $s) (i32.const 16384)))
+    (local.set $dq (i32.add (local.get $t) (i32.const 16384)))
+    (local.set $dk (i32.add (local.get $dq) (i32.shl (i32.mul (local.get $lqp) (local.get $dp)) (i32.const 2))))
+    (local.set $dvr (i32.add (local.get $dk) (i32.shl (i32.mul (local.get $lkp) (local.get $dp)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $dvr) (i32.shl (i32.mul (local.get $lkp) (local.get $dvp)) (i32.const 2))))
+    ;; rows of the score tiles a problem reads (its first query block): later blocks reuse them
+    (local.set $br (select (i32.const 64) (local.get $lqp) (i32.gt_u (local.get $lqp) (i32.const 64))))
+    (local.set $h (local.get $h0))
+    (block $done
+      (loop $problem
+        (br_if $done (i32.ge_u (local.get $h) (local.get $h1)))
+        (local.set $row (i32.add (local.get $table) (i32.shl (local.get $h) (i32.const 5))))
+        (call $pack (local.get $scratch) (i32.load (local.get $row)) (local.get $qrs) (i32.const 1)
+          (local.get $lq) (local.get $lqp) (local.get $d) (i32.const 4))
+        (call $rowsIn (local.get $qr) (i32.load (local.get $row)) (local.get $qrs)
+          (local.get $lq) (local.get $lqp) (local.get $d) (local.get $dp))
+        (call $pack (local.get $kp) (i32.load offset=4 (local.get $row)) (local.get $krs) (i32.const 1)
+          (local.get $lk) (local.get $lkp) (local.get $d) (i32.const 8))
+        (call $rowsIn (local.get $kr) (i32.load offset=4 (local.get $row)) (local.get $krs)
+          (local.get $lk) (local.get $lkp) (local.get $d) (local.get $dp))
+        (call $pack (local.get $vp) (i32.load offset=8 (local.get $row)) (local.get $vrs) (i32.const 1)
+          (local.get $lk) (local.get $lkp) (local.get $dv) (i32.const 8))
+        (call $pack (local.get $dop) (i32.load offset=16 (local.get $row)) (local.get $dors) (i32.const 1)
+          (local.get $lq) (local.get $lqp) (local.get $dv) (i32.const 4))
+        (call $rowsIn (local.get $dor) (i32.load offset=16 (local.get $row)) (local.get $dors)
+          (local.get $lq) (local.get $lqp) (local.get $dv) (local.get $dvp))
+        ;; D_i = Σ_c dO_ic·O_ic (Algorithm 2, line 19's rowsum), zero on padding rows
+        (local.set $g (i32.load offset=16 (local.get $row)))
+        (local.set $o (i32.load offset=12 (local.get $row)))
+        (local.set $i (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $lq)))
+            (local.set $sum (f64.const 0))
+            (local.set $c (i32.const 0))
+            (block $colsDone
+              (loop $colLoop
+                (br_if $colsDone (i32.ge_u (local.get $c) (local.get $dv)))
+                (local.set $sum (f64.add (local.get $sum)
+                  (f64.mul
+                    (f64.promote_f32 (f32.load (i32.add (local.get $g) (i32.shl (local.get $c) (i32.const 2)))))
+                    (f64.promote_f32 (f32.load (i32.add (local.get $o) (i32.shl (local.get $c) (i32.const 2))))))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $colLoop)))
+            (f32.store (i32.add (local.get $dd) (i32.shl (local.get $i) (i32.const 2)))
+              (f32.demote_f64 (local.get $sum)))
+            (local.set $g (i32.add (local.get $g) (i32.shl (local.get $dors) (i32.const 2))))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $ors) (i32.const 2))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $rowLoop)))
+        (call $fill (i32.add (local.get $dd) (i32.shl (local.get $lq) (i32.const 2)))
+          (i32.sub (local.get $lqp) (local.get $lq)) (f32.const 0))
+        ;; the tiles' rows a problem reads, and the dQ, dK, dV accumulators
+        (memory.fill (local.get $s) (i32.const 0) (i32.shl (local.get $br) (i32.const 8)))
+        (memory.fill (local.get $t) (i32.const 0) (i32.shl (local.get $br) (i32.const 8)))
+        (memory.fill (local.get $dq) (i32.const 0) (i32.sub (local.get $end) (local.get $dq)))
+        (call $flashBackward (local.get $scratch) (local.get $qr) (local.get $kp) (local.get $kr)
+          (local.get $vp) (local.get $dop) (local.get $dor)
+          (i32.add (local.get $lse) (i32.shl (i32.mul (local.get $h) (local.get $lq)) (i32.const 2)))
+          (local.get $dd)
+          (i32.add (local.get $lim) (i32.shl (i32.mul (local.get $h) (local.get $lqp)) (i32.const 2)))
+          (local.get $s) (local.get $t) (local.get $dq) (local.get $dk) (local.get $dvr)
+          (local.get $lqp) (local.get $lk) (local.get $d) (local.get $dp) (local.get $dv) (local.get $dvp)
+          (local.get $scale))
+        (call $rowsOut (i32.load offset=20 (local.get $row)) (local.get $dqrs) (local.get $dq)
+          (local.get $lq) (local.get $d) (local.get $dp))
+        (call $rowsOut (i32.load offset=24 (local.get $row)) (local.get $dkrs) (local.get $dk)
+          (local.get $lk) (local.get $d) (local.get $dp))
+        (call $rowsOut (i32.load offset=28 (local.get $row)) (local.get $dvrs) (local.get $dvr)
+          (local.get $lk) (local.get $dv) (local.get $dvp))
+        (local.set $h (i32.add (local.get $h) (i32.const 1)))
+        (br $problem))))
+
+  ;; ---- s10-arithmetic ----
+  ;; x[0:n] = x[0:n] ∘ y[0:n] in float32, ∘ = + − × ÷ for op 0 1 2 3 (kernels/wasm-arithmetic.ts):
+  ;; each IEEE float32 operation is correctly rounded, as JavaScript's float64 operation rounded
+  ;; once by the Float32Array store is for float32 operands, so only NaN payloads can differ.
+  (func (export "arithmeticFlat") (param $op i32) (param $x i32) (param $y i32) (param $n i32)
+    (local $end i32) (local $end4 i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (if (i32.eq (local.get $op) (i32.const 0)) (then
+      (block $vaddDone
+        (loop $vadd
+          (br_if $vaddDone (i32.ge_u (local.get $x) (local.get $end4)))
+          (v128.store (local.get $x) (f32x4.add (v128.load (local.get $x)) (v128.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br $vadd)))
+      (block $saddDone
+        (loop $sadd
+          (br_if $saddDone (i32.ge_u (local.get $x) (local.get $end)))
+          (f32.store (local.get $x) (f32.add (f32.load (local.get $x)) (f32.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))
+          (br $sadd)))
+      (return)))
+    (if (i32.eq (local.get $op) (i32.const 1)) (then
+      (block $vsubDone
+        (loop $vsub
+          (br_if $vsubDone (i32.ge_u (local.get $x) (local.get $end4)))
+          (v128.store (local.get $x) (f32x4.sub (v128.load (local.get $x)) (v128.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br $vsub)))
+      (block $ssubDone
+        (loop $ssub
+          (br_if $ssubDone (i32.ge_u (local.get $x) (local.get $end)))
+          (f32.store (local.get $x) (f32.sub (f32.load (local.get $x)) (f32.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))
+          (br $ssub)))
+      (return)))
+    (if (i32.eq (local.get $op) (i32.const 2)) (then
+      (block $vmulDone
+        (loop $vmul
+          (br_if $vmulDone (i32.ge_u (local.get $x) (local.get $end4)))
+          (v128.store (local.get $x) (f32x4.mul (v128.load (local.get $x)) (v128.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br $vmul)))
+      (block $smulDone
+        (loop $smul
+          (br_if $smulDone (i32.ge_u (local.get $x) (local.get $end)))
+          (f32.store (local.get $x) (f32.mul (f32.load (local.get $x)) (f32.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))
+          (br $smul)))
+      (return)))
+    (if (i32.eq (local.get $op) (i32.const 3)) (then
+      (block $vdivDone
+        (loop $vdiv
+          (br_if $vdivDone (i32.ge_u (local.get $x) (local.get $end4)))
+          (v128.store (local.get $x) (f32x4.div (v128.load (local.get $x)) (v128.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $y (i32.add (local.get $y) (i32.const 16)))
+          (br $vdiv)))
+      (block $sdivDone
+        (loop $sdiv
+          (br_if $sdivDone (i32.ge_u (local.get $x) (local.get $end)))
+          (f32.store (local.get $x) (f32.div (f32.load (local.get $x)) (f32.load (local.get $y))))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (local.set $y (i32.add (local.get $y) (i32.const 4)))
+          (br $sdiv)))
+      (return)))
+  )
 )

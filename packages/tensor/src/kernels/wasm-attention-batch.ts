@@ -1,0 +1,303 @@
+import type { TypedArray } from '../dtype.js';
+import { type WasmKernels, wasmHeap, wasmJob, wasmThreads } from '../wasm/instance.js';
+import type { AttentionRows, FlashAttentionShape } from './backend.js';
+import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
+import { limitOf } from './flash-attention.js';
+
+// The fused attention kernels over all (batch·heads) problems of a call at once
+// (src/wasm/sgemm.wat flashForwardBatch / flashBackwardBatch): each operand's span is copied into
+// the instance memory once, a table gives every problem's row addresses, and WebAssembly packs,
+// solves and writes back each problem in its thread's scratch. Short sequences (G2P: ~10 letters,
+// 512 problems a call) spent most of their time in the per-problem staging in JavaScript; the
+// arithmetic is the per-problem kernels' own, so results are bit-identical to them.
+
+/** Largest layout (floats, 1 GB) these kernels take; larger calls use the per-problem path. */
+const MAX_FLOATS = 1 << 28;
+
+/** Score tile of the WebAssembly kernels: 64·64 floats. */
+const TILE = WASM_ATTENTION_TILE * WASM_ATTENTION_TILE;
+
+/** Floats from the first element of `rows` rows of `cols` at `rowStride` to the last. */
+function span(rows: number, rowStride: number, cols: number): number {
+  return rows === 0 ? 0 : (rows - 1) * rowStride + cols;
+}
+
+/**
+ * Each distinct data array of the operands, with the span [lo, hi) of it that the problems read
+ * or write; operands that share an array (a fused QKV projection, its gradient) share one copy.
+ */
+class Staging {
+  readonly arrays: TypedArray[] = [];
+  readonly lo: number[] = [];
+  readonly hi: number[] = [];
+  readonly at: number[] = [];
+  readonly outputs = new Set<number>();
+
+  /** Registers problem rows × cols of `m` for all `heads` problems; the index of its array. */
+  use(m: AttentionRows, heads: number, rows: number, cols: number, output: boolean): number {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let h = 0; h < heads; h++) {
+      const o = m.offsets[h]!;
+      if (o < lo) lo = o;
+      if (o > hi) hi = o;
+    }
+    hi += span(rows, m.rowStride, cols);
+    let i = this.arrays.indexOf(m.data);
+    if (i < 0) {
+      i = this.arrays.push(m.data) - 1;
+      this.lo.push(lo);
+      this.hi.push(hi);
+      this.at.push(0);
+    } else {
+      this.lo[i] = Math.min(this.lo[i]!, lo);
+      this.hi[i] = Math.max(this.hi[i]!, hi);
+    }
+    if (output) this.outputs.add(i);
+    return i;
+  }
+
+  /** Places the copies from float `from` on (16-byte aligned); the first float after them. */
+  place(from: number): number {
+    let at = from;
+    for (let i = 0; i < this.arrays.length; i++) {
+      this.at[i] = at;
+      at += up(this.hi[i]! - this.lo[i]!, 4);
+    }
+    return at;
+  }
+
+  /** Byte address in the memory of element `offset` of array i. */
+  address(i: number, offset: number): number {
+    return (this.at[i]! + offset - this.lo[i]!) * 4;
+  }
+
+  copyIn(mem: Float32Array): void {
+    for (let i = 0; i < this.arrays.length; i++) {
+      mem.set(this.arrays[i]!.subarray(this.lo[i]!, this.hi[i]!), this.at[i]!);
+    }
+  }
+
+  copyOut(mem: Float32Array): void {
+    for (const i of this.outputs) {
+      const at = this.at[i]!;
+      (this.arrays[i] as Float32Array).set(mem.subarray(at, at + this.hi[i]! - this.lo[i]!), this.lo[i]!);
+    }
+  }
+}
+
+/**
+ * True when the batched kernels take the problem: every depth fits one packing k-block, the row
+ * strides are non-negative, and no output shares an array with an input (the copies back would
+ * overwrite it).
+ */
+function batchable(shape: FlashAttentionShape, inputs: AttentionRows[], outputs: AttentionRows[]): boolean {
+  if (shape.d > KC || shape.dv > KC || shape.heads < 1) return false;
+  for (const m of [...inputs, ...outputs]) if (m.rowStride < 0) return false;
+  for (const o of outputs) for (const m of inputs) if (o.data === m.data) return false;
+  return true;
+}
+
+/** Writes every problem's key limits (lqp i32 each, zero on padding rows) at ints[at]. */
+function fillAllLimits(ints: Int32Array, at: number, shape: FlashAttentionShape, lqp: number): void {
+  const { heads, numQueries: lq, numKeys: lk, limits } = shape;
+  for (let h = 0; h < heads; h++) {
+    const r = at + h * lqp;
+    if (limits === null) ints.fill(lk, r, r + lq);
+    else for (let i = 0; i < lq; i++) ints[r + i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
+    ints.fill(0, r + lq, r + lqp);
+  }
+}
+
+/** Problem ranges, one task each: one per thread twice over (so a busy core takes fewer). */
+function taskCount(wasm: WasmKernels, heads: number): number {
+  const threads = wasmThreads(wasm);
+  return Math.min(heads, threads > 1 ? 2 * threads : 1);
+}
+
+/**
+ * The `flashAttentionForward` of the wasm backend for all problems in one staging (see
+ * {@link tiledAttentionForward} for the contract); false, with nothing written, when
+ * {@link batchable} refuses the call or it needs more than 1 GB.
+ */
+export function wasmForwardBatch(
+  wasm: WasmKernels,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
+  lse: Float32Array,
+  shape: FlashAttentionShape,
+): boolean {
+  if (!batchable(shape, [q, k, v], [out])) return false;
+  const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const lqp = up(lq, WASM_MR);
+  const lkp = up(lk, WASM_NR);
+  const dvp = up(dv, WASM_NR);
+  const st = new Staging();
+  const iq = st.use(q, heads, lq, d, false);
+  const ik = st.use(k, heads, lk, d, false);
+  const iv = st.use(v, heads, lk, dv, false);
+  const io = st.use(out, heads, lq, dv, true);
+  const table = st.place(0);
+  const lim = table + up(4 * heads, 4);
+  const ml = lim + up(heads * lqp, 4);
+  const scratch = ml + 2 * heads * lqp;
+  const per = up(lqp * d, 4) + lkp * d + lkp * dvp + lqp * dvp + TILE;
+  const tasks = taskCount(wasm, heads);
+  const total = scratch + tasks * per;
+  if (total > MAX_FLOATS) return false;
+
+  const mem = wasmHeap(wasm, total);
+  const ints = new Int32Array(mem.buffer);
+  st.copyIn(mem);
+  for (let h = 0; h < heads; h++) {
+    const t = table + 4 * h;
+    ints[t] = st.address(iq, q.offsets[h]!);
+    ints[t + 1] = st.address(ik, k.offsets[h]!);
+    ints[t + 2] = st.address(iv, v.offsets[h]!);
+    ints[t + 3] = st.address(io, out.offsets[h]!);
+  }
+  fillAllLimits(ints, lim, shape, lqp);
+  const job = wasmJob(wasm);
+  const chunk = Math.ceil(heads / tasks);
+  for (let t = 0; t < tasks; t++) {
+    const h0 = t * chunk;
+    if (h0 >= heads) break;
+    job.task();
+    job.call(
+      'flashForwardBatch',
+      table * 4,
+      lim * 4,
+      ml * 4,
+      h0,
+      Math.min(heads, h0 + chunk),
+      (scratch + t * per) * 4,
+      q.rowStride,
+      k.rowStride,
+      v.rowStride,
+      out.rowStride,
+      lq,
+      lk,
+      lqp,
+      lkp,
+      d,
+      dv,
+      dvp,
+      scale,
+    );
+  }
+  job.run();
+  st.copyOut(mem);
+  for (let h = 0; h < heads; h++) {
+    const m = ml + 2 * h * lqp;
+    for (let i = 0; i < lq; i++) {
+      const sum = mem[m + lqp + i]!;
+      lse[h * lq + i] = sum > 0 ? mem[m + i]! + Math.log(sum) : Number.NEGATIVE_INFINITY;
+    }
+  }
+  return true;
+}
+
+/**
+ * The `flashAttentionBackward` of the wasm backend for all problems in one staging (see
+ * {@link tiledAttentionBackward}); false, with nothing written, as {@link wasmForwardBatch}.
+ */
+export function wasmBackwardBatch(
+  wasm: WasmKernels,
+  q: AttentionRows,
+  k: AttentionRows,
+  v: AttentionRows,
+  out: AttentionRows<Float32Array>,
+  lse: Float32Array,
+  dOut: AttentionRows,
+  dq: AttentionRows<Float32Array>,
+  dk: AttentionRows<Float32Array>,
+  dvOut: AttentionRows<Float32Array>,
+  shape: FlashAttentionShape,
+): boolean {
+  if (!batchable(shape, [q, k, v, out, dOut], [dq, dk, dvOut])) return false;
+  const { heads, numQueries: lq, numKeys: lk, d, dv, scale } = shape;
+  const lqp = up(lq, WASM_MR);
+  const lkp = up(lk, WASM_NR);
+  const dp = up(d, WASM_NR);
+  const dvp = up(dv, WASM_NR);
+  const st = new Staging();
+  const uses = [
+    st.use(q, heads, lq, d, false),
+    st.use(k, heads, lk, d, false),
+    st.use(v, heads, lk, dv, false),
+    st.use(out, heads, lq, dv, false),
+    st.use(dOut, heads, lq, dv, false),
+    st.use(dq, heads, lq, d, true),
+    st.use(dk, heads, lk, d, true),
+    st.use(dvOut, heads, lk, dv, true),
+  ];
+  const rows = [q, k, v, out, dOut, dq, dk, dvOut];
+  const table = st.place(0);
+  const lim = table + 8 * heads;
+  const lseAt = lim + up(heads * lqp, 4);
+  const scratch = lseAt + up(heads * lq, 4);
+  // sgemm.wat flashBackwardBatch's layout: qp qr kp kr vp dop dor D s t dQ dK dV
+  const per =
+    lqp * d +
+    lqp * dp +
+    lkp * d +
+    lkp * dp +
+    lkp * dv +
+    lqp * dv +
+    lqp * dvp +
+    lqp +
+    2 * TILE +
+    lqp * dp +
+    lkp * dp +
+    lkp * dvp;
+  const tasks = taskCount(wasm, heads);
+  const total = scratch + tasks * up(per, 4);
+  if (total > MAX_FLOATS) return false;
+
+  const mem = wasmHeap(wasm, total);
+  const ints = new Int32Array(mem.buffer);
+  st.copyIn(mem);
+  for (let h = 0; h < heads; h++) {
+    for (let j = 0; j < 8; j++) ints[table + 8 * h + j] = st.address(uses[j]!, rows[j]!.offsets[h]!);
+  }
+  fillAllLimits(ints, lim, shape, lqp);
+  mem.set(lse.subarray(0, heads * lq), lseAt);
+  const job = wasmJob(wasm);
+  const chunk = Math.ceil(heads / tasks);
+  for (let t = 0; t < tasks; t++) {
+    const h0 = t * chunk;
+    if (h0 >= heads) break;
+    job.task();
+    job.call(
+      'flashBackwardBatch',
+      table * 4,
+      lim * 4,
+      lseAt * 4,
+      h0,
+      Math.min(heads, h0 + chunk),
+      (scratch + t * up(per, 4)) * 4,
+      q.rowStride,
+      k.rowStride,
+      v.rowStride,
+      out.rowStride,
+      dOut.rowStride,
+      dq.rowStride,
+      dk.rowStride,
+      dvOut.rowStride,
+      lq,
+      lk,
+      lqp,
+      lkp,
+      d,
+      dp,
+      dv,
+      dvp,
+      scale,
+    );
+  }
+  job.run();
+  st.copyOut(mem);
+  return true;
+}
