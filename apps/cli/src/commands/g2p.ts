@@ -126,7 +126,9 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       // is 0.40 s idle (0.45–0.53 s in session 6), so the hour holds 8,000 steps; 5,000 left the
       // validation loss still falling. Session 9: session 8's kernels cut the idle step to 0.29 s
       // (2 threads: 1.02×, not worth a core), so 10,500 steps; the weights are averaged over the
-      // last quarter (kept only if the validation words prefer them).
+      // last quarter (kept only if the validation words prefer them). Session 10: batched
+      // attention, WebAssembly element-wise adds and the best-fit pool cut it to 0.22 s (2 threads
+      // 0.185 s, now 1.19×): 16,000 steps, so the 54-minute budget governs on this machine.
       hiddens: 128,
       heads: 4,
       blocks: 3,
@@ -135,7 +137,7 @@ export const G2P_PRESETS: Record<G2PKind, Record<'default' | 'long', Preset>> = 
       norm: 'post',
       dropout: 0,
       batch: 128,
-      steps: 10500,
+      steps: 16000,
       maxMinutes: 54,
       lr: 3e-3,
       warmup: 300,

@@ -1,4 +1,5 @@
 import type { TypedArray } from '../dtype.js';
+import type { adamStepKernel } from './adam.js';
 import type { argReduceKernel } from './arg-reduce.js';
 import type { arithmeticKernel } from './arithmetic.js';
 import type { binaryKernel } from './binary.js';
@@ -163,4 +164,6 @@ export interface Backend {
   readonly softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackwardKernel;
   readonly biasRelu: typeof biasReluKernel;
   readonly reluMaskColumnSum: typeof reluMaskColumnSumKernel;
+  // s10: the optimizer's update (`@attnkit/training`'s Adam and AdamW).
+  readonly adamStep: typeof adamStepKernel;
 }

@@ -1,3 +1,4 @@
+import { adamStepKernel } from './adam.js';
 import { argReduceKernel } from './arg-reduce.js';
 import { arithmeticKernel } from './arithmetic.js';
 import type { Backend, MatrixOut, MatrixView } from './backend.js';
@@ -89,4 +90,5 @@ export const jsBackend: Backend = {
   softmaxCrossEntropyBackward: softmaxCrossEntropyBackwardKernel,
   biasRelu: biasReluKernel,
   reluMaskColumnSum: reluMaskColumnSumKernel,
+  adamStep: adamStepKernel,
 };

@@ -1,6 +1,7 @@
 import { wasmSimdSupported } from '../wasm/instance.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
+import { wasmAdamStep } from './wasm-adam.js';
 import { wasmArithmetic } from './wasm-arithmetic.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
 import { wasmLayerNorm, wasmLayerNormBackward } from './wasm-layer-norm.js';
@@ -37,4 +38,5 @@ export const wasmBackend: Backend = {
   rotaryBackward: wasmRotaryBackward,
   // ---- s10: contiguous float32 element-wise arithmetic ----
   arithmetic: wasmArithmetic,
+  adamStep: wasmAdamStep,
 };

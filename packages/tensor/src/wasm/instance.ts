@@ -113,6 +113,20 @@ export interface WasmKernels {
   ) => void;
   /** x[0:n] = x ∘ y in float32 (op 0 add, 1 sub, 2 mul, 3 div), in place over x. */
   readonly arithmeticFlat: (op: number, x: number, y: number, n: number) => void;
+  /** One Adam/AdamW update of n float32 parameters in place (kernels/adam.ts). */
+  readonly adamStep: (
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    shrink: number,
+    stepSize: number,
+    bc2Sqrt: number,
+    eps: number,
+  ) => void;
   // ---- s5-bench ----
   /** `pack` for rows adjacent in memory (rs = 1): 16 rows per pass over k; same layout. */
   readonly packAdjacent: (

@@ -1419,4 +1419,69 @@
           (br $sdiv)))
       (return)))
   )
+
+  ;; ---- s10-adam ----
+  ;; One Adam/AdamW update of n float32 parameters in place (kernels/adam.ts adamStepKernel): the
+  ;; same float64 operations in the same order, two elements per f64x2, each stored value rounded
+  ;; to float32 (and the moments read back from it) as the JavaScript kernel's Float32Array stores.
+  (func (export "adamStep") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $b1 f64) (param $b2 f64) (param $shrink f64) (param $step f64) (param $bc2 f64) (param $eps f64)
+    (local $i i32) (local $o i32) (local $n2 i32)
+    (local $B1 v128) (local $B2 v128) (local $C1 v128) (local $C2 v128) (local $S v128) (local $ST v128)
+    (local $BC v128) (local $E v128) (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f64) (local $ms f64) (local $vs f64)
+    (local.set $B1 (f64x2.splat (local.get $b1)))
+    (local.set $B2 (f64x2.splat (local.get $b2)))
+    (local.set $C1 (f64x2.splat (f64.sub (f64.const 1) (local.get $b1))))
+    (local.set $C2 (f64x2.splat (f64.sub (f64.const 1) (local.get $b2))))
+    (local.set $S (f64x2.splat (local.get $shrink)))
+    (local.set $ST (f64x2.splat (local.get $step)))
+    (local.set $BC (f64x2.splat (local.get $bc2)))
+    (local.set $E (f64x2.splat (local.get $eps)))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.ge_u (local.get $i) (local.get $n2)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $gv (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $g) (local.get $o)))))
+        ;; m = β1·m + (1 − β1)·g, rounded to float32 and read back
+        (local.set $mv (f64x2.add
+          (f64x2.mul (local.get $B1) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $m) (local.get $o)))))
+          (f64x2.mul (local.get $C1) (local.get $gv))))
+        (local.set $mv (f32x4.demote_f64x2_zero (local.get $mv)))
+        (v128.store64_lane 0 (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+        (local.set $mv (f64x2.promote_low_f32x4 (local.get $mv)))
+        ;; v = β2·v + ((1 − β2)·g)·g, likewise
+        (local.set $vv (f64x2.add
+          (f64x2.mul (local.get $B2) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $v) (local.get $o)))))
+          (f64x2.mul (f64x2.mul (local.get $C2) (local.get $gv)) (local.get $gv))))
+        (local.set $vv (f32x4.demote_f64x2_zero (local.get $vv)))
+        (v128.store64_lane 0 (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+        (local.set $vv (f64x2.promote_low_f32x4 (local.get $vv)))
+        ;; p = p·shrink − (stepSize·m) / (√v / bc2 + eps)
+        (v128.store64_lane 0 (i32.add (local.get $p) (local.get $o))
+          (f32x4.demote_f64x2_zero
+            (f64x2.sub
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $p) (local.get $o)))) (local.get $S))
+              (f64x2.div (f64x2.mul (local.get $ST) (local.get $mv))
+                (f64x2.add (f64x2.div (f64x2.sqrt (local.get $vv)) (local.get $BC)) (local.get $E))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n)) (then
+      (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gs (f64.promote_f32 (f32.load (i32.add (local.get $g) (local.get $o)))))
+      (local.set $ms (f64.promote_f32 (f32.demote_f64
+        (f64.add (f64.mul (local.get $b1) (f64.promote_f32 (f32.load (i32.add (local.get $m) (local.get $o)))))
+          (f64.mul (f64.sub (f64.const 1) (local.get $b1)) (local.get $gs))))))
+      (f32.store (i32.add (local.get $m) (local.get $o)) (f32.demote_f64 (local.get $ms)))
+      (local.set $vs (f64.promote_f32 (f32.demote_f64
+        (f64.add (f64.mul (local.get $b2) (f64.promote_f32 (f32.load (i32.add (local.get $v) (local.get $o)))))
+          (f64.mul (f64.mul (f64.sub (f64.const 1) (local.get $b2)) (local.get $gs)) (local.get $gs))))))
+      (f32.store (i32.add (local.get $v) (local.get $o)) (f32.demote_f64 (local.get $vs)))
+      (f32.store (i32.add (local.get $p) (local.get $o))
+        (f32.demote_f64
+          (f64.sub
+            (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $o)))) (local.get $shrink))
+            (f64.div (f64.mul (local.get $step) (local.get $ms))
+              (f64.add (f64.div (f64.sqrt (local.get $vs)) (local.get $bc2)) (local.get $eps)))))))))
 )

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type TypedArray } from '@attnkit/tensor';
+import { getBackend, InvalidArgumentError, type TypedArray } from '@attnkit/tensor';
 import type { FloatArray, ParamState } from '../optimizer.js';
 import { checkNonNegative, checkUnitInterval } from './check.js';
 import { stateBuffer } from './state-buffer.js';
@@ -42,15 +42,9 @@ export function adamUpdate(
   const n = p.length;
   if (vMax === null && l2 === 0) {
     // AdamW (and Adam without weight decay or AMSGrad), the training case: the same arithmetic
-    // in a loop without the per-element L2 and AMSGrad branches.
-    const c1 = 1 - beta1;
-    const c2 = 1 - beta2;
-    for (let i = 0; i < n; i++) {
-      const gi = g[i]!;
-      m[i] = beta1 * m[i]! + c1 * gi;
-      v[i] = beta2 * v[i]! + c2 * gi * gi;
-      p[i] = p[i]! * shrink - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / biasCorrection2Sqrt + eps);
-    }
+    // without the per-element L2 and AMSGrad branches, as the backend's kernel (in WebAssembly
+    // for float32 on the wasm backend).
+    getBackend().adamStep(p, g, m, v, beta1, beta2, shrink, stepSize, biasCorrection2Sqrt, eps);
     return;
   }
   for (let i = 0; i < n; i++) {
