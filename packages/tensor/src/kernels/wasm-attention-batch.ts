@@ -32,6 +32,9 @@ class Staging {
   readonly hi: number[] = [];
   readonly at: number[] = [];
   readonly outputs = new Set<number>();
+  /** Elements the problems write into each array (outputs only). */
+  readonly written: number[] = [];
+  readonly inputs = new Set<number>();
 
   /** Registers problem rows × cols of `m` for all `heads` problems; the index of its array. */
   use(m: AttentionRows, heads: number, rows: number, cols: number, output: boolean): number {
@@ -49,11 +52,17 @@ class Staging {
       this.lo.push(lo);
       this.hi.push(hi);
       this.at.push(0);
+      this.written.push(0);
     } else {
       this.lo[i] = Math.min(this.lo[i]!, lo);
       this.hi[i] = Math.max(this.hi[i]!, hi);
     }
-    if (output) this.outputs.add(i);
+    if (output) {
+      this.outputs.add(i);
+      this.written[i] = this.written[i]! + heads * rows * cols;
+    } else {
+      this.inputs.add(i);
+    }
     return i;
   }
 
@@ -72,8 +81,14 @@ class Staging {
     return (this.at[i]! + offset - this.lo[i]!) * 4;
   }
 
+  /**
+   * Copies each array's span in, except an output's whose problems write every element of it
+   * (rows never overlap in an output, so as many elements written as the span holds cover it).
+   */
   copyIn(mem: Float32Array): void {
     for (let i = 0; i < this.arrays.length; i++) {
+      const size = this.hi[i]! - this.lo[i]!;
+      if (!this.inputs.has(i) && this.written[i] === size) continue;
       mem.set(this.arrays[i]!.subarray(this.lo[i]!, this.hi[i]!), this.at[i]!);
     }
   }
