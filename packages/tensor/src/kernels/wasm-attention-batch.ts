@@ -131,6 +131,48 @@ function taskCount(wasm: WasmKernels, heads: number): number {
 }
 
 /**
+ * Writes each problem's row addresses at ints[table]: one i32 per operand (in `operands` order)
+ * per problem, the byte address of its first row in the staged copy.
+ */
+function fillTable(
+  ints: Int32Array,
+  table: number,
+  st: Staging,
+  operands: readonly AttentionRows[],
+  uses: readonly number[],
+  heads: number,
+): void {
+  const w = operands.length;
+  for (let h = 0; h < heads; h++) {
+    for (let j = 0; j < w; j++) ints[table + w * h + j] = st.address(uses[j]!, operands[j]!.offsets[h]!);
+  }
+}
+
+/**
+ * Runs `fn` over problems [0, heads) split into `tasks` ranges, one job task each, as
+ * fn(...lead, h0, h1, its scratch's byte address, ...rest); each task's scratch is `per` floats.
+ */
+function runTasks(
+  wasm: WasmKernels,
+  fn: 'flashForwardBatch' | 'flashBackwardBatch',
+  heads: number,
+  tasks: number,
+  lead: readonly number[],
+  scratch: number,
+  per: number,
+  rest: readonly number[],
+): void {
+  const job = wasmJob(wasm);
+  const chunk = Math.ceil(heads / tasks);
+  for (let t = 0; t * chunk < heads; t++) {
+    const h0 = t * chunk;
+    job.task();
+    job.call(fn, ...lead, h0, Math.min(heads, h0 + chunk), (scratch + t * per) * 4, ...rest);
+  }
+  job.run();
+}
+
+/**
  * The `flashAttentionForward` of the wasm backend for all problems in one staging (see
  * {@link tiledAttentionForward} for the contract); false, with nothing written, when
  * {@link batchable} refuses the call or it needs more than 1 GB.
@@ -150,10 +192,13 @@ export function wasmForwardBatch(
   const lkp = up(lk, WASM_NR);
   const dvp = up(dv, WASM_NR);
   const st = new Staging();
-  const iq = st.use(q, heads, lq, d, false);
-  const ik = st.use(k, heads, lk, d, false);
-  const iv = st.use(v, heads, lk, dv, false);
-  const io = st.use(out, heads, lq, dv, true);
+  const operands = [q, k, v, out];
+  const uses = [
+    st.use(q, heads, lq, d, false),
+    st.use(k, heads, lk, d, false),
+    st.use(v, heads, lk, dv, false),
+    st.use(out, heads, lq, dv, true),
+  ];
   const table = st.place(0);
   const lim = table + up(4 * heads, 4);
   const ml = lim + up(heads * lqp, 4);
@@ -166,43 +211,22 @@ export function wasmForwardBatch(
   const mem = wasmHeap(wasm, total);
   const ints = new Int32Array(mem.buffer);
   st.copyIn(mem);
-  for (let h = 0; h < heads; h++) {
-    const t = table + 4 * h;
-    ints[t] = st.address(iq, q.offsets[h]!);
-    ints[t + 1] = st.address(ik, k.offsets[h]!);
-    ints[t + 2] = st.address(iv, v.offsets[h]!);
-    ints[t + 3] = st.address(io, out.offsets[h]!);
-  }
+  fillTable(ints, table, st, operands, uses, heads);
   fillAllLimits(ints, lim, shape, lqp);
-  const job = wasmJob(wasm);
-  const chunk = Math.ceil(heads / tasks);
-  for (let t = 0; t < tasks; t++) {
-    const h0 = t * chunk;
-    if (h0 >= heads) break;
-    job.task();
-    job.call(
-      'flashForwardBatch',
-      table * 4,
-      lim * 4,
-      ml * 4,
-      h0,
-      Math.min(heads, h0 + chunk),
-      (scratch + t * per) * 4,
-      q.rowStride,
-      k.rowStride,
-      v.rowStride,
-      out.rowStride,
-      lq,
-      lk,
-      lqp,
-      lkp,
-      d,
-      dv,
-      dvp,
-      scale,
-    );
-  }
-  job.run();
+  runTasks(wasm, 'flashForwardBatch', heads, tasks, [table * 4, lim * 4, ml * 4], scratch, per, [
+    q.rowStride,
+    k.rowStride,
+    v.rowStride,
+    out.rowStride,
+    lq,
+    lk,
+    lqp,
+    lkp,
+    d,
+    dv,
+    dvp,
+    scale,
+  ]);
   st.copyOut(mem);
   for (let h = 0; h < heads; h++) {
     const m = ml + 2 * h * lqp;
@@ -238,6 +262,7 @@ export function wasmBackwardBatch(
   const dp = up(d, WASM_NR);
   const dvp = up(dv, WASM_NR);
   const st = new Staging();
+  const operands = [q, k, v, out, dOut, dq, dk, dvOut];
   const uses = [
     st.use(q, heads, lq, d, false),
     st.use(k, heads, lk, d, false),
@@ -248,7 +273,6 @@ export function wasmBackwardBatch(
     st.use(dk, heads, lk, d, true),
     st.use(dvOut, heads, lk, dv, true),
   ];
-  const rows = [q, k, v, out, dOut, dq, dk, dvOut];
   const table = st.place(0);
   const lim = table + 8 * heads;
   const lseAt = lim + up(heads * lqp, 4);
@@ -274,45 +298,28 @@ export function wasmBackwardBatch(
   const mem = wasmHeap(wasm, total);
   const ints = new Int32Array(mem.buffer);
   st.copyIn(mem);
-  for (let h = 0; h < heads; h++) {
-    for (let j = 0; j < 8; j++) ints[table + 8 * h + j] = st.address(uses[j]!, rows[j]!.offsets[h]!);
-  }
+  fillTable(ints, table, st, operands, uses, heads);
   fillAllLimits(ints, lim, shape, lqp);
   mem.set(lse.subarray(0, heads * lq), lseAt);
-  const job = wasmJob(wasm);
-  const chunk = Math.ceil(heads / tasks);
-  for (let t = 0; t < tasks; t++) {
-    const h0 = t * chunk;
-    if (h0 >= heads) break;
-    job.task();
-    job.call(
-      'flashBackwardBatch',
-      table * 4,
-      lim * 4,
-      lseAt * 4,
-      h0,
-      Math.min(heads, h0 + chunk),
-      (scratch + t * up(per, 4)) * 4,
-      q.rowStride,
-      k.rowStride,
-      v.rowStride,
-      out.rowStride,
-      dOut.rowStride,
-      dq.rowStride,
-      dk.rowStride,
-      dvOut.rowStride,
-      lq,
-      lk,
-      lqp,
-      lkp,
-      d,
-      dp,
-      dv,
-      dvp,
-      scale,
-    );
-  }
-  job.run();
+  runTasks(wasm, 'flashBackwardBatch', heads, tasks, [table * 4, lim * 4, lseAt * 4], scratch, up(per, 4), [
+    q.rowStride,
+    k.rowStride,
+    v.rowStride,
+    out.rowStride,
+    dOut.rowStride,
+    dq.rowStride,
+    dk.rowStride,
+    dvOut.rowStride,
+    lq,
+    lk,
+    lqp,
+    lkp,
+    d,
+    dp,
+    dv,
+    dvp,
+    scale,
+  ]);
   st.copyOut(mem);
   return true;
 }
