@@ -164,6 +164,9 @@ export interface Backend {
   readonly softmaxCrossEntropyBackward: typeof softmaxCrossEntropyBackwardKernel;
   readonly biasRelu: typeof biasReluKernel;
   readonly reluMaskColumnSum: typeof reluMaskColumnSumKernel;
-  // s10: the optimizer's update (`@attnkit/training`'s Adam and AdamW).
+  /**
+   * One Adam/AdamW update in place over a parameter's n elements (no AMSGrad, no L2 term), as
+   * {@link adamStepKernel}: the Adam and AdamW of `@attnkit/training` call it through `getBackend()`.
+   */
   readonly adamStep: typeof adamStepKernel;
 }

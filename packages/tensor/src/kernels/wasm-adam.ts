@@ -1,4 +1,3 @@
-import type { TypedArray } from '../dtype.js';
 import { wasmHeap, wasmKernels } from '../wasm/instance.js';
 import { adamStepKernel } from './adam.js';
 
@@ -15,18 +14,18 @@ const up4 = (n: number) => (n + 3) & ~3;
  * payloads aside. V8's loop converts every element to float64 and back (8 ns per parameter in the
  * G2P profile, 3% of a step); float64 parameters and small tensors take the JavaScript kernel.
  */
-export function wasmAdamStep(
-  p: Float32Array | Float64Array,
-  g: TypedArray,
-  m: Float32Array | Float64Array,
-  v: Float32Array | Float64Array,
-  beta1: number,
-  beta2: number,
-  shrink: number,
-  stepSize: number,
-  bc2Sqrt: number,
-  eps: number,
-): void {
+export const wasmAdamStep: typeof adamStepKernel = (
+  p,
+  g,
+  m,
+  v,
+  beta1,
+  beta2,
+  shrink,
+  stepSize,
+  bc2Sqrt,
+  eps,
+) => {
   const n = p.length;
   const wasm =
     n >= SMALL &&
@@ -51,4 +50,4 @@ export function wasmAdamStep(
   p.set(heap.subarray(0, n));
   m.set(heap.subarray(2 * s, 2 * s + n));
   v.set(heap.subarray(3 * s, 3 * s + n));
-}
+};

@@ -1,8 +1,7 @@
-import type { TypedArray } from '../dtype.js';
 import { shapeSize } from '../shape.js';
 import { wasmHeap, wasmKernels } from '../wasm/instance.js';
 import { type ArithmeticOp, arithmeticKernel } from './arithmetic.js';
-import type { StridedView } from './types.js';
+import { isRowMajor } from './binary.js';
 
 /** Fewer elements than this stay in JavaScript (the copies in and out and the call dominate). */
 const SMALL = 4096;
@@ -10,18 +9,6 @@ const SMALL = 4096;
 const LARGE = 1 << 23;
 
 const OP_CODE: Record<ArithmeticOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
-
-/** True when `view` walks `shape` row-major from its offset (extent-1 axes ignored). */
-function rowMajor(shape: readonly number[], view: StridedView): boolean {
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const extent = shape[d]!;
-    if (extent === 1) continue;
-    if (view.stride[d] !== expected) return false;
-    expected *= extent;
-  }
-  return true;
-}
 
 /**
  * The `arithmetic` of the `wasm` backend: float32 operands of the same contiguous layout (residual
@@ -33,13 +20,7 @@ function rowMajor(shape: readonly number[], view: StridedView): boolean {
  * SIMD loop. Broadcasts, strided views, other dtypes and small or huge sizes take the JavaScript
  * kernel.
  */
-export function wasmArithmetic(
-  op: ArithmeticOp,
-  out: TypedArray,
-  shape: readonly number[],
-  a: StridedView,
-  b: StridedView,
-): void {
+export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) => {
   const n = shapeSize(shape);
   const wasm =
     n >= SMALL &&
@@ -47,8 +28,8 @@ export function wasmArithmetic(
     out instanceof Float32Array &&
     a.data instanceof Float32Array &&
     b.data instanceof Float32Array &&
-    rowMajor(shape, a) &&
-    rowMajor(shape, b)
+    isRowMajor(shape, a.stride) &&
+    isRowMajor(shape, b.stride)
       ? wasmKernels()
       : null;
   if (wasm === null) {
@@ -61,4 +42,4 @@ export function wasmArithmetic(
   heap.set(b.data.subarray(b.offset, b.offset + n), yAt);
   wasm.arithmeticFlat(OP_CODE[op], 0, yAt * 4, n);
   out.set(heap.subarray(0, n));
-}
+};

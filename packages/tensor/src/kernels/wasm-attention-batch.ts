@@ -11,14 +11,14 @@ import { limitOf } from './flash-attention.js';
 // 512 problems a call) spent most of their time in the per-problem staging in JavaScript; the
 // arithmetic is the per-problem kernels' own, so results are bit-identical to them.
 
-/** Largest layout (floats, 1 GB) these kernels take; larger calls use the per-problem path. */
-const MAX_FLOATS = 1 << 28;
+/** Largest layout (floats, 1 GB) the WebAssembly attention kernels take; larger ones use the tile path. */
+export const MAX_WASM_FLOATS = 1 << 28;
 
-/** Score tile of the WebAssembly kernels: 64·64 floats. */
-const TILE = WASM_ATTENTION_TILE * WASM_ATTENTION_TILE;
+/** Score tile of the WebAssembly kernels: BR = BC = 64 (fixed in sgemm.wat), so 64·64 floats. */
+export const WASM_TILE = WASM_ATTENTION_TILE * WASM_ATTENTION_TILE;
 
 /** Floats from the first element of `rows` rows of `cols` at `rowStride` to the last. */
-function span(rows: number, rowStride: number, cols: number): number {
+export function span(rows: number, rowStride: number, cols: number): number {
   return rows === 0 ? 0 : (rows - 1) * rowStride + cols;
 }
 
@@ -113,15 +113,23 @@ function batchable(shape: FlashAttentionShape, inputs: AttentionRows[], outputs:
   return true;
 }
 
-/** Writes every problem's key limits (lqp i32 each, zero on padding rows) at ints[at]. */
+/** Each query row's key limit for problem h at lim[at], clamped to [0, numKeys], zero for padding rows. */
+export function fillLimits(
+  lim: Int32Array,
+  at: number,
+  shape: FlashAttentionShape,
+  h: number,
+  lqp: number,
+): void {
+  const { numQueries: lq, numKeys: lk } = shape;
+  if (shape.limits === null) lim.fill(lk, at, at + lq);
+  else for (let i = 0; i < lq; i++) lim[at + i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
+  lim.fill(0, at + lq, at + lqp);
+}
+
+/** Every problem's key limits, lqp i32 each, from ints[at]. */
 function fillAllLimits(ints: Int32Array, at: number, shape: FlashAttentionShape, lqp: number): void {
-  const { heads, numQueries: lq, numKeys: lk, limits } = shape;
-  for (let h = 0; h < heads; h++) {
-    const r = at + h * lqp;
-    if (limits === null) ints.fill(lk, r, r + lq);
-    else for (let i = 0; i < lq; i++) ints[r + i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
-    ints.fill(0, r + lq, r + lqp);
-  }
+  for (let h = 0; h < shape.heads; h++) fillLimits(ints, at + h * lqp, shape, h, lqp);
 }
 
 /** Problem ranges, one task each: one per thread twice over (so a busy core takes fewer). */
@@ -200,13 +208,14 @@ export function wasmForwardBatch(
     st.use(out, heads, lq, dv, true),
   ];
   const table = st.place(0);
-  const lim = table + up(4 * heads, 4);
-  const ml = lim + up(heads * lqp, 4);
+  const lim = table + 4 * heads;
+  const ml = lim + heads * lqp;
   const scratch = ml + 2 * heads * lqp;
-  const per = up(lqp * d, 4) + lkp * d + lkp * dvp + lqp * dvp + TILE;
+  // Multiples of 4 floats each (lqp, lkp and dvp are), so every region stays 16-byte aligned.
+  const per = lqp * d + lkp * d + lkp * dvp + lqp * dvp + WASM_TILE;
   const tasks = taskCount(wasm, heads);
   const total = scratch + tasks * per;
-  if (total > MAX_FLOATS) return false;
+  if (total > MAX_WASM_FLOATS) return false;
 
   const mem = wasmHeap(wasm, total);
   const ints = new Int32Array(mem.buffer);
@@ -275,7 +284,7 @@ export function wasmBackwardBatch(
   ];
   const table = st.place(0);
   const lim = table + 8 * heads;
-  const lseAt = lim + up(heads * lqp, 4);
+  const lseAt = lim + heads * lqp;
   const scratch = lseAt + up(heads * lq, 4);
   // sgemm.wat flashBackwardBatch's layout: qp qr kp kr vp dop dor D s t dQ dK dV
   const per =
@@ -287,13 +296,13 @@ export function wasmBackwardBatch(
     lqp * dv +
     lqp * dvp +
     lqp +
-    2 * TILE +
+    2 * WASM_TILE +
     lqp * dp +
     lkp * dp +
     lkp * dvp;
   const tasks = taskCount(wasm, heads);
-  const total = scratch + tasks * up(per, 4);
-  if (total > MAX_FLOATS) return false;
+  const total = scratch + tasks * per;
+  if (total > MAX_WASM_FLOATS) return false;
 
   const mem = wasmHeap(wasm, total);
   const ints = new Int32Array(mem.buffer);
@@ -301,7 +310,7 @@ export function wasmBackwardBatch(
   fillTable(ints, table, st, operands, uses, heads);
   fillAllLimits(ints, lim, shape, lqp);
   mem.set(lse.subarray(0, heads * lq), lseAt);
-  runTasks(wasm, 'flashBackwardBatch', heads, tasks, [table * 4, lim * 4, lseAt * 4], scratch, up(per, 4), [
+  runTasks(wasm, 'flashBackwardBatch', heads, tasks, [table * 4, lim * 4, lseAt * 4], scratch, per, [
     q.rowStride,
     k.rowStride,
     v.rowStride,

@@ -1,11 +1,18 @@
 import type { Job } from '../threads/pool.js';
 import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
 import type { AttentionRows, FlashAttentionShape } from './backend.js';
-import { KC, up, WASM_ATTENTION_TILE, WASM_MR, WASM_NR } from './constants.js';
+import { KC, up, WASM_MR, WASM_NR } from './constants.js';
 import { type ExpRows, jsExpRows } from './exp-rows.js';
-import { limitOf, type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
+import { type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
 import { packPanels } from './pack.js';
-import { wasmBackwardBatch, wasmForwardBatch } from './wasm-attention-batch.js';
+import {
+  fillLimits,
+  MAX_WASM_FLOATS,
+  span,
+  WASM_TILE,
+  wasmBackwardBatch,
+  wasmForwardBatch,
+} from './wasm-attention-batch.js';
 import { copyRowsOut, wasmMatmul } from './wasm-matmul.js';
 
 // The whole FlashAttention tile loop in WebAssembly (src/wasm/sgemm.wat flashForward /
@@ -77,12 +84,6 @@ export function wasmFlashAttentionBackward(
   tiledAttentionBackward(wasmTileOps, q, k, v, out, lse, dOut, dq, dk, dvOut, shape);
 }
 
-/** Largest per-problem layout (floats, 1 GB) the WebAssembly kernels take; larger ones use the tile path. */
-const MAX_WASM_FLOATS = 1 << 28;
-
-/** Score tile of the WebAssembly kernels: BR = BC = 64 (fixed in sgemm.wat), so 64·64 floats. */
-const WASM_TILE = WASM_ATTENTION_TILE * WASM_ATTENTION_TILE;
-
 /** The WebAssembly instance when the fused kernels can take the problem (non-empty), else null. */
 function fusedWasm(shape: FlashAttentionShape): WasmKernels | null {
   const { numQueries, numKeys, d, dv } = shape;
@@ -119,11 +120,6 @@ function panels(
   // `pack` reads it through the row stride.
   mem.set(data.subarray(off, off + span(rows, rowStride, cols)), rawAt);
   job.call('pack', at * 4, rawAt * 4, rowStride, 1, rows, rowsPadded, cols, w);
-}
-
-/** Floats from the first element of `rows` rows of `cols` at `rowStride` to the last. */
-function span(rows: number, rowStride: number, cols: number): number {
-  return rows === 0 ? 0 : (rows - 1) * rowStride + cols;
 }
 
 /**
@@ -188,13 +184,6 @@ function regions<K extends string>(sizes: Record<K, number>): { at: Record<K, nu
     total += up(sizes[name], 4);
   }
   return { at, total };
-}
-
-/** Each query row's key limit for problem h, clamped to [0, numKeys], zero for padding rows. */
-function fillLimits(lim: Int32Array, at: number, shape: FlashAttentionShape, h: number, lqp: number): void {
-  const { numQueries: lq, numKeys: lk } = shape;
-  for (let i = 0; i < lq; i++) lim[at + i] = Math.min(lk, Math.max(0, limitOf(shape, h, i)));
-  lim.fill(0, at + lq, at + lqp);
 }
 
 function wasmForward(
