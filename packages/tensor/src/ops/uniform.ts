@@ -21,7 +21,7 @@ import type { RandomOptions } from './rand.js';
  *   not floating, or the bounds are not finite with `low <= high`.
  * @remarks PyTorch's CPU numbers for the same seed: `u·(high − low) + low` with `u` as in
  *   {@link rand}, computed in the dtype (bounds rounded to it first) with one fused multiply–add,
- *   as PyTorch's AVX2 build does; as in PyTorch, rounding can reach `high` when the bounds are wide.
+ *   as PyTorch's AVX2 build does; as in PyTorch, rounding can return `high` itself when `|low|` is large against `high − low`.
  * @example
  * ```ts
  * const w = uniform([3, 3], -0.1, 0.1, { rng: new Generator(0) });
