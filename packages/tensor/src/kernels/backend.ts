@@ -102,6 +102,23 @@ export interface Backend {
    */
   matmul(out: MatrixOut, a: MatrixView, b: MatrixView, m: number, n: number, k: number): void;
   /**
+   * Linear's forward in one call (ops/linear.ts): out (m × n) = a·b + bias (the n consecutive
+   * elements of `bias` added to every row; none when null), then max(·, 0) when `relu`. Rounds as
+   * {@link Backend.matmul} followed by the bias add (rounded by the store) and
+   * {@link Backend.biasRelu}, so that a backend can add the bias while the product is still in its
+   * own memory. `jsBackend` composes exactly that (kernels/bias.ts `matmulThenBias`).
+   */
+  matmulBias(
+    out: MatrixOut,
+    a: MatrixView,
+    b: MatrixView,
+    m: number,
+    n: number,
+    k: number,
+    bias: TypedArray | null,
+    relu: boolean,
+  ): void;
+  /**
    * `count` products with shared sizes and strides: product t is written at
    * out.offset + t·m·n, from a.offsets[t] and b.offsets[t] (the per-head products of attention).
    */

@@ -5,7 +5,7 @@ import { wasmAdamStep } from './wasm-adam.js';
 import { wasmArithmetic } from './wasm-arithmetic.js';
 import { wasmFlashAttentionBackward, wasmFlashAttentionForward } from './wasm-flash-attention.js';
 import { wasmLayerNorm, wasmLayerNormBackward } from './wasm-layer-norm.js';
-import { wasmBatchedMatmul, wasmMatmul } from './wasm-matmul.js';
+import { wasmBatchedMatmul, wasmMatmul, wasmMatmulBias } from './wasm-matmul.js';
 import { wasmBiasRelu, wasmReluMaskColumnSum } from './wasm-relu.js';
 import { wasmRotary, wasmRotaryBackward } from './wasm-rotary.js';
 import { wasmSoftmaxCrossEntropy, wasmSoftmaxCrossEntropyBackward } from './wasm-softmax-cross-entropy.js';
@@ -22,6 +22,7 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   unavailableReason: () => (wasmSimdSupported() ? null : 'needs WebAssembly SIMD, which this engine lacks'),
   matmul: wasmMatmul,
+  matmulBias: wasmMatmulBias,
   batchedMatmul: wasmBatchedMatmul,
   flashAttentionForward: wasmFlashAttentionForward,
   flashAttentionBackward: wasmFlashAttentionBackward,

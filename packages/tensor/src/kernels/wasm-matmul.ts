@@ -2,6 +2,7 @@ import type { TypedArray } from '../dtype.js';
 import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
 import type { MatrixBatchView, MatrixOut, MatrixView } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';
+import { biasRowsKernel } from './bias.js';
 import { KC, WASM_MR as MR, WASM_NR as NR, up } from './constants.js';
 import { matmulKernel } from './matmul.js';
 import { packPanels } from './pack.js';
@@ -39,6 +40,27 @@ export function wasmMatmul(
   n: number,
   k: number,
 ): void {
+  wasmMatmulBias(outView, av, bv, m, n, k, null, false);
+}
+
+/**
+ * The `matmulBias` of the `wasm` backend: out = A·B + bias (each row), then max(·, 0) when
+ * `relu`, i.e. Linear's forward. On the WebAssembly path the bias add runs on C while it is still
+ * in the instance memory (src/wasm/sgemm.wat `biasAdd` / `biasRelu`, in each thread's band of a
+ * threaded product), which spares the JavaScript pass over the output that was 1.6% of a training
+ * step of the main model. Bit-identical to {@link wasmMatmul} followed by `biasRowsKernel`
+ * (NaN payloads aside); other dtypes, a float64 bias and small products take exactly that pair.
+ */
+export function wasmMatmulBias(
+  outView: MatrixOut,
+  av: MatrixView,
+  bv: MatrixView,
+  m: number,
+  n: number,
+  k: number,
+  bias: TypedArray | null,
+  relu: boolean,
+): void {
   const { data: out, offset: outOffset } = outView;
   const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = av;
   const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = bv;
@@ -47,24 +69,32 @@ export function wasmMatmul(
     out instanceof Float32Array && k > 0 && m * n * k >= SMALL && k * np <= MAX_B_FLOATS
       ? wasmKernels()
       : null;
-  if (wasm === null) {
-    matmulKernel(
-      out,
-      outOffset,
-      a,
-      aOffset,
-      aRowStride,
-      aColStride,
-      b,
-      bOffset,
-      bRowStride,
-      bColStride,
-      m,
-      n,
-      k,
-    );
+  // The epilogue runs in WebAssembly on the WebAssembly path with a float32 (or no) bias.
+  if (wasm === null || !(bias === null || bias instanceof Float32Array)) {
+    if (wasm === null) {
+      matmulKernel(
+        out,
+        outOffset,
+        a,
+        aOffset,
+        aRowStride,
+        aColStride,
+        b,
+        bOffset,
+        bRowStride,
+        bColStride,
+        m,
+        n,
+        k,
+      );
+    } else {
+      wasmMatmulBias(outView, av, bv, m, n, k, null, false); // a float64 bias: added after
+    }
+    biasRowsKernel(out.subarray(outOffset, outOffset + m * n), bias, relu, m, n);
     return;
   }
+  const tail: Epilogue | null =
+    relu || bias !== null ? { fn: relu ? 'biasRelu' : 'biasAdd', bias: bias as Float32Array | null } : null;
   if (m * n * k >= PARALLEL_MIN && wasmThreads(wasm) > 1) {
     if (
       parallelMatmul(
@@ -82,6 +112,7 @@ export function wasmMatmul(
         m,
         n,
         k,
+        tail,
       )
     ) {
       return;
@@ -93,12 +124,14 @@ export function wasmMatmul(
   const bAt = 0;
   const aAt = k * np;
   const cAt = aAt + rows * k;
-  const rawAt = cAt + rows * np;
+  const biasAt = cAt + rows * np;
+  const rawAt = biasAt + (tail === null ? 0 : np);
   let heap = wasmHeap(wasm, rawAt);
   // Bᵀ packed like A: n rows of k, strides swapped, 8-row panels.
   if (!packInWasm(wasm, bAt, rawAt, b, bOffset, bColStride, bRowStride, n, np, k, NR)) {
     packPanels(heap, bAt, b, bOffset, bColStride, bRowStride, n, np, k, NR);
   }
+  if (tail !== null) stageBias(wasmHeap(wasm, rawAt), biasAt, tail.bias, n, np);
   for (let i0 = 0; i0 < m; i0 += rows) {
     const mc = Math.min(rows, m - i0);
     const mp = up(mc, MR);
@@ -109,7 +142,23 @@ export function wasmMatmul(
     }
     heap = wasmHeap(wasm, rawAt);
     wasm.sgemm(aAt * 4, bAt * 4, cAt * 4, mp, np, k);
+    if (tail !== null) wasm[tail.fn](cAt * 4, biasAt * 4, mc, np);
     copyRowsOut(heap, cAt, out, outOffset + i0 * n, mc, n, np);
+  }
+}
+
+/** The bias add (and ReLU) run on C inside the instance memory: the export and the bias (null: zeros). */
+interface Epilogue {
+  fn: 'biasAdd' | 'biasRelu';
+  bias: Float32Array | null;
+}
+
+/** The bias as np floats at `at` (zeros past n, and all zeros for no bias: a ReLU alone). */
+function stageBias(heap: Float32Array, at: number, bias: Float32Array | null, n: number, np: number): void {
+  if (bias === null) heap.fill(0, at, at + np);
+  else {
+    heap.set(bias.subarray(0, n), at);
+    heap.fill(0, at + n, at + np);
   }
 }
 
@@ -171,6 +220,7 @@ function parallelMatmul(
   m: number,
   n: number,
   k: number,
+  tail: Epilogue | null,
 ): boolean {
   if (!(a instanceof Float32Array) || !(b instanceof Float32Array)) return false;
   const threads = wasmThreads(wasm);
@@ -185,11 +235,13 @@ function parallelMatmul(
   const cAt = aAt + mp * k;
   const rawA = cAt + mp * np;
   const rawB = up(rawA + as.size, 4);
-  const total = rawB + bs.size;
+  const biasAt = up(rawB + bs.size, 4);
+  const total = biasAt + (tail === null ? 0 : np);
   if (total > MAX_PARALLEL_FLOATS) return false;
   let job = wasmJob(wasm);
   const mem = wasmHeap(wasm, total);
   mem.set(b.subarray(bs.lo, bs.lo + bs.size), rawB);
+  if (tail !== null) stageBias(mem, biasAt, tail.bias, n, np);
   const bSrc = rawB + bOffset - bs.lo;
   const aSrc = rawA + aOffset - as.lo;
   // Phase 1: Bᵀ (n rows of k, strides swapped) packed as k-blocks of KC × ranges of NR-row panels;
@@ -228,12 +280,13 @@ function parallelMatmul(
     const rest = m - i0;
     mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
-    job
+    const band = job
       .task()
       .call(
         ...packCall((aAt + i0 * k) * 4, (aSrc + i0 * aRowStride) * 4, aRowStride, aColStride, mc, mb, k, MR),
       )
       .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
+    if (tail !== null) band.call(tail.fn, (cAt + i0 * np) * 4, biasAt * 4, mc, np);
   }
   job.run(() => touchPages(out, outOffset, m * n));
   copyRowsOut(mem, cAt, out, outOffset, m, n, np);

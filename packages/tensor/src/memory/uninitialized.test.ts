@@ -115,6 +115,11 @@ const CASES: Case[] = [
     build: ([x, w, b]) => [relu(x!), linear(x!, w!, b!), linear(x!, w!, b!, { activation: 'relu' })],
   },
   {
+    name: 'linear with an empty inner dimension (the bias on every row, or zeros)',
+    leaves: [[3, 0], [4, 0], [4]],
+    build: ([x, w, b]) => [linear(x!, w!, b!), linear(x!, w!), linear(x!, w!, b!, { activation: 'relu' })],
+  },
+  {
     name: 'embedding and indexSelect',
     leaves: [[9, 6]],
     build: ([w]) => {

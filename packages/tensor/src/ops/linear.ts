@@ -1,5 +1,6 @@
 // Imported for its effect: a program that uses this op runs on the WebAssembly backend by default.
 import '../kernels/prefer-wasm.js';
+import '../kernels/js/matmul.js';
 import '../kernels/js/relu.js';
 import { record } from '../autograd/record.js';
 import { allocate, allocateUninitialized, type DType, promoteTypes, type TypedArray } from '../dtype.js';
@@ -95,12 +96,19 @@ export function linear(
   const shape = [...x.shape.slice(0, -1), outFeatures];
   const data = allocateUninitialized(dtype, rows * outFeatures, 'linear', shape);
   const w = stackOf(weight.nd, true, true);
-  // y = x·Wᵀ: Wᵀ (in × out) is W read with its row and column strides swapped.
-  product(data, xr, transposed(w), rows, outFeatures, inFeatures);
-  if (fuseRelu) {
-    backend().biasRelu(data, bias === null ? null : biasRow(bias.nd, outFeatures), rows, outFeatures);
-  } else if (bias !== null) {
-    addRows(data, bias.nd, rows, outFeatures);
+  // y = x·Wᵀ (+ b, ReLU) in one call: Wᵀ (in × out) is W read with its strides swapped. The
+  // backend adds the bias while the product is in its memory; with in = 0 it writes b (or zeros).
+  if (rows > 0 && outFeatures > 0) {
+    backend().matmulBias(
+      { data, offset: 0 },
+      xr,
+      transposed(w),
+      rows,
+      outFeatures,
+      inFeatures,
+      bias === null ? null : biasRow(bias.nd, outFeatures),
+      fuseRelu,
+    );
   }
   const out = fromData(data, shape, dtype);
 
@@ -152,9 +160,10 @@ const ONES: Strided = { data: new Float32Array([1]), offset: 0, rowStride: 0, co
 
 /** out (m × n, row-major) = A·B for strided A (m × k) and B (k × n); zeros when k = 0. */
 function product(out: TypedArray, a: Strided, b: Strided, m: number, n: number, k: number): void {
-  // A fresh output is already zero; an empty product needs no kernel call.
-  if (m === 0 || n === 0 || k === 0) return;
-  gemm(out, a, b, m, n, k);
+  if (m === 0 || n === 0) return;
+  // An empty sum is zero: written here, since `out` may be an arena buffer with old contents.
+  if (k === 0) out.fill(0, 0, m * n);
+  else gemm(out, a, b, m, n, k);
 }
 
 /** The bias `(n)` as n consecutive elements (a copy only for a strided view). */
@@ -165,19 +174,4 @@ function biasRow(bias: NdArray, n: number): TypedArray {
   const b = allocate('float64', n);
   for (let j = 0; j < n; j++) b[j] = data[offset + j * step]!;
   return b;
-}
-
-/** out[r, j] += bias[j] for every row r: y = x·Wᵀ + b, in place (the store rounds to out's dtype). */
-function addRows(out: TypedArray, bias: NdArray, rows: number, n: number): void {
-  const { data, offset } = bias;
-  const step = bias.stride[0]!;
-  let b: TypedArray = data.subarray(offset, offset + n);
-  if (step !== 1) {
-    b = allocate('float64', n);
-    for (let j = 0; j < n; j++) b[j] = data[offset + j * step]!;
-  }
-  const end = rows * n;
-  for (let o = 0; o < end; o += n) {
-    for (let j = 0; j < n; j++) out[o + j]! += b[j]!;
-  }
 }

@@ -21,6 +21,8 @@ export const TASK_FUNCTIONS = [
   'packAdjacent',
   'flashForwardBatch',
   'flashBackwardBatch',
+  'biasAdd',
+  'biasRelu',
 ] as const;
 /** The name of an export a task may call. */
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];

@@ -187,6 +187,8 @@ export interface WasmKernels {
   ) => void;
   /** Linear bias + ReLU in place over rows × n float32. */
   readonly biasRelu: (out: number, bias: number, rows: number, n: number) => void;
+  /** Linear bias in place over rows × n float32. */
+  readonly biasAdd: (out: number, bias: number, rows: number, n: number) => void;
 }
 
 let simd: boolean | null = null;

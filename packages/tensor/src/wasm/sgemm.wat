@@ -1132,8 +1132,19 @@
   ;; rounds as the JavaScript store does, and max(v, +0) is v for v > 0 and +0 otherwise (−0 and
   ;; −∞ included), NaN staying NaN, as (v + |v|)/2 with Math.max for non-finite v there.
   (func (export "biasRelu") (param $out i32) (param $bias i32) (param $rows i32) (param $n i32)
-    (local $r i32) (local $j i32) (local $n4 i32) (local $b i32)
+    (call $biasMax (local.get $out) (local.get $bias) (local.get $rows) (local.get $n) (f32.const 0)))
+
+  ;; Linear bias in place (kernels/bias.ts biasAddKernel, bit for bit but for NaN payloads):
+  ;; out[r, j] = out[r, j] + bias[j], the float32 add rounding as the JavaScript store does;
+  ;; max(v, −∞) is v for every v (−0 included).
+  (func (export "biasAdd") (param $out i32) (param $bias i32) (param $rows i32) (param $n i32)
+    (call $biasMax (local.get $out) (local.get $bias) (local.get $rows) (local.get $n) (f32.const -inf)))
+
+  ;; out[r, j] = max(out[r, j] + bias[j], floor) over rows × n float32.
+  (func $biasMax (param $out i32) (param $bias i32) (param $rows i32) (param $n i32) (param $floor f32)
+    (local $r i32) (local $j i32) (local $n4 i32) (local $b i32) (local $f v128)
     (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (local.set $f (f32x4.splat (local.get $floor)))
     (if (i32.eqz (i32.mul (local.get $rows) (local.get $n))) (then (return)))
     (loop $rowLoop
       (local.set $j (i32.const 0))
@@ -1142,7 +1153,7 @@
         (loop $vecLoop
           (v128.store (local.get $out)
             (f32x4.max (f32x4.add (v128.load (local.get $out)) (v128.load (local.get $b)))
-              (f32x4.splat (f32.const 0))))
+              (local.get $f)))
           (local.set $out (i32.add (local.get $out) (i32.const 16)))
           (local.set $b (i32.add (local.get $b) (i32.const 16)))
           (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -1150,7 +1161,7 @@
       (if (i32.lt_u (local.get $j) (local.get $n)) (then
         (loop $tailLoop
           (f32.store (local.get $out)
-            (f32.max (f32.add (f32.load (local.get $out)) (f32.load (local.get $b))) (f32.const 0)))
+            (f32.max (f32.add (f32.load (local.get $out)) (f32.load (local.get $b))) (local.get $floor)))
           (local.set $out (i32.add (local.get $out) (i32.const 4)))
           (local.set $b (i32.add (local.get $b) (i32.const 4)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
