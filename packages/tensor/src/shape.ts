@@ -104,15 +104,40 @@ export function broadcastStrides(
  */
 export function offsetsOf(shape: readonly number[], stride: readonly number[], offset: number): Int32Array {
   const out = new Int32Array(shapeSize(shape));
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let t = 0, o = offset; t < out.length; t++) {
-    out[t] = o;
-    for (let ax = shape.length - 1; ax >= 0; ax--) {
-      o += stride[ax]!;
+  offsetsInto(out, 0, shape, stride, offset);
+  return out;
+}
+
+/**
+ * {@link offsetsOf} written into `out` from index `at` (e.g. a table in the WebAssembly memory),
+ * without an intermediate array. The innermost axis is a plain strided run; the odometer turns
+ * only the outer axes (per row of a (batch, len, heads) stack that is 1 step in `shape[-1]`).
+ */
+export function offsetsInto(
+  out: Int32Array,
+  at: number,
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+): void {
+  const nd = shape.length;
+  const total = shapeSize(shape);
+  if (total === 0) return;
+  if (nd === 0) {
+    out[at] = offset;
+    return;
+  }
+  const inner = shape[nd - 1]!;
+  const step = stride[nd - 1]!;
+  const idx = new Array<number>(nd - 1).fill(0);
+  let base = offset;
+  for (let t = at, end = at + total; t < end; ) {
+    for (let j = 0, o = base; j < inner; j++, o += step) out[t++] = o;
+    for (let ax = nd - 2; ax >= 0; ax--) {
+      base += stride[ax]!;
       if (++idx[ax]! < shape[ax]!) break;
-      o -= stride[ax]! * shape[ax]!;
+      base -= stride[ax]! * shape[ax]!;
       idx[ax] = 0;
     }
   }
-  return out;
 }

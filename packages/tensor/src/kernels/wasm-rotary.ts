@@ -1,4 +1,4 @@
-import { offsetsOf, shapeSize } from '../shape.js';
+import { offsetsInto, shapeSize } from '../shape.js';
 import { wasmHeap, wasmKernels } from '../wasm/instance.js';
 import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import type { StridedView } from './types.js';
@@ -45,8 +45,8 @@ export function wasmRotary(
   heap.set(sin.data as Float32Array, sinAt);
   // Row r of rowShape: its offset in x's block and in the tables.
   const offsets = new Int32Array(heap.buffer, heap.byteOffset, tableAt + rows);
-  offsets.set(offsetsOf(rowShape, x.stride, 0), rowAt);
-  offsets.set(offsetsOf(rowShape, cos.stride, cos.offset), tableAt);
+  offsetsInto(offsets, rowAt, rowShape, x.stride, 0);
+  offsetsInto(offsets, tableAt, rowShape, cos.stride, cos.offset);
   wasm.rotaryRows(0, rowAt * 4, cosAt * 4, sinAt * 4, tableAt * 4, rows, half, inverse ? -1 : 1);
   (out.data as Float32Array).set(heap.subarray(0, n), out.offset);
 }
