@@ -106,7 +106,9 @@ export interface Backend {
    * elements of `bias` added to every row; none when null), then max(·, 0) when `relu`. Rounds as
    * {@link Backend.matmul} followed by the bias add (rounded by the store) and
    * {@link Backend.biasRelu}, so that a backend can add the bias while the product is still in its
-   * own memory. `jsBackend` composes exactly that (kernels/bias.ts `matmulThenBias`).
+   * own memory. `jsBackend`'s runs `this.matmul` and then the bias add, so `{ ...jsBackend, matmul }`
+   * sees Linear's products too; `wasmBackend`'s runs its own product, so a backend that spreads it
+   * and replaces `matmul` replaces `matmulBias` as well (e.g. with `jsBackend.matmulBias`).
    */
   matmulBias(
     out: MatrixOut,

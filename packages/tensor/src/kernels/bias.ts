@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype.js';
-import type { MatrixOut, MatrixView } from './backend.js';
+import type { Backend, MatrixOut, MatrixView } from './backend.js';
 import { biasReluKernel } from './relu.js';
 
 /**
@@ -34,10 +34,12 @@ export function biasRowsKernel(
 }
 
 /**
- * A backend's `matmulBias` from its `matmul`: the product, then {@link biasRowsKernel} over it.
+ * The `matmulBias` of `jsBackend`: {@link matmulThenBias} over the backend's own `matmul`, called
+ * as a method, so that a backend built as `{ ...jsBackend, matmul }` runs Linear's products through
+ * its `matmul` too.
  */
-export function matmulThenBias(
-  matmul: (out: MatrixOut, a: MatrixView, b: MatrixView, m: number, n: number, k: number) => void,
+export function matmulBiasOfMatmul(
+  this: Pick<Backend, 'matmul'>,
   out: MatrixOut,
   a: MatrixView,
   b: MatrixView,
@@ -47,6 +49,6 @@ export function matmulThenBias(
   bias: TypedArray | null,
   relu: boolean,
 ): void {
-  matmul(out, a, b, m, n, k);
+  this.matmul(out, a, b, m, n, k);
   biasRowsKernel(out.data.subarray(out.offset, out.offset + m * n), bias, relu, m, n);
 }

@@ -3,7 +3,7 @@ import { argReduceKernel } from './arg-reduce.js';
 import { arithmeticKernel } from './arithmetic.js';
 import type { Backend, MatrixOut, MatrixView } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';
-import { matmulThenBias } from './bias.js';
+import { matmulBiasOfMatmul } from './bias.js';
 import { binaryKernel } from './binary.js';
 import { copyStrided } from './copy.js';
 import { jsExpRows } from './exp-rows.js';
@@ -62,7 +62,7 @@ export const jsTileOps: TileOps = { matmul: jsMatmul, expRows: jsExpRows };
 export const jsBackend: Backend = {
   name: 'js',
   matmul: jsMatmul,
-  matmulBias: (out, a, b, m, n, k, bias, relu) => matmulThenBias(jsMatmul, out, a, b, m, n, k, bias, relu),
+  matmulBias: matmulBiasOfMatmul,
   batchedMatmul: (out, a, b, m, n, k, count) => batchByProduct(jsMatmul, out, a, b, m, n, k, count),
   flashAttentionForward: (q, k, v, out, lse, shape) =>
     tiledAttentionForward(jsTileOps, q, k, v, out, lse, shape),

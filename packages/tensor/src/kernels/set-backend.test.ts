@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { tensor } from '../ops/creation.js';
+import { linear } from '../ops/linear.js';
 import { matmul } from '../ops/matmul.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from './js-backend.js';
@@ -62,6 +63,18 @@ describe('setBackend', () => {
     expect(getBackend()).toBe(custom);
     expect(cancellingProduct()).toBeCloseTo(3, 6);
     expect(calls).toEqual([[1, 1, 8192]]);
+    // Linear's forward (matmulBias) runs the custom matmul too, then adds the bias.
+    calls.length = 0;
+    const y = linear(
+      tensor([[1, 2, 3]]),
+      tensor([
+        [1, 0, 0],
+        [0, 1, 1],
+      ]),
+      tensor([10, 20]),
+    );
+    expect(calls).toEqual([[1, 2, 3]]);
+    expect(Array.from(y.toTypedArray())).toEqual([11, 25]);
   });
 
   it("throws InvalidArgumentError for 'wasm' on an engine without WebAssembly SIMD", async () => {
