@@ -146,7 +146,10 @@ export interface Backend {
     lse: Float32Array,
     shape: FlashAttentionShape,
   ): void;
-  /** Backward of {@link Backend.flashAttentionForward}: writes dq, dk, dv (shaped as q, k, v). */
+  /**
+   * Backward of {@link Backend.flashAttentionForward}: writes dq, dk, dv (shaped as q, k, v), every
+   * row of every problem (zeros for keys no query sees): their storage is not zeroed beforehand.
+   */
   flashAttentionBackward(
     q: AttentionRows,
     k: AttentionRows,

@@ -161,6 +161,26 @@ const CASES: Case[] = [
       fusedAttention(q!, k!, v!, { isCausal: true }),
     ],
   },
+  {
+    name: 'fusedAttention on head-split views (batch, heads, n, d) of (batch, n, heads, d)',
+    leaves: [
+      [2, 9, 2, 8],
+      [2, 7, 2, 8],
+      [2, 7, 2, 4],
+    ],
+    build: ([q, k, v]) => [
+      fusedAttention(q!.transpose(1, 2), k!.transpose(1, 2), v!.transpose(1, 2), { validLens: [7, 3] }),
+    ],
+  },
+  {
+    name: 'fusedAttention with depth 264 (above the batched kernel: one problem at a time)',
+    leaves: [
+      [2, 6, 264],
+      [2, 5, 264],
+      [2, 5, 264],
+    ],
+    build: ([q, k, v]) => [fusedAttention(q!, k!, v!, { validLens: [5, 2] })],
+  },
 ];
 
 /** The case's outputs and leaf gradients (loss: each output weighted by fixed values, summed). */
