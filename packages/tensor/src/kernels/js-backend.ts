@@ -1,7 +1,7 @@
 import { adamStepKernel } from './adam.js';
 import { argReduceKernel } from './arg-reduce.js';
 import { arithmeticKernel } from './arithmetic.js';
-import type { Backend, MatrixOut, MatrixView } from './backend.js';
+import type { Backend } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';
 import { matmulBiasOfMatmul } from './bias.js';
 import { binaryKernel } from './binary.js';
@@ -10,7 +10,7 @@ import { jsExpRows } from './exp-rows.js';
 import { type TileOps, tiledAttentionBackward, tiledAttentionForward } from './flash-attention.js';
 import { gatherKernel, scatterAddKernel } from './gather.js';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
-import { matmulKernel } from './matmul.js';
+import { jsMatmul } from './matmul.js';
 import { reduceKernel } from './reduce.js';
 import { biasReluKernel, reluBackwardKernel, reluKernel, reluMaskColumnSumKernel } from './relu.js';
 import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
@@ -24,32 +24,6 @@ import {
 } from './softmax.js';
 import { unaryKernel } from './unary.js';
 import { whereKernel } from './where.js';
-
-/** The float64-accumulating JavaScript product ({@link matmulKernel}) through matrix views. */
-export function jsMatmul(
-  out: MatrixOut,
-  a: MatrixView,
-  b: MatrixView,
-  m: number,
-  n: number,
-  k: number,
-): void {
-  matmulKernel(
-    out.data,
-    out.offset,
-    a.data,
-    a.offset,
-    a.rowStride,
-    a.colStride,
-    b.data,
-    b.offset,
-    b.rowStride,
-    b.colStride,
-    m,
-    n,
-    k,
-  );
-}
 
 /** The JavaScript tile operations of the fused-attention loop. */
 export const jsTileOps: TileOps = { matmul: jsMatmul, expRows: jsExpRows };

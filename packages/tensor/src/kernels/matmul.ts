@@ -1,6 +1,33 @@
 import type { TypedArray } from '../dtype.js';
+import type { MatrixOut, MatrixView } from './backend.js';
 import { KC, JS_MC as MC, JS_MR as MR, JS_NC as NC, JS_NR as NR, up } from './constants.js';
 import { packPanels } from './pack.js';
+
+/** The float64-accumulating JavaScript product ({@link matmulKernel}) through matrix views. */
+export function jsMatmul(
+  out: MatrixOut,
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  matmulKernel(
+    out.data,
+    out.offset,
+    a.data,
+    a.offset,
+    a.rowStride,
+    a.colStride,
+    b.data,
+    b.offset,
+    b.rowStride,
+    b.colStride,
+    m,
+    n,
+    k,
+  );
+}
 
 // Register tile (MR×NR accumulators held in locals) and cache blocks (Goto & van de Geijn 2008):
 // a KC×NC panel of B is packed once and reused by every MC×KC block of A; one packed KC×NR

@@ -4,7 +4,7 @@ import type { MatrixBatchView, MatrixOut, MatrixView } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';
 import { biasRowsKernel } from './bias.js';
 import { KC, WASM_MR as MR, WASM_NR as NR, up } from './constants.js';
-import { matmulKernel } from './matmul.js';
+import { jsMatmul } from './matmul.js';
 import { packPanels } from './pack.js';
 
 /** Products with fewer multiply-adds than this stay in JavaScript (the call and packing dominate). */
@@ -24,7 +24,7 @@ const MAX_PARALLEL_FLOATS = 1 << 27;
 
 /**
  * out = A·B with float32 products computed by WebAssembly SIMD (src/wasm/sgemm.wat):
- * the `matmul` of the `wasm` backend; same layout as {@link matmulKernel}, to which it defers for float64 and int32
+ * the `matmul` of the `wasm` backend; same layout as the JavaScript product ({@link jsMatmul}), to which it defers for float64 and int32
  * outputs, products too small to pay for the call, very large B panels, and engines without SIMD.
  *
  * Operands are read through their offsets and strides (any typed array) and packed into the
@@ -71,25 +71,8 @@ export function wasmMatmulBias(
       : null;
   // The epilogue runs in WebAssembly on the WebAssembly path with a float32 (or no) bias.
   if (wasm === null || !(bias === null || bias instanceof Float32Array)) {
-    if (wasm === null) {
-      matmulKernel(
-        out,
-        outOffset,
-        a,
-        aOffset,
-        aRowStride,
-        aColStride,
-        b,
-        bOffset,
-        bRowStride,
-        bColStride,
-        m,
-        n,
-        k,
-      );
-    } else {
-      wasmMatmulBias(outView, av, bv, m, n, k, null, false); // a float64 bias: added after
-    }
+    if (wasm === null) jsMatmul(outView, av, bv, m, n, k);
+    else wasmMatmulBias(outView, av, bv, m, n, k, null, false); // a float64 bias: added after
     biasRowsKernel(out.subarray(outOffset, outOffset + m * n), bias, relu, m, n);
     return;
   }

@@ -98,18 +98,16 @@ export function linear(
   const w = stackOf(weight.nd, true, true);
   // y = x·Wᵀ (+ b, ReLU) in one call: Wᵀ (in × out) is W read with its strides swapped. The
   // backend adds the bias while the product is in its memory; with in = 0 it writes b (or zeros).
-  if (rows > 0 && outFeatures > 0) {
-    backend().matmulBias(
-      { data, offset: 0 },
-      xr,
-      transposed(w),
-      rows,
-      outFeatures,
-      inFeatures,
-      bias === null ? null : biasRow(bias.nd, outFeatures),
-      fuseRelu,
-    );
-  }
+  backend().matmulBias(
+    { data, offset: 0 },
+    xr,
+    transposed(w),
+    rows,
+    outFeatures,
+    inFeatures,
+    bias === null ? null : biasRow(bias.nd, outFeatures),
+    fuseRelu,
+  );
   const out = fromData(data, shape, dtype);
 
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
@@ -129,14 +127,14 @@ export function linear(
     if (x.requiresGrad) {
       // dL/dx = g·W: (rows × out)·(out × in).
       const d = allocateUninitialized(x.dtype, rows * inFeatures);
-      product(d, gr, w, rows, inFeatures, outFeatures);
+      gemm(d, gr, w, rows, inFeatures, outFeatures);
       dx = fromData(d, x.shape, x.dtype);
     }
     let dw: Tensor | null = null;
     if (weight.requiresGrad) {
       // dL/dW = gᵀ·x: (out × rows)·(rows × in), the sum over every row in one product.
       const d = allocateUninitialized(weight.dtype, outFeatures * inFeatures);
-      product(d, transposed(gr), xr, outFeatures, inFeatures, rows);
+      gemm(d, transposed(gr), xr, outFeatures, inFeatures, rows);
       dw = fromData(d, weight.shape, weight.dtype);
     }
     if (bias === null) return [dx, dw];
@@ -148,7 +146,7 @@ export function linear(
     } else if (bias.requiresGrad) {
       // dL/db = Σ_rows g = 1ᵀ·g: (1 × rows)·(rows × out), the ones read from one element (strides 0).
       const d = allocate(bias.dtype, outFeatures);
-      product(d, ONES, gr, 1, outFeatures, rows);
+      gemm(d, ONES, gr, 1, outFeatures, rows);
       db = fromData(d, bias.shape, bias.dtype);
     }
     return [dx, dw, db];
@@ -157,14 +155,6 @@ export function linear(
 
 /** A 1 × k matrix of ones for any k: one element read with strides 0. */
 const ONES: Strided = { data: new Float32Array([1]), offset: 0, rowStride: 0, colStride: 0 };
-
-/** out (m × n, row-major) = A·B for strided A (m × k) and B (k × n); zeros when k = 0. */
-function product(out: TypedArray, a: Strided, b: Strided, m: number, n: number, k: number): void {
-  if (m === 0 || n === 0) return;
-  // An empty sum is zero: written here, since `out` may be an arena buffer with old contents.
-  if (k === 0) out.fill(0, 0, m * n);
-  else gemm(out, a, b, m, n, k);
-}
 
 /** The bias `(n)` as n consecutive elements (a copy only for a strided view). */
 function biasRow(bias: NdArray, n: number): TypedArray {

@@ -2,7 +2,7 @@
 // (imported for its effect; listed in package.json `sideEffects`). See kernels/registry.ts.
 import { batchByProduct } from '../batched-matmul.js';
 import { matmulBiasOfMatmul } from '../bias.js';
-import { jsMatmul } from '../js-backend.js';
+import { jsMatmul } from '../matmul.js';
 import { provideJsKernels } from '../registry.js';
 
 provideJsKernels({
