@@ -1,12 +1,13 @@
 // A/B of the training step of `attnkit train`'s default model between two built checkouts, in
 // one process, interleaved (ABAB…), so a loaded machine affects both sides alike:
 //
-//   node scripts/ab-train-step.mjs [--base /work/main] [--rounds 8] [--steps 10] [--threads 1]
+//   node scripts/ab-train-step.mjs [--base /work/main] [--rounds 8] [--steps 10] [--threads 1] [--arena true]
 //
 // Side A is the base checkout's dist, side B this checkout's dist (each has its own module graph,
 // tensor backend and WebAssembly instance). The model is the CLI default (TransformerLM: 2 blocks ×
 // 4 heads, 64 hiddens, FFN 256, rotary, context 64, batch 16, vocabulary 90, AdamW lr 1e-2, betas
-// (0.9, 0.99), weight decay 0.01, clipping at norm 1) on a fixed random batch. Prints the median
+// (0.9, 0.99), weight decay 0.01, clipping at norm 1) on a fixed random batch, each step in a
+// withArena scope as fit() runs it. Prints the median
 // step time of each side per round and the ratio A/B of the medians (> 1: B is faster), plus the
 // first step's loss of both sides (they must agree).
 import { dirname, resolve } from 'node:path';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '8' },
     steps: { type: 'string', default: '10' },
     threads: { type: 'string', default: '1' },
+    arena: { type: 'string', default: 'true' },
   },
 });
 const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +49,7 @@ async function side(root) {
   const ids = () => T.randint(0, 90, shape, { rng: gen });
   const inputs = ids();
   const targets = ids();
-  const step = () => {
+  const raw = () => {
     optimizer.zeroGrad();
     const loss = tr.crossEntropy(model.forward(inputs), targets);
     const value = loss.item();
@@ -56,6 +58,8 @@ async function side(root) {
     optimizer.step();
     return value;
   };
+  // fit() (and so `attnkit train`) runs each step in a withArena scope; --arena false measures without.
+  const step = values.arena === 'false' ? raw : () => T.withArena(raw);
   return { step, first: step() };
 }
 

@@ -1,4 +1,4 @@
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { adamStepKernel } from './adam.js';
 
 /** Fewer elements than this stay in JavaScript (the copies in and out and the call dominate). */
@@ -33,7 +33,7 @@ export const wasmAdamStep: typeof adamStepKernel = (
     g instanceof Float32Array &&
     m instanceof Float32Array &&
     v instanceof Float32Array
-      ? wasmKernels()
+      ? wasmLocalKernels()
       : null;
   if (wasm === null) {
     adamStepKernel(p, g, m, v, beta1, beta2, shrink, stepSize, bc2Sqrt, eps);

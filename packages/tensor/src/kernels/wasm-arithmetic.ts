@@ -1,5 +1,5 @@
 import { shapeSize } from '../shape.js';
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { type ArithmeticOp, arithmeticKernel } from './arithmetic.js';
 import { isRowMajor } from './binary.js';
 
@@ -30,7 +30,7 @@ export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) =>
     b.data instanceof Float32Array &&
     isRowMajor(shape, a.stride) &&
     isRowMajor(shape, b.stride)
-      ? wasmKernels()
+      ? wasmLocalKernels()
       : null;
   if (wasm === null) {
     arithmeticKernel(op, out, shape, a, b);

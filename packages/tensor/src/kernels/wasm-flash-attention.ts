@@ -1,5 +1,12 @@
 import type { Job } from '../threads/pool.js';
-import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
+import {
+  type WasmKernels,
+  wasmHeap,
+  wasmJob,
+  wasmKernels,
+  wasmLocalKernels,
+  wasmThreads,
+} from '../wasm/instance.js';
 import type { AttentionRows, FlashAttentionShape } from './backend.js';
 import { KC, up, WASM_MR, WASM_NR } from './constants.js';
 import { type ExpRows, jsExpRows } from './exp-rows.js';
@@ -25,7 +32,7 @@ import { copyRowsOut, wasmMatmul } from './wasm-matmul.js';
  * Math.exp in float32), or with Math.exp where WebAssembly is unavailable.
  */
 export const wasmExpRows: ExpRows = (s, rows, stride, counts, shifts, sums) => {
-  const wasm = wasmKernels();
+  const wasm = wasmLocalKernels();
   if (wasm === null) {
     jsExpRows(s, rows, stride, counts, shifts, sums);
     return;

@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype.js';
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { layerNormBackwardKernel, layerNormKernel } from './layer-norm.js';
 import type { StridedView } from './types.js';
 
@@ -32,7 +32,7 @@ export function wasmLayerNorm(
     x.data instanceof Float32Array &&
     (weight === null || weight.data instanceof Float32Array) &&
     (bias === null || bias.data instanceof Float32Array)
-      ? wasmKernels()
+      ? wasmLocalKernels()
       : null;
   if (wasm === null) {
     layerNormKernel(out, mean, rstd, x, rows, n, weight, bias, eps);
@@ -83,7 +83,7 @@ export function wasmLayerNormBackward(
     x.data instanceof Float32Array &&
     (weight === null || weight.data instanceof Float32Array) &&
     (dx === null || dx instanceof Float32Array)
-      ? wasmKernels()
+      ? wasmLocalKernels()
       : null;
   if (wasm === null) {
     layerNormBackwardKernel(dx, dWeight, dBias, g, x, mean, rstd, weight, rows, n);

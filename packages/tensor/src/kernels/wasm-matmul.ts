@@ -1,5 +1,12 @@
 import type { TypedArray } from '../dtype.js';
-import { type WasmKernels, wasmHeap, wasmJob, wasmKernels, wasmThreads } from '../wasm/instance.js';
+import {
+  type WasmKernels,
+  wasmHeap,
+  wasmJob,
+  wasmKernels,
+  wasmLocalKernels,
+  wasmThreads,
+} from '../wasm/instance.js';
 import type { MatrixBatchView, MatrixOut, MatrixView } from './backend.js';
 import { batchByProduct } from './batched-matmul.js';
 import { biasRowsKernel } from './bias.js';
@@ -65,19 +72,20 @@ export function wasmMatmulBias(
   const { data: a, offset: aOffset, rowStride: aRowStride, colStride: aColStride } = av;
   const { data: b, offset: bOffset, rowStride: bRowStride, colStride: bColStride } = bv;
   const np = up(n, NR);
-  const wasm =
+  const shared =
     out instanceof Float32Array && k > 0 && m * n * k >= SMALL && k * np <= MAX_B_FLOATS
       ? wasmKernels()
       : null;
   // The epilogue runs in WebAssembly on the WebAssembly path with a float32 (or no) bias.
-  if (wasm === null || !(bias === null || bias instanceof Float32Array)) {
-    if (wasm === null) jsMatmul(outView, av, bv, m, n, k);
+  if (shared === null || !(bias === null || bias instanceof Float32Array)) {
+    if (shared === null) jsMatmul(outView, av, bv, m, n, k);
     else wasmMatmulBias(outView, av, bv, m, n, k, null, false); // a float64 bias: added after
     biasRowsKernel(out.subarray(outOffset, outOffset + m * n), bias, relu, m, n);
     return;
   }
   const tail: Epilogue | null =
     relu || bias !== null ? { fn: relu ? 'biasRelu' : 'biasAdd', bias: bias as Float32Array | null } : null;
+  let wasm = shared;
   if (m * n * k >= PARALLEL_MIN && wasmThreads(wasm) > 1) {
     if (
       parallelMatmul(
@@ -101,6 +109,8 @@ export function wasmMatmulBias(
       return;
     }
   }
+  // One thread: its own instance, whose unshared memory copies at memcpy speed.
+  wasm = wasmLocalKernels() ?? wasm;
   // Rows per chunk: a multiple of MR with (packed A + C) within CHUNK_FLOATS.
   const mpAll = up(m, MR);
   const rows = Math.min(mpAll, Math.max(MR, Math.floor(CHUNK_FLOATS / (k + np) / MR) * MR));

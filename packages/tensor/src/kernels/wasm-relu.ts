@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype.js';
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { biasReluKernel, reluMaskColumnSumKernel } from './relu.js';
 import type { StridedView } from './types.js';
 
@@ -31,7 +31,7 @@ export function wasmReluMaskColumnSum(
     out instanceof Float32Array &&
     y instanceof Float32Array &&
     gd instanceof Float32Array
-      ? wasmKernels()
+      ? wasmLocalKernels()
       : null;
   if (wasm === null || dBias === null) {
     reluMaskColumnSumKernel(out, g, y, dBias, rows, n);
@@ -60,7 +60,7 @@ export function wasmReluMaskColumnSum(
 export function wasmBiasRelu(out: TypedArray, bias: TypedArray | null, rows: number, n: number): void {
   const total = rows * n;
   const wasm =
-    bias instanceof Float32Array && out instanceof Float32Array && total >= SMALL ? wasmKernels() : null;
+    bias instanceof Float32Array && out instanceof Float32Array && total >= SMALL ? wasmLocalKernels() : null;
   if (wasm === null || bias === null) {
     biasReluKernel(out, bias, rows, n);
     return;

@@ -1,5 +1,5 @@
 import { offsetsInto, shapeSize } from '../shape.js';
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { rotaryBackwardKernel, rotaryKernel } from './rotary.js';
 import type { StridedView } from './types.js';
 
@@ -29,7 +29,8 @@ export function wasmRotary(
 ): void {
   const rows = shapeSize(rowShape);
   const n = rows * d;
-  const wasm = !interleaved && n >= SMALL && fits(out, x, cos, sin, rowShape, d, n) ? wasmKernels() : null;
+  const wasm =
+    !interleaved && n >= SMALL && fits(out, x, cos, sin, rowShape, d, n) ? wasmLocalKernels() : null;
   if (wasm === null) {
     rotaryKernel(out, x, cos, sin, rowShape, d, half, interleaved, inverse);
     return;

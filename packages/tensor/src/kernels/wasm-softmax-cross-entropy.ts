@@ -1,5 +1,5 @@
 import type { TypedArray } from '../dtype.js';
-import { type WasmKernels, wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { type WasmKernels, wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { rowLoss, softmaxCrossEntropyBackwardKernel, softmaxCrossEntropyKernel } from './softmax.js';
 import type { StridedView } from './types.js';
 
@@ -14,7 +14,7 @@ const LARGE = 1 << 22;
  */
 function staged(logits: StridedView, total: number): { wasm: WasmKernels; heap: Float32Array } | null {
   const xd = logits.data;
-  const wasm = total >= SMALL && total <= LARGE && xd instanceof Float32Array ? wasmKernels() : null;
+  const wasm = total >= SMALL && total <= LARGE && xd instanceof Float32Array ? wasmLocalKernels() : null;
   if (wasm === null) return null;
   const heap = wasmHeap(wasm, total);
   heap.set(xd.subarray(logits.offset, logits.offset + total), 0);

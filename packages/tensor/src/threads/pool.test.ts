@@ -3,13 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/helpers.js';
 import { InvalidArgumentError } from '../errors.js';
 import { setBackend } from '../kernels/set-backend.js';
+import { add } from '../ops/add.js';
 import { fusedAttention } from '../ops/fused-attention.js';
+import { layerNorm } from '../ops/layer-norm.js';
+import { linear } from '../ops/linear.js';
 import { matmul } from '../ops/matmul.js';
 import { mul } from '../ops/mul.js';
+import { softmaxCrossEntropy } from '../ops/softmax-cross-entropy.js';
 import { sum } from '../ops/sum.js';
 import { transpose } from '../ops/transpose.js';
 import { fromData, type Tensor } from '../tensor.js';
-import { wasmHeap, wasmKernels } from '../wasm/instance.js';
+import { wasmHeap, wasmKernels, wasmLocalKernels } from '../wasm/instance.js';
 import { activePool, getNumThreads, type Job, setNumThreads, threadsUnavailableReason } from './pool.js';
 
 /** Float32 values in [-1, 1) from a seed (integer hashing, reproducible). */
@@ -224,6 +228,38 @@ describe('threaded kernels', () => {
       ].map((t) => t.toTypedArray() as Float32Array);
     const [one, two] = await bothWays(products);
     for (let i = 0; i < one.length; i++) expect(firstDifference(one[i]!, two[i]!), `product ${i}`).toBe(-1);
+  });
+
+  it("row-wise kernels run on this thread's own instance while the pool runs, bit-identical to one thread", async () => {
+    expect(await setNumThreads(2)).toBe(2);
+    // The pool's memory is shared; the row-wise kernels use the unshared instance (faster copies).
+    expect(wasmLocalKernels()).not.toBeNull();
+    expect(wasmLocalKernels()!.memory).not.toBe(wasmKernels()!.memory);
+    expect(wasmLocalKernels()!.memory.buffer instanceof SharedArrayBuffer).toBe(false);
+    // A slice of a training step, alternating between the two instances: threaded products, the
+    // bias + ReLU epilogue, LayerNorm forward and backward, element-wise ops, the loss.
+    const step = () => {
+      const x = randomTensor([1024, 64], 41, true);
+      const w1 = randomTensor([256, 64], 42, true);
+      const b1 = randomTensor([256], 43, true);
+      const w2 = randomTensor([64, 256], 44, true);
+      const g = randomTensor([64], 45, true);
+      const h = linear(x, w1, b1, { activation: 'relu' });
+      const y = layerNorm(add(linear(h, w2), x), [64], g, null);
+      const logits = matmul(y, w2);
+      const targets = fromData(
+        Int32Array.from({ length: 1024 }, (_, i) => (i * 37) % 256),
+        [1024],
+        'int32',
+      );
+      const loss = softmaxCrossEntropy(logits, targets);
+      loss.backward();
+      return [loss, y, x.grad!, w1.grad!, b1.grad!, w2.grad!, g.grad!].map((t) =>
+        Float32Array.from(t.toTypedArray()),
+      );
+    };
+    const [one, two] = await bothWays(step);
+    for (let i = 0; i < one.length; i++) expect(firstDifference(one[i]!, two[i]!), `output ${i}`).toBe(-1);
   });
 
   it('gives the same products as one thread for random sizes (property)', async () => {
