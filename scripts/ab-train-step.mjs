@@ -1,7 +1,8 @@
 // A/B of the training step of `attnkit train`'s default model between two built checkouts, in
 // one process, interleaved (ABAB…), so a loaded machine affects both sides alike:
 //
-//   node scripts/ab-train-step.mjs [--base /work/main] [--rounds 8] [--steps 10] [--threads 1] [--arena true]
+//   node scripts/ab-train-step.mjs [--base /work/main] [--rounds 8] [--steps 10] [--threads 1]
+//     [--base-threads N] [--arena true]
 //
 // Side A is the base checkout's dist, side B this checkout's dist (each has its own module graph,
 // tensor backend and WebAssembly instance). The model is the CLI default (TransformerLM: 2 blocks ×
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '8' },
     steps: { type: 'string', default: '10' },
     threads: { type: 'string', default: '1' },
+    'base-threads': { type: 'string' },
     arena: { type: 'string', default: 'true' },
   },
 });
@@ -27,8 +29,11 @@ const here = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(values.rounds);
 const steps = Number(values.steps);
 const threads = Number(values.threads);
+// Side A's thread count (default: --threads); e.g. --base-threads 1 --threads 2 with --base a
+// second checkout of the same code gives the two-thread speed-up.
+const baseThreads = Number(values['base-threads'] ?? values.threads);
 
-async function side(root) {
+async function side(root, threads) {
   const load = (pkg) => import(pathToFileURL(resolve(root, 'packages', pkg, 'dist/index.js')).href);
   const [T, tr, tf] = await Promise.all([load('tensor'), load('training'), load('transformer')]);
   if (threads > 1) await T.setNumThreads(threads);
@@ -64,8 +69,8 @@ async function side(root) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const a = await side(resolve(values.base));
-const b = await side(here);
+const a = await side(resolve(values.base), baseThreads);
+const b = await side(here, threads);
 console.log(`first loss: A ${a.first.toFixed(6)}  B ${b.first.toFixed(6)}`);
 for (let i = 0; i < 3; i++) {
   a.step();
@@ -88,5 +93,8 @@ for (let r = 0; r < rounds; r++) {
   ratios.push(ma / mb);
   console.log(`round ${r}: A ${ma.toFixed(1)} ms  B ${mb.toFixed(1)} ms  A/B ${(ma / mb).toFixed(3)}`);
 }
-console.log(`median A/B over ${rounds} rounds: ${median(ratios).toFixed(3)} (threads ${threads})`);
+console.log(
+  `median A/B over ${rounds} rounds: ${median(ratios).toFixed(3)} (threads A ${baseThreads}, B ${threads}; ` +
+    `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+);
 process.exit(0);

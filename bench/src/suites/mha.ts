@@ -2,10 +2,12 @@
  * MultiHeadAttention forward + backward (self-attention, d_model 128, 4 heads, L 128, batch 16,
  * no bias, no mask): one step is forward, loss = Σ out ⊙ G for a fixed G, and the gradients of
  * W_q, W_k, W_v, W_o. ONNX Runtime has no autograd in its npm builds, so only attnkit and tfjs
- * run here. Reference: the same module in float64 with the float32 weights.
+ * run here. Reference: the same module in float64 with the float32 weights. The PyTorch twin is
+ * paired twice: with attnkit's plain step, and with the step in a `withArena` scope (how `fit()`
+ * runs a training step; case suffix "withArena").
  */
 import { MultiHeadAttention } from '@attnkit/multihead';
-import { Generator, mul, sum, type Tensor, tensor } from '@attnkit/tensor';
+import { Generator, mul, sum, type Tensor, tensor, withArena } from '@attnkit/tensor';
 import { type Figure, measureFigure, type Task } from '../figure.js';
 import { type Check, check, fillValues } from '../harness.js';
 import type { Libraries, LibraryName } from '../libs.js';
@@ -195,6 +197,21 @@ export async function mhaSuite(
       }
       console.log(
         `mha       attnkit/PyTorch ×${libs.threadCount}: ${paired.ratio.toFixed(3)} (rounds ${spread(paired)})`,
+      );
+      // The same step in a withArena scope, as fit() runs a training step: its tensors' storage
+      // comes back from the buffer pool instead of fresh (page-faulting) allocations and the GC.
+      const arena = await interleave(
+        () => withArena(step),
+        { twins: torch, id, threads: libs.threadCount },
+        quick ? { rounds: 2, steps: 2, warmup: 1 } : { rounds: 8, steps: 5, warmup: 3 },
+      );
+      const arenaMeta = { ...meta, case: `${meta.case} withArena` };
+      for (const f of pairedFigures(arenaMeta, arena, lossChecks(arena, 1e-4), { withAttnkit: true })) {
+        figures.push(f);
+        log(f);
+      }
+      console.log(
+        `mha       attnkit/PyTorch ×${libs.threadCount}, step in withArena: ${arena.ratio.toFixed(3)} (rounds ${spread(arena)})`,
       );
     } finally {
       await torch.drop(id);
