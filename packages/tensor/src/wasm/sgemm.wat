@@ -223,11 +223,16 @@
   ;; exp(r)·2^k with k = round(t·log2 e), r = t − k·ln 2 (ln 2 split in two for accuracy) and a
   ;; degree-6 polynomial for e^r on [−ln2/2, ln2/2] (Cephes expf, ≈ 1 ulp); t is clamped to
   ;; [−87.3, 88.7] so 2^k stays a normal float (with pmin/pmax, single instructions on x64, ordered
-  ;; so that a NaN passes through).
+  ;; so that a NaN passes through). k comes from m = t·log2 e + 1.5·2^23: the add rounds to an
+  ;; integer (ties to even, as f32x4.nearest), k = m − 1.5·2^23 exactly, and m's low mantissa bits
+  ;; hold k, so 2^k's bits are (bits(m) − bits(1.5·2^23) + 127) << 23 with no float-to-int
+  ;; conversion (i32x4.trunc_sat_f32x4_s is about eight instructions on x64 before AVX-512).
   (func $expv (param $t v128) (result v128)
-    (local $k v128) (local $r v128) (local $p v128)
+    (local $m v128) (local $k v128) (local $r v128) (local $p v128)
     (local.set $t (f32x4.pmax (f32x4.pmin (local.get $t) (f32x4.splat (f32.const 88.7))) (f32x4.splat (f32.const -87.3))))
-    (local.set $k (f32x4.nearest (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))))
+    (local.set $m (f32x4.add (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))
+      (f32x4.splat (f32.const 12582912))))
+    (local.set $k (f32x4.sub (local.get $m) (f32x4.splat (f32.const 12582912))))
     (local.set $r (f32x4.sub (local.get $t) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375)))))
     (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
     (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
@@ -241,11 +246,11 @@
       (local.get $r)) (f32x4.splat (f32.const 1))))
     ;; times 2^k: add k to the exponent field
     (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+      (i32x4.shl (i32x4.add (local.get $m) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
 
   (func $expShiftSum (export "expShiftSum") (param $x i32) (param $n i32) (param $shift f32) (result f32)
     (local $s v128) (local $sum v128) (local $y v128) (local $end i32) (local $total f32)
-    (local $t v128) (local $k v128) (local $r v128) (local $p v128)
+    (local $t v128) (local $m v128) (local $k v128) (local $r v128) (local $p v128)
     (local.set $s (f32x4.splat (local.get $shift)))
     (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (if (i32.lt_u (local.get $x) (local.get $end))
@@ -254,7 +259,9 @@
           ;; $expv inlined (engines without wasm inlining would pay a call per vector)
           (local.set $t (f32x4.sub (v128.load (local.get $x)) (local.get $s)))
           (local.set $t (f32x4.pmax (f32x4.pmin (local.get $t) (f32x4.splat (f32.const 88.7))) (f32x4.splat (f32.const -87.3))))
-          (local.set $k (f32x4.nearest (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))))
+          (local.set $m (f32x4.add (f32x4.mul (local.get $t) (f32x4.splat (f32.const 1.44269504088896341)))
+      (f32x4.splat (f32.const 12582912))))
+    (local.set $k (f32x4.sub (local.get $m) (f32x4.splat (f32.const 12582912))))
           (local.set $r (f32x4.sub (local.get $t) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0.693359375)))))
           (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $k) (f32x4.splat (f32.const -2.12194440e-4)))))
           (local.set $p (f32x4.splat (f32.const 1.9875691500e-4)))
@@ -268,7 +275,7 @@
             (local.get $r)) (f32x4.splat (f32.const 1))))
           ;; times 2^k: add k to the exponent field
           (local.set $y (f32x4.mul (local.get $p)
-            (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+            (i32x4.shl (i32x4.add (local.get $m) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
           (v128.store (local.get $x) (local.get $y))
           (local.set $sum (f32x4.add (local.get $sum) (local.get $y)))
           (local.set $x (i32.add (local.get $x) (i32.const 16)))
