@@ -4,6 +4,7 @@
  * reference; the bench is never a test, so a failed check marks the figure invalid instead of
  * throwing.
  */
+import { readFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 /** How many calls to time. */
@@ -178,6 +179,21 @@ export interface Machine {
   node: string;
   /** 1-minute load average when the run started: above the core count, other work competed for the CPU. */
   loadAverageAtStart: number;
+  /**
+   * CPUs this process may run on (Linux `Cpus_allowed_list`, e.g. "1" under `taskset -c 1`;
+   * null elsewhere). Child processes, the PyTorch twin among them, inherit it.
+   */
+  cpusAllowed: string | null;
+}
+
+/** This process's CPU affinity from /proc/self/status, or null where there is none to read. */
+function cpusAllowed(): string | null {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export function machine(): Machine {
@@ -188,5 +204,6 @@ export function machine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     loadAverageAtStart: Number(loadavg()[0]!.toFixed(2)),
+    cpusAllowed: cpusAllowed(),
   };
 }

@@ -187,7 +187,7 @@ export function renderMarkdown(report: Report, libraries: LibraryName[]): string
   out.push(`# attnkit side-by-side benchmark`);
   out.push('');
   out.push(
-    `${report.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · ${machine.os} · node ${machine.node} · \`${report.command}\` · ${report.seconds.toFixed(0)} s · load average ${machine.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end`,
+    `${report.date} · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB · ${machine.os} · node ${machine.node} · \`${report.command}\` · ${report.seconds.toFixed(0)} s · load average ${machine.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end${machine.cpusAllowed === null ? '' : ` · CPUs ${machine.cpusAllowed}`}`,
   );
   out.push('');
   out.push(

@@ -3,7 +3,11 @@
  * Runtime node and web) on the same inputs in one process, one thread each. Writes
  * bench/results/latest.json and latest.md (with --quick: quick.json and quick.md, small sizes).
  *
- * Options: --quick, --only=sgemm,attention,mha,train, --libs=attnkit,tfjs-cpu,tfjs-wasm,ort-node,ort-web
+ * Options: --quick, --only=sgemm,attention,mha,train, --libs=attnkit,tfjs-cpu,tfjs-wasm,ort-node,ort-web,
+ * --threads=1 (the one-thread pass only; default 1,2: then a second pass on two threads).
+ * For one-thread figures against PyTorch on a host whose CPUs differ in speed, pin the run to one
+ * CPU (`taskset -c 1 pnpm --filter @attnkit/bench bench -- --only=train,mha --threads=1`): the
+ * PyTorch twin inherits the affinity, so both sides run on the same CPU (see bench/README).
  */
 import './relaxed-simd.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -49,12 +53,16 @@ async function main(): Promise<void> {
       `bench: unknown suite or library ${unknown.join(', ')}; suites: ${SUITES.join(', ')}; libraries: ${LIBRARIES.join(', ')}.`,
     );
 
+  const threads = option('threads') ?? ['1', '2'];
+  if (threads.some((t) => t !== '1' && t !== '2') || !threads.includes('1'))
+    throw new Error(`bench: --threads must be 1 or 1,2; got ${threads.join(',')}.`);
+
   const libs = await loadLibraries();
   const wanted = (option('libs') ?? LIBRARIES) as LibraryName[];
   const libraries = wanted.filter((l) => libs.dropped[l] === undefined);
   const m = machine();
   console.log(
-    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}; node ${m.node}; load average ${m.loadAverageAtStart}`,
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.os}; node ${m.node}; load average ${m.loadAverageAtStart}${m.cpusAllowed === null ? '' : `; CPUs allowed ${m.cpusAllowed}`}`,
   );
   console.log(
     `libraries: ${libraries.join(', ')}${Object.keys(libs.dropped).length > 0 ? `; dropped: ${JSON.stringify(libs.dropped)}` : ''}`,
@@ -82,7 +90,7 @@ async function main(): Promise<void> {
   const twoThreads = libraries.filter(
     (l) => l === 'attnkit' || l === 'attnkit-fused' || l === 'ort-node' || l === 'pytorch',
   );
-  if (libs.setAttnkitThreads !== null && twoThreads.includes('attnkit')) {
+  if (libs.setAttnkitThreads !== null && twoThreads.includes('attnkit') && threads.includes('2')) {
     console.log(`second pass: 2 threads (${twoThreads.join(', ')})`);
     await libs.setAttnkitThreads(2);
     libs.threadCount = 2;
