@@ -290,8 +290,12 @@ export function wasmHeap(wasm: WasmKernels, floats: number): Float32Array {
   const have = wasm.memory.buffer.byteLength;
   if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
   if (heapMemory !== wasm.memory && otherMemory === wasm.memory) {
-    [heap, otherHeap] = [otherHeap, heap];
-    [heapMemory, otherMemory] = [otherMemory, heapMemory];
+    // Swap without a temporary array: this runs on every switch between the two instances.
+    const view = heap;
+    heap = otherHeap;
+    otherHeap = view;
+    otherMemory = heapMemory;
+    heapMemory = wasm.memory;
   }
   if (heapMemory !== wasm.memory || heap.byteLength !== wasm.memory.buffer.byteLength) {
     if (heapMemory !== wasm.memory) {
