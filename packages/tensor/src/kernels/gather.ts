@@ -37,12 +37,21 @@ export function gatherKernel(
   let o = 0;
   const outer = n / inner;
   for (let k = 0; k < outer; k++) {
-    let ps = sb;
-    let pi = ib;
-    for (let j = 0; j < inner; j++) {
-      out[o++] = sd[ps + id[pi]! * indexStride]!;
-      ps += ss;
-      pi += is;
+    if (is === 0) {
+      // One index for the whole row (an embedding lookup): hoisted out of the inner loop.
+      let ps = sb + id[ib]! * indexStride;
+      for (let j = 0; j < inner; j++) {
+        out[o++] = sd[ps]!;
+        ps += ss;
+      }
+    } else {
+      let ps = sb;
+      let pi = ib;
+      for (let j = 0; j < inner; j++) {
+        out[o++] = sd[ps + id[pi]! * indexStride]!;
+        ps += ss;
+        pi += is;
+      }
     }
     for (let d = last - 1; d >= 0; d--) {
       sb += src.stride[d]!;
@@ -94,15 +103,26 @@ export function scatterAddKernel(
   let ib = index.offset;
   const outer = n / inner;
   for (let k = 0; k < outer; k++) {
-    let po = ob;
-    let ps = sb;
-    let pi = ib;
-    for (let j = 0; j < inner; j++) {
-      const q = po + id[pi]! * indexStride;
-      od[q] = od[q]! + sd[ps]!;
-      po += os;
-      ps += ss;
-      pi += is;
+    if (is === 0) {
+      // One index for the whole row (the embedding backward): hoisted out of the inner loop.
+      let q = ob + id[ib]! * indexStride;
+      let ps = sb;
+      for (let j = 0; j < inner; j++) {
+        od[q] = od[q]! + sd[ps]!;
+        q += os;
+        ps += ss;
+      }
+    } else {
+      let po = ob;
+      let ps = sb;
+      let pi = ib;
+      for (let j = 0; j < inner; j++) {
+        const q = po + id[pi]! * indexStride;
+        od[q] = od[q]! + sd[ps]!;
+        po += os;
+        ps += ss;
+        pi += is;
+      }
     }
     for (let d = last - 1; d >= 0; d--) {
       ob += out.stride[d]!;
