@@ -1,4 +1,13 @@
-import { InvalidArgumentError, mul, ShapeError, sum, type Tensor, tensor, zeros } from '@attnkit/tensor';
+import {
+  InvalidArgumentError,
+  mul,
+  ShapeError,
+  sum,
+  type Tensor,
+  tensor,
+  withArena,
+  zeros,
+} from '@attnkit/tensor';
 import { checkGradients, expectClose, ropeRelativity, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +65,37 @@ describe('applyRotaryEmbedding', () => {
       byOffset,
       loopRope(flat(x), 4, (row) => 5 + row),
       { atol: 1e-15, rtol: 0 },
+    );
+  });
+
+  it('gives the same tables from its cache across calls, scopes, dtypes and more offsets than it keeps', () => {
+    // Default positions reuse cached cos/sin tables; explicit positions are computed afresh.
+    const x = tensor(
+      Array.from({ length: 2 * 5 * 8 }, (_, i) => Math.sin(i)),
+      { shape: [2, 5, 8] },
+    );
+    const explicit = (offset: number) =>
+      applyRotaryEmbedding(x, {
+        positions: tensor(
+          [0, 1, 2, 3, 4].map((p) => p + offset),
+          { dtype: 'int32' },
+        ),
+      });
+    for (let round = 0; round < 2; round++) {
+      // 40 offsets: more than the cache keeps, so entries are evicted and computed again.
+      for (let offset = 0; offset < 40; offset++) {
+        const got = withArena(() => flat(applyRotaryEmbedding(x, { offset })));
+        expectClose(got, flat(explicit(offset)), { atol: 0, rtol: 0 });
+      }
+    }
+    const x64 = tensor(flat(x), { shape: [2, 5, 8], dtype: 'float64' });
+    const a = flat(applyRotaryEmbedding(x64, { offset: 3 }));
+    const b = flat(applyRotaryEmbedding(x64, { positions: tensor([3, 4, 5, 6, 7], { dtype: 'int32' }) }));
+    expectClose(a, b, { atol: 0, rtol: 0 });
+    expectClose(
+      flat(applyRotaryEmbedding(x, { offset: 3, rotaryDim: 4 })),
+      flat(applyRotaryEmbedding(x, { positions: tensor([3, 4, 5, 6, 7], { dtype: 'int32' }), rotaryDim: 4 })),
+      { atol: 0, rtol: 0 },
     );
   });
 

@@ -129,6 +129,8 @@ interface Positions {
   readonly values: Int32Array;
   /** `(positions)` or `(batch, positions)`. */
   readonly shape: number[];
+  /** True for the default positions offset … offset + steps − 1 (their tables are cached). */
+  readonly range: boolean;
 }
 
 function checkTables(op: string, options: ApplyRotaryEmbeddingOptions): { cos: Tensor; sin: Tensor } | null {
@@ -157,6 +159,7 @@ function resolvePositions(
   const { positions, offset } = options;
   let values: Int32Array;
   let shape: number[];
+  let range = true;
   if (positions !== undefined) {
     if (offset !== undefined) {
       throw new InvalidArgumentError(
@@ -175,6 +178,7 @@ function resolvePositions(
     }
     values = Int32Array.from(positions.toTypedArray());
     shape = positions.shape.slice();
+    range = false;
   } else {
     const start = offset ?? 0;
     if (!Number.isInteger(start) || start < 0) {
@@ -193,8 +197,18 @@ function resolvePositions(
       );
     }
   }
-  return { values, shape };
+  return { values, shape, range };
 }
+
+/**
+ * Tables of the default positions, by (offset, steps, half, rotaryDim, base, dtype): a training
+ * step asks for the same ones in every attention layer (the main model's 8,192 Math.cos/sin calls
+ * were 0.3% of its step), as PyTorch implementations cache them. Never written after they are
+ * filled; the oldest entry goes once there are {@link CACHED_TABLES} (token-by-token decoding asks
+ * for a new offset every step).
+ */
+const angleCache = new Map<string, [Float32Array | Float64Array, Float32Array | Float64Array]>();
+const CACHED_TABLES = 32;
 
 /** cos and sin of p·θ_j for every position p, in float64, stored as float64 or float32. */
 function anglesFor(
@@ -204,17 +218,27 @@ function anglesFor(
   base: number,
   float64: boolean,
 ): [Tensor, Tensor] {
-  const theta = inverseFrequencies(r, base);
-  const n = pos.values.length * half;
-  const cos = float64 ? new Float64Array(n) : new Float32Array(n);
-  const sin = float64 ? new Float64Array(n) : new Float32Array(n);
-  for (let i = 0; i < pos.values.length; i++) {
-    const p = pos.values[i]!;
-    for (let j = 0; j < half; j++) {
-      cos[i * half + j] = Math.cos(p * theta[j]!);
-      sin[i * half + j] = Math.sin(p * theta[j]!);
+  const key = pos.range ? `${pos.values[0] ?? 0},${pos.values.length},${half},${r},${base},${float64}` : null;
+  let tables = key === null ? undefined : angleCache.get(key);
+  if (tables === undefined) {
+    const theta = inverseFrequencies(r, base);
+    const n = pos.values.length * half;
+    const cos = float64 ? new Float64Array(n) : new Float32Array(n);
+    const sin = float64 ? new Float64Array(n) : new Float32Array(n);
+    for (let i = 0; i < pos.values.length; i++) {
+      const p = pos.values[i]!;
+      for (let j = 0; j < half; j++) {
+        cos[i * half + j] = Math.cos(p * theta[j]!);
+        sin[i * half + j] = Math.sin(p * theta[j]!);
+      }
+    }
+    tables = [cos, sin];
+    if (key !== null) {
+      if (angleCache.size >= CACHED_TABLES) angleCache.delete(angleCache.keys().next().value as string);
+      angleCache.set(key, tables);
     }
   }
+  const [cos, sin] = tables;
   const shape = [...pos.shape, half];
   return [fromNdarray(createView(cos, shape)), fromNdarray(createView(sin, shape))];
 }
