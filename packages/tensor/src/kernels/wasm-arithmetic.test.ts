@@ -43,6 +43,30 @@ describe.skipIf(!wasmSimdSupported())('arithmetic in WebAssembly (s10)', () => {
     );
   });
 
+  it('is bit-identical to the JavaScript kernel with a scalar broadcast on either side (x · √d, loss gradients)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<ArithmeticOp>('add', 'sub', 'mul', 'div'),
+        fc.integer({ min: 64, max: 90 }),
+        fc.integer({ min: 64, max: 100 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (op, rows, cols, scalarFirst, seed) => {
+          const x = { data: values(rows * cols, seed), offset: 0, stride: [cols, 1] };
+          const one = values(3, seed + 1);
+          const s = { data: one, offset: seed % 3, stride: [0, 0] };
+          const [a, b] = scalarFirst ? [s, x] : [x, s];
+          const js = new Float32Array(rows * cols);
+          const wasm = new Float32Array(rows * cols);
+          arithmeticKernel(op, js, [rows, cols], a, b);
+          wasmArithmetic(op, wasm, [rows, cols], a, b);
+          expect(bits(wasm)).toEqual(bits(js));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('may write into an operand (in-place gradient accumulation) and never mutates the other', () => {
     const n = 5003;
     const dst = values(n, 3);

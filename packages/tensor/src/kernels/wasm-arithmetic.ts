@@ -17,8 +17,8 @@ const OP_CODE: Record<ArithmeticOp, number> = { add: 0, sub: 1, mul: 2, div: 3 }
  * {@link arithmeticKernel} but for NaN payloads: a float32 +, −, × or ÷ computed in float64 and
  * rounded once is the IEEE float32 result. V8 converts every Float32Array element to float64
  * and back, so the JavaScript loop costs ~1.8 ns per element against ~0.4 for the copies and the
- * SIMD loop. Broadcasts, strided views, other dtypes and small or huge sizes take the JavaScript
- * kernel.
+ * SIMD loop. An operand broadcast from one element (every stride 0) is filled in. Other
+ * broadcasts, strided views, other dtypes and small or huge sizes take the JavaScript kernel.
  */
 export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) => {
   const n = shapeSize(shape);
@@ -28,8 +28,8 @@ export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) =>
     out instanceof Float32Array &&
     a.data instanceof Float32Array &&
     b.data instanceof Float32Array &&
-    isRowMajor(shape, a.stride) &&
-    isRowMajor(shape, b.stride)
+    (isRowMajor(shape, a.stride) || isScalar(a.stride)) &&
+    (isRowMajor(shape, b.stride) || isScalar(b.stride))
       ? wasmLocalKernels()
       : null;
   if (wasm === null) {
@@ -38,8 +38,17 @@ export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) =>
   }
   const yAt = (n + 3) & ~3;
   const heap = wasmHeap(wasm, yAt + n);
-  heap.set(a.data.subarray(a.offset, a.offset + n), 0);
-  heap.set(b.data.subarray(b.offset, b.offset + n), yAt);
+  // A broadcast scalar (x · √d, the scalar gradients of a loss) is filled in, not copied.
+  if (isScalar(a.stride)) heap.fill(a.data[a.offset]!, 0, n);
+  else heap.set(a.data.subarray(a.offset, a.offset + n), 0);
+  if (isScalar(b.stride)) heap.fill(b.data[b.offset]!, yAt, yAt + n);
+  else heap.set(b.data.subarray(b.offset, b.offset + n), yAt);
   wasm.arithmeticFlat(OP_CODE[op], 0, yAt * 4, n);
   out.set(heap.subarray(0, n));
 };
+
+/** Every stride 0: one element broadcast over the whole shape. */
+function isScalar(stride: readonly number[]): boolean {
+  for (let i = 0; i < stride.length; i++) if (stride[i] !== 0) return false;
+  return true;
+}
