@@ -1,7 +1,7 @@
 import { shapeSize } from '../shape.js';
 import { wasmHeap, wasmLocalKernels } from '../wasm/instance.js';
 import { type ArithmeticOp, arithmeticKernel } from './arithmetic.js';
-import { isRowMajor } from './binary.js';
+import { isConstant, isRowMajor } from './binary.js';
 
 /** Fewer elements than this stay in JavaScript (the copies in and out and the call dominate). */
 const SMALL = 4096;
@@ -22,14 +22,16 @@ const OP_CODE: Record<ArithmeticOp, number> = { add: 0, sub: 1, mul: 2, div: 3 }
  */
 export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) => {
   const n = shapeSize(shape);
+  const aConstant = isConstant(a.stride);
+  const bConstant = isConstant(b.stride);
   const wasm =
     n >= SMALL &&
     n <= LARGE &&
     out instanceof Float32Array &&
     a.data instanceof Float32Array &&
     b.data instanceof Float32Array &&
-    (isRowMajor(shape, a.stride) || isScalar(a.stride)) &&
-    (isRowMajor(shape, b.stride) || isScalar(b.stride))
+    (aConstant || isRowMajor(shape, a.stride)) &&
+    (bConstant || isRowMajor(shape, b.stride))
       ? wasmLocalKernels()
       : null;
   if (wasm === null) {
@@ -39,16 +41,10 @@ export const wasmArithmetic: typeof arithmeticKernel = (op, out, shape, a, b) =>
   const yAt = (n + 3) & ~3;
   const heap = wasmHeap(wasm, yAt + n);
   // A broadcast scalar (x · √d, the scalar gradients of a loss) is filled in, not copied.
-  if (isScalar(a.stride)) heap.fill(a.data[a.offset]!, 0, n);
+  if (aConstant) heap.fill(a.data[a.offset]!, 0, n);
   else heap.set(a.data.subarray(a.offset, a.offset + n), 0);
-  if (isScalar(b.stride)) heap.fill(b.data[b.offset]!, yAt, yAt + n);
+  if (bConstant) heap.fill(b.data[b.offset]!, yAt, yAt + n);
   else heap.set(b.data.subarray(b.offset, b.offset + n), yAt);
   wasm.arithmeticFlat(OP_CODE[op], 0, yAt * 4, n);
   out.set(heap.subarray(0, n));
 };
-
-/** Every stride 0: one element broadcast over the whole shape. */
-function isScalar(stride: readonly number[]): boolean {
-  for (let i = 0; i < stride.length; i++) if (stride[i] !== 0) return false;
-  return true;
-}

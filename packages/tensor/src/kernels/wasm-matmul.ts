@@ -85,11 +85,10 @@ export function wasmMatmulBias(
   }
   const tail: Epilogue | null =
     relu || bias !== null ? { fn: relu ? 'biasRelu' : 'biasAdd', bias: bias as Float32Array | null } : null;
-  let wasm = shared;
-  if (m * n * k >= PARALLEL_MIN && wasmThreads(wasm) > 1) {
+  if (m * n * k >= PARALLEL_MIN && wasmThreads(shared) > 1) {
     if (
       parallelMatmul(
-        wasm,
+        shared,
         out,
         outOffset,
         a,
@@ -110,7 +109,7 @@ export function wasmMatmulBias(
     }
   }
   // One thread: its own instance, whose unshared memory copies at memcpy speed.
-  wasm = wasmLocalKernels() ?? wasm;
+  const wasm = wasmLocalKernels() ?? shared;
   // Rows per chunk: a multiple of MR with (packed A + C) within CHUNK_FLOATS.
   const mpAll = up(m, MR);
   const rows = Math.min(mpAll, Math.max(MR, Math.floor(CHUNK_FLOATS / (k + np) / MR) * MR));

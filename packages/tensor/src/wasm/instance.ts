@@ -195,12 +195,11 @@ let simd: boolean | null = null;
 let instance: WasmKernels | null = null;
 /** Set when instantiation failed (e.g. a CSP without 'wasm-unsafe-eval'): stay on JavaScript. */
 let failed = false;
-/** Float32 view of the memory in use; rebuilt after it grows (an unshared buffer detaches). */
-let heap = new Float32Array(0);
-let heapMemory: WebAssembly.Memory | null = null;
-/** The other instance's view (kernels alternate between the pool's and this thread's own). */
-let otherHeap = new Float32Array(0);
-let otherMemory: WebAssembly.Memory | null = null;
+/**
+ * Float32 view of each memory in use (the pool's and this thread's own: kernels alternate between
+ * them); rebuilt after the memory grows (an unshared buffer detaches).
+ */
+const heaps = new WeakMap<WebAssembly.Memory, Float32Array>();
 /** The pool's instance seen as {@link WasmKernels}, for the pool it was made from. */
 let pooled: { pool: Pool; kernels: WasmKernels } | null = null;
 
@@ -289,21 +288,10 @@ export function wasmHeap(wasm: WasmKernels, floats: number): Float32Array {
   const needed = floats * 4;
   const have = wasm.memory.buffer.byteLength;
   if (needed > have) wasm.memory.grow(Math.ceil((needed - have) / 65536));
-  if (heapMemory !== wasm.memory && otherMemory === wasm.memory) {
-    // Swap without a temporary array: this runs on every switch between the two instances.
-    const view = heap;
-    heap = otherHeap;
-    otherHeap = view;
-    otherMemory = heapMemory;
-    heapMemory = wasm.memory;
-  }
-  if (heapMemory !== wasm.memory || heap.byteLength !== wasm.memory.buffer.byteLength) {
-    if (heapMemory !== wasm.memory) {
-      otherHeap = heap;
-      otherMemory = heapMemory;
-    }
+  let heap = heaps.get(wasm.memory);
+  if (heap === undefined || heap.byteLength !== wasm.memory.buffer.byteLength) {
     heap = new Float32Array(wasm.memory.buffer);
-    heapMemory = wasm.memory;
+    heaps.set(wasm.memory, heap);
   }
   return heap;
 }
