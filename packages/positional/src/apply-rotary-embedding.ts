@@ -59,7 +59,9 @@ export interface ApplyRotaryEmbeddingOptions {
  * @remarks Applies the fused `rotary` op of @attnkit/tensor (one pass over x forward and one
  *   backward), whose gradient is the inverse rotation of the output gradient, Rᵀ·g = R(−mθ)·g, and
  *   flows into precomputed tables that require gradients. Without tables the angles are computed
- *   for the given positions in float64 and their cosines and sines stored in x's dtype.
+ *   for the given positions in float64 and their cosines and sines stored in x's dtype; the tables
+ *   of the default positions (`offset` …) are cached, the 32 most recent, since every attention
+ *   layer of a step asks for the same ones.
  * @see Su et al. 2021 (RoFormer), eq. 34; HF `apply_rotary_pos_emb`; ONNX `RotaryEmbedding`.
  * @example
  * ```ts
