@@ -7,6 +7,8 @@
  * raw `.cpuprofile` is written too (open it in Chrome DevTools → Performance, or speedscope).
  *
  * Options: --steps=150 --warmup=20 --threads=1 --top=30 --interval=100 (µs) --out=step.cpuprofile
+ * --model=main|g2p|mha (g2p: the train suite's G2P encoder–decoder step on its fixed CMUdict batch;
+ * mha: the mha suite's MultiHeadAttention forward + backward in withArena)
  * With --threads=2 only the main thread is profiled (the workers' share of a product shows as the
  * main thread waiting in the pool).
  */
@@ -17,7 +19,8 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransformerLM } from '@attnkit/transformer';
 import { attnkitThreadControl } from './libs.js';
-import { attnkitTrainer, cliSetup, options } from './suites/train.js';
+import { mhaTrainer } from './suites/mha.js';
+import { attnkitTrainer, cliSetup, g2pSetup, options } from './suites/train.js';
 
 function option(name: string, fallback: number): number {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -107,9 +110,28 @@ async function main(): Promise<void> {
   const setThreads = await attnkitThreadControl();
   if (setThreads !== null) await setThreads(threads);
   else if (threads !== 1) throw new Error('profile: this build of @attnkit/tensor has no setNumThreads');
-  const s = await cliSetup();
-  const initial = new TransformerLM(options(s, 'float32')).stateDict();
-  const step = attnkitTrainer(s, initial);
+  const modelArg = process.argv.find((a) => a.startsWith('--model='))?.slice('--model='.length) ?? 'main';
+  if (modelArg !== 'main' && modelArg !== 'g2p' && modelArg !== 'mha')
+    throw new Error(`profile: --model must be main, g2p or mha; got ${modelArg}.`);
+  let step: () => number;
+  let title: string;
+  let tokens: number;
+  if (modelArg === 'mha') {
+    step = mhaTrainer();
+    tokens = 16 * 128;
+    title = 'MultiHeadAttention d_model 128, 4 heads, L 128, batch 16, forward + backward';
+  } else if (modelArg === 'g2p') {
+    const g = await g2pSetup();
+    step = g.step;
+    const [batch, srcLen] = g.b.src.shape as [number, number];
+    tokens = g.b.tokens;
+    title = `G2P Transformer ${g.p.blocks}+${g.p.blocks} blocks × ${g.p.heads} heads, ${g.p.hiddens} hiddens, FFN ${g.p.ffn}, batch ${batch} (src ${srcLen}, tgt ${g.b.labels.shape[1]})`;
+  } else {
+    const s = await cliSetup();
+    step = attnkitTrainer(s, new TransformerLM(options(s, 'float32')).stateDict());
+    tokens = s.batch * s.context;
+    title = `TransformerLM ${s.blocks}×${s.heads} heads, ${s.hiddens} hiddens, ${s.positional}, context ${s.context}, batch ${s.batch}`;
+  }
   for (let i = 0; i < warmup; i++) step();
 
   const session = new Session();
@@ -126,10 +148,7 @@ async function main(): Promise<void> {
   if (setThreads !== null) await setThreads(1);
 
   const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
-  const tokens = s.batch * s.context;
-  console.log(
-    `TransformerLM ${s.blocks}×${s.heads} heads, ${s.hiddens} hiddens, ${s.positional}, context ${s.context}, batch ${s.batch}; ${threads} thread${threads === 1 ? '' : 's'}`,
-  );
+  console.log(`${title}; ${threads} thread${threads === 1 ? '' : 's'}`);
   console.log(
     `${steps} profiled steps after ${warmup} warm-up steps: ${(wallMs / steps).toFixed(1)} ms/step, ${((tokens * steps) / (wallMs / 1000)).toFixed(0)} tokens/s under the profiler (sampling every ${interval} µs; ${profile.samples.length} samples); last loss ${loss.toFixed(4)}`,
   );

@@ -96,6 +96,22 @@ function tfjsStep(
   return { step, full, dispose: () => tf.dispose([x, g, ...w]) };
 }
 
+/** The PyTorch-paired step of this suite (forward, Σ out ⊙ G, backward) in a `withArena` scope. */
+export function mhaTrainer(): () => number {
+  const shape = [BATCH, L, HIDDENS];
+  const mha = makeModule('float32');
+  const X = tensor(fillValues(BATCH * L * HIDDENS, 31), { shape });
+  const G = tensor(fillValues(BATCH * L * HIDDENS, 32), { shape });
+  return () =>
+    withArena(() => {
+      mha.zeroGrad();
+      const loss = sum(mul(mha.forward(X, X, X, undefined, { needWeights: false }), G));
+      const value = loss.item();
+      loss.backward();
+      return value;
+    });
+}
+
 export async function mhaSuite(
   libs: Libraries,
   libraries: readonly LibraryName[],

@@ -516,7 +516,7 @@ async function lmTwin(
  * (0.9, 0.98), weight decay 0.01, clipping at 1, MAX_LEN 48, untied, unshared embeddings; the
  * learning-rate schedule is left out (it costs nothing per step). steps/s on that fixed batch.
  */
-async function g2pTwin(torch: TorchTwins, threads: number, quick: boolean) {
+export async function g2pSetup() {
   const [{ G2P_PRESETS, G2P_DEFAULTS: d, prepareData }, { buildModel }, { batchStream }] = await Promise.all([
     import('@attnkit/cli/dist/commands/g2p.js'),
     import('@attnkit/cli/dist/g2p/model.js'),
@@ -566,6 +566,11 @@ async function g2pTwin(torch: TorchTwins, threads: number, quick: boolean) {
     optimizer.step();
     return value;
   });
+  return { step, initial, p, transformer, ids, b, betas, MAX_LEN };
+}
+
+async function g2pTwin(torch: TorchTwins, threads: number, quick: boolean) {
+  const { step, initial, p, transformer, ids, b, betas, MAX_LEN } = await g2pSetup();
   const int = (t: Tensor) => ({ data: t.toTypedArray() as Int32Array, shape: t.shape });
   const id = await torch.load(
     'g2p',

@@ -44,25 +44,31 @@ export function reduceKernel(
     for (let k = 0; k < outer; k++) {
       let p = base;
       let q = obase;
-      switch (kind) {
-        case 'sum':
-          for (let j = 0; j < inner; j++, p += s, q += os) acc[q] = acc[q]! + data[p]!;
-          break;
-        case 'prod':
-          for (let j = 0; j < inner; j++, p += s, q += os) acc[q] = acc[q]! * data[p]!;
-          break;
-        case 'max':
-          for (let j = 0; j < inner; j++, p += s, q += os) {
-            const x = data[p]!;
-            if (x > acc[q]! || Number.isNaN(x)) acc[q] = x;
-          }
-          break;
-        case 'min':
-          for (let j = 0; j < inner; j++, p += s, q += os) {
-            const x = data[p]!;
-            if (x < acc[q]! || Number.isNaN(x)) acc[q] = x;
-          }
-          break;
+      if (os === 0) {
+        // The row folds into one output: a local accumulator keeps the chain in a register
+        // rather than through acc[q]'s load and store (same order, so the same value).
+        acc[q] = foldRow(kind, acc[q]!, data, p, s, inner);
+      } else {
+        switch (kind) {
+          case 'sum':
+            for (let j = 0; j < inner; j++, p += s, q += os) acc[q] = acc[q]! + data[p]!;
+            break;
+          case 'prod':
+            for (let j = 0; j < inner; j++, p += s, q += os) acc[q] = acc[q]! * data[p]!;
+            break;
+          case 'max':
+            for (let j = 0; j < inner; j++, p += s, q += os) {
+              const x = data[p]!;
+              if (x > acc[q]! || Number.isNaN(x)) acc[q] = x;
+            }
+            break;
+          case 'min':
+            for (let j = 0; j < inner; j++, p += s, q += os) {
+              const x = data[p]!;
+              if (x < acc[q]! || Number.isNaN(x)) acc[q] = x;
+            }
+            break;
+        }
       }
       for (let d = last - 1; d >= 0; d--) {
         const next = idx[d]! + 1;
@@ -79,4 +85,30 @@ export function reduceKernel(
     }
   }
   for (let i = 0; i < outSize; i++) out[i] = acc[i]!;
+}
+
+/** `init` folded with `data[p], data[p + s], …` (`n` elements) in order, as the kernel's loops do. */
+function foldRow(kind: ReduceKind, init: number, data: TypedArray, p: number, s: number, n: number): number {
+  let a = init;
+  switch (kind) {
+    case 'sum':
+      for (let j = 0; j < n; j++, p += s) a += data[p]!;
+      break;
+    case 'prod':
+      for (let j = 0; j < n; j++, p += s) a *= data[p]!;
+      break;
+    case 'max':
+      for (let j = 0; j < n; j++, p += s) {
+        const x = data[p]!;
+        if (x > a || Number.isNaN(x)) a = x;
+      }
+      break;
+    case 'min':
+      for (let j = 0; j < n; j++, p += s) {
+        const x = data[p]!;
+        if (x < a || Number.isNaN(x)) a = x;
+      }
+      break;
+  }
+  return a;
 }
