@@ -7,6 +7,7 @@ import { decodeBase64 } from '../wasm/decode.js';
 import { wasmHeap, wasmKernels, wasmSimdSupported } from '../wasm/instance.js';
 import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { sharedMemoryVariant } from '../wasm/shared-memory.js';
+import { bits } from '../../test/helpers.js';
 import { up } from './constants.js';
 import { wasmExpRows as expRows } from './wasm-flash-attention.js';
 import { wasmMatmul } from './wasm-matmul.js';
@@ -236,6 +237,51 @@ describe('wasmMatmul', () => {
 });
 
 describe('expRows', () => {
+  it.runIf(wasmSimdSupported())(
+    'takes the last n mod 4 exponentials as one vector with the same bits, inside or at the end of the memory',
+    () => {
+      // expShiftSum's tail: one $expv over the 4 floats at x, lanes below n kept (or lane by lane
+      // when those 4 floats would cross the end of the memory). Reference: the same values padded
+      // to a multiple of 4 (all lanes on the vector path), summed in the kernel's order.
+      const wasm = wasmKernels()!;
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 23 }),
+          fc.float({ min: -200, max: 200, noNaN: true }),
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          fc.boolean(),
+          (n, shift, seed, atEnd) => {
+            const values = Array.from({ length: n }, (_, i) => Math.fround(Math.sin(seed + i * 1.7) * 60));
+            const padded = up(n, 4);
+            let heap = wasmHeap(wasm, 4096);
+            // reference: the row padded with copies of its first value, all on the vector path
+            const ref = 0;
+            heap.set(values, ref);
+            heap.fill(values[0]!, ref + n, ref + padded);
+            wasm.expShiftSum(ref * 4, padded, Math.fround(shift));
+            heap = wasmHeap(wasm, 4096);
+            const y = Array.from(heap.subarray(ref, ref + n));
+            const lanes = [0, 0, 0, 0];
+            const q = n & ~3;
+            for (let i = 0; i < q; i++) lanes[i % 4] = Math.fround(lanes[i % 4]! + y[i]!);
+            let want = Math.fround(Math.fround(lanes[0]! + lanes[1]!) + Math.fround(lanes[2]! + lanes[3]!));
+            for (let i = q; i < n; i++) want = Math.fround(want + y[i]!);
+            // the row under test: followed by NaN sentinels, or ending at the memory's last float
+            const at = atEnd ? heap.length - n : 256;
+            heap.set(values, at);
+            if (!atEnd) heap.fill(Number.NaN, at + n, at + n + 4);
+            const total = wasm.expShiftSum(at * 4, n, Math.fround(shift));
+            heap = wasmHeap(wasm, 4096);
+            expect(bits(Float32Array.from(heap.subarray(at, at + n)))).toEqual(bits(Float32Array.from(y)));
+            expect(bits(Float32Array.of(total))).toEqual(bits(Float32Array.of(want)));
+            if (!atEnd) expect(Array.from(heap.subarray(at + n, at + n + 4)).every(Number.isNaN)).toBe(true);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
+
   it('gives softmax exponentials within 2 float32 ulp of Math.exp, with row sums', () => {
     // Rows of 7 (a vector of 4 plus a scalar tail of 3), 0 (empty) and 5 entries; x − shift in [−90, 0].
     const s = new Float32Array(3 * 8);

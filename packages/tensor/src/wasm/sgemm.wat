@@ -283,8 +283,25 @@
     (local.set $total
       (f32.add (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
         (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
-    ;; the last n mod 4 elements, one lane at a time
+    ;; the last n mod 4 elements: one vector exp over the 4 floats at x when they lie inside the
+    ;; memory (lanes past n are computed and dropped; only lanes below n are stored), else one lane
+    ;; at a time. Lane-wise it is the same $expv, and the lanes are added in order: the same bits.
     (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (if (i32.and (i32.lt_u (local.get $x) (local.get $end))
+          (i32.lt_u (i32.shr_u (i32.add (local.get $x) (i32.const 15)) (i32.const 16)) (memory.size)))
+      (then
+        (local.set $y (call $expv (f32x4.sub (v128.load (local.get $x)) (local.get $s))))
+        (f32.store (local.get $x) (f32x4.extract_lane 0 (local.get $y)))
+        (local.set $total (f32.add (local.get $total) (f32x4.extract_lane 0 (local.get $y))))
+        (if (i32.gt_u (i32.sub (local.get $end) (local.get $x)) (i32.const 4))
+          (then
+            (f32.store offset=4 (local.get $x) (f32x4.extract_lane 1 (local.get $y)))
+            (local.set $total (f32.add (local.get $total) (f32x4.extract_lane 1 (local.get $y))))))
+        (if (i32.gt_u (i32.sub (local.get $end) (local.get $x)) (i32.const 8))
+          (then
+            (f32.store offset=8 (local.get $x) (f32x4.extract_lane 2 (local.get $y)))
+            (local.set $total (f32.add (local.get $total) (f32x4.extract_lane 2 (local.get $y))))))
+        (local.set $x (local.get $end))))
     (block $done
       (loop $scalar
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
