@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import wabt from 'wabt';
+import { bits } from '../../test/helpers.js';
 import type { TypedArray } from '../dtype.js';
 import { decodeBase64 } from '../wasm/decode.js';
 import { wasmHeap, wasmKernels, wasmSimdSupported } from '../wasm/instance.js';
 import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { sharedMemoryVariant } from '../wasm/shared-memory.js';
-import { bits } from '../../test/helpers.js';
 import { up } from './constants.js';
 import { wasmExpRows as expRows } from './wasm-flash-attention.js';
 import { wasmMatmul } from './wasm-matmul.js';
@@ -180,6 +180,49 @@ describe('wasmMatmul', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('reads a row-major A in place (sgemmRowA) with the bits of the packed path', () => {
+    // An A with a unit column stride is read by the tile where it lies; transposed storage takes
+    // the packing path (and B is packed either way). Both multiply the same values in the same
+    // order.
+    const rowMajor = (v: Float64Array, rows: number, cols: number, pad: number): Strided => {
+      const rs = cols + pad;
+      const data = new Float32Array(2 + rows * rs);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[2 + r * rs + c] = v[r * cols + c]!;
+      return { data, off: 2, rs, cs: 1 };
+    };
+    const product = (a: Strided, b: Strided, m: number, n: number, k: number) => {
+      const out = new Float32Array(m * n + 1).fill(Number.NaN);
+      wasmMatmulKernel(out, 1, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, m, n, k);
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 140 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom(0, 3),
+        fc.constantFrom('rows', 'transposed'),
+        fc.constantFrom('rows', 'transposed'),
+        (m, n, k, pad, la, lb) => {
+          fc.pre(m * n * k >= 4096);
+          const av = values(m * k, m + n);
+          const bv = values(k * n, k);
+          const a = la === 'rows' ? rowMajor(av, m, k, pad) : store(av, m, k, 'transposed');
+          const b = lb === 'rows' ? rowMajor(bv, k, n, pad) : store(bv, k, n, 'transposed');
+          const packed = product(store(av, m, k, 'transposed'), store(bv, k, n, 'transposed'), m, n, k);
+          expect(bits(product(a, b, m, n, k))).toEqual(bits(packed));
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // Tall enough for several row chunks, with a row-major A and B.
+    const [m, n, k] = [8400, 12, 500];
+    const av = values(m * k, 2);
+    const bv = values(k * n, 3);
+    const packed = product(store(av, m, k, 'transposed'), store(bv, k, n, 'transposed'), m, n, k);
+    expect(bits(product(rowMajor(av, m, k, 1), rowMajor(bv, k, n, 0), m, n, k))).toEqual(bits(packed));
   });
 
   it('multiplies transposed operands across 16-row pack groups and k-blocks (dYᵀ·X of a weight gradient)', () => {

@@ -124,10 +124,25 @@ export function wasmMatmulBias(
     packPanels(heap, bAt, b, bOffset, bColStride, bRowStride, n, np, k, NR);
   }
   if (tail !== null) stageBias(wasmHeap(wasm, rawAt), biasAt, tail.bias, n, np);
+  // A row-major float32 A (unit column stride: activations, dY) is read in place by the tile, not
+  // packed: the same products in the same order, so the same bits as the packed (and threaded)
+  // path. A row-major B is still packed: read in place, its 8-column panels cost more (measured).
+  const rowA = a instanceof Float32Array && aColStride === 1 && aRowStride >= k;
   for (let i0 = 0; i0 < m; i0 += rows) {
     const mc = Math.min(rows, m - i0);
     const mp = up(mc, MR);
     const ai = aOffset + i0 * aRowStride;
+    if (rowA) {
+      // The chunk's rows at rawAt, then room for the mp − mc padding rows the tile reads (their
+      // C rows are not copied out).
+      const size = (mc - 1) * aRowStride + k;
+      heap = wasmHeap(wasm, rawAt + size + (mp - mc) * aRowStride);
+      heap.set((a as Float32Array).subarray(ai, ai + size), rawAt);
+      wasm.sgemmRowA(rawAt * 4, aRowStride * 4, bAt * 4, cAt * 4, mp, np, k);
+      if (tail !== null) wasm[tail.fn](cAt * 4, biasAt * 4, mc, np);
+      copyRowsOut(heap, cAt, out, outOffset + i0 * n, mc, n, np);
+      continue;
+    }
     if (!packInWasm(wasm, aAt, rawAt, a, ai, aRowStride, aColStride, mc, mp, k, MR)) {
       heap = wasmHeap(wasm, rawAt);
       packPanels(heap, aAt, a, ai, aRowStride, aColStride, mc, mp, k, MR);
@@ -226,7 +241,10 @@ function parallelMatmul(
   const aAt = bAt + k * np;
   const cAt = aAt + mp * k;
   const rawA = cAt + mp * np;
-  const rawB = up(rawA + as.size, 4);
+  // A row-major A is read in place by each band (sgemmRowA, as on one thread); the last band's
+  // padding rows read up to (mp − m) rows past its span.
+  const rowA = aColStride === 1 && aRowStride >= k;
+  const rawB = up(rawA + as.size + (rowA ? (mp - m) * aRowStride : 0), 4);
   const biasAt = up(rawB + bs.size, 4);
   const total = biasAt + (tail === null ? 0 : np);
   if (total > MAX_PARALLEL_FLOATS) return false;
@@ -272,12 +290,34 @@ function parallelMatmul(
     const rest = m - i0;
     mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
-    const band = job
-      .task()
-      .call(
-        ...packCall((aAt + i0 * k) * 4, (aSrc + i0 * aRowStride) * 4, aRowStride, aColStride, mc, mb, k, MR),
-      )
-      .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
+    const band = rowA
+      ? job
+          .task()
+          .call(
+            'sgemmRowA',
+            (aSrc + i0 * aRowStride) * 4,
+            aRowStride * 4,
+            bAt * 4,
+            (cAt + i0 * np) * 4,
+            mb,
+            np,
+            k,
+          )
+      : job
+          .task()
+          .call(
+            ...packCall(
+              (aAt + i0 * k) * 4,
+              (aSrc + i0 * aRowStride) * 4,
+              aRowStride,
+              aColStride,
+              mc,
+              mb,
+              k,
+              MR,
+            ),
+          )
+          .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
     if (tail !== null) band.call(tail.fn, (cAt + i0 * np) * 4, biasAt * 4, mc, np);
   }
   job.run(() => touchPages(out, outOffset, m * n));

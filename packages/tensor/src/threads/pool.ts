@@ -23,6 +23,7 @@ export const TASK_FUNCTIONS = [
   'flashBackwardBatch',
   'biasAdd',
   'biasRelu',
+  'sgemmRowA',
 ] as const;
 /** The name of an export a task may call. */
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];

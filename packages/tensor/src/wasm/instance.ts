@@ -12,6 +12,16 @@ import { kernelModuleBytes } from './module-bytes.js';
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
   readonly sgemm: (a: number, b: number, c: number, mp: number, np: number, k: number) => void;
+  /** sgemm with A read in place, row-major at a (row stride lda bytes); mp rows of it are read. */
+  readonly sgemmRowA: (
+    a: number,
+    lda: number,
+    b: number,
+    c: number,
+    mp: number,
+    np: number,
+    k: number,
+  ) => void;
   readonly pack: (
     dst: number,
     src: number,
