@@ -182,15 +182,21 @@ describe('wasmMatmul', () => {
     );
   });
 
-  it('reads a row-major A in place (sgemmRowA) with the bits of the packed path', () => {
-    // An A with a unit column stride is read by the tile where it lies; transposed storage takes
-    // the packing path (and B is packed either way). Both multiply the same values in the same
-    // order.
+  it('reads A in place (sgemmRowA, sgemmColA) with the bits of the packed path', () => {
+    // An A with a unit column stride (row-major) or a unit row stride (rows adjacent: a transposed
+    // view) is read by the tile where it lies; other strides take the packing path, as B does.
+    // Both multiply the same values in the same order.
     const rowMajor = (v: Float64Array, rows: number, cols: number, pad: number): Strided => {
       const rs = cols + pad;
       const data = new Float32Array(2 + rows * rs);
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[2 + r * rs + c] = v[r * cols + c]!;
       return { data, off: 2, rs, cs: 1 };
+    };
+    const colMajor = (v: Float64Array, rows: number, cols: number, pad: number): Strided => {
+      const cs = rows + pad;
+      const data = new Float32Array(2 + cols * cs);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[2 + r + c * cs] = v[r * cols + c]!;
+      return { data, off: 2, rs: 1, cs };
     };
     const product = (a: Strided, b: Strided, m: number, n: number, k: number) => {
       const out = new Float32Array(m * n + 1).fill(Number.NaN);
@@ -203,26 +209,27 @@ describe('wasmMatmul', () => {
         fc.integer({ min: 1, max: 90 }),
         fc.integer({ min: 1, max: 300 }),
         fc.constantFrom(0, 3),
-        fc.constantFrom('rows', 'transposed'),
-        fc.constantFrom('rows', 'transposed'),
+        fc.constantFrom('rows', 'cols'),
+        fc.constantFrom('contiguous', 'transposed'),
         (m, n, k, pad, la, lb) => {
           fc.pre(m * n * k >= 4096);
           const av = values(m * k, m + n);
           const bv = values(k * n, k);
-          const a = la === 'rows' ? rowMajor(av, m, k, pad) : store(av, m, k, 'transposed');
-          const b = lb === 'rows' ? rowMajor(bv, k, n, pad) : store(bv, k, n, 'transposed');
-          const packed = product(store(av, m, k, 'transposed'), store(bv, k, n, 'transposed'), m, n, k);
+          const a = la === 'rows' ? rowMajor(av, m, k, pad) : colMajor(av, m, k, pad);
+          const b = store(bv, k, n, lb as Layout);
+          const packed = product(store(av, m, k, 'padded'), store(bv, k, n, 'padded'), m, n, k);
           expect(bits(product(a, b, m, n, k))).toEqual(bits(packed));
         },
       ),
       { numRuns: 60 },
     );
-    // Tall enough for several row chunks, with a row-major A and B.
+    // Tall enough for several row chunks (a row-major A; rows adjacent take one chunk or pack).
     const [m, n, k] = [8400, 12, 500];
     const av = values(m * k, 2);
     const bv = values(k * n, 3);
-    const packed = product(store(av, m, k, 'transposed'), store(bv, k, n, 'transposed'), m, n, k);
-    expect(bits(product(rowMajor(av, m, k, 1), rowMajor(bv, k, n, 0), m, n, k))).toEqual(bits(packed));
+    const packed = product(store(av, m, k, 'padded'), store(bv, k, n, 'padded'), m, n, k);
+    expect(bits(product(rowMajor(av, m, k, 1), store(bv, k, n, 'contiguous'), m, n, k))).toEqual(bits(packed));
+    expect(bits(product(colMajor(av, m, k, 1), store(bv, k, n, 'contiguous'), m, n, k))).toEqual(bits(packed));
   });
 
   it('multiplies transposed operands across 16-row pack groups and k-blocks (dYᵀ·X of a weight gradient)', () => {

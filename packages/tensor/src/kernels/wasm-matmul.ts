@@ -124,21 +124,23 @@ export function wasmMatmulBias(
     packPanels(heap, bAt, b, bOffset, bColStride, bRowStride, n, np, k, NR);
   }
   if (tail !== null) stageBias(wasmHeap(wasm, rawAt), biasAt, tail.bias, n, np);
-  // A row-major float32 A (unit column stride: activations, dY) is read in place by the tile, not
-  // packed: the same products in the same order, so the same bits as the packed (and threaded)
-  // path. A row-major B is still packed: read in place, its 8-column panels cost more (measured).
-  const rowA = a instanceof Float32Array && aColStride === 1 && aRowStride >= k;
+  // A float32 A that is row-major (activations, dY) or whose rows are adjacent (the dYᵀ of a
+  // weight gradient; one chunk) is read in place by the tile, not packed: the same products in the
+  // same order, so the same bits as the packed (and threaded) path. A row-major B is still
+  // packed: read in place, its 8-column panels cost more (measured).
+  const inPlace = inPlaceA(a, aRowStride, aColStride, m, k, rows >= mpAll);
   for (let i0 = 0; i0 < m; i0 += rows) {
     const mc = Math.min(rows, m - i0);
     const mp = up(mc, MR);
     const ai = aOffset + i0 * aRowStride;
-    if (rowA) {
+    if (inPlace !== null) {
       // The chunk's rows at rawAt, then room for the mp − mc padding rows the tile reads (their
       // C rows are not copied out).
-      const size = (mc - 1) * aRowStride + k;
-      heap = wasmHeap(wasm, rawAt + size + (mp - mc) * aRowStride);
+      const row = inPlace === 'sgemmRowA';
+      const size = row ? (mc - 1) * aRowStride + k : (k - 1) * aColStride + mc;
+      heap = wasmHeap(wasm, rawAt + size + (mp - mc) * (row ? aRowStride : 1));
       heap.set((a as Float32Array).subarray(ai, ai + size), rawAt);
-      wasm.sgemmRowA(rawAt * 4, aRowStride * 4, bAt * 4, cAt * 4, mp, np, k);
+      wasm[inPlace](rawAt * 4, (row ? aRowStride : aColStride) * 4, bAt * 4, cAt * 4, mp, np, k);
       if (tail !== null) wasm[tail.fn](cAt * 4, biasAt * 4, mc, np);
       copyRowsOut(heap, cAt, out, outOffset + i0 * n, mc, n, np);
       continue;
@@ -167,6 +169,24 @@ function stageBias(heap: Float32Array, at: number, bias: Float32Array | null, n:
     heap.set(bias.subarray(0, n), at);
     heap.fill(0, at + n, at + np);
   }
+}
+
+/**
+ * The export that reads A in place, or null (pack it): `sgemmRowA` for a row-major float32 A
+ * (column stride 1), `sgemmColA` for one whose rows are adjacent (row stride 1) when one chunk
+ * holds all its rows (`whole`: a chunk would copy nearly all of its span).
+ */
+function inPlaceA(
+  a: TypedArray,
+  rs: number,
+  cs: number,
+  m: number,
+  k: number,
+  whole: boolean,
+): 'sgemmRowA' | 'sgemmColA' | null {
+  if (!(a instanceof Float32Array)) return null;
+  if (cs === 1 && rs >= k) return 'sgemmRowA';
+  return rs === 1 && cs >= m && whole ? 'sgemmColA' : null;
 }
 
 /** First storage index and element count of the rows×cols view at `off` with strides rs, cs. */
@@ -241,10 +261,10 @@ function parallelMatmul(
   const aAt = bAt + k * np;
   const cAt = aAt + mp * k;
   const rawA = cAt + mp * np;
-  // A row-major A is read in place by each band (sgemmRowA, as on one thread); the last band's
-  // padding rows read up to (mp − m) rows past its span.
-  const rowA = aColStride === 1 && aRowStride >= k;
-  const rawB = up(rawA + as.size + (rowA ? (mp - m) * aRowStride : 0), 4);
+  // An A read in place on one thread is read in place by each band too; the last band's padding
+  // rows read up to mp − m rows past its span.
+  const inPlace = inPlaceA(a, aRowStride, aColStride, m, k, true);
+  const rawB = up(rawA + as.size + (mp - m) * (inPlace === 'sgemmRowA' ? aRowStride : 1), 4);
   const biasAt = up(rawB + bs.size, 4);
   const total = biasAt + (tail === null ? 0 : np);
   if (total > MAX_PARALLEL_FLOATS) return false;
@@ -290,13 +310,13 @@ function parallelMatmul(
     const rest = m - i0;
     mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
-    const band = rowA
+    const band = inPlace
       ? job
           .task()
           .call(
-            'sgemmRowA',
+            inPlace,
             (aSrc + i0 * aRowStride) * 4,
-            aRowStride * 4,
+            (inPlace === 'sgemmRowA' ? aRowStride : aColStride) * 4,
             bAt * 4,
             (cAt + i0 * np) * 4,
             mb,

@@ -24,6 +24,7 @@ export const TASK_FUNCTIONS = [
   'biasAdd',
   'biasRelu',
   'sgemmRowA',
+  'sgemmColA',
 ] as const;
 /** The name of an export a task may call. */
 export type TaskFunction = (typeof TASK_FUNCTIONS)[number];

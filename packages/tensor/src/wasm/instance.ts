@@ -22,6 +22,16 @@ export interface WasmKernels {
     np: number,
     k: number,
   ) => void;
+  /** sgemm with A read in place where its rows are adjacent (column stride lda bytes); mp rows read. */
+  readonly sgemmColA: (
+    a: number,
+    lda: number,
+    b: number,
+    c: number,
+    mp: number,
+    np: number,
+    k: number,
+  ) => void;
   readonly pack: (
     dst: number,
     src: number,

@@ -73,6 +73,63 @@
     (v128.store (local.get $c) (local.get $c30))
     (v128.store offset=16 (local.get $c) (local.get $c31)))
 
+  ;; As $tile with A's 4 values of step p at pa, pa + 4, pa + 8, pa + 12 and pa += sa per step:
+  ;; the packed panel is sa = 16; an A whose rows are adjacent in memory (a transposed view such as
+  ;; the dYᵀ of a weight gradient) is read in place with sa = its column stride. Same C as $tile.
+  (func $tileColA (param $pa i32) (param $sa i32) (param $pb i32) (param $c i32) (param $kc i32)
+    (param $ldc i32) (param $accumulate i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (loop $step
+      (local.set $b0 (v128.load (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      ;; row 0: c0· += a[p,0]·b[p,0:8]
+      (local.set $x (v128.load32_splat (local.get $pa)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+      ;; row 1
+      (local.set $x (v128.load32_splat offset=4 (local.get $pa)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+      ;; row 2
+      (local.set $x (v128.load32_splat offset=8 (local.get $pa)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+      ;; row 3
+      (local.set $x (v128.load32_splat offset=12 (local.get $pa)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+      (local.set $pa (i32.add (local.get $pa) (local.get $sa)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (br_if $step (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    ;; Later k-blocks add to the partial sums already in C; the first one overwrites.
+    (if (local.get $accumulate)
+      (then
+        (local.set $pa (local.get $c))
+        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $pa))))
+        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $pa))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $ldc)))
+        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (local.get $pa))))
+        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (local.get $pa))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $ldc)))
+        (local.set $c20 (f32x4.add (local.get $c20) (v128.load (local.get $pa))))
+        (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (local.get $pa))))
+        (local.set $pa (i32.add (local.get $pa) (local.get $ldc)))
+        (local.set $c30 (f32x4.add (local.get $c30) (v128.load (local.get $pa))))
+        (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (local.get $pa))))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
   ;; As $tile with A read in place from 4 rows of a row-major matrix (row i's value of step p at
   ;; pa + i·lda + 4p): no packed copy of A, the same multiply-adds in the same order, so the same C.
   (func $tileRowA (param $pa i32) (param $lda i32) (param $pb i32) (param $c i32) (param $kc i32)
@@ -213,6 +270,55 @@
             (loop $irLoop
               (call $tileRowA
                 (i32.add (local.get $ablock) (i32.mul (local.get $ir) (local.get $lda)))
+                (local.get $lda)
+                (i32.add (local.get $bblock) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2)))
+                (i32.add (local.get $c)
+                  (i32.shl (i32.add (i32.mul (local.get $ir) (local.get $np)) (local.get $jr)) (i32.const 2)))
+                (local.get $kc)
+                (local.get $ldc)
+                (local.get $pc))
+              (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+              (br_if $irLoop (i32.lt_u (local.get $ir) (local.get $icEnd))))
+            (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
+            (br_if $jrLoop (i32.lt_u (local.get $jr) (local.get $jcEnd))))
+          (local.set $ic (local.get $icEnd))
+          (br_if $icLoop (i32.lt_u (local.get $ic) (local.get $mp))))
+        (local.set $pc (i32.add (local.get $pc) (local.get $kc)))
+        (br_if $pcLoop (i32.lt_u (local.get $pc) (local.get $k))))
+      (local.set $jc (local.get $jcEnd))
+      (br_if $jcLoop (i32.lt_u (local.get $jc) (local.get $np)))))
+
+  ;; As sgemm with A read in place where its rows are adjacent: element (i, p) at a + 4i + p·lda
+  ;; (lda: the column stride, bytes). mp rows are read: the caller keeps the padding rows inside
+  ;; the memory, and does not use their rows of C.
+  (func (export "sgemmColA") (param $a i32) (param $lda i32) (param $b i32) (param $c i32) (param $mp i32)
+    (param $np i32) (param $k i32)
+    (local $jc i32) (local $jcEnd i32) (local $pc i32) (local $kc i32) (local $ic i32)
+    (local $icEnd i32) (local $jr i32) (local $ir i32) (local $ablock i32) (local $bblock i32)
+    (local $ldc i32)
+    (local.set $ldc (i32.shl (local.get $np) (i32.const 2)))
+    (loop $jcLoop
+      ;; jcEnd = min(jc + NC, np) with NC = 512 columns
+      (local.set $jcEnd (i32.add (local.get $jc) (i32.const 512)))
+      (if (i32.gt_u (local.get $jcEnd) (local.get $np)) (then (local.set $jcEnd (local.get $np))))
+      (local.set $pc (i32.const 0))
+      (loop $pcLoop
+        ;; kc = min(KC, k - pc) with KC = 256
+        (local.set $kc (i32.sub (local.get $k) (local.get $pc)))
+        (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
+        (local.set $ablock (i32.add (local.get $a) (i32.mul (local.get $pc) (local.get $lda))))
+        (local.set $bblock (i32.add (local.get $b) (i32.shl (i32.mul (local.get $pc) (local.get $np)) (i32.const 2))))
+        (local.set $ic (i32.const 0))
+        (loop $icLoop
+          ;; icEnd = min(ic + MC, mp) with MC = 128 rows
+          (local.set $icEnd (i32.add (local.get $ic) (i32.const 128)))
+          (if (i32.gt_u (local.get $icEnd) (local.get $mp)) (then (local.set $icEnd (local.get $mp))))
+          (local.set $jr (local.get $jc))
+          (loop $jrLoop
+            (local.set $ir (local.get $ic))
+            (loop $irLoop
+              (call $tileColA
+                (i32.add (local.get $ablock) (i32.shl (local.get $ir) (i32.const 2)))
                 (local.get $lda)
                 (i32.add (local.get $bblock) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2)))
                 (i32.add (local.get $c)
