@@ -9,6 +9,7 @@ import { wasmHeap, wasmKernels, wasmSimdSupported } from '../wasm/instance.js';
 import { SGEMM_WASM_BASE64 } from '../wasm/sgemm.generated.js';
 import { sharedMemoryVariant } from '../wasm/shared-memory.js';
 import { up } from './constants.js';
+import { packPanels } from './pack.js';
 import { wasmExpRows as expRows } from './wasm-flash-attention.js';
 import { wasmMatmul } from './wasm-matmul.js';
 
@@ -151,6 +152,36 @@ describe('wasmMatmul', () => {
   it('reads transposed, strided, reversed and broadcast operands in place', () => {
     const layouts: Layout[] = ['contiguous', 'transposed', 'reversed', 'padded', 'broadcast'];
     for (const la of layouts) for (const lb of layouts) expectProduct(19, 21, 23, la, lb, 5);
+  });
+
+  it('packs k-contiguous rows, full and partial panels, into exactly the layout of packPanels', () => {
+    // pack's transposing path (cs = 1) takes a last panel with fewer than w rows too (the short
+    // query and key blocks of attention), its missing rows as zeros; the scalar path and the
+    // JavaScript packer give the reference layout.
+    const wasm = wasmKernels()!;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom(4, 8),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 0, max: 2 }),
+        (rows, k, w, extra, morePanels) => {
+          const rs = k + extra;
+          const padded = up(rows, w) + morePanels * w;
+          const src = 4;
+          const dst = src + rs * rows + 16;
+          const heap = wasmHeap(wasm, dst + padded * k);
+          for (let i = 0; i < rs * rows + 16; i++) heap[src + i] = i + 0.5;
+          heap.fill(Number.NaN, dst, dst + padded * k);
+          wasm.pack(dst * 4, src * 4, rs, 1, rows, padded, k, w);
+          const want = new Float32Array(padded * k).fill(Number.NaN);
+          packPanels(want, 0, heap.slice(src, src + rs * rows), 0, rs, 1, rows, padded, k, w);
+          expect(bits(heap.slice(dst, dst + padded * k))).toEqual(bits(want));
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 
   it('packs rows adjacent in memory (packAdjacent) into exactly the layout of pack', () => {

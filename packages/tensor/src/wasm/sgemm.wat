@@ -402,6 +402,61 @@
               (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $step) (i32.const 2))))
               (local.set $p (i32.add (local.get $p) (i32.const 4)))
               (br_if $quadLoop (i32.le_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc))))))
+        ;; A last panel with fewer than w of them (short attention blocks): the same, rows past `rows`
+        ;; transposed as zeros.
+        (if (i32.and
+              (i32.and (i32.eq (local.get $cs) (i32.const 4)) (i32.ne (local.get $rs) (i32.const 4)))
+              (i32.and (i32.and (i32.lt_u (local.get $r0) (local.get $rows))
+                  (i32.gt_u (i32.add (local.get $r0) (local.get $w)) (local.get $rows)))
+                (i32.ge_u (local.get $kc) (i32.const 4))))
+          (then
+            (local.set $step (i32.shl (local.get $w) (i32.const 2)))
+            (loop $quadLoopP
+              (local.set $g (i32.const 0))
+              (loop $groupLoopP
+                ;; rows r0+g … r0+g+3, steps pc+p … pc+p+3: v_r holds row r's 4 steps
+                (local.set $s
+                  (i32.add (local.get $src)
+                    (i32.add (i32.mul (i32.add (local.get $r0) (local.get $g)) (local.get $rs))
+                      (i32.shl (i32.add (local.get $pc) (local.get $p)) (i32.const 2)))))
+                ;; i of this group's 4 rows exist (none when i ≤ 0), the others are zeros
+                (local.set $i (i32.sub (local.get $rows) (i32.add (local.get $r0) (local.get $g))))
+                (local.set $v0 (v128.const i32x4 0 0 0 0))
+                (local.set $v1 (v128.const i32x4 0 0 0 0))
+                (local.set $v2 (v128.const i32x4 0 0 0 0))
+                (local.set $v3 (v128.const i32x4 0 0 0 0))
+                (if (i32.gt_s (local.get $i) (i32.const 0)) (then
+                  (local.set $v0 (v128.load (local.get $s)))
+                  (if (i32.gt_s (local.get $i) (i32.const 1)) (then
+                    (local.set $v1 (v128.load (i32.add (local.get $s) (local.get $rs))))
+                    (if (i32.gt_s (local.get $i) (i32.const 2)) (then
+                      (local.set $v2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $rs) (i32.const 1)))))
+                      (if (i32.gt_s (local.get $i) (i32.const 3)) (then
+                        (local.set $v3
+                          (v128.load (i32.add (local.get $s) (i32.mul (local.get $rs) (i32.const 3)))))))))))))
+                ;; t0 = (v0[0] v1[0] v0[1] v1[1]), t1 = (v2[0] v3[0] v2[1] v3[1]), t2, t3 the same for [2], [3]
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                ;; step j of the 4 rows lands at dst + j·w floats + g floats
+                (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $g) (i32.const 2))))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+                (local.set $d (i32.add (local.get $d) (local.get $step)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+                (local.set $d (i32.add (local.get $d) (local.get $step)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+                (local.set $d (i32.add (local.get $d) (local.get $step)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+                (local.set $g (i32.add (local.get $g) (i32.const 4)))
+                (br_if $groupLoopP (i32.lt_u (local.get $g) (local.get $w))))
+              (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $step) (i32.const 2))))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br_if $quadLoopP (i32.le_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc))))))
         (if (i32.lt_u (local.get $p) (local.get $kc)) (then
         (loop $stepLoop
           ;; s = address of element (r0, pc + p)
