@@ -8,30 +8,25 @@
 import { activePool, type Job, type Pool, type TaskFunction } from '../threads/pool.js';
 import { kernelModuleBytes } from './module-bytes.js';
 
+/** sgemm over an A read in place (byte address a, stride lda bytes) and a packed B at b; C at c. */
+type SgemmInPlaceA = (
+  a: number,
+  lda: number,
+  b: number,
+  c: number,
+  mp: number,
+  np: number,
+  k: number,
+) => void;
+
 /** The exports of src/wasm/sgemm.wat (pointers are byte offsets into `memory`). */
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
   readonly sgemm: (a: number, b: number, c: number, mp: number, np: number, k: number) => void;
   /** sgemm with A read in place, row-major at a (row stride lda bytes); mp rows of it are read. */
-  readonly sgemmRowA: (
-    a: number,
-    lda: number,
-    b: number,
-    c: number,
-    mp: number,
-    np: number,
-    k: number,
-  ) => void;
+  readonly sgemmRowA: SgemmInPlaceA;
   /** sgemm with A read in place where its rows are adjacent (column stride lda bytes); mp rows read. */
-  readonly sgemmColA: (
-    a: number,
-    lda: number,
-    b: number,
-    c: number,
-    mp: number,
-    np: number,
-    k: number,
-  ) => void;
+  readonly sgemmColA: SgemmInPlaceA;
   readonly pack: (
     dst: number,
     src: number,
