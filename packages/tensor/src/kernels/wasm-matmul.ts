@@ -35,7 +35,9 @@ const MAX_PARALLEL_FLOATS = 1 << 27;
  * outputs, products too small to pay for the call, very large B panels, and engines without SIMD.
  *
  * Operands are read through their offsets and strides (any typed array) and packed into the
- * instance memory as zero-padded 4-row and 8-column micro-panels; C comes back row-major.
+ * instance memory as zero-padded 4-row and 8-column micro-panels, except a float32 A that is
+ * row-major or has adjacent rows: that one is copied in and read in place (`sgemmRowA`,
+ * `sgemmColA`; the same bits). C comes back row-major.
  * Accumulation is in float32 (f32x4 multiply then add), so a sum of k products carries a rounding
  * error of order k·ε·Σ|aᵢ·bᵢ| rather than the float64 kernel's single final rounding.
  */

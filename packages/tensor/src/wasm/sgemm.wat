@@ -7,7 +7,9 @@
 ;;   B: k×np, split the same way; block pc holds np/8 micro-panels of 8 columns, each k-major
 ;;      (8 consecutive floats per step p), so it starts at b + 4·pc·np bytes.
 ;; and sgemm writes C = A·B row-major (row stride np) at c. mp is a multiple of 4, np of 8; the
-;; caller zero-pads the edges, so the micro-kernel never sees a partial tile.
+;; caller zero-pads the edges, so the micro-kernel never sees a partial tile. sgemmRowA and
+;; sgemmColA take A unpacked instead (row-major, or rows adjacent; $tileRowA, $tileColA): the same
+;; multiply-adds in the same order, so the same C, without the packing pass.
 ;;
 ;; Loops jc → pc → ic → jr → ir around a 4×8 register tile (8 f32x4 accumulators): a KC×8
 ;; micro-panel of B (8 KB) stays in L1 while the tile sweeps an MC×KC block of A (128 KB, L2).
