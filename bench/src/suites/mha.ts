@@ -96,20 +96,22 @@ function tfjsStep(
   return { step, full, dispose: () => tf.dispose([x, g, ...w]) };
 }
 
-/** The PyTorch-paired step of this suite (forward, Σ out ⊙ G, backward) in a `withArena` scope. */
+/** The step paired with PyTorch: forward, loss = Σ out ⊙ G, backward; returns the loss. */
+function lossStep(mha: MultiHeadAttention, X: Tensor, G: Tensor): number {
+  mha.zeroGrad();
+  const loss = sum(mul(mha.forward(X, X, X, undefined, { needWeights: false }), G));
+  const value = loss.item();
+  loss.backward();
+  return value;
+}
+
+/** {@link lossStep} on this suite's module and data, in a `withArena` scope (bench profile). */
 export function mhaTrainer(): () => number {
   const shape = [BATCH, L, HIDDENS];
   const mha = makeModule('float32');
   const X = tensor(fillValues(BATCH * L * HIDDENS, 31), { shape });
   const G = tensor(fillValues(BATCH * L * HIDDENS, 32), { shape });
-  return () =>
-    withArena(() => {
-      mha.zeroGrad();
-      const loss = sum(mul(mha.forward(X, X, X, undefined, { needWeights: false }), G));
-      const value = loss.item();
-      loss.backward();
-      return value;
-    });
+  return () => withArena(() => lossStep(mha, X, G));
 }
 
 export async function mhaSuite(
@@ -178,13 +180,7 @@ export async function mhaSuite(
     mha.loadStateDict(mha32.stateDict());
     const X = tensor(Xdata, { shape });
     const G = tensor(Gdata, { shape });
-    const step = (): number => {
-      mha.zeroGrad();
-      const loss = sum(mul(mha.forward(X, X, X, undefined, { needWeights: false }), G));
-      const value = loss.item();
-      loss.backward();
-      return value;
-    };
+    const step = (): number => lossStep(mha, X, G);
     const id = await torch.load(
       'mha',
       { hiddens: HIDDENS, heads: HEADS },

@@ -54,11 +54,21 @@ interface Strided {
   cs: number;
 }
 
-type Layout = 'contiguous' | 'transposed' | 'reversed' | 'padded' | 'broadcast';
+type Layout =
+  | 'contiguous'
+  | 'transposed'
+  | 'reversed'
+  | 'padded'
+  | 'broadcast'
+  | 'contiguous-gapped'
+  | 'transposed-gapped';
 
-/** Stores the logical rows×cols `v` in `layout` (broadcast: row 0 repeated with row stride 0). */
+/**
+ * Stores the logical rows×cols `v` in `layout` (broadcast: row 0 repeated with row stride 0;
+ * gapped: contiguous or transposed with 3 unused floats after each row or column, at offset 2).
+ */
 function store(v: Float64Array, rows: number, cols: number, layout: Layout, int32 = false): Strided {
-  const size = rows * cols * 2 + 3;
+  const size = rows * cols * 2 + 3 * (rows + cols) + 5;
   const data = int32 ? new Int32Array(size) : new Float32Array(size);
   const put = (off: number, rs: number, cs: number) => {
     for (let r = 0; r < rows; r++)
@@ -69,6 +79,8 @@ function store(v: Float64Array, rows: number, cols: number, layout: Layout, int3
   if (layout === 'transposed') return put(0, 1, rows);
   if (layout === 'reversed') return put(rows * cols - 1, -cols, -1);
   if (layout === 'padded') return put(3, 2 * cols, 2);
+  if (layout === 'contiguous-gapped') return put(2, cols + 3, 1);
+  if (layout === 'transposed-gapped') return put(2, 1, rows + 3);
   // Broadcast: every row reads row 0 of `v`.
   for (let c = 0; c < cols; c++) data[c] = v[c]!;
   return { data, off: 0, rs: 0, cs: 1 };
@@ -217,18 +229,6 @@ describe('wasmMatmul', () => {
     // An A with a unit column stride (row-major) or a unit row stride (rows adjacent: a transposed
     // view) is read by the tile where it lies; other strides take the packing path, as B does.
     // Both multiply the same values in the same order.
-    const rowMajor = (v: Float64Array, rows: number, cols: number, pad: number): Strided => {
-      const rs = cols + pad;
-      const data = new Float32Array(2 + rows * rs);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[2 + r * rs + c] = v[r * cols + c]!;
-      return { data, off: 2, rs, cs: 1 };
-    };
-    const colMajor = (v: Float64Array, rows: number, cols: number, pad: number): Strided => {
-      const cs = rows + pad;
-      const data = new Float32Array(2 + cols * cs);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[2 + r + c * cs] = v[r * cols + c]!;
-      return { data, off: 2, rs: 1, cs };
-    };
     const product = (a: Strided, b: Strided, m: number, n: number, k: number) => {
       const out = new Float32Array(m * n + 1).fill(Number.NaN);
       wasmMatmulKernel(out, 1, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, m, n, k);
@@ -239,15 +239,14 @@ describe('wasmMatmul', () => {
         fc.integer({ min: 1, max: 140 }),
         fc.integer({ min: 1, max: 90 }),
         fc.integer({ min: 1, max: 300 }),
-        fc.constantFrom(0, 3),
-        fc.constantFrom('rows', 'cols'),
-        fc.constantFrom('contiguous', 'transposed'),
-        (m, n, k, pad, la, lb) => {
+        fc.constantFrom<Layout>('contiguous', 'contiguous-gapped', 'transposed', 'transposed-gapped'),
+        fc.constantFrom<Layout>('contiguous', 'transposed'),
+        (m, n, k, la, lb) => {
           fc.pre(m * n * k >= 4096);
           const av = values(m * k, m + n);
           const bv = values(k * n, k);
-          const a = la === 'rows' ? rowMajor(av, m, k, pad) : colMajor(av, m, k, pad);
-          const b = store(bv, k, n, lb as Layout);
+          const a = store(av, m, k, la);
+          const b = store(bv, k, n, lb);
           const packed = product(store(av, m, k, 'padded'), store(bv, k, n, 'padded'), m, n, k);
           expect(bits(product(a, b, m, n, k))).toEqual(bits(packed));
         },
@@ -260,8 +259,8 @@ describe('wasmMatmul', () => {
     const bv = values(k * n, 3);
     const packed = product(store(av, m, k, 'padded'), store(bv, k, n, 'padded'), m, n, k);
     const b = store(bv, k, n, 'contiguous');
-    expect(bits(product(rowMajor(av, m, k, 1), b, m, n, k))).toEqual(bits(packed));
-    expect(bits(product(colMajor(av, m, k, 1), b, m, n, k))).toEqual(bits(packed));
+    expect(bits(product(store(av, m, k, 'contiguous-gapped'), b, m, n, k))).toEqual(bits(packed));
+    expect(bits(product(store(av, m, k, 'transposed-gapped'), b, m, n, k))).toEqual(bits(packed));
   });
 
   it('multiplies transposed operands across 16-row pack groups and k-blocks (dYᵀ·X of a weight gradient)', () => {

@@ -115,9 +115,14 @@ export function wasmMatmulBias(
   // Rows per chunk: a multiple of MR with (packed A + C) within CHUNK_FLOATS.
   const mpAll = up(m, MR);
   const rows = Math.min(mpAll, Math.max(MR, Math.floor(CHUNK_FLOATS / (k + np) / MR) * MR));
+  // A float32 A that is row-major (activations, dY) or whose rows are adjacent (the dYᵀ of a
+  // weight gradient; one chunk) is read in place by the tile, not packed: the same products in the
+  // same order, so the same bits as the packed (and threaded) path; it needs no packed-A region.
+  // A row-major B is still packed: read in place, its 8-column panels cost more (measured).
+  const inPlace = inPlaceA(a, aRowStride, aColStride, m, k, rows >= mpAll);
   const bAt = 0;
   const aAt = k * np;
-  const cAt = aAt + rows * k;
+  const cAt = aAt + (inPlace === null ? rows * k : 0);
   const biasAt = cAt + rows * np;
   const rawAt = biasAt + (tail === null ? 0 : np);
   let heap = wasmHeap(wasm, rawAt);
@@ -126,11 +131,6 @@ export function wasmMatmulBias(
     packPanels(heap, bAt, b, bOffset, bColStride, bRowStride, n, np, k, NR);
   }
   if (tail !== null) stageBias(wasmHeap(wasm, rawAt), biasAt, tail.bias, n, np);
-  // A float32 A that is row-major (activations, dY) or whose rows are adjacent (the dYᵀ of a
-  // weight gradient; one chunk) is read in place by the tile, not packed: the same products in the
-  // same order, so the same bits as the packed (and threaded) path. A row-major B is still
-  // packed: read in place, its 8-column panels cost more (measured).
-  const inPlace = inPlaceA(a, aRowStride, aColStride, m, k, rows >= mpAll);
   for (let i0 = 0; i0 < m; i0 += rows) {
     const mc = Math.min(rows, m - i0);
     const mp = up(mc, MR);
@@ -259,13 +259,13 @@ function parallelMatmul(
   const as = spanOf(aOffset, aRowStride, aColStride, m, k);
   const bs = spanOf(bOffset, bColStride, bRowStride, n, k);
   if (as.size > 2 * m * k + 1024 || bs.size > 2 * n * k + 1024) return false;
+  // An A read in place on one thread is read in place by each band too (no packed-A region); the
+  // last band's padding rows read up to mp − m rows past its span.
+  const inPlace = inPlaceA(a, aRowStride, aColStride, m, k, true);
   const bAt = 0;
   const aAt = bAt + k * np;
-  const cAt = aAt + mp * k;
+  const cAt = aAt + (inPlace === null ? mp * k : 0);
   const rawA = cAt + mp * np;
-  // An A read in place on one thread is read in place by each band too; the last band's padding
-  // rows read up to mp − m rows past its span.
-  const inPlace = inPlaceA(a, aRowStride, aColStride, m, k, true);
   const rawB = up(rawA + as.size + (mp - m) * (inPlace === 'sgemmRowA' ? aRowStride : 1), 4);
   const biasAt = up(rawB + bs.size, 4);
   const total = biasAt + (tail === null ? 0 : np);
