@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getNumThreads } from '@attnkit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/program.js';
-import { captureIo, jsonLines, tempDir } from './helpers.js';
+import { captureIo, jsonLines, sigintAtStep, tempDir } from './helpers.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; err: string; out: string }> {
   const io = captureIo();
@@ -33,6 +34,16 @@ const WORDS = [
   ['STATE', 'S T EY1 T'],
   ['SATE', 'S EY1 T'],
 ];
+
+/** Each word's pronunciations without stress digits, as the run directory writes them. */
+const REFERENCES = new Map<string, string[]>();
+for (const [w, p] of WORDS) {
+  const word = w!.replace(/\(\d+\)$/, '').toLowerCase();
+  const phonemes = p!.replace(/\d/g, '');
+  const refs = REFERENCES.get(word) ?? [];
+  if (!refs.includes(phonemes)) refs.push(phonemes);
+  REFERENCES.set(word, refs);
+}
 
 let dir: string;
 let dict: string;
@@ -88,10 +99,32 @@ describe('attnkit g2p', () => {
     expect(config.model.kind).toBe('transformer');
     const tsv = (await readFile(join(transformer, 'test-predictions.tsv'), 'utf8')).trim().split('\n');
     expect(tsv.length).toBe(config.data.testWords);
-    for (const line of tsv) expect(line.split('\t').length).toBe(3);
+    for (const line of tsv) {
+      const [word, predicted, references] = line.split('\t');
+      expect(line.split('\t').length).toBe(3);
+      // Symbols of the phoneme vocabulary; <eos> ends a prediction and is not written.
+      for (const ph of predicted!.split(' ').filter((x) => x !== '')) {
+        expect(config.phonemes.tokens).toContain(ph);
+        expect(ph).not.toBe('<eos>');
+      }
+      // Every listed pronunciation of the word, joined by " | ".
+      expect(references!.split(' | ')).toEqual(REFERENCES.get(word!));
+    }
     const train = (await readFile(join(transformer, 'train-words.txt'), 'utf8')).trim().split('\n');
-    const test = tsv.map((l) => l.split('\t')[0]);
+    const test = tsv.map((l) => l.split('\t')[0]!);
     expect(train.filter((w) => test.includes(w))).toEqual([]);
+    // One heatmap per held-out word (up to four): phonemes (queries) against its letters (keys).
+    const figures = (await readdir(transformer)).filter((f) => f.startsWith('alignment-'));
+    expect(figures.length).toBe(Math.min(4, test.length));
+    for (const f of figures) {
+      const word = f.slice('alignment-'.length, -'.svg'.length);
+      expect(test).toContain(word);
+      const svg = await readFile(join(transformer, f), 'utf8');
+      expect(svg).toContain('<svg');
+      expect(svg).toContain(`encoder–decoder attention: ${word}`);
+      expect(svg).toContain('letters (keys)');
+      expect(svg).toContain('phonemes (queries)');
+    }
     expect(config.metrics.wer).toBeGreaterThanOrEqual(0);
     expect(config.metrics.baselineWer).toBeGreaterThanOrEqual(0);
   });
@@ -195,6 +228,101 @@ describe('attnkit g2p', () => {
     expect(ev.model.wer).toBeCloseTo(config.metrics.wer, 12);
   });
 
+  it('train --epochs sets the steps from the training pronunciations', async () => {
+    const r = await trainTiny(...tinyTransformer, '--epochs', '2', '--out', join(dir, 'epochs'));
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.out);
+    const data = lines.find((l) => l.event === 'data') as { pronunciations: number };
+    const start = lines.find((l) => l.event === 'start') as { steps: number; batch: number };
+    const end = lines.find((l) => l.event === 'end') as { steps: number; epochs: number };
+    expect(start.steps).toBe(Math.ceil((2 * data.pronunciations) / start.batch));
+    expect(end.steps).toBe(start.steps);
+    expect(end.epochs).toBeGreaterThanOrEqual(2);
+    expect(end.epochs).toBeLessThan(2 + start.batch / data.pronunciations);
+  });
+
+  it('train --stress keeps the stress digits in the phoneme vocabulary and the references', async () => {
+    const out = join(dir, 'stress');
+    const r = await trainTiny(...tinyTransformer, '--stress', '--out', out);
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.out)[0]).toMatchObject({ event: 'data', stress: true });
+    const stressed = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(stressed.phonemes.tokens).toContain('AE1');
+    expect(stressed.phonemes.tokens).not.toContain('AE');
+    const plain = JSON.parse(await readFile(join(transformer, 'config.json'), 'utf8'));
+    expect(plain.phonemes.tokens).toContain('AE');
+    expect(plain.phonemes.tokens).not.toContain('AE1');
+    const refs = (await readFile(join(out, 'test-predictions.tsv'), 'utf8')).trim().split('\n');
+    for (const line of refs) expect(line.split('\t')[2]).toMatch(/[012]/);
+  });
+
+  it('train --preset long takes the long sizes and schedule; flags still override them', async () => {
+    const out = join(dir, 'long');
+    const r = await trainTiny(...tinyTransformer, '--preset', 'long', '--steps', '2', '--out', out);
+    expect(r.code).toBe(0);
+    const start = jsonLines(r.out).find((l) => l.event === 'start') as {
+      model: { transformer: { numBlks: number; numDecoderBlks: number; numHiddens: number } };
+      steps: number;
+      maxMinutes: number;
+    };
+    expect(start.model.transformer).toMatchObject({ numBlks: 3, numDecoderBlks: 3, numHiddens: 8 });
+    expect(start).toMatchObject({ steps: 2, maxMinutes: 54 });
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.training).toMatchObject({ preset: 'long', average: 0.25 });
+  });
+
+  it('train --threads 2 gives the losses of one thread and restores the thread count', async () => {
+    const losses = async (threads: number) => {
+      const out = join(dir, `threads-${threads}`);
+      const r = await trainTiny(
+        ...tinyTransformer,
+        '--steps',
+        '6',
+        '--threads',
+        String(threads),
+        '--out',
+        out,
+      );
+      expect(r.code).toBe(0);
+      const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+      return {
+        steps: jsonLines(r.out)
+          .filter((l) => l.event === 'step')
+          .map((l) => l.loss as number),
+        valLoss: config.metrics.valLoss as number,
+      };
+    };
+    const one = await losses(1);
+    const two = await losses(2);
+    expect(getNumThreads()).toBe(1);
+    expect(two.steps).toHaveLength(6);
+    two.steps.forEach((loss, i) => {
+      expect(loss).toBeCloseTo(one.steps[i]!, 4);
+    });
+    expect(two.valLoss).toBeCloseTo(one.valLoss, 6);
+  }, 60_000);
+
+  it('train stops on SIGINT: exit 130, the checkpoint of the steps done kept, no evaluation', async () => {
+    const out = join(dir, 'interrupted');
+    const listeners = process.listenerCount('SIGINT');
+    const io = captureIo();
+    const { io: watching, steps } = sigintAtStep(io, 5);
+    const code = await run(
+      ['g2p', 'train', '--dict', dict, ...tiny, ...tinyTransformer, '--steps', '500', '--out', out],
+      watching,
+      { sigint: true },
+    );
+    expect(code).toBe(130);
+    expect(steps()).toBe(5);
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+    const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(saved.training.stepsDone).toBe(5);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
+    expect(existsSync(join(out, 'test-predictions.tsv'))).toBe(false);
+    const end = jsonLines(io.stdout()).find((l) => l.event === 'end');
+    expect(end).toMatchObject({ aborted: true, stoppedBy: 'SIGINT', steps: 5, test: null });
+  });
+
   describe('errors', () => {
     it('rejects an unknown character at predict time', async () => {
       const r = await cli('g2p', 'predict', '--checkpoint', transformer, 'caté');
@@ -214,7 +342,7 @@ describe('attnkit g2p', () => {
       expect(r.err).toMatch(/holds a transformer model, not a bahdanau model/);
       const lm = join(dir, 'lm');
       await writeFile(join(dir, 'x'), '');
-      await import('node:fs/promises').then((fs) => fs.mkdir(lm, { recursive: true }));
+      await mkdir(lm, { recursive: true });
       await writeFile(join(lm, 'config.json'), JSON.stringify({ format: 'attnkit-lm' }));
       const p = await cli('g2p', 'predict', '--checkpoint', lm, 'cat');
       expect(p.code).toBe(1);
@@ -257,6 +385,20 @@ describe('attnkit g2p', () => {
       const r = await cli('g2p', 'train', '--dict', two, '--steps', '1', '--valid-words', '0');
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/split of 2 words is empty/);
+    });
+
+    it('rejects a held-out word longer than the models take before training', async () => {
+      const long = join(dir, 'long-words.txt');
+      const longWords = Array.from(
+        { length: 20 },
+        (_, i) => `${'A'.repeat(48)}${String.fromCharCode(66 + i)}  AH0`,
+      );
+      await writeFile(long, `${[...WORDS.map(([w, p]) => `${w}  ${p}`), ...longWords].join('\n')}\n`);
+      const out = join(dir, 'long-words');
+      const r = await trainTiny(...tinyTransformer, '--dict', long, '--out', out);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/the test word "a{48}[b-u]" has 49 letters; the models take at most 47/);
+      expect(existsSync(out)).toBe(false);
     });
 
     it('rejects --nbest larger than --beam', async () => {

@@ -32,3 +32,23 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/**
+ * `io` with its output watched: the `n`-th step event written emits SIGINT on the process, as
+ * Ctrl-C would. `steps()` counts the step events seen.
+ */
+export function sigintAtStep(io: CapturedIo, n: number): { io: Io; steps: () => number } {
+  let steps = 0;
+  return {
+    io: {
+      ...io,
+      out: {
+        write: (t: string) => {
+          if (t.includes('"event":"step"') && ++steps === n) process.emit('SIGINT');
+          return io.out.write(t);
+        },
+      },
+    },
+    steps: () => steps,
+  };
+}

@@ -8,7 +8,7 @@ import { sample } from '../src/commands/sample.js';
 import { TRAIN_DEFAULTS, type TrainOptions, type TrainReport, train } from '../src/commands/train.js';
 import { loadCorpus } from '../src/corpus.js';
 import { run } from '../src/program.js';
-import { captureIo, jsonLines, tempDir } from './helpers.js';
+import { captureIo, jsonLines, sigintAtStep, tempDir } from './helpers.js';
 
 /** A reduced config that trains in a few seconds on a slice of Moby-Dick. */
 function smallConfig(data: string, out: string): TrainOptions {
@@ -157,17 +157,8 @@ describe('attnkit train (Ctrl-C)', () => {
   it('stops on SIGINT, keeps the checkpoint and exits with status 130', async () => {
     const out = join(await tempDir(), 'interrupted');
     const listeners = process.listenerCount('SIGINT');
-    let steps = 0;
     const io = captureIo();
-    const watching = {
-      ...io,
-      out: {
-        write: (t: string) => {
-          if (t.includes('"event":"step"') && ++steps === 5) process.emit('SIGINT');
-          return io.out.write(t);
-        },
-      },
-    };
+    const { io: watching, steps } = sigintAtStep(io, 5);
     const args = [
       'train',
       '--data',
@@ -185,7 +176,7 @@ describe('attnkit train (Ctrl-C)', () => {
       sigint: true,
     });
     expect(code).toBe(130);
-    expect(steps).toBe(5);
+    expect(steps()).toBe(5);
     expect(process.listenerCount('SIGINT')).toBe(listeners); // the handler is removed
     const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
     expect(saved.training.stepsDone).toBe(5);

@@ -131,9 +131,21 @@ describe('GRU', () => {
     const [train2] = gru.forward(x);
     expect(Array.from(train1.toTypedArray())).not.toEqual(Array.from(train2.toTypedArray()));
     gru.eval();
-    const [eval1] = gru.forward(x);
+    const [eval1, evalState] = gru.forward(x);
     const [eval2] = gru.forward(x);
     expectClose(eval1, eval2, { atol: 0 });
+    // Between layers only (nn.GRU): layer 0 never sees dropout, so its state is the eval state.
+    gru.train();
+    const [, trainState] = gru.forward(x);
+    expectClose(narrow(trainState, 0, 0, 1), narrow(evalState, 0, 0, 1), { atol: 0 });
+    expect(Array.from(narrow(trainState, 0, 1, 1).toTypedArray())).not.toEqual(
+      Array.from(narrow(evalState, 0, 1, 1).toTypedArray()),
+    );
+    // Nor is the last layer's output dropped: one layer trains as it evaluates.
+    const one = new GRU({ inputSize: 2, hiddenSize: 8, numLayers: 1, dropout: 0.5, rng: new Generator(4) });
+    const [oneTrain] = one.forward(x);
+    one.eval();
+    expectClose(oneTrain, one.forward(x)[0], { atol: 0 });
   });
 
   it('backpropagates through time into inputs, h0 and every parameter (finite differences)', () => {

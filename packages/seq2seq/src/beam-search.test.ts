@@ -104,7 +104,7 @@ describe('beamSearch', () => {
     expect(hyps!.every((h) => !h.finished && h.tokens.length === 3)).toBe(true);
   });
 
-  it('equals greedy search with beamSize 1 (tokens, log-probabilities, finished)', () => {
+  it('equals greedy search with beamSize 1 (tokens, log-probabilities, finished), both models', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 1000 }),
@@ -112,8 +112,9 @@ describe('beamSearch', () => {
         fc.integer({ min: 1, max: 5 }),
         fc.integer({ min: 1, max: 7 }),
         fc.integer({ min: 0, max: 5 }),
-        (seed, batch, srcLen, maxLen, eos) => {
-          const model = bahdanau(seed);
+        fc.constantFrom('bahdanau', 'transformer'),
+        (seed, batch, srcLen, maxLen, eos, kind) => {
+          const model: DecodingModel<unknown> = (kind === 'bahdanau' ? bahdanau : transformer)(seed);
           const { src, lens } = sources(seed, batch, srcLen);
           const greedy = greedySearch(model, src, lens, { bos: 1, eos, maxLen });
           const beam = beamSearch(model, src, lens, { bos: 1, eos, maxLen, beamSize: 1 });

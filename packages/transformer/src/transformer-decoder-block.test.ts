@@ -1,4 +1,4 @@
-import { concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
+import { add, concat, Generator, InvalidArgumentError, narrow, ShapeError, tensor } from '@attnkit/tensor';
 import { causalNoLeak, checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,26 @@ describe('TransformerDecoderBlock', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it('pre-norm: each sublayer reads ln of its input and adds to it (self-attention, cross-attention, FFN)', () => {
+    const blk = new TransformerDecoderBlock({
+      numHiddens: H,
+      ffnNumHiddens: 16,
+      numHeads: 2,
+      norm: 'pre',
+      dtype: 'float64',
+      rng: new Generator(5),
+    }).eval();
+    const X = tensor(wave(2 * 4 * H, 7), { shape: [2, 4, H], dtype: 'float64' });
+    const state = fresh(2);
+    const causal = tensor([1, 2, 3, 4, 1, 2, 3, 4], { shape: [2, 4], dtype: 'int32' });
+    const H1 = blk.addnorm1.ln.forward(X);
+    const Y = add(X, blk.attention1.forward(H1, H1, H1, causal));
+    const enc = state.encOutputs;
+    const Z = add(Y, blk.attention2.forward(blk.addnorm2.ln.forward(Y), enc, enc, state.encValidLens!));
+    const expected = add(Z, blk.ffn.forward(blk.addnorm3.ln.forward(Z)));
+    expectClose(blk.forward(X, state)[0], expected, { atol: 1e-12 });
   });
 
   it('keeps a multi-token call in eval mode causal (D2L would let it see its future)', () => {

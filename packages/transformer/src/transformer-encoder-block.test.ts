@@ -1,4 +1,4 @@
-import { Generator, InvalidArgumentError, narrow, ShapeError, sum, tensor } from '@attnkit/tensor';
+import { add, Generator, InvalidArgumentError, narrow, ShapeError, sum, tensor } from '@attnkit/tensor';
 import { checkGradients, expectClose, tensors } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,33 @@ describe('TransformerEncoderBlock', () => {
       'addnorm2.ln.weight',
       'addnorm2.ln.bias',
     ]);
+  });
+
+  it('pre-norm: Y = X + attention(ln1 X), output Y + ffn(ln2 Y), with no norm after the residuals', () => {
+    const blk = new TransformerEncoderBlock({
+      numHiddens: 8,
+      ffnNumHiddens: 16,
+      numHeads: 2,
+      norm: 'pre',
+      dtype: 'float64',
+      rng: new Generator(7),
+    }).eval();
+    const X = tensor(wave(2 * 5 * 8, 3), { shape: [2, 5, 8], dtype: 'float64' });
+    const lens = [4, 2];
+    const H1 = blk.addnorm1.ln.forward(X);
+    const Y = add(X, blk.attention.forward(H1, H1, H1, lens));
+    const expected = add(Y, blk.ffn.forward(blk.addnorm2.ln.forward(Y)));
+    expectClose(blk.forward(X, lens), expected, { atol: 1e-12 });
+    // Post-norm, from the same weights, is another function.
+    const post = new TransformerEncoderBlock({
+      numHiddens: 8,
+      ffnNumHiddens: 16,
+      numHeads: 2,
+      dtype: 'float64',
+    }).eval();
+    post.loadStateDict(blk.stateDict());
+    const diff = flat(post.forward(X, lens)).map((v, i) => Math.abs(v - flat(expected)[i]!));
+    expect(Math.max(...diff)).toBeGreaterThan(1e-3);
   });
 
   it('applies dropout only in training mode', () => {

@@ -146,6 +146,62 @@ describe('Transformer', () => {
       );
     });
 
+    it("keeps each step's cross-attention of every block and head: the teacher-forced weights, property", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 1000 }),
+          fc.constantFrom<'pre' | 'post'>('pre', 'post'),
+          fc.integer({ min: 1, max: 5 }),
+          (seed, norm, steps) => {
+            const model = new Transformer({ ...base, norm, rng: new Generator(seed) }).eval();
+            const rng = new Generator(seed + 1);
+            const src = ints(
+              Array.from({ length: 10 }, () => Math.floor(rng.random() * 11)),
+              [2, 5],
+            );
+            const lens = ints([1 + Math.floor(rng.random() * 5), 1 + Math.floor(rng.random() * 5)], [2]);
+            const tgt = [0, 1].map(() => Array.from({ length: steps }, () => Math.floor(rng.random() * 9)));
+            // Decoding: (blocks, batch, heads, sourcePositions) per step.
+            let state = model.startDecoding(src, lens);
+            const cached: Tensor[] = [];
+            for (let t = 0; t < steps; t++) {
+              const step = model.decodeStep(
+                ints(
+                  tgt.map((row) => row[t]!),
+                  [2],
+                ),
+                state,
+              );
+              state = step.state;
+              cached.push(step.crossAttention);
+            }
+            // Teacher forcing: each block's (batch, heads, targetPositions, sourcePositions).
+            noGrad(() => model.forward(src, ints(tgt.flat(), [2, steps]), lens, { needWeights: true }));
+            const lensOf = flat(lens);
+            model.decoder.blks.forEach((blk, l) => {
+              const full = flat(blk.attention2.headWeights());
+              const [heads, srcLen] = [base.numHeads, 5];
+              for (let t = 0; t < steps; t++) {
+                const step = flat(cached[t]!);
+                for (let b = 0; b < 2; b++) {
+                  for (let h = 0; h < heads; h++) {
+                    const at = ((l * 2 + b) * heads + h) * srcLen;
+                    const row = step.slice(at, at + srcLen);
+                    const from = ((b * heads + h) * steps + t) * srcLen;
+                    expectClose(row, full.slice(from, from + srcLen), { atol: 1e-6, rtol: 1e-5 });
+                    // Padding gets no weight; the valid keys share all of it.
+                    expect(row.slice(lensOf[b]!).every((w) => w === 0)).toBe(true);
+                    expectClose([row.reduce((a, w) => a + w, 0)], [1], { atol: 1e-5 });
+                  }
+                }
+              }
+            });
+          },
+        ),
+        { numRuns: 20 },
+      );
+    });
+
     it('does not modify the state it is given, and selectState picks rows', () => {
       const model = new Transformer({ ...base, rng: new Generator(3) }).eval();
       const src = ints([1, 2, 3, 4, 5, 6], [2, 3]);

