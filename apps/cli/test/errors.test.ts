@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAIN_DEFAULTS, train } from '../src/commands/train.js';
 import { run } from '../src/program.js';
-import { captureIo, tempDir } from './helpers.js';
+import { captureIo, readConfig, tempDir } from './helpers.js';
 
 /** Runs the CLI in-process and returns the exit code and stderr. */
 async function cli(...argv: string[]): Promise<{ code: number; err: string; out: string }> {
@@ -121,7 +121,7 @@ describe('attnkit (errors)', () => {
   it('rejects a checkpoint whose weights do not match its model config', async () => {
     const broken = join(dir, 'broken');
     await mkdir(broken, { recursive: true });
-    const config = JSON.parse(await readFile(join(checkpoint, 'config.json'), 'utf8'));
+    const config = await readConfig(checkpoint);
     config.model.numHiddens = 16; // the weights were trained with 8
     await writeFile(join(broken, 'config.json'), JSON.stringify(config));
     await writeFile(join(broken, 'model.safetensors'), await readFile(join(checkpoint, 'model.safetensors')));

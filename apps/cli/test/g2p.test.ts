@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { getNumThreads } from '@attnkit/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/program.js';
-import { captureIo, jsonLines, sigintAtStep, tempDir } from './helpers.js';
+import { captureIo, jsonLines, readConfig, sigintAtStep, tempDir } from './helpers.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; err: string; out: string }> {
   const io = captureIo();
@@ -94,7 +94,7 @@ describe('attnkit g2p', () => {
     ]) {
       expect(existsSync(join(transformer, f))).toBe(true);
     }
-    const config = JSON.parse(await readFile(join(transformer, 'config.json'), 'utf8'));
+    const config = await readConfig(transformer);
     expect(config.format).toBe('attnkit-g2p');
     expect(config.model.kind).toBe('transformer');
     const tsv = (await readFile(join(transformer, 'test-predictions.tsv'), 'utf8')).trim().split('\n');
@@ -179,7 +179,7 @@ describe('attnkit g2p', () => {
     expect(average).toMatchObject({ snapshots: 4, fromStep: 5, toStep: 8 });
     expect(average.valLossAveraged).not.toBeCloseTo(average.valLossTrained, 6);
     expect(average.used).toBe(average.valLossAveraged < average.valLossTrained ? 'averaged' : 'trained');
-    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    const config = await readConfig(out);
     expect(config.training.average).toBe(0.5);
     const { event: _event, ...reported } = average as typeof average & { event: string };
     expect(config.metrics.average).toEqual(reported);
@@ -224,7 +224,7 @@ describe('attnkit g2p', () => {
     expect(r.code).toBe(0);
     const ev = jsonLines(r.out).find((l) => l.event === 'eval') as { words: number; model: { wer: number } };
     expect(ev.words).toBe(4);
-    const config = JSON.parse(await readFile(join(bahdanau, 'config.json'), 'utf8'));
+    const config = await readConfig(bahdanau);
     expect(ev.model.wer).toBeCloseTo(config.metrics.wer, 12);
   });
 
@@ -246,10 +246,10 @@ describe('attnkit g2p', () => {
     const r = await trainTiny(...tinyTransformer, '--stress', '--out', out);
     expect(r.code).toBe(0);
     expect(jsonLines(r.out)[0]).toMatchObject({ event: 'data', stress: true });
-    const stressed = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    const stressed = await readConfig(out);
     expect(stressed.phonemes.tokens).toContain('AE1');
     expect(stressed.phonemes.tokens).not.toContain('AE');
-    const plain = JSON.parse(await readFile(join(transformer, 'config.json'), 'utf8'));
+    const plain = await readConfig(transformer);
     expect(plain.phonemes.tokens).toContain('AE');
     expect(plain.phonemes.tokens).not.toContain('AE1');
     const refs = (await readFile(join(out, 'test-predictions.tsv'), 'utf8')).trim().split('\n');
@@ -267,7 +267,7 @@ describe('attnkit g2p', () => {
     };
     expect(start.model.transformer).toMatchObject({ numBlks: 3, numDecoderBlks: 3, numHiddens: 8 });
     expect(start).toMatchObject({ steps: 2, maxMinutes: 54 });
-    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    const config = await readConfig(out);
     expect(config.training).toMatchObject({ preset: 'long', average: 0.25 });
   });
 
@@ -284,7 +284,7 @@ describe('attnkit g2p', () => {
         out,
       );
       expect(r.code).toBe(0);
-      const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+      const config = await readConfig(out);
       return {
         steps: jsonLines(r.out)
           .filter((l) => l.event === 'step')
@@ -315,7 +315,7 @@ describe('attnkit g2p', () => {
     expect(code).toBe(130);
     expect(steps()).toBe(5);
     expect(process.listenerCount('SIGINT')).toBe(listeners);
-    const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    const saved = await readConfig(out);
     expect(saved.training.stepsDone).toBe(5);
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
     expect(existsSync(join(out, 'test-predictions.tsv'))).toBe(false);

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Io } from '../src/io.js';
@@ -23,6 +23,11 @@ export function captureIo(): CapturedIo {
 /** A fresh directory under the OS temp dir. */
 export function tempDir(prefix = 'attnkit-cli-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** The `config.json` of a run directory, parsed. */
+export async function readConfig(dir: string) {
+  return JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
 }
 
 /** The JSON lines of a non-TTY run, parsed. */

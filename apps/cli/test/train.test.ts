@@ -8,7 +8,7 @@ import { sample } from '../src/commands/sample.js';
 import { TRAIN_DEFAULTS, type TrainOptions, type TrainReport, train } from '../src/commands/train.js';
 import { loadCorpus } from '../src/corpus.js';
 import { run } from '../src/program.js';
-import { captureIo, jsonLines, sigintAtStep, tempDir } from './helpers.js';
+import { captureIo, jsonLines, readConfig, sigintAtStep, tempDir } from './helpers.js';
 
 /** A reduced config that trains in a few seconds on a slice of Moby-Dick. */
 function smallConfig(data: string, out: string): TrainOptions {
@@ -76,7 +76,7 @@ describe('train', () => {
       for (const name of ['model.safetensors', 'config.json', 'loss.svg', 'sample.txt']) {
         expect(existsSync(join(checkpoint, name)), name).toBe(true);
       }
-      const config = JSON.parse(await readFile(join(checkpoint, 'config.json'), 'utf8'));
+      const config = await readConfig(checkpoint);
       expect(config.model).toMatchObject({ numHiddens: 32, numHeads: 2, numBlks: 1, maxLen: 32 });
       expect(config.vocab.tokens).toHaveLength(config.model.vocabSize);
       expect(config.training).toMatchObject({ data: dataFile, stepsDone: 120, context: 32 });
@@ -126,7 +126,7 @@ describe('train', () => {
       expect(result.aborted).toBe(true);
       expect(result.steps).toBe(12);
       expect(result.valLossIsFinal).toBe(false);
-      const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+      const saved = await readConfig(out);
       expect(saved.training.stepsDone).toBe(12);
       expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
       expect(existsSync(join(out, 'loss.svg'))).toBe(true);
@@ -178,7 +178,7 @@ describe('attnkit train (Ctrl-C)', () => {
     expect(code).toBe(130);
     expect(steps()).toBe(5);
     expect(process.listenerCount('SIGINT')).toBe(listeners); // the handler is removed
-    const saved = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    const saved = await readConfig(out);
     expect(saved.training.stepsDone).toBe(5);
   });
 });

@@ -10,7 +10,7 @@ import {
 import { expectClose } from '@attnkit/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Transformer, type TransformerOptions } from './transformer.js';
+import { Transformer, type TransformerDecodeStep, type TransformerOptions } from './transformer.js';
 
 const base: TransformerOptions = {
   srcVocabSize: 11,
@@ -30,11 +30,15 @@ function flat(t: Tensor): number[] {
 }
 
 /** Logits of each target position decoded token by token through the caches. */
-function cachedLogits(model: Transformer, src: Tensor, lens: Tensor, tgt: number[][]): number[][][] {
+/** Feeds `tgt` (rows of equal length) one position at a time through the caches; each step's output. */
+function decodeSteps(
+  model: Transformer,
+  src: Tensor,
+  lens: Tensor,
+  tgt: number[][],
+): TransformerDecodeStep[] {
   let state = model.startDecoding(src, lens);
-  const steps = tgt[0]!.length;
-  const out: number[][][] = tgt.map(() => []);
-  for (let t = 0; t < steps; t++) {
+  return tgt[0]!.map((_, t) => {
     const step = model.decodeStep(
       ints(
         tgt.map((row) => row[t]!),
@@ -43,11 +47,14 @@ function cachedLogits(model: Transformer, src: Tensor, lens: Tensor, tgt: number
       state,
     );
     state = step.state;
-    const v = model.config.tgtVocabSize;
-    const l = flat(step.logits);
-    for (let b = 0; b < tgt.length; b++) out[b]!.push(l.slice(b * v, (b + 1) * v));
-  }
-  return out;
+    return step;
+  });
+}
+
+function cachedLogits(model: Transformer, src: Tensor, lens: Tensor, tgt: number[][]): number[][][] {
+  const v = model.config.tgtVocabSize;
+  const steps = decodeSteps(model, src, lens, tgt).map((s) => flat(s.logits));
+  return tgt.map((_, b) => steps.map((l) => l.slice(b * v, (b + 1) * v)));
 }
 
 function fullLogits(model: Transformer, src: Tensor, lens: Tensor, tgt: number[][]): number[][][] {
@@ -162,33 +169,19 @@ describe('Transformer', () => {
             const lens = ints([1 + Math.floor(rng.random() * 5), 1 + Math.floor(rng.random() * 5)], [2]);
             const tgt = [0, 1].map(() => Array.from({ length: steps }, () => Math.floor(rng.random() * 9)));
             // Decoding: (blocks, batch, heads, sourcePositions) per step.
-            let state = model.startDecoding(src, lens);
-            const cached: Tensor[] = [];
-            for (let t = 0; t < steps; t++) {
-              const step = model.decodeStep(
-                ints(
-                  tgt.map((row) => row[t]!),
-                  [2],
-                ),
-                state,
-              );
-              state = step.state;
-              cached.push(step.crossAttention);
-            }
+            const cached = decodeSteps(model, src, lens, tgt).map(
+              (s) => s.crossAttention.toArray() as number[][][][],
+            );
             // Teacher forcing: each block's (batch, heads, targetPositions, sourcePositions).
             noGrad(() => model.forward(src, ints(tgt.flat(), [2, steps]), lens, { needWeights: true }));
             const lensOf = flat(lens);
             model.decoder.blks.forEach((blk, l) => {
-              const full = flat(blk.attention2.headWeights());
-              const [heads, srcLen] = [base.numHeads, 5];
+              const full = blk.attention2.headWeights().toArray() as number[][][][];
               for (let t = 0; t < steps; t++) {
-                const step = flat(cached[t]!);
                 for (let b = 0; b < 2; b++) {
-                  for (let h = 0; h < heads; h++) {
-                    const at = ((l * 2 + b) * heads + h) * srcLen;
-                    const row = step.slice(at, at + srcLen);
-                    const from = ((b * heads + h) * steps + t) * srcLen;
-                    expectClose(row, full.slice(from, from + srcLen), { atol: 1e-6, rtol: 1e-5 });
+                  for (let h = 0; h < base.numHeads; h++) {
+                    const row = cached[t]![l]![b]![h]!;
+                    expectClose(row, full[b]![h]![t]!, { atol: 1e-6, rtol: 1e-5 });
                     // Padding gets no weight; the valid keys share all of it.
                     expect(row.slice(lensOf[b]!).every((w) => w === 0)).toBe(true);
                     expectClose([row.reduce((a, w) => a + w, 0)], [1], { atol: 1e-5 });

@@ -289,20 +289,20 @@ export async function prepareData(options: {
     validWords: options.validWords,
     seed: options.seed,
   });
+  // A sequence with its <eos> must fit the models' maxLen.
+  const fitsModel = (symbols: { length: number }): boolean => symbols.length + 1 <= MAX_LEN;
   // A held-out word the models cannot take would fail only after training: refuse it now.
-  const tooLong = split.test.find((w) => w.length + 1 > MAX_LEN);
+  const tooLong = split.test.find((w) => !fitsModel(w));
   if (tooLong !== undefined) {
     throw new CliError(
       `the test word "${tooLong}" has ${tooLong.length} letters; the models take at most ${MAX_LEN - 1}. Remove it from the dictionary.`,
     );
   }
   // Training words (and pronunciations) longer than the models' maxLen are left out.
-  const trainWords = split.train.filter((w) => w.length + 1 <= MAX_LEN);
+  const trainWords = split.train.filter(fitsModel);
   const vocabs = buildVocabs(trainWords, dict.entries);
   const fits = (words: readonly string[]): string[] =>
-    words.filter(
-      (w) => w.length + 1 <= MAX_LEN && dict.entries.get(w)!.every((p) => p.length + 1 <= MAX_LEN),
-    );
+    words.filter((w) => fitsModel(w) && dict.entries.get(w)!.every(fitsModel));
   const train = encodeExamples(fits(trainWords), dict.entries, vocabs);
   const known = (w: string): boolean =>
     [...w].every((c) => vocabs.letters.tokenToId(c) !== vocabs.letters.unk);

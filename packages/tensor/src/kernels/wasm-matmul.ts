@@ -312,35 +312,24 @@ function parallelMatmul(
     const rest = m - i0;
     mc = Math.min(rest, Math.max(MIN_BAND, up(Math.ceil(Math.min(cap, rest / (2 * threads))), MR)));
     const mb = up(mc, MR);
+    const task = job.task();
+    const src = (aSrc + i0 * aRowStride) * 4;
+    const c = (cAt + i0 * np) * 4;
     const band = inPlace
-      ? job
-          .task()
-          .call(
-            inPlace,
-            (aSrc + i0 * aRowStride) * 4,
-            (inPlace === 'sgemmRowA' ? aRowStride : aColStride) * 4,
-            bAt * 4,
-            (cAt + i0 * np) * 4,
-            mb,
-            np,
-            k,
-          )
-      : job
-          .task()
-          .call(
-            ...packCall(
-              (aAt + i0 * k) * 4,
-              (aSrc + i0 * aRowStride) * 4,
-              aRowStride,
-              aColStride,
-              mc,
-              mb,
-              k,
-              MR,
-            ),
-          )
-          .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, (cAt + i0 * np) * 4, mb, np, k);
-    if (tail !== null) band.call(tail.fn, (cAt + i0 * np) * 4, biasAt * 4, mc, np);
+      ? task.call(
+          inPlace,
+          src,
+          (inPlace === 'sgemmRowA' ? aRowStride : aColStride) * 4,
+          bAt * 4,
+          c,
+          mb,
+          np,
+          k,
+        )
+      : task
+          .call(...packCall((aAt + i0 * k) * 4, src, aRowStride, aColStride, mc, mb, k, MR))
+          .call('sgemm', (aAt + i0 * k) * 4, bAt * 4, c, mb, np, k);
+    if (tail !== null) band.call(tail.fn, c, biasAt * 4, mc, np);
   }
   job.run(() => touchPages(out, outOffset, m * n));
   copyRowsOut(mem, cAt, out, outOffset, m, n, np);
